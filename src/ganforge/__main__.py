@@ -1,0 +1,5 @@
+"""`python -m ganforge` runs the command-line interface."""
+
+from ganforge.cli.main import main
+
+raise SystemExit(main())

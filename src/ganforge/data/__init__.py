@@ -1,0 +1,78 @@
+"""Datasets by name or path: `load_dataset("mnist-5k")`, `load_dataset("path/to/images")`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ganforge.data.base import ImageDataset
+from ganforge.data.download import data_home, download_mnist
+from ganforge.data.folder import load_image_folder
+from ganforge.data.idx import DIGIT_NAMES, FASHION_NAMES, has_idx, load_idx_folder
+from ganforge.data.loader import BatchSampler
+from ganforge.data.mnist5k import load_mnist5k
+from ganforge.errors import GanforgeError
+from ganforge.registry import Registry
+
+FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")  # Debian's dataset-fashion-mnist
+
+# name -> loader(split, download) for the datasets ganforge knows by name
+DATASETS: Registry[Callable[[str, bool], ImageDataset]] = Registry("dataset")
+SPLITS = ("train", "heldout", "all")
+
+
+def _fashion_mnist(split: str, download: bool) -> ImageDataset:
+    folder = Path(FASHION_MNIST_DIR)
+    if not has_idx(folder):
+        raise GanforgeError(
+            f"Fashion-MNIST is not installed in {folder}; run: sudo apt-get install dataset-fashion-mnist"
+        )
+    return _idx_split(folder, split, "fashion-mnist", FASHION_NAMES)
+
+
+def _mnist(split: str, download: bool) -> ImageDataset:
+    folder = data_home() / "mnist"
+    if download:
+        download_mnist(folder)
+    if not has_idx(folder):
+        raise GanforgeError(
+            f"full MNIST is not in {folder}; add --download to fetch it (11 MB), or use mnist-5k (offline)"
+        )
+    return _idx_split(folder, split, "mnist", DIGIT_NAMES)
+
+
+def _idx_split(folder: Path, split: str, name: str, class_names: tuple[str, ...] = ()) -> ImageDataset:
+    if split != "all":
+        return load_idx_folder(folder, split, name, class_names)
+    import numpy as np
+
+    train, heldout = (load_idx_folder(folder, s, name, class_names) for s in ("train", "heldout"))
+    labels = None if train.labels is None else np.concatenate([train.labels, heldout.labels])
+    return ImageDataset(name, np.concatenate([train.images, heldout.images]), labels, train.class_names)
+
+
+DATASETS.register("mnist-5k", lambda split, download: load_mnist5k(split))
+DATASETS.register("fashion-mnist", _fashion_mnist)
+DATASETS.register("mnist", _mnist)
+
+
+def load_dataset(spec: str, split: str = "train", download: bool = False) -> ImageDataset:
+    """A dataset by registered name, or from a folder (IDX files, or images / class subfolders).
+
+    `split`: 'train', 'heldout' (the fixed held-out part) or 'all'. Image folders have no
+    held-out part: any split gives all their images.
+    """
+    if split not in SPLITS:
+        raise GanforgeError(f"unknown split '{split}'; use one of {', '.join(SPLITS)}")
+    if spec in DATASETS:
+        return DATASETS.get(spec)(split, download)
+    path = Path(spec).expanduser()
+    if path.is_dir() and has_idx(path):
+        return _idx_split(path, split, str(path))
+    if path.exists() or "/" in spec or spec.startswith("."):
+        return load_image_folder(path)
+    DATASETS.get(spec)  # raises the unknown-dataset error, with suggestions
+    raise AssertionError("unreachable")
+
+
+__all__ = ["ImageDataset", "BatchSampler", "DATASETS", "load_dataset", "load_image_folder", "load_idx_folder"]

@@ -1,0 +1,69 @@
+"""Folders of image files: one subfolder per class, or a flat folder of unlabelled images."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from ganforge.data.base import ImageDataset
+from ganforge.errors import GanforgeError
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
+_MODES = {"L": 1, "RGB": 3}  # Pillow mode -> channels; other modes are converted to these
+
+
+def list_images(folder: Path) -> list[Path]:
+    """Image files directly inside `folder`, sorted by name."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+
+
+def read_image(path: Path) -> np.ndarray:
+    """One image file as uint8 (H, W, C) with C = 1 (grayscale) or 3 (colour)."""
+    try:
+        with Image.open(path) as image:
+            image.load()
+            if image.mode not in _MODES:
+                # palette, 16-bit and alpha images: keep grayscale grayscale, everything else RGB
+                image = image.convert("L" if image.mode in ("1", "I", "I;16", "LA") else "RGB")
+            array = np.asarray(image, dtype=np.uint8)
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise GanforgeError(f"{path} is not a readable image ({error}); remove or replace it") from None
+    return array[..., None] if array.ndim == 2 else array
+
+
+def load_image_folder(folder: str | Path) -> ImageDataset:
+    """Load every image under `folder`; subfolders become classes named after them."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise GanforgeError(f"data folder {folder} does not exist; pass an existing folder or a dataset name")
+    class_dirs = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if class_dirs:
+        files = [(path, label) for label, d in enumerate(class_dirs) for path in list_images(d)]
+        class_names = tuple(d.name for d in class_dirs)
+    else:
+        files = [(path, -1) for path in list_images(folder)]
+        class_names = ()
+    if not files:
+        raise GanforgeError(
+            f"no images in {folder}; put .png/.jpg files in it, or in one subfolder per class"
+        )
+    arrays, first = [], None
+    for path, _ in files:
+        array = read_image(path)
+        if first is None:
+            first = (path, array.shape)
+        elif array.shape != first[1]:
+            raise GanforgeError(
+                f"mixed image sizes or modes: {first[0].name} is {_describe(first[1])} but "
+                f"{path.name} is {_describe(array.shape)}; convert all images to one size and mode"
+            )
+        arrays.append(array)
+    labels = np.array([label for _, label in files], dtype=np.int64) if class_names else None
+    return ImageDataset(str(folder), np.stack(arrays), labels, class_names)
+
+
+def _describe(shape: tuple[int, ...]) -> str:
+    height, width, channels = shape
+    return f"{width}x{height} {'grayscale' if channels == 1 else 'RGB'}"

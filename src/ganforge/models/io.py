@@ -1,0 +1,115 @@
+"""The on-disk layout of a ganforge checkpoint, and loading a generator from one without training code.
+
+A checkpoint is a folder:
+    model.safetensors     weights and buffers, keys "<role>.<param>" (generator., discriminator.,
+                          generator_ema.); the only file a shipped model needs
+    state.json            what the weights are: format version, family, model config, step, data,
+                          run config, ganforge version
+    training.safetensors  optimiser moments and RNG states (training checkpoints only); the
+                          optimisers' hyper-parameters sit in state.json under "optimizers"
+A training run keeps its checkpoints as <run>/checkpoints/step-NNNNNNNN/ and names the newest in
+<run>/checkpoints/latest. Nothing here unpickles: JSON and safetensors only.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file
+from torch import nn
+
+from ganforge.config import config_from_dict
+from ganforge.errors import GanforgeError
+from ganforge.models import FAMILIES
+
+FORMAT_VERSION = 1
+MODEL_FILE = "model.safetensors"
+STATE_FILE = "state.json"
+TRAINING_FILE = "training.safetensors"
+CHECKPOINTS_DIR = "checkpoints"
+LATEST_FILE = "latest"
+EMA_SUFFIX = "_ema"  # "generator_ema" holds the moving average of "generator"
+
+
+def resolve_checkpoint(path: str | Path) -> Path:
+    """The checkpoint folder meant by a run folder, a checkpoints/ folder, a step folder or its model file."""
+    path = Path(path)
+    if path.is_file() and path.name == MODEL_FILE:
+        path = path.parent
+    if (path / CHECKPOINTS_DIR).is_dir():
+        path = path / CHECKPOINTS_DIR
+    if (path / LATEST_FILE).is_file():
+        path = path / (path / LATEST_FILE).read_text().strip()
+    if not (path / STATE_FILE).is_file() or not (path / MODEL_FILE).is_file():
+        raise GanforgeError(
+            f"{path} is not a ganforge checkpoint (no {STATE_FILE} and {MODEL_FILE}); "
+            "pass a run folder or a checkpoint folder written by `ganforge train`"
+        )
+    return path
+
+
+def read_state(folder: Path) -> dict[str, Any]:
+    """state.json of a checkpoint folder, checked for format."""
+    try:
+        state = json.loads((folder / STATE_FILE).read_text())
+    except (OSError, json.JSONDecodeError) as error:
+        raise GanforgeError(f"{folder / STATE_FILE} is unreadable ({error}); the checkpoint is damaged") from None
+    if state.get("format") != "ganforge-checkpoint" or state.get("format_version", 0) > FORMAT_VERSION:
+        raise GanforgeError(f"{folder} was not written by this ganforge version; upgrade ganforge to read it")
+    return state
+
+
+def read_tensors(path: Path) -> dict[str, torch.Tensor]:
+    """All tensors of a safetensors file, as a user error when the file is damaged."""
+    try:
+        return load_file(path)
+    except (SafetensorError, OSError, ValueError) as error:
+        raise GanforgeError(f"{path} is damaged ({error}); use another checkpoint") from None
+
+
+def role_state(tensors: dict[str, torch.Tensor], role: str) -> dict[str, torch.Tensor]:
+    """The state dict of one network from a flat "<role>.<name>" mapping."""
+    prefix = role + "."
+    return {key[len(prefix) :]: value for key, value in tensors.items() if key.startswith(prefix)}
+
+
+def load_state_strict(module: nn.Module, state: dict[str, torch.Tensor], what: str) -> None:
+    """Load weights (casting to the module's dtype); a shape or key mismatch is a user error."""
+    own = module.state_dict()
+    if set(own) != set(state) or any(own[k].shape != state[k].shape for k in own):
+        raise GanforgeError(
+            f"the weights in {what} do not fit this model (a checkpoint of another model or config?); "
+            "pass a checkpoint of the same model"
+        )
+    module.load_state_dict({k: v.to(own[k].dtype) for k, v in state.items()})
+
+
+@dataclass
+class LoadedGenerator:
+    """A generator ready to sample, and what its checkpoint says about it."""
+
+    generator: nn.Module
+    family: str
+    config: Any  # the family's config dataclass
+    state: dict[str, Any]  # the checkpoint's state.json
+    source: Path
+
+
+def load_generator(path: str | Path, *, use_ema: bool = True, device: str | torch.device = "cpu") -> LoadedGenerator:
+    """Build the generator a checkpoint describes and load its (moving-average, if present) weights."""
+    folder = resolve_checkpoint(path)
+    state = read_state(folder)
+    family = FAMILIES.get(state["family"])
+    config = config_from_dict(family.config_class, state["model"], f"the model config of {folder}")
+    generator = family.build(config)[family.generator_role]
+    tensors = read_tensors(folder / MODEL_FILE)
+    role = family.generator_role
+    if use_ema and any(k.startswith(role + EMA_SUFFIX + ".") for k in tensors):
+        role += EMA_SUFFIX
+    load_state_strict(generator, role_state(tensors, role), str(folder / MODEL_FILE))
+    return LoadedGenerator(generator.to(device).eval(), state["family"], config, state, folder)

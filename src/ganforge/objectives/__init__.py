@@ -1,0 +1,44 @@
+"""Objectives: for each model family, the phases of one training step and the losses they minimise.
+
+The trainer knows nothing about GANs beyond this: it walks `objective.phases`, and for each phase
+due at this step asks `objective.loss(phase, networks, batch)` for a scalar, back-propagates it
+into the networks the phase trains and steps that phase's optimiser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping, Protocol
+
+from torch import Tensor, nn
+
+from ganforge.objectives.phase import Phase
+from ganforge.registry import Registry
+
+
+class Objective(Protocol):
+    """What a family's objective provides to the generic trainer."""
+
+    phases: tuple[Phase, ...]
+    optimizers: Mapping[str, tuple[str, ...]]  # optimiser name -> network roles it updates
+
+    def loss(self, phase: Phase, networks: Mapping[str, nn.Module], batch: Any) -> tuple[Tensor, dict[str, Tensor]]:
+        """The scalar to minimise in `phase`, plus detached statistics to log."""
+        ...
+
+
+@dataclass(frozen=True)
+class ObjectiveSpec:
+    """How to build a family's objective from its config."""
+
+    config_class: type
+    build: Any  # (objective_config, model_config) -> Objective
+
+
+OBJECTIVES: Registry[ObjectiveSpec] = Registry("objective")
+
+from ganforge.objectives import gan  # noqa: E402  (registers itself)
+
+OBJECTIVES.register("dcgan", ObjectiveSpec(gan.GANObjectiveConfig, gan.GANObjective))
+
+__all__ = ["OBJECTIVES", "Objective", "ObjectiveSpec", "Phase"]

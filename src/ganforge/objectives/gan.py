@@ -1,0 +1,81 @@
+"""The step of a (conditional) GAN: a discriminator update, a generator update, and an optional
+lazy R1 regulariser with its own interval (as in StyleGAN2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import torch
+from torch import Tensor, nn
+
+from ganforge.losses import ADVERSARIAL_LOSSES, gradient_penalty, r1_penalty
+from ganforge.objectives.phase import Phase
+
+
+@dataclass(frozen=True)
+class GANObjectiveConfig:
+    """Losses of the GAN step."""
+
+    loss: str = "non-saturating"  # "non-saturating", "hinge", "least-squares" or "wgan-gp"
+    gradient_penalty_weight: float = 10.0  # used by "wgan-gp" only
+    r1_weight: float = 0.0  # weight gamma/2 of the R1 penalty on real images; 0 turns it off
+    r1_interval: int = 16  # steps between R1 updates (lazy regularisation); the penalty is scaled by it
+
+    def __post_init__(self):
+        ADVERSARIAL_LOSSES.get(self.loss)  # fails early, naming the valid losses
+        if self.r1_interval < 1:
+            raise ValueError("r1_interval must be >= 1")
+
+
+class GANObjective:
+    """Phases D, G (and D_r1 when r1_weight > 0) for the `dcgan` family."""
+
+    optimizers = {"generator": ("generator",), "discriminator": ("discriminator",)}
+
+    def __init__(self, config: GANObjectiveConfig, model_config: Any):
+        self.config = config
+        self.adversarial = ADVERSARIAL_LOSSES.get(config.loss)
+        self.num_classes = model_config.num_classes
+        phases = [Phase("D", ("discriminator",), "discriminator"), Phase("G", ("generator",), "generator")]
+        if config.r1_weight > 0:
+            phases.append(Phase("D_r1", ("discriminator",), "discriminator", config.r1_interval))
+        self.phases = tuple(phases)
+
+    def _fakes(self, generator: nn.Module, count: int, device: torch.device) -> tuple[Tensor, Tensor | None]:
+        # `generator` may be wrapped for data parallelism; the latent sampler lives on the module
+        module = getattr(generator, "module", generator)
+        z = module.sample_latent(count, device=device)
+        labels = torch.randint(0, self.num_classes, (count,), device=device) if self.num_classes else None
+        return generator(z, labels), labels
+
+    def loss(self, phase: Phase, networks: Mapping[str, nn.Module], batch: Any) -> tuple[Tensor, dict[str, Tensor]]:
+        """The loss of one phase; `batch` is (real images, real labels or None)."""
+        generator, discriminator = networks["generator"], networks["discriminator"]
+        real, real_labels = batch
+        if phase.name == "D":
+            with torch.no_grad():
+                fake, fake_labels = self._fakes(generator, real.shape[0], real.device)
+            real_logits = discriminator(real, real_labels)
+            fake_logits = discriminator(fake, fake_labels)
+            loss = self.adversarial.discriminator(real_logits, fake_logits)
+            stats = {
+                "loss_D": loss.detach(),
+                "D_real": real_logits.detach().mean(),
+                "D_fake": fake_logits.detach().mean(),
+            }
+            if self.adversarial.needs_gradient_penalty:
+                penalty = gradient_penalty(lambda x: discriminator(x, real_labels), real, fake)
+                loss = loss + self.config.gradient_penalty_weight * penalty
+                stats["gradient_penalty"] = penalty.detach()
+            return loss, stats
+        if phase.name == "G":
+            fake, fake_labels = self._fakes(generator, real.shape[0], real.device)
+            loss = self.adversarial.generator(discriminator(fake, fake_labels))
+            return loss, {"loss_G": loss.detach()}
+        if phase.name == "D_r1":
+            real = real.detach().requires_grad_(True)
+            penalty = r1_penalty(discriminator(real, real_labels), real)
+            # lazy regularisation: applied every r1_interval steps, so weighted by the interval
+            return self.config.r1_weight * phase.interval * penalty, {"r1": penalty.detach()}
+        raise ValueError(f"unknown phase {phase.name}")

@@ -1,0 +1,165 @@
+"""Writing and restoring training checkpoints atomically (layout: ganforge.models.io).
+
+A checkpoint is first written completely into a hidden temporary folder, each file fsynced,
+then renamed to checkpoints/step-NNNNNNNN, and only then is checkpoints/latest switched to it
+by an atomic file replace. A process killed at any instant leaves `latest` naming a complete
+checkpoint: the old one or the new one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping
+
+import torch
+from safetensors.torch import save_file
+from torch import nn
+
+from ganforge import __version__
+from ganforge.errors import GanforgeError
+from ganforge.models.io import (
+    CHECKPOINTS_DIR,
+    FORMAT_VERSION,
+    LATEST_FILE,
+    MODEL_FILE,
+    STATE_FILE,
+    TRAINING_FILE,
+    load_state_strict,
+    read_state,
+    read_tensors,
+    role_state,
+)
+from ganforge.utils.files import atomic_write_text, fsync_dir
+
+
+def _flat_weights(modules: Mapping[str, nn.Module]) -> dict[str, torch.Tensor]:
+    return {
+        f"{role}.{key}": value.detach().cpu().contiguous()
+        for role, module in modules.items()
+        for key, value in module.state_dict().items()
+    }
+
+
+def _flat_optimizers(optimizers: Mapping[str, torch.optim.Optimizer]) -> tuple[dict[str, torch.Tensor], dict]:
+    """Optimiser moments as tensors "optimizer.<name>.<param index>.<key>"; hyper-parameters as JSON."""
+    tensors, groups = {}, {}
+    for name, optimizer in optimizers.items():
+        state = optimizer.state_dict()
+        for index, values in state["state"].items():
+            for key, value in values.items():
+                tensors[f"optimizer.{name}.{index}.{key}"] = torch.as_tensor(value).detach().cpu().contiguous()
+        groups[name] = state["param_groups"]
+    return tensors, groups
+
+
+def _unflatten_optimizer(tensors: dict[str, torch.Tensor], name: str, groups: list[dict]) -> dict:
+    state: dict[int, dict[str, torch.Tensor]] = {}
+    prefix = f"optimizer.{name}."
+    for key, value in tensors.items():
+        if key.startswith(prefix):
+            index, field = key[len(prefix) :].split(".", 1)
+            state.setdefault(int(index), {})[field] = value
+    return {"state": state, "param_groups": groups}
+
+
+def rng_states() -> dict[str, torch.Tensor]:
+    """The global torch RNG states (CPU and every CUDA device)."""
+    states = {"rng.cpu": torch.get_rng_state()}
+    if torch.cuda.is_available():
+        for index, state in enumerate(torch.cuda.get_rng_state_all()):
+            states[f"rng.cuda{index}"] = state
+    return states
+
+
+def set_rng_states(tensors: dict[str, torch.Tensor]) -> None:
+    """Restore what rng_states() returned (CUDA states only where that device exists)."""
+    torch.set_rng_state(tensors["rng.cpu"])
+    if torch.cuda.is_available():
+        cuda = [tensors[f"rng.cuda{i}"] for i in range(torch.cuda.device_count()) if f"rng.cuda{i}" in tensors]
+        if len(cuda) == torch.cuda.device_count():
+            torch.cuda.set_rng_state_all(cuda)
+
+
+def step_dir_name(step: int) -> str:
+    """Folder name of the checkpoint after `step` steps."""
+    return f"step-{step:08d}"
+
+
+def save_checkpoint(
+    run_dir: Path,
+    *,
+    step: int,
+    modules: Mapping[str, nn.Module],
+    optimizers: Mapping[str, torch.optim.Optimizer],
+    state: dict[str, Any],
+    keep: int,
+) -> Path:
+    """Write the checkpoint after `step` steps atomically; keep the newest `keep`. Returns its folder."""
+    root = run_dir / CHECKPOINTS_DIR
+    root.mkdir(parents=True, exist_ok=True)
+    optimizer_tensors, optimizer_groups = _flat_optimizers(optimizers)
+    full_state = {
+        "format": "ganforge-checkpoint",
+        "format_version": FORMAT_VERSION,
+        "ganforge_version": __version__,
+        "step": step,
+        **state,
+        "optimizers": optimizer_groups,
+    }
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+    try:
+        save_file(_flat_weights(modules), tmp / MODEL_FILE)
+        save_file({**optimizer_tensors, **rng_states()}, tmp / TRAINING_FILE)
+        (tmp / STATE_FILE).write_text(json.dumps(full_state, indent=2) + "\n")
+        for name in (MODEL_FILE, TRAINING_FILE, STATE_FILE):
+            with open(tmp / name, "rb") as handle:
+                os.fsync(handle.fileno())
+        fsync_dir(tmp)
+        final = root / step_dir_name(step)
+        if final.exists():  # re-saving the same step (e.g. Ctrl-C right after a checkpoint)
+            shutil.rmtree(final)
+        os.rename(tmp, final)
+        fsync_dir(root)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    atomic_write_text(root / LATEST_FILE, final.name + "\n")
+    for old in sorted(root.glob("step-*"))[:-keep]:
+        if old.name != final.name:
+            shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def latest_checkpoint(run_dir: Path) -> Path | None:
+    """The checkpoint folder `latest` names in run_dir, or None when the run has none."""
+    pointer = run_dir / CHECKPOINTS_DIR / LATEST_FILE
+    if not pointer.is_file():
+        return None
+    folder = run_dir / CHECKPOINTS_DIR / pointer.read_text().strip()
+    if not (folder / STATE_FILE).is_file():
+        raise GanforgeError(f"{pointer} names {folder.name}, which is missing; delete {pointer} to start over")
+    return folder
+
+
+def load_checkpoint(
+    folder: Path,
+    *,
+    modules: Mapping[str, nn.Module],
+    optimizers: Mapping[str, torch.optim.Optimizer],
+    restore_rng: bool = True,
+) -> dict[str, Any]:
+    """Restore weights, optimiser state and (optionally) RNG from `folder`; returns its state.json."""
+    state = read_state(folder)
+    weights = read_tensors(folder / MODEL_FILE)
+    for role, module in modules.items():
+        load_state_strict(module, role_state(weights, role), str(folder / MODEL_FILE))
+    training = read_tensors(folder / TRAINING_FILE)
+    for name, optimizer in optimizers.items():
+        optimizer.load_state_dict(_unflatten_optimizer(training, name, state["optimizers"][name]))
+    if restore_rng:
+        set_rng_states(training)
+    return state

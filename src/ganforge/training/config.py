@@ -1,0 +1,151 @@
+"""The run config: which family, data, networks, losses and schedule; presets; TOML files."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ganforge.config import config_from_dict, config_to_dict, load_toml
+from ganforge.errors import GanforgeError
+from ganforge.models import FAMILIES
+from ganforge.models.dcgan import DCGANConfig
+from ganforge.objectives import OBJECTIVES
+from ganforge.objectives.gan import GANObjectiveConfig
+from ganforge.registry import Registry, did_you_mean
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """The schedule and optimiser of a run."""
+
+    steps: int = 2000  # training steps; each runs every phase that is due once
+    batch_size: int = 64  # images per step, summed over all processes
+    lr_generator: float = 2e-4  # Adam learning rate of the generator(s)
+    lr_discriminator: float = 2e-4  # Adam learning rate of the discriminator(s)
+    beta1: float = 0.5  # Adam beta1; 0.5 as in DCGAN, the usual 0.9 makes GANs oscillate
+    beta2: float = 0.999  # Adam beta2
+    ema_decay: float = 0.999  # moving average of the generator's weights; 0 turns it off
+    sample_every: int = 250  # steps between sample grids from fixed noise; 0: only at the end
+    checkpoint_every: int = 500  # steps between checkpoints; 0: only at the end
+    log_every: int = 50  # steps between lines in metrics.jsonl and TensorBoard
+    keep_checkpoints: int = 2  # newest checkpoints kept on disk; older ones are deleted
+    seed: int = 0  # seeds weights, noise and the data order
+
+    def __post_init__(self):
+        if self.steps < 0 or self.batch_size < 1 or self.keep_checkpoints < 1 or self.log_every < 1:
+            raise ValueError("steps >= 0, batch_size >= 1, log_every >= 1 and keep_checkpoints >= 1 are required")
+        if not 0 <= self.ema_decay < 1:
+            raise ValueError("ema_decay must be in [0, 1)")
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that defines a training run, saved in every checkpoint."""
+
+    family: str  # model family, a key of ganforge.models.FAMILIES
+    data: str  # dataset name or folder
+    model: Any  # the family's config dataclass
+    objective: Any  # the family objective's config dataclass
+    train: TrainConfig = TrainConfig()
+    preset: str = ""  # the preset the run started from; "" when built from scratch
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON/TOML-ready form; `run_config_from_dict` reads it back."""
+        return {
+            "preset": self.preset,
+            "family": self.family,
+            "data": self.data,
+            "model": config_to_dict(self.model),
+            "objective": config_to_dict(self.objective),
+            "train": config_to_dict(self.train),
+        }
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named starting point: `ganforge train mnist-cgan`."""
+
+    description: str
+    run: RunConfig
+
+
+PRESETS: Registry[Preset] = Registry("preset")
+_MNIST_TRAIN = TrainConfig(steps=2000, batch_size=64, sample_every=250)
+PRESETS.register(
+    "mnist-gan",
+    Preset(
+        "the classic GAN of the lecture: z=100 -> dense 1024 -> 64x7x7 -> transposed convs -> 28x28 digits",
+        RunConfig("dcgan", "mnist-5k", DCGANConfig(), GANObjectiveConfig(), _MNIST_TRAIN, "mnist-gan"),
+    ),
+)
+PRESETS.register(
+    "mnist-cgan",
+    Preset(
+        "conditional GAN: draws the digit you ask for (label embedding in G, projection in D)",
+        RunConfig("dcgan", "mnist-5k", DCGANConfig(num_classes=10), GANObjectiveConfig(), _MNIST_TRAIN, "mnist-cgan"),
+    ),
+)
+PRESETS.register(
+    "dcgan-64",
+    Preset(
+        "DCGAN of Radford et al. at 64x64 RGB (nz=100, ngf=ndf=64); needs --data with 64x64 images",
+        RunConfig(
+            "dcgan",
+            "",
+            DCGANConfig(
+                image_channels=3,
+                generator_hidden=(),
+                base_size=4,
+                generator_channels=(512, 256, 128, 64),
+                discriminator_channels=(64, 128, 256, 512),
+            ),
+            GANObjectiveConfig(),
+            TrainConfig(steps=10000, batch_size=128, sample_every=500, checkpoint_every=1000),
+            "dcgan-64",
+        ),
+    ),
+)
+
+_SECTIONS = ("model", "objective", "train")
+
+
+def run_config_from_dict(data: dict[str, Any], where: str) -> RunConfig:
+    """A RunConfig from a dict shaped like `RunConfig.to_dict()`; a `preset` key supplies defaults."""
+    known = {"preset", "family", "data", *_SECTIONS}
+    for key in data:
+        if key not in known:
+            raise GanforgeError(f"unknown key '{key}' in {where}{did_you_mean(key, sorted(known))}; valid keys: {', '.join(sorted(known))}")
+    base = PRESETS.get(data["preset"]).run if data.get("preset") else None
+    family_name = data.get("family") or (base.family if base else "")
+    if not family_name:
+        raise GanforgeError(f"{where} names neither a preset nor a family; add preset = \"mnist-gan\" or family = \"dcgan\"")
+    family = FAMILIES.get(family_name)
+    objective = OBJECTIVES.get(family_name)
+    sections = {}
+    for section, cls in (("model", family.config_class), ("objective", objective.config_class), ("train", TrainConfig)):
+        values = data.get(section, {})
+        if not isinstance(values, dict):
+            raise GanforgeError(f"'{section}' in {where} must be a table, like [{section}]")
+        defaults = config_to_dict(getattr(base, section)) if base and base.family == family_name else {}
+        sections[section] = config_from_dict(cls, {**defaults, **values}, f"[{section}] of {where}")
+    return RunConfig(
+        family=family_name,
+        data=data.get("data", base.data if base else ""),
+        preset=data.get("preset", ""),
+        **sections,
+    )
+
+
+def load_run_config(preset_or_path: str) -> RunConfig:
+    """A preset by name, or a TOML file (which may start from a preset and override keys)."""
+    if preset_or_path.endswith(".toml") or Path(preset_or_path).is_file():
+        return run_config_from_dict(load_toml(preset_or_path), preset_or_path)
+    return PRESETS.get(preset_or_path).run
+
+
+def with_changes(run: RunConfig, *, data: str | None = None, **train_changes: Any) -> RunConfig:
+    """A copy of `run` with another dataset and/or train settings (None values are ignored)."""
+    train = dataclasses.replace(run.train, **{k: v for k, v in train_changes.items() if v is not None})
+    return dataclasses.replace(run, train=train, data=data if data else run.data)

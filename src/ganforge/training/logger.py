@@ -1,0 +1,73 @@
+"""Where statistics go once reported: metrics.jsonl, TensorBoard, and a loss plot at the end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ganforge.utils.files import atomic_write
+
+METRICS_FILE = "metrics.jsonl"
+
+
+class MetricsLogger:
+    """Appends one JSON line per report to <run>/metrics.jsonl and mirrors it to TensorBoard."""
+
+    def __init__(self, run_dir: Path, *, resume_step: int = 0):
+        self.path = run_dir / METRICS_FILE
+        if self.path.exists():
+            # drop lines a crashed run wrote after its last checkpoint: they would be logged twice
+            kept = [line for line in self.path.read_text().splitlines() if line and json.loads(line)["step"] <= resume_step]
+            atomic_write(self.path, lambda tmp: tmp.write_text("".join(k + "\n" for k in kept)))
+        self._file = open(self.path, "a")
+        self._tensorboard = None
+        try:
+            from torch.utils.tensorboard import SummaryWriter
+
+            self._tensorboard = SummaryWriter(str(run_dir / "tensorboard"), purge_step=resume_step or None)
+        except ImportError:  # TensorBoard is optional: metrics.jsonl always has everything
+            pass
+
+    def log(self, step: int, values: dict[str, float]) -> None:
+        """Record `values` at `step`."""
+        self._file.write(json.dumps({"step": step, **{k: round(v, 6) for k, v in values.items()}}) + "\n")
+        self._file.flush()
+        if self._tensorboard is not None:
+            for key, value in values.items():
+                self._tensorboard.add_scalar(key, value, step)
+
+    def close(self) -> None:
+        """Flush and close both sinks."""
+        self._file.close()
+        if self._tensorboard is not None:
+            self._tensorboard.close()
+
+
+def read_metrics(path: Path) -> list[dict]:
+    """The records of a metrics.jsonl file."""
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def plot_losses(metrics_path: Path, out: Path) -> Path | None:
+    """Plot every loss_* series of metrics.jsonl against the step; None when there is nothing to plot."""
+    records = read_metrics(metrics_path) if metrics_path.exists() else []
+    keys = sorted({k for r in records for k in r if k.startswith("loss_")})
+    if not keys:
+        return None
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(7, 3.5), dpi=100)
+    for key in keys:
+        points = [(r["step"], r[key]) for r in records if key in r]
+        axes.plot(*zip(*points), label=key)
+    axes.set_xlabel("step")
+    axes.set_ylabel("loss")
+    axes.grid(alpha=0.3)
+    axes.legend()
+    figure.tight_layout()
+    atomic_write(out, lambda tmp: figure.savefig(tmp, format="png"))
+    plt.close(figure)
+    return out

@@ -1,0 +1,284 @@
+"""The generic trainer: walks an objective's phases, keeps an EMA generator, logs, samples and
+checkpoints. It knows no family: networks come from ganforge.models, losses from ganforge.objectives."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import signal
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel
+from tqdm import tqdm
+
+from ganforge.config import config_to_dict
+from ganforge.data import BatchSampler, ImageDataset
+from ganforge.errors import GanforgeError
+from ganforge.models import FAMILIES
+from ganforge.models.io import EMA_SUFFIX
+from ganforge.nn import requires_grad
+from ganforge.objectives import OBJECTIVES
+from ganforge.training.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint
+from ganforge.training.config import RunConfig
+from ganforge.training.distributed import DistContext, barrier
+from ganforge.training.ema import update_ema
+from ganforge.training.logger import MetricsLogger, plot_losses
+from ganforge.utils.images import save_grid
+
+GRID_SIZE = 100  # images in each sample grid (10 x 10; one column per class for 10 classes)
+
+
+@dataclass
+class TrainResult:
+    """What a finished (or interrupted) run left behind."""
+
+    run_dir: Path
+    step: int  # steps completed in total
+    checkpoint: Path  # the newest checkpoint folder
+    samples: Path | None  # the newest sample grid
+    loss_plot: Path | None
+    seconds: float  # wall time of this invocation
+    images_per_second: float  # training throughput of this invocation
+    stopped_early: bool  # Ctrl-C or the time budget ended it before `steps`
+
+
+def fit_model_to_data(run: RunConfig, dataset: ImageDataset) -> RunConfig:
+    """Adapt channels and classes of the model to the data; refuse an image size it cannot make."""
+    model = run.model
+    channels, height, width = dataset.image_shape
+    changes = {}
+    if hasattr(model, "image_channels") and model.image_channels != channels:
+        changes["image_channels"] = channels
+    if getattr(model, "num_classes", 0):
+        if dataset.num_classes < 2:
+            raise GanforgeError(
+                f"{run.preset or 'this model'} is conditional but {dataset.name} has no class labels; "
+                "put images in one subfolder per class, or train an unconditional preset"
+            )
+        changes["num_classes"] = dataset.num_classes
+    model = dataclasses.replace(model, **changes) if changes else model
+    if hasattr(model, "image_size") and (height, width) != (model.image_size, model.image_size):
+        raise GanforgeError(
+            f"{run.preset or 'this model'} makes {model.image_size}x{model.image_size} images but {dataset.name} "
+            f"holds {width}x{height}; resize the images or pick a preset of that size"
+        )
+    return dataclasses.replace(run, model=model)
+
+
+class Trainer:
+    """Trains one run in <run_dir>; `fit()` goes to run.train.steps, resuming from the latest checkpoint."""
+
+    def __init__(
+        self,
+        run: RunConfig,
+        dataset: ImageDataset,
+        *,
+        run_dir: Path,
+        device: torch.device,
+        dist: DistContext = DistContext(),
+        resume: bool = False,
+        progress: bool = True,
+    ):
+        self.run = fit_model_to_data(run, dataset)
+        self.dataset = dataset
+        self.run_dir = Path(run_dir)
+        self.device = device
+        self.dist = dist
+        self.progress = progress and dist.is_main
+        train = self.run.train
+
+        self.family = FAMILIES.get(self.run.family)
+        spec = OBJECTIVES.get(self.run.family)
+        self.objective = spec.build(self.run.objective, self.run.model)
+
+        torch.manual_seed(train.seed)  # identical initial weights on every process
+        self.networks: dict[str, nn.Module] = {
+            role: module.to(device) for role, module in self.family.build(self.run.model).items()
+        }
+        self.ema_role = self.family.generator_role + EMA_SUFFIX
+        self.ema = None
+        if train.ema_decay > 0:
+            self.ema = copy.deepcopy(self.networks[self.family.generator_role]).eval()
+            requires_grad(self.ema, False)
+        self.optimizers = {
+            name: torch.optim.Adam(
+                [p for role in roles for p in self.networks[role].parameters()],
+                lr=train.lr_generator if name == "generator" else train.lr_discriminator,
+                betas=(train.beta1, train.beta2),
+                foreach=True,
+            )
+            for name, roles in self.objective.optimizers.items()
+        }
+        # networks an update flows into are wrapped once, so DDP syncs their gradients and BN buffers
+        self.parallel = {
+            role: DistributedDataParallel(module, device_ids=[device.index] if device.type == "cuda" else None)
+            for role, module in self.networks.items()
+        } if dist.enabled else {}
+
+        self.step = 0
+        checkpoint = latest_checkpoint(self.run_dir)
+        if checkpoint is not None and not resume:
+            raise GanforgeError(
+                f"{self.run_dir} already holds a checkpoint ({checkpoint.name}); add --resume to continue it "
+                "or choose another --out"
+            )
+        if resume:
+            if checkpoint is None:
+                raise GanforgeError(f"--resume: no checkpoint in {self.run_dir}; drop --resume to start a new run")
+            state = load_checkpoint(
+                checkpoint,
+                modules=self._checkpointed_modules(),
+                optimizers=self.optimizers,
+                restore_rng=not dist.enabled,
+            )
+            self.step = state["step"]
+        if dist.enabled or not resume:
+            # each process draws its own noise; resumed multi-process runs reseed from the step
+            torch.manual_seed(train.seed + 1_000_003 * dist.rank + self.step)
+        self.sampler = BatchSampler(
+            num_items=len(dataset), batch_size=train.batch_size, seed=train.seed,
+            rank=dist.rank, world_size=dist.world_size,
+        )
+        grid_noise = torch.Generator().manual_seed(train.seed)  # own RNG: grids never disturb training
+        generator = self.networks[self.family.generator_role]
+        self.grid_latent = generator.sample_latent(GRID_SIZE, generator=grid_noise).to(device)
+        classes = getattr(self.run.model, "num_classes", 0)
+        self.grid_labels = (torch.arange(GRID_SIZE) % classes).to(device) if classes else None
+        self._stop_requested = False
+
+    def _checkpointed_modules(self) -> dict[str, nn.Module]:
+        modules = dict(self.networks)
+        if self.ema is not None:
+            modules[self.ema_role] = self.ema
+        return modules
+
+    def _networks_for(self, trains: tuple[str, ...]) -> dict[str, nn.Module]:
+        """The networks a phase sees: the ones it trains through their DDP wrapper, if any."""
+        for role, module in self.networks.items():
+            requires_grad(module, role in trains)
+        return {role: self.parallel.get(role, module) if role in trains else module for role, module in self.networks.items()}
+
+    def train_step(self, step: int) -> dict[str, torch.Tensor]:
+        """Run every phase due at `step`; returns their statistics."""
+        images, labels = self.dataset.batch(self.sampler.indices(step))
+        batch = (images.to(self.device, non_blocking=True), None if labels is None else labels.to(self.device))
+        stats: dict[str, torch.Tensor] = {}
+        for phase in self.objective.phases:
+            if step % phase.interval:
+                continue
+            networks = self._networks_for(phase.trains)
+            optimizer = self.optimizers[phase.optimizer]
+            optimizer.zero_grad(set_to_none=True)
+            loss, phase_stats = self.objective.loss(phase, networks, batch)
+            loss.backward()
+            optimizer.step()
+            stats.update(phase_stats)
+        if self.ema is not None:
+            update_ema(self.ema, self.networks[self.family.generator_role], self.run.train.ema_decay, step)
+        return stats
+
+    def sampling_generator(self) -> nn.Module:
+        """The generator grids come from: the moving average when there is one."""
+        return self.ema if self.ema is not None else self.networks[self.family.generator_role]
+
+    @torch.no_grad()
+    def save_samples(self) -> Path:
+        """Write samples/step-N.png from the fixed grid noise."""
+        generator = self.sampling_generator()
+        was_training = generator.training
+        generator.eval()
+        images = generator(self.grid_latent, self.grid_labels)
+        generator.train(was_training)
+        return save_grid(images, self.run_dir / "samples" / f"step-{self.step:08d}.png", columns=10)
+
+    def save(self) -> None:
+        """Checkpoint the current step (main process writes; all wait)."""
+        if self.dist.is_main:
+            save_checkpoint(
+                self.run_dir,
+                step=self.step,
+                modules=self._checkpointed_modules(),
+                optimizers=self.optimizers,
+                state={
+                    "family": self.run.family,
+                    "model": config_to_dict(self.run.model),
+                    "run": self.run.to_dict(),
+                    "data": self.dataset.describe(),
+                },
+                keep=self.run.train.keep_checkpoints,
+            )
+        barrier(self.dist)
+
+    def _on_sigint(self, signum, frame):
+        if self._stop_requested:  # a second Ctrl-C aborts at once; the last checkpoint stays valid
+            raise KeyboardInterrupt
+        self._stop_requested = True
+        if self.dist.is_main:
+            print("\nCtrl-C: finishing this step and saving a checkpoint (press again to abort without saving)")
+
+    def fit(self, *, minutes: float | None = None) -> TrainResult:
+        """Train until run.train.steps, the time budget, or Ctrl-C; then checkpoint and plot."""
+        train = self.run.train
+        deadline = time.monotonic() + 60 * minutes if minutes else None
+        logger = MetricsLogger(self.run_dir, resume_step=self.step) if self.dist.is_main else None
+        previous_handler = None
+        if threading.current_thread() is threading.main_thread():
+            previous_handler = signal.signal(signal.SIGINT, self._on_sigint)
+        bar = tqdm(total=train.steps, initial=self.step, disable=not self.progress, unit="step", dynamic_ncols=True)
+        start_step, started = self.step, time.perf_counter()
+        window: dict[str, list[torch.Tensor]] = {}
+        window_start, window_steps = time.perf_counter(), 0
+        last_checkpoint_step, samples = -1, None
+        for module in self.networks.values():
+            module.train()
+        try:
+            while self.step < train.steps:
+                if self._stop_requested or (deadline is not None and time.monotonic() > deadline):
+                    break
+                stats = self.train_step(self.step)
+                self.step += 1
+                window_steps += 1
+                bar.update(1)
+                for key, value in stats.items():
+                    window.setdefault(key, []).append(value)
+                if self.step % train.log_every == 0 or self.step == train.steps:
+                    elapsed = time.perf_counter() - window_start
+                    values = {k: torch.stack(v).float().mean().item() for k, v in window.items()}
+                    values["images_per_second"] = window_steps * train.batch_size / max(elapsed, 1e-9)
+                    bar.set_postfix({k: f"{v:.3g}" for k, v in values.items() if not k.startswith("D_")})
+                    if logger is not None:
+                        logger.log(self.step, values)
+                    window, window_start, window_steps = {}, time.perf_counter(), 0
+                if self.dist.is_main and train.sample_every and self.step % train.sample_every == 0:
+                    samples = self.save_samples()
+                if train.checkpoint_every and self.step % train.checkpoint_every == 0:
+                    self.save()
+                    last_checkpoint_step = self.step
+        finally:
+            bar.close()
+            if previous_handler is not None:
+                signal.signal(signal.SIGINT, previous_handler)
+        seconds = time.perf_counter() - started
+        if last_checkpoint_step != self.step:
+            self.save()
+        loss_plot = None
+        if self.dist.is_main:
+            if samples is None or not samples.name.endswith(f"{self.step:08d}.png"):
+                samples = self.save_samples()
+            logger.close()
+            loss_plot = plot_losses(logger.path, self.run_dir / "losses.png")
+        return TrainResult(
+            run_dir=self.run_dir,
+            step=self.step,
+            checkpoint=latest_checkpoint(self.run_dir),
+            samples=samples,
+            loss_plot=loss_plot,
+            seconds=seconds,
+            images_per_second=(self.step - start_step) * train.batch_size / max(seconds, 1e-9),
+            stopped_early=self.step < train.steps,
+        )
