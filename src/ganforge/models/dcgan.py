@@ -26,9 +26,9 @@ class DCGANConfig:
     latent_distribution: str = "normal"  # "normal": z ~ N(0, I); "uniform": z ~ U(-1, 1)
     num_classes: int = 0  # 0: unconditional; K: a label in 0..K-1 conditions both networks
     label_embed_dim: int = 32  # size of the label embedding concatenated to z (conditional only)
-    generator_hidden: tuple[int, ...] = (1024,)  # dense layers between z and the first feature map; () as in DCGAN
+    generator_hidden: tuple[int, ...] = ()  # extra dense layers (with BN) before the one that makes the feature map
     base_size: int = 7  # side of the first feature map
-    generator_channels: tuple[int, ...] = (64, 32)  # channels at base_size, 2*base_size, ...
+    generator_channels: tuple[int, ...] = (128, 64)  # channels at base_size, 2*base_size, ...
     generator_activation: str = "relu"  # "relu" or "leaky_relu"
     discriminator_channels: tuple[int, ...] = (64, 128)  # conv channels from the image down to base_size
     discriminator_hidden: tuple[int, ...] = ()  # dense layers before the logit; () = linear read-out

@@ -76,7 +76,7 @@ _MNIST_TRAIN = TrainConfig(steps=2000, batch_size=64, sample_every=250)
 PRESETS.register(
     "mnist-gan",
     Preset(
-        "the classic GAN of the lecture: z=100 -> dense 1024 -> 64x7x7 -> transposed convs -> 28x28 digits",
+        "the classic GAN: z=100 -> dense -> 128x7x7 -> BN/ReLU transposed convs -> tanh 28x28 digits",
         RunConfig("dcgan", "mnist-5k", DCGANConfig(), GANObjectiveConfig(), _MNIST_TRAIN, "mnist-gan"),
     ),
 )

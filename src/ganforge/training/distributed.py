@@ -48,3 +48,14 @@ def shutdown(context: DistContext) -> None:
     """Leave the process group."""
     if context.enabled and dist.is_initialized():
         dist.destroy_process_group()
+
+
+def replicas_identical(context: DistContext, modules: list[torch.nn.Module]) -> bool:
+    """Whether every process holds the same weights (a cheap checksum, gathered)."""
+    if not context.enabled:
+        return True
+    with torch.no_grad():
+        checksum = torch.stack([p.double().sum() for m in modules for p in m.parameters()]).cpu()
+    gathered = [torch.empty_like(checksum) for _ in range(context.world_size)]
+    dist.all_gather_object(gathered, checksum)
+    return all(torch.equal(gathered[0], other) for other in gathered[1:])

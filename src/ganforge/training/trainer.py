@@ -25,9 +25,10 @@ from ganforge.nn import requires_grad
 from ganforge.objectives import OBJECTIVES
 from ganforge.training.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint
 from ganforge.training.config import RunConfig
-from ganforge.training.distributed import DistContext, barrier
+from ganforge.training.distributed import DistContext, barrier, replicas_identical
 from ganforge.training.ema import update_ema
 from ganforge.training.logger import MetricsLogger, plot_losses
+from ganforge.utils.files import ensure_writable_dir
 from ganforge.utils.images import save_grid
 
 GRID_SIZE = 100  # images in each sample grid (10 x 10; one column per class for 10 classes)
@@ -120,6 +121,8 @@ class Trainer:
             for role, module in self.networks.items()
         } if dist.enabled else {}
 
+        if dist.is_main:
+            ensure_writable_dir(self.run_dir)
         self.step = 0
         checkpoint = latest_checkpoint(self.run_dir)
         if checkpoint is not None and not resume:
@@ -225,10 +228,10 @@ class Trainer:
         """Train until run.train.steps, the time budget, or Ctrl-C; then checkpoint and plot."""
         train = self.run.train
         deadline = time.monotonic() + 60 * minutes if minutes else None
-        logger = MetricsLogger(self.run_dir, resume_step=self.step) if self.dist.is_main else None
         previous_handler = None
         if threading.current_thread() is threading.main_thread():
             previous_handler = signal.signal(signal.SIGINT, self._on_sigint)
+        logger = MetricsLogger(self.run_dir, resume_step=self.step) if self.dist.is_main else None
         bar = tqdm(total=train.steps, initial=self.step, disable=not self.progress, unit="step", dynamic_ncols=True)
         start_step, started = self.step, time.perf_counter()
         window: dict[str, list[torch.Tensor]] = {}
@@ -266,6 +269,9 @@ class Trainer:
         seconds = time.perf_counter() - started
         if last_checkpoint_step != self.step:
             self.save()
+        in_sync = replicas_identical(self.dist, list(self.networks.values()))
+        if self.dist.enabled and self.dist.is_main:
+            print(f"data-parallel: {self.dist.world_size} processes, replicas identical: {in_sync}")
         loss_plot = None
         if self.dist.is_main:
             if samples is None or not samples.name.endswith(f"{self.step:08d}.png"):

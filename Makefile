@@ -1,0 +1,41 @@
+# Two commands matter (see README.md):
+#   make demo   set up a virtual env, train the conditional GAN on real digits, write a grid and a loss plot
+#   make test   set up the same env and run the test suite
+VENV  ?= .venv
+PY    := $(VENV)/bin/python
+TORCH ?= torch==2.13.0
+FASHION_MNIST := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
+
+.PHONY: setup demo test data bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet "$(TORCH)"
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $@
+
+# Fashion-MNIST for the IDX loader tests, from Debian's package (skipped with a note where apt is not ours)
+data:
+	@if [ ! -f $(FASHION_MNIST) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && apt-get install -y -qq dataset-fashion-mnist) >/dev/null 2>&1 \
+	      || echo "note: could not install dataset-fashion-mnist; its tests will be skipped"; \
+	  else echo "note: run 'sudo apt-get install dataset-fashion-mnist' to run the Fashion-MNIST tests"; fi; \
+	fi
+
+demo: setup
+	$(PY) -m ganforge train mnist-cgan --out runs/demo --steps 2000 --seed 0
+	$(PY) -m ganforge sample --checkpoint runs/demo --num 100 --out runs/demo/every-digit.png
+	@echo "every digit: runs/demo/every-digit.png   losses: runs/demo/losses.png"
+
+test: setup data
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) bench/mnist_cgan_quality.py --model mnist-cgan
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache

@@ -1,0 +1,54 @@
+"""Describe a checkpoint: each network layer by layer with output shapes, the step, the data, the config."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+import torch
+
+from ganforge.config import config_from_dict
+from ganforge.models import FAMILIES
+from ganforge.models.io import read_state, resolve_checkpoint
+from ganforge.models.pretrained import WEIGHTS_DIR, list_pretrained
+from ganforge.models.summary import format_table, layer_table
+
+NAME = "info"
+HELP = "show a checkpoint's architecture, step, data and config"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `ganforge info`."""
+    parser.add_argument("checkpoint", help="a run folder, checkpoint folder, or shipped model name")
+
+
+def describe(path: str) -> str:
+    """The text `ganforge info` prints."""
+    folder = resolve_checkpoint(WEIGHTS_DIR / path if path in list_pretrained() else path)
+    state = read_state(folder)
+    family = FAMILIES.get(state["family"])
+    config = config_from_dict(family.config_class, state["model"], f"the model config of {folder}")
+    networks = family.build(config)
+    generator = networks[family.generator_role]
+    batch = 2  # batch norm needs more than one sample per channel
+    z = generator.sample_latent(batch)
+    labels = torch.zeros(batch, dtype=torch.long) if getattr(config, "num_classes", 0) else None
+    images = generator.eval()(z, labels)
+    sections = [f"checkpoint: {folder}", f"family: {state['family']}   step: {state['step']}"]
+    data = state.get("data", {})
+    if data:
+        sections.append(f"data: {data.get('name')} ({data.get('num_images')} images of {data.get('image_shape')}, "
+                        f"{data.get('num_classes')} classes)")
+    sections.append(format_table("generator", tuple(z.shape[1:]), layer_table(generator, z, labels)))
+    if "discriminator" in networks:
+        discriminator = networks["discriminator"]
+        sections.append(
+            format_table("discriminator", tuple(images.shape[1:]), layer_table(discriminator, images, labels))
+        )
+    sections.append("config: " + json.dumps(state.get("run", {"model": state["model"]}), indent=2))
+    return "\n".join(sections)
+
+
+def run(args: argparse.Namespace) -> None:
+    """Print the description."""
+    print(describe(args.checkpoint))

@@ -1,0 +1,67 @@
+"""Entry point: parse argv, dispatch to a subcommand, turn user errors into one line and exit 2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ganforge import __version__
+from ganforge.cli import export, info, models, sample, train
+from ganforge.errors import GanforgeError
+
+COMMANDS = (train, sample, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
+EXIT_USER_ERROR = 2
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (no usage dump) and exits 2."""
+
+    def error(self, message: str):
+        self.exit(EXIT_USER_ERROR, f"{self.prog}: error: {message}; see {self.prog} --help\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser (also used to render --help in docs)."""
+    parser = Parser(
+        prog="ganforge",
+        description="Train, sample and inspect generative adversarial networks, on CPU or GPU.",
+        epilog=(
+            "examples:\n"
+            "  ganforge sample --model mnist-cgan --label 7 --num 64 --out sevens.png\n"
+            "  ganforge train mnist-cgan --out runs/cgan --steps 2000\n"
+            "  ganforge train mnist-cgan --out runs/cgan --steps 4000 --resume\n"
+            "  ganforge info runs/cgan\n"
+            "run `ganforge COMMAND --help` for the options of each command."
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"ganforge {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for command in COMMANDS:
+        sub = commands.add_parser(
+            command.NAME,
+            help=command.HELP,
+            description=command.__doc__,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        command.add_arguments(sub)
+        sub.set_defaults(run=command.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (0 ok, 2 user error, 130 interrupted)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_USER_ERROR
+    try:
+        args.run(args)
+    except GanforgeError as error:
+        print(f"ganforge: error: {error}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("ganforge: interrupted", file=sys.stderr)
+        return 130
+    return 0

@@ -1,0 +1,60 @@
+"""Train a GAN from a preset or a TOML config.
+
+A run folder (--out) collects checkpoints/ (atomic, resumable), samples/ (a grid from fixed
+noise every sample_every steps), metrics.jsonl, tensorboard/ and losses.png.
+Ctrl-C finishes the current step, saves a checkpoint and exits; --resume continues exactly.
+Under torchrun (e.g. torchrun --nproc_per_node 2 -m ganforge train ...) it trains data-parallel.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from ganforge.training import train
+from ganforge.training.config import PRESETS
+
+NAME = "train"
+HELP = "train a GAN (preset or config.toml)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `ganforge train`."""
+    parser.add_argument("config", metavar="PRESET|CONFIG.toml", help=f"a preset ({', '.join(PRESETS)}) or a TOML file")
+    parser.add_argument("--data", help="dataset name (mnist-5k, fashion-mnist, mnist) or a folder of images/IDX files")
+    parser.add_argument("--out", help="run folder (default: runs/PRESET)")
+    budget = parser.add_mutually_exclusive_group()
+    budget.add_argument("--steps", type=int, help="total training steps (default: the preset's)")
+    budget.add_argument("--minutes", type=float, help="train for this many minutes of wall time, then save")
+    parser.add_argument("--seed", type=int, help="random seed of weights, noise and data order (default: 0)")
+    parser.add_argument("--batch-size", type=int, help="images per step (default: the preset's)")
+    parser.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default: auto)")
+    parser.add_argument("--resume", action="store_true", help="continue the run in --out from its latest checkpoint")
+    parser.add_argument("--download", action="store_true", help="allow downloading the dataset (full MNIST only)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
+
+
+def run(args: argparse.Namespace) -> None:
+    """Train and print where the results are."""
+    result = train(
+        args.config,
+        data=args.data,
+        out=args.out,
+        steps=args.steps,
+        minutes=args.minutes,
+        seed=args.seed,
+        batch_size=args.batch_size,
+        device=args.device,
+        resume=args.resume,
+        download=args.download,
+        progress=not args.no_progress,
+    )
+    if result.checkpoint is None:  # another process of a data-parallel run
+        return
+    state = "stopped early at" if result.stopped_early else "finished"
+    print(f"{state} step {result.step} in {result.seconds:.0f} s ({result.images_per_second:.0f} images/s)")
+    print(f"checkpoint:   {result.checkpoint}")
+    if result.samples:
+        print(f"sample grid:  {result.samples}")
+    if result.loss_plot:
+        print(f"loss plot:    {result.loss_plot}")
+    print(f"metrics:      {result.run_dir / 'metrics.jsonl'} (tensorboard --logdir {result.run_dir / 'tensorboard'})")

@@ -1,0 +1,16 @@
+"""Measures of generated images: classifier accuracy, diversity, nearest-neighbour distances."""
+
+from ganforge.metrics.classifier import DigitClassifier, classify, load_classifier, save_classifier, train_classifier
+from ganforge.metrics.conditional import conditional_report
+from ganforge.metrics.distances import mean_pairwise_distance, nearest_neighbour_distance
+
+__all__ = [
+    "DigitClassifier",
+    "classify",
+    "conditional_report",
+    "save_classifier",
+    "load_classifier",
+    "mean_pairwise_distance",
+    "nearest_neighbour_distance",
+    "train_classifier",
+]

@@ -1,0 +1,89 @@
+"""A small CNN trained on real images (never the GAN's discriminator) to judge class-conditional samples."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+from safetensors.torch import load_file, save_file
+from torch import nn
+
+from ganforge.data import BatchSampler, ImageDataset
+from ganforge.errors import GanforgeError
+from ganforge.utils.files import atomic_write, atomic_write_text
+
+
+class DigitClassifier(nn.Module):
+    """28x28 grayscale -> logits over classes: two conv blocks and a dense head (~0.2 M parameters)."""
+
+    def __init__(self, num_classes: int = 10, channels: int = 1):
+        super().__init__()
+        self.num_classes = num_classes
+        self.net = nn.Sequential(
+            nn.Conv2d(channels, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(),
+            nn.Conv2d(32, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),  # 14x14
+            nn.Conv2d(32, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(),
+            nn.Conv2d(64, 64, 3, padding=1), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),  # 7x7
+            nn.Flatten(), nn.Dropout(0.3), nn.Linear(64 * 49, 128), nn.ReLU(), nn.Linear(128, num_classes),
+        )
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        """Images (B, C, 28, 28) in [-1, 1] -> logits (B, num_classes)."""
+        return self.net(images)
+
+
+def _shift(images: torch.Tensor, generator: torch.Generator, max_shift: int = 2) -> torch.Tensor:
+    """Random translations of up to max_shift pixels, filled with background (-1)."""
+    padded = F.pad(images, [max_shift] * 4, value=-1.0)
+    size = images.shape[-1]
+    out = torch.empty_like(images)
+    offsets = torch.randint(0, 2 * max_shift + 1, (len(images), 2), generator=generator)
+    for i, (dy, dx) in enumerate(offsets.tolist()):
+        out[i] = padded[i, :, dy : dy + size, dx : dx + size]
+    return out
+
+
+def train_classifier(dataset: ImageDataset, *, steps: int = 1500, batch_size: int = 64, seed: int = 0) -> DigitClassifier:
+    """Train a DigitClassifier on `dataset` with random shifts; deterministic for a given seed."""
+    if dataset.labels is None:
+        raise GanforgeError(f"{dataset.name} has no labels; a classifier needs labelled images")
+    torch.manual_seed(seed)
+    model = DigitClassifier(dataset.num_classes, dataset.image_shape[0])
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=3e-3, total_steps=steps)
+    sampler = BatchSampler(num_items=len(dataset), batch_size=batch_size, seed=seed)
+    augment = torch.Generator().manual_seed(seed)
+    model.train()
+    for step in range(steps):
+        images, labels = dataset.batch(sampler.indices(step))
+        loss = F.cross_entropy(model(_shift(images, augment)), labels)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+    return model.eval()
+
+
+@torch.no_grad()
+def classify(model: nn.Module, images: torch.Tensor, batch_size: int = 500) -> torch.Tensor:
+    """Predicted class of each image, shape (N,)."""
+    model.eval()
+    return torch.cat([model(images[i : i + batch_size]).argmax(1) for i in range(0, len(images), batch_size)])
+
+
+def save_classifier(model: DigitClassifier, folder: Path, card: dict) -> None:
+    """Weights as safetensors, plus a JSON card of how they were made."""
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {k: v.contiguous() for k, v in model.state_dict().items()}
+    atomic_write(folder / "model.safetensors", lambda tmp: save_file(state, tmp))
+    atomic_write_text(folder / "card.json", json.dumps({"num_classes": model.num_classes, **card}, indent=2) + "\n")
+
+
+def load_classifier(folder: Path) -> DigitClassifier:
+    """A classifier saved by save_classifier."""
+    card = json.loads((folder / "card.json").read_text())
+    model = DigitClassifier(card["num_classes"])
+    model.load_state_dict(load_file(folder / "model.safetensors"))
+    return model.eval()

@@ -1,0 +1,54 @@
+"""Shared fixtures: tiny configs and real data, seeded."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A model small enough to train a few steps in well under a second on CPU.
+TINY_TOML = """
+preset = "mnist-cgan"
+
+[model]
+generator_channels = [16, 8]
+discriminator_channels = [8, 16]
+label_embed_dim = 4
+latent_dim = 8
+
+[train]
+steps = 6
+batch_size = 8
+sample_every = 3
+checkpoint_every = 3
+log_every = 2
+ema_decay = 0.9
+"""
+
+
+@pytest.fixture(autouse=True)
+def _seed_and_threads():
+    torch.manual_seed(0)
+    torch.set_num_threads(1)  # deterministic and fair on a 2-core CI machine
+
+
+@pytest.fixture
+def tiny_config(tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY_TOML)
+    return path
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m ganforge ARGS` in a fresh process, capturing output."""
+    full_env = {**os.environ, "OMP_NUM_THREADS": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "ganforge", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout, env=full_env,
+    )
