@@ -27,7 +27,7 @@ data:
 	fi
 
 demo: setup
-	$(PY) -m ganforge train mnist-cgan --out runs/demo --steps 2000 --seed 0
+	$(PY) -m ganforge train mnist-cgan --out runs/demo --seed 0
 	$(PY) -m ganforge sample --checkpoint runs/demo --num 100 --out runs/demo/every-digit.png
 	@echo "every digit: runs/demo/every-digit.png   losses: runs/demo/losses.png"
 

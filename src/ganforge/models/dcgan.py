@@ -73,6 +73,7 @@ class Generator(nn.Module):
             width = hidden
         first = config.generator_channels[0]
         dense.append(nn.Linear(width, first * config.base_size**2, bias=False))
+        dense.append(nn.Unflatten(1, (first, config.base_size, config.base_size)))
         self.dense = nn.Sequential(*dense)
         layers: list[nn.Module] = [nn.BatchNorm2d(first), activation(act)]
         channels = list(config.generator_channels)
@@ -88,9 +89,7 @@ class Generator(nn.Module):
             if labels is None:
                 raise ValueError("this generator is conditional: pass labels")
             z = torch.cat([z, self.label_embedding(labels)], dim=1)
-        x = self.dense(z)  # (B, C0 * S * S)
-        x = x.view(-1, self.config.generator_channels[0], self.config.base_size, self.config.base_size)
-        return self.convs(x)
+        return self.convs(self.dense(z))  # dense: (B, C0, S, S); convs: (B, C, H, W)
 
     def sample_latent(self, count: int, *, device=None, generator: torch.Generator | None = None) -> torch.Tensor:
         """Noise (count, latent_dim) from the configured distribution."""

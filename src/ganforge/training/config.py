@@ -72,7 +72,7 @@ class Preset:
 
 
 PRESETS: Registry[Preset] = Registry("preset")
-_MNIST_TRAIN = TrainConfig(steps=2000, batch_size=64, sample_every=250)
+_MNIST_TRAIN = TrainConfig(steps=3000, batch_size=64, sample_every=250)
 PRESETS.register(
     "mnist-gan",
     Preset(

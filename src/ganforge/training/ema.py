@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import torch
 from torch import nn
 
@@ -19,3 +21,27 @@ def update_ema(ema: nn.Module, live: nn.Module, decay: float, step: int) -> None
     torch._foreach_lerp_(ema_params, live_params, 1 - decay)
     for ema_buffer, live_buffer in zip(ema.buffers(), live.buffers()):
         ema_buffer.copy_(live_buffer)
+
+
+@torch.no_grad()
+def refresh_batch_norm(module: nn.Module, make_inputs: Callable[[], tuple], batches: int) -> None:
+    """Recompute the BN statistics of `module` (an EMA copy) from `batches` forward passes.
+
+    Averaged weights do not match the live network's running statistics that update_ema copies;
+    sampling with those stale statistics costs diversity. BigGAN's "standing statistics" fix: reset
+    the statistics and take a cumulative average over fresh batches (momentum=None).
+    """
+    norms = [m for m in module.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    if not norms:
+        return
+    momenta = [m.momentum for m in norms]
+    for norm in norms:
+        norm.reset_running_stats()
+        norm.momentum = None
+    was_training = module.training
+    module.train()
+    for _ in range(batches):
+        module(*make_inputs())
+    module.train(was_training)
+    for norm, momentum in zip(norms, momenta):
+        norm.momentum = momentum

@@ -26,12 +26,13 @@ from ganforge.objectives import OBJECTIVES
 from ganforge.training.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint
 from ganforge.training.config import RunConfig
 from ganforge.training.distributed import DistContext, barrier, replicas_identical
-from ganforge.training.ema import update_ema
+from ganforge.training.ema import refresh_batch_norm, update_ema
 from ganforge.training.logger import MetricsLogger, plot_losses
 from ganforge.utils.files import ensure_writable_dir
 from ganforge.utils.images import save_grid
 
 GRID_SIZE = 100  # images in each sample grid (10 x 10; one column per class for 10 classes)
+BN_REFRESH_BATCHES = 8  # batches that recompute the EMA generator's BN statistics before it is used
 
 
 @dataclass
@@ -185,6 +186,21 @@ class Trainer:
             update_ema(self.ema, self.networks[self.family.generator_role], self.run.train.ema_decay, step)
         return stats
 
+    def refresh_ema(self) -> None:
+        """Give the EMA generator BN statistics of its own weights (noise from a step-seeded RNG)."""
+        if self.ema is None:
+            return
+        rng = torch.Generator().manual_seed(self.run.train.seed * 1_000_003 + self.step)
+        classes = getattr(self.run.model, "num_classes", 0)
+        size = self.run.train.batch_size
+
+        def make_inputs() -> tuple:
+            z = self.ema.sample_latent(size, generator=rng).to(self.device)
+            labels = torch.randint(0, classes, (size,), generator=rng).to(self.device) if classes else None
+            return z, labels
+
+        refresh_batch_norm(self.ema, make_inputs, BN_REFRESH_BATCHES)
+
     def sampling_generator(self) -> nn.Module:
         """The generator grids come from: the moving average when there is one."""
         return self.ema if self.ema is not None else self.networks[self.family.generator_role]
@@ -192,6 +208,7 @@ class Trainer:
     @torch.no_grad()
     def save_samples(self) -> Path:
         """Write samples/step-N.png from the fixed grid noise."""
+        self.refresh_ema()
         generator = self.sampling_generator()
         was_training = generator.training
         generator.eval()
@@ -202,6 +219,7 @@ class Trainer:
     def save(self) -> None:
         """Checkpoint the current step (main process writes; all wait)."""
         if self.dist.is_main:
+            self.refresh_ema()
             save_checkpoint(
                 self.run_dir,
                 step=self.step,

@@ -1,0 +1,34 @@
+"""The weights shipped in the package: they load offline and draw the digit that is asked for."""
+
+from __future__ import annotations
+
+import torch
+
+from ganforge.apps.generate import generate, load_model
+from ganforge.metrics import classify, load_classifier
+from ganforge.models.pretrained import WEIGHTS_DIR, list_pretrained
+
+
+def test_shipped_models_are_listed_and_small():
+    shipped = list_pretrained()
+    assert {"mnist-cgan", "mnist-gan"} <= set(shipped)
+    for name in ("mnist-cgan", "mnist-gan"):
+        assert (WEIGHTS_DIR / name / "model.safetensors").stat().st_size <= 10_000_000
+        assert (WEIGHTS_DIR / name / "MODEL_CARD.md").exists()
+
+
+def test_shipped_cgan_draws_the_asked_digit():
+    classifier = load_classifier(WEIGHTS_DIR / "mnist-classifier")
+    loaded = load_model(model="mnist-cgan")
+    for digit in range(10):
+        images, labels = generate(loaded, 20, label=digit, seed=digit)
+        assert labels.tolist() == [digit] * 20
+        hits = int((classify(classifier, images) == digit).sum())
+        assert hits >= 17, f"digit {digit}: only {hits}/20 samples classified as {digit}"
+
+
+def test_shipped_gan_is_diverse():
+    images, labels = generate(load_model(model="mnist-gan"), 64, seed=0)
+    assert labels is None
+    classes = classify(load_classifier(WEIGHTS_DIR / "mnist-classifier"), images)
+    assert len(torch.unique(classes)) >= 8  # an unconditional GAN that collapsed would draw few digits
