@@ -35,7 +35,7 @@ test: setup data
 	$(PY) -m pytest -q
 
 bench: setup
-	$(PY) bench/mnist_cgan_quality.py --model mnist-cgan
+	$(PY) bench/mnist_quality.py --model mnist-cgan
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

@@ -1,7 +1,7 @@
 """Measures of generated images: classifier accuracy, diversity, nearest-neighbour distances."""
 
 from ganforge.metrics.classifier import DigitClassifier, classify, load_classifier, save_classifier, train_classifier
-from ganforge.metrics.conditional import conditional_report
+from ganforge.metrics.conditional import conditional_report, unconditional_report
 from ganforge.metrics.distances import mean_pairwise_distance, nearest_neighbour_distance
 
 __all__ = [
@@ -13,4 +13,5 @@ __all__ = [
     "mean_pairwise_distance",
     "nearest_neighbour_distance",
     "train_classifier",
+    "unconditional_report",
 ]

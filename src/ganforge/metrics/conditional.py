@@ -54,3 +54,35 @@ def conditional_report(
     report["min_diversity_ratio"] = min(c["diversity_ratio"] for c in classes)
     report["nn_distance_ratio"] = sum(c["fake_nn_distance"] for c in classes) / sum(c["real_nn_distance"] for c in classes)
     return report
+
+
+def unconditional_report(
+    sampler: Callable[[int], torch.Tensor],
+    classifier: torch.nn.Module,
+    train: ImageDataset,
+    heldout: ImageDataset,
+    *,
+    count: int = 1000,
+) -> dict:
+    """For a generator without labels: which classes a real-data classifier sees in its samples (mode
+    coverage), how confident it is, overall diversity and nearest-training-neighbour distances, each
+    against real held-out images."""
+    fake = sampler(count)
+    real, _ = heldout.batch(range(min(count, len(heldout))))
+    train_images, _ = train.batch(range(len(train)))
+
+    def confident_share(images: torch.Tensor) -> float:
+        with torch.no_grad():
+            probabilities = torch.softmax(classifier.eval()(images), dim=1)
+        return float((probabilities.max(dim=1).values > 0.9).float().mean())
+
+    histogram = torch.bincount(classify(classifier, fake), minlength=train.num_classes).float() / count
+    return {
+        "class_shares": [round(float(x), 4) for x in histogram],
+        "smallest_class_share": float(histogram.min()),
+        "confident_fake": confident_share(fake),
+        "confident_real": confident_share(real),
+        "diversity_ratio": mean_pairwise_distance(fake) / mean_pairwise_distance(real),
+        "nn_distance_ratio": float(nearest_neighbour_distance(fake, train_images).mean()
+                                   / nearest_neighbour_distance(real, train_images).mean()),
+    }

@@ -250,7 +250,10 @@ class Trainer:
         if threading.current_thread() is threading.main_thread():
             previous_handler = signal.signal(signal.SIGINT, self._on_sigint)
         logger = MetricsLogger(self.run_dir, resume_step=self.step) if self.dist.is_main else None
-        bar = tqdm(total=train.steps, initial=self.step, disable=not self.progress, unit="step", dynamic_ncols=True)
+        bar = tqdm(
+            total=None if minutes and train.steps >= 10**9 else train.steps,  # a time budget alone has no end step
+            initial=self.step, disable=not self.progress, unit="step", dynamic_ncols=True,
+        )
         start_step, started = self.step, time.perf_counter()
         window: dict[str, list[torch.Tensor]] = {}
         window_start, window_steps = time.perf_counter(), 0

@@ -1,0 +1,53 @@
+"""Imports flow one way through the layers of ganforge (see STYLE.md): never up, never sideways."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "ganforge"
+# layer of each top-level part; a module may import only lower layers and its own part
+LAYERS = {
+    "config": 0, "registry": 0, "errors": 0, "utils": 0,
+    "nn": 1, "losses": 1, "data": 1,
+    "models": 2,
+    "metrics": 3, "objectives": 3,
+    "training": 4,
+    "apps": 5,
+    "cli": 6, "__main__": 7,
+}
+FORBIDDEN = {("apps", "training")}  # what users do with a model never needs the trainer
+
+
+def _part(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if parts[0] == "ganforge" and len(parts) > 1 else None
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_go_down(path: Path):
+    relative = path.relative_to(PACKAGE)
+    own = relative.parts[0].removesuffix(".py")
+    if own == "__init__":
+        return
+    for module in _imports(path):
+        target = _part(module)
+        if target is None or target == own or target == "__init__" or module == "ganforge":
+            continue
+        assert target in LAYERS, f"{relative} imports unknown part {module}"
+        base = LAYERS[target] == LAYERS[own] == 0  # the base modules may use each other
+        assert base or LAYERS[target] < LAYERS[own], f"{relative} ({own}) imports {module}: against the layering"
+        assert (own, target) not in FORBIDDEN, f"{relative} imports {module}"
