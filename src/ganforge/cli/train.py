@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> None:
         download=args.download,
         progress=not args.no_progress,
     )
-    if result.checkpoint is None:  # another process of a data-parallel run
+    if not result.main_process:  # rank 0 of a data-parallel run reports for all
         return
     state = "stopped early at" if result.stopped_early else "finished"
     print(f"{state} step {result.step} in {result.seconds:.0f} s ({result.images_per_second:.0f} images/s)")

@@ -47,6 +47,7 @@ class TrainResult:
     seconds: float  # wall time of this invocation
     images_per_second: float  # training throughput of this invocation
     stopped_early: bool  # Ctrl-C or the time budget ended it before `steps`
+    main_process: bool = True  # False on the other ranks of a data-parallel run, which report nothing
 
 
 def fit_model_to_data(run: RunConfig, dataset: ImageDataset) -> RunConfig:
@@ -308,4 +309,5 @@ class Trainer:
             seconds=seconds,
             images_per_second=(self.step - start_step) * train.batch_size / max(seconds, 1e-9),
             stopped_early=self.step < train.steps,
+            main_process=self.dist.is_main,
         )
