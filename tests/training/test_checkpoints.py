@@ -43,6 +43,14 @@ def test_resume_is_exact(tiny_config: Path, tmp_path: Path):
     assert steps == [2, 3, 4, 6]
 
 
+def test_time_budget_stops_and_saves(tiny_config: Path, tmp_path: Path):
+    result = train(str(tiny_config), out=tmp_path / "run", minutes=0.0001, device="cpu", progress=False)
+    assert result.stopped_early and result.step < 10**9
+    assert load_generator(tmp_path / "run").state["step"] == result.step
+    with pytest.raises(GanforgeError, match="drop --seed"):
+        train(str(tiny_config), out=tmp_path / "run", steps=9, seed=3, device="cpu", progress=False, resume=True)
+
+
 def test_existing_run_is_not_overwritten_without_resume(tiny_config: Path, tmp_path: Path):
     train(str(tiny_config), out=tmp_path / "run", steps=3, device="cpu", progress=False)
     before = (latest_checkpoint(tmp_path / "run") / "model.safetensors").read_bytes()

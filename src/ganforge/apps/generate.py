@@ -11,7 +11,7 @@ from ganforge.errors import GanforgeError
 from ganforge.models.io import LoadedGenerator, load_generator
 from ganforge.models.pretrained import pretrained_path
 from ganforge.utils.files import atomic_write, ensure_writable_dir
-from ganforge.utils.images import make_grid, save_image, to_uint8
+from ganforge.utils.images import save_grid, to_uint8
 from ganforge.utils.seed import resolve_device
 
 
@@ -73,9 +73,8 @@ def sample_to_file(
     ensure_writable_dir(out.parent if str(out.parent) else Path("."))
     loaded = load_model(model=model, checkpoint=checkpoint, device=device)
     images, labels = generate(loaded, num, label=label, seed=seed)
-    pixels = to_uint8(images)
     if out.suffix.lower() == ".npz":
-        arrays = {"images": pixels}
+        arrays = {"images": to_uint8(images)}
         if labels is not None:
             arrays["labels"] = labels.numpy().astype(np.int64)
 
@@ -84,6 +83,6 @@ def sample_to_file(
                 np.savez_compressed(handle, **arrays)
 
         return atomic_write(out, write)
+    # cycling labels with one column per class puts each class in its own column
     columns = loaded.config.num_classes if labels is not None and label is None and num >= 10 else None
-    scale = 2 if images.shape[-1] <= 32 else 1
-    return save_image(make_grid(pixels, columns), out, scale)
+    return save_grid(images, out, columns)

@@ -6,10 +6,11 @@ import argparse
 import json
 
 import torch
+from safetensors import safe_open
 
 from ganforge.config import config_from_dict
 from ganforge.models import FAMILIES
-from ganforge.models.io import read_state, resolve_checkpoint
+from ganforge.models.io import MODEL_FILE, read_state, resolve_checkpoint
 from ganforge.models.pretrained import WEIGHTS_DIR, list_pretrained
 from ganforge.models.summary import format_table, layer_table
 
@@ -41,10 +42,11 @@ def describe(path: str) -> str:
                         f"{data.get('num_classes')} classes)")
     sections.append(format_table("generator", tuple(z.shape[1:]), layer_table(generator, z, labels)))
     if "discriminator" in networks:
+        with safe_open(folder / MODEL_FILE, framework="pt") as weights:
+            stored = any(key.startswith("discriminator.") for key in weights.keys())
+        title = "discriminator" if stored else "discriminator (architecture only: this file holds no weights for it)"
         discriminator = networks["discriminator"]
-        sections.append(
-            format_table("discriminator", tuple(images.shape[1:]), layer_table(discriminator, images, labels))
-        )
+        sections.append(format_table(title, tuple(images.shape[1:]), layer_table(discriminator, images, labels)))
     sections.append("config: " + json.dumps(state.get("run", {"model": state["model"]}), indent=2))
     return "\n".join(sections)
 

@@ -41,6 +41,8 @@ def train(
         saved = run_config_from_dict(read_state(checkpoint)["run"], f"the config saved in {checkpoint}")
         if data and data != saved.data:
             raise GanforgeError(f"--resume continues on {saved.data!r}, the run's own data; drop --data")
+        if seed is not None or batch_size is not None:
+            raise GanforgeError("--resume keeps the run's own seed and batch size; drop --seed and --batch-size")
         run = with_changes(saved, steps=steps)
     else:
         run = with_changes(run, data=data, steps=steps, seed=seed, batch_size=batch_size)
