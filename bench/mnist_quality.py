@@ -14,8 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 
-import torch
-
 from ganforge.apps.generate import generate, load_model
 from ganforge.data import load_dataset
 from ganforge.metrics import conditional_report, load_classifier, unconditional_report

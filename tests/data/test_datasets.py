@@ -21,7 +21,7 @@ def test_mnist5k_split_is_fixed_disjoint_and_balanced():
     assert np.bincount(heldout.labels).tolist() == [100] * 10
     train_set = {image.tobytes() for image in train.images}
     assert not any(image.tobytes() in train_set for image in heldout.images)
-    images, labels = train.batch(np.arange(8))
+    images, _ = train.batch(np.arange(8))
     assert images.shape == (8, 1, 28, 28) and images.min() == -1 and images.max() <= 1
     # real digits: mostly black background, some bright strokes
     assert 0.05 < (images > 0).float().mean() < 0.4

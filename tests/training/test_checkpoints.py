@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import torch
+from conftest import ROOT
 from safetensors.torch import load_file
 
 from ganforge.errors import GanforgeError
@@ -19,8 +20,6 @@ from ganforge.models.io import load_generator
 from ganforge.training import checkpoint as checkpoint_module
 from ganforge.training import train
 from ganforge.training.checkpoint import latest_checkpoint
-
-from conftest import ROOT
 
 
 def _weights(run_dir: Path) -> dict[str, torch.Tensor]:

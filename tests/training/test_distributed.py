@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from ganforge.models.io import load_generator
 
-from conftest import ROOT
 
 @pytest.mark.slow
 def test_two_process_ddp_run(tiny_config: Path, tmp_path: Path):

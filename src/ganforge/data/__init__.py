@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ganforge.data.base import ImageDataset
 from ganforge.data.download import data_home, download_mnist
@@ -75,4 +75,4 @@ def load_dataset(spec: str, split: str = "train", download: bool = False) -> Ima
     raise AssertionError("unreachable")
 
 
-__all__ = ["ImageDataset", "BatchSampler", "DATASETS", "load_dataset", "load_image_folder", "load_idx_folder"]
+__all__ = ["DATASETS", "BatchSampler", "ImageDataset", "load_dataset", "load_idx_folder", "load_image_folder"]

@@ -49,7 +49,7 @@ class ImageDataset:
         labels = None if self.labels is None else torch.from_numpy(self.labels[indices])
         return from_uint8(self.images[indices]), labels
 
-    def subset(self, indices: np.ndarray, name: str | None = None) -> "ImageDataset":
+    def subset(self, indices: np.ndarray, name: str | None = None) -> ImageDataset:
         """A dataset of the given rows."""
         labels = None if self.labels is None else self.labels[indices]
         return ImageDataset(name or self.name, self.images[indices], labels, self.class_names)

@@ -8,10 +8,10 @@ __all__ = [
     "DigitClassifier",
     "classify",
     "conditional_report",
-    "save_classifier",
     "load_classifier",
     "mean_pairwise_distance",
     "nearest_neighbour_distance",
+    "save_classifier",
     "train_classifier",
     "unconditional_report",
 ]

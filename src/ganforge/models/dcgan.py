@@ -10,6 +10,7 @@ Discriminator:  image -> conv stride 2 -> LeakyReLU -> [conv stride 2 -> BN -> L
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import torch
 from torch import nn
@@ -77,7 +78,7 @@ class Generator(nn.Module):
         self.dense = nn.Sequential(*dense)
         layers: list[nn.Module] = [nn.BatchNorm2d(first), activation(act)]
         channels = list(config.generator_channels)
-        for c_in, c_out in zip(channels, channels[1:]):
+        for c_in, c_out in pairwise(channels):
             layers += [nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=False), nn.BatchNorm2d(c_out), activation(act)]
         layers += [nn.ConvTranspose2d(channels[-1], config.image_channels, 4, 2, 1), nn.Tanh()]
         self.convs = nn.Sequential(*layers)

@@ -46,9 +46,9 @@ def _describe(layer: nn.Module) -> str:
 
 def format_table(title: str, input_shape: tuple[int, ...], rows: list[tuple[str, str, tuple[int, ...], int]]) -> str:
     """Render layer_table rows as aligned text."""
-    lines = [title, f"  {'input':<28} {'':<30} {str(input_shape):<16}"]
+    lines = [title, f"  {'input':<28} {'':<30} {input_shape!s:<16}"]
     for name, layer, shape, params in rows:
-        lines.append(f"  {name:<28} {layer:<30} {str(shape):<16} {params:>10,}")
+        lines.append(f"  {name:<28} {layer:<30} {shape!s:<16} {params:>10,}")
     total = sum(row[3] for row in rows)
     lines.append(f"  {'total parameters':<76} {total:>10,}")
     return "\n".join(lines)

@@ -7,8 +7,9 @@ into the networks the phase trains and steps that phase's optimiser.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 from torch import Tensor, nn
 
@@ -37,7 +38,7 @@ class ObjectiveSpec:
 
 OBJECTIVES: Registry[ObjectiveSpec] = Registry("objective")
 
-from ganforge.objectives import gan  # noqa: E402  (registers itself)
+from ganforge.objectives import gan
 
 OBJECTIVES.register("dcgan", ObjectiveSpec(gan.GANObjectiveConfig, gan.GANObjective))
 

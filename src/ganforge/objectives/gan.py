@@ -3,8 +3,9 @@ lazy R1 regulariser with its own interval (as in StyleGAN2)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import torch
 from torch import Tensor, nn
@@ -31,10 +32,9 @@ class GANObjectiveConfig:
 class GANObjective:
     """Phases D, G (and D_r1 when r1_weight > 0) for the `dcgan` family."""
 
-    optimizers = {"generator": ("generator",), "discriminator": ("discriminator",)}
-
     def __init__(self, config: GANObjectiveConfig, model_config: Any):
         self.config = config
+        self.optimizers = {"generator": ("generator",), "discriminator": ("discriminator",)}
         self.adversarial = ADVERSARIAL_LOSSES.get(config.loss)
         self.num_classes = model_config.num_classes
         phases = [Phase("D", ("discriminator",), "discriminator"), Phase("G", ("generator",), "generator")]
