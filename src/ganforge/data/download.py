@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from ganforge.errors import GanforgeError
-from ganforge.utils.files import atomic_write
+from ganforge.utils.files import atomic_write, file_digest
 
 MNIST_URL = "https://ossci-datasets.s3.amazonaws.com/mnist/"  # the mirror torchvision uses
 # file -> MD5 as published with the original MNIST files
@@ -28,11 +27,7 @@ def data_home() -> Path:
 
 def md5_of(path: Path) -> str:
     """Hex MD5 of a file."""
-    digest = hashlib.md5()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return file_digest(path, "md5")
 
 
 def download_files(

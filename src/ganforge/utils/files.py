@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable
@@ -61,3 +62,12 @@ def ensure_writable_dir(path: str | Path) -> Path:
     if not os.access(path, os.W_OK):
         raise GanforgeError(f"output folder {path} is not writable; choose a writable --out")
     return path
+
+
+def file_digest(path: str | Path, algorithm: str) -> str:
+    """Hex digest ('md5', 'sha256', ...) of a file, read in 1 MiB chunks."""
+    digest = hashlib.new(algorithm)
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
