@@ -70,7 +70,7 @@ def sample_to_file(
     out = Path(out)
     if out.suffix.lower() not in (".png", ".jpg", ".jpeg", ".npz"):
         raise GanforgeError(f"--out {out}: use a .png or .jpg path for a grid, or .npz for arrays")
-    ensure_writable_dir(out.parent if str(out.parent) else Path("."))
+    ensure_writable_dir(out.parent)
     loaded = load_model(model=model, checkpoint=checkpoint, device=device)
     images, labels = generate(loaded, num, label=label, seed=seed)
     if out.suffix.lower() == ".npz":

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+
 from ganforge.data.base import ImageDataset
 from ganforge.data.download import data_home, download_mnist
 from ganforge.data.folder import load_image_folder
@@ -44,8 +46,6 @@ def _mnist(split: str, download: bool) -> ImageDataset:
 def _idx_split(folder: Path, split: str, name: str, class_names: tuple[str, ...] = ()) -> ImageDataset:
     if split != "all":
         return load_idx_folder(folder, split, name, class_names)
-    import numpy as np
-
     train, heldout = (load_idx_folder(folder, s, name, class_names) for s in ("train", "heldout"))
     labels = None if train.labels is None else np.concatenate([train.labels, heldout.labels])
     return ImageDataset(name, np.concatenate([train.images, heldout.images]), labels, train.class_names)

@@ -35,13 +35,14 @@ def conditional_report(
         fake_hits = int((classify(classifier, fake) == label).sum())
         real_hits = int((classify(classifier, real) == label).sum())
         same_class = train_images[torch.from_numpy(train.labels == label)]
+        fake_nn = nearest_neighbour_distance(fake, same_class)
         report["classes"][label] = {
             "fake_accuracy": fake_hits / len(fake),
             "real_accuracy": real_hits / len(real),
             "diversity_ratio": mean_pairwise_distance(fake) / mean_pairwise_distance(real),
-            "fake_nn_distance": float(nearest_neighbour_distance(fake, same_class).mean()),
+            "fake_nn_distance": float(fake_nn.mean()),
             "real_nn_distance": float(nearest_neighbour_distance(real, same_class).mean()),
-            "fake_min_nn_distance": float(nearest_neighbour_distance(fake, same_class).min()),
+            "fake_min_nn_distance": float(fake_nn.min()),
         }
         totals["fake_correct"] += fake_hits
         totals["real_correct"] += real_hits

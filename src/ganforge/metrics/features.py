@@ -8,6 +8,8 @@ import numpy as np
 import torch
 from scipy import linalg
 
+from ganforge.metrics.distances import nearest_neighbour_distance
+
 
 def _as_float64(features: torch.Tensor | np.ndarray) -> np.ndarray:
     array = features.detach().cpu().numpy() if isinstance(features, torch.Tensor) else np.asarray(features)
@@ -104,8 +106,5 @@ def memorisation_share(train: torch.Tensor, heldout: torch.Tensor, fake: torch.T
     """Share of fakes closer to their nearest training vector than all but `quantile` of real
     held-out vectors are. Real unseen data scores about `quantile`; copies of training data push it
     towards 1."""
-    train = train.double()
-    heldout_distance = torch.cdist(heldout.double(), train).min(dim=1).values
-    threshold = torch.quantile(heldout_distance, quantile)
-    fake_distance = torch.cdist(fake.double(), train).min(dim=1).values
-    return float((fake_distance < threshold).double().mean())
+    threshold = torch.quantile(nearest_neighbour_distance(heldout, train), quantile)
+    return float((nearest_neighbour_distance(fake, train) < threshold).double().mean())

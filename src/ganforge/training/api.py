@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import torch
+
 from ganforge.data import load_dataset
 from ganforge.errors import GanforgeError
 from ganforge.models.io import read_state
@@ -54,8 +56,6 @@ def train(
     torch_device = resolve_device(device)
     dist = init_distributed(torch_device)
     if dist.enabled and torch_device.type == "cuda":
-        import torch
-
         torch_device = torch.device("cuda", dist.local_rank)
         torch.cuda.set_device(torch_device)
     try:
