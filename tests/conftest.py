@@ -50,5 +50,5 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300, env: dict
     full_env = {**os.environ, "OMP_NUM_THREADS": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "ganforge", *args],
-        cwd=cwd, capture_output=True, text=True, timeout=timeout, env=full_env,
+        check=False, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=full_env,
     )

@@ -45,10 +45,9 @@ def _coerce(value: Any, hint: Any, what: str) -> Any:
         return tuple(_coerce(v, item_hint, what) for v in value)
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
-    if hint in (int, float, str, bool):
-        # bool is an int subclass in Python, but `steps = true` is a typo, not a number
-        if not isinstance(value, hint) or (hint is not bool and isinstance(value, bool)):
-            raise GanforgeError(f"{what} must be {hint.__name__}, got {value!r}")
+    # bool is an int subclass in Python, but `steps = true` is a typo, not a number
+    if hint in (int, float, str, bool) and (not isinstance(value, hint) or (hint is not bool and isinstance(value, bool))):
+        raise GanforgeError(f"{what} must be {hint.__name__}, got {value!r}")
     return value
 
 

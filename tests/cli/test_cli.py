@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -118,3 +119,26 @@ def test_unwritable_out_loses_nothing(tiny_run: Path, tmp_path: Path):
 
 def test_usage_errors_are_one_line():
     assert "--num" in _bad("sample", "--model", "mnist-cgan", "--num", "many", "--out", "x.png")
+
+
+def test_evaluate_prints_a_table_and_writes_the_protocol(tiny_run: Path, tmp_path: Path):
+    env = {"GANFORGE_DATA": str(tmp_path / "cache")}
+    result = run_cli("evaluate", "--checkpoint", str(tiny_run), "--features", "digits", "--num", "50",
+                     "--metrics", "fid,class-accuracy", "--out", str(tmp_path / "r.json"), env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0].startswith("fid ") and "class_accuracy" in result.stdout
+    assert "cache miss" in result.stdout and "Inception Score is not reported" in result.stdout
+    saved = json.loads((tmp_path / "r.json").read_text())
+    assert saved["protocol"]["fake"]["n"] == 50 and saved["protocol"]["real"]["split"] == "heldout"
+
+
+def test_evaluate_bad_input(tiny_run: Path, tmp_path: Path):
+    assert "did you mean 'fid'" in _bad("evaluate", "--model", "mnist-cgan", "--metrics", "fdi")
+    (tmp_path / "empty").mkdir()
+    assert "no images" in _bad("evaluate", "--fake", str(tmp_path / "empty"), "--real", "mnist-5k")
+    assert "--fake needs --real" in _bad("evaluate", "--fake", str(tmp_path / "empty"))
+    (tmp_path / "rgb").mkdir()
+    for index in range(6):
+        Image.new("RGB", (28, 28), (index * 40, 0, 0)).save(tmp_path / "rgb" / f"{index}.png")
+    assert "28x28 grayscale images, not 28x28 with 3 channel" in _bad(
+        "evaluate", "--fake", str(tmp_path / "rgb"), "--real", "mnist-5k", "--features", "digits")

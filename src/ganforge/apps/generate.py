@@ -10,6 +10,7 @@ import torch
 from ganforge.errors import GanforgeError
 from ganforge.models.io import LoadedGenerator, load_generator
 from ganforge.models.pretrained import pretrained_path
+from ganforge.models.sampling import cycling_labels, sample_images
 from ganforge.utils.files import atomic_write, ensure_writable_dir
 from ganforge.utils.images import save_grid, to_uint8
 from ganforge.utils.seed import resolve_device
@@ -30,30 +31,20 @@ def class_labels(num_classes: int, count: int, label: int | None) -> torch.Tenso
             raise GanforgeError("--label was given but this model is unconditional; drop --label")
         return None
     if label is None:
-        return torch.arange(count) % num_classes
+        return cycling_labels(num_classes, count)
     if not 0 <= label < num_classes:
         raise GanforgeError(f"--label {label} is out of range; this model knows labels 0 to {num_classes - 1}")
     return torch.full((count,), label, dtype=torch.long)
 
 
-@torch.no_grad()
 def generate(
     loaded: LoadedGenerator, count: int, *, label: int | None = None, seed: int = 0, batch_size: int = 500
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
     """`count` images (N, C, H, W) in [-1, 1] and their labels (None for unconditional models)."""
     if count < 1:
         raise GanforgeError(f"--num {count}: ask for at least one image")
-    generator = loaded.generator
     labels = class_labels(getattr(loaded.config, "num_classes", 0), count, label)
-    device = next(generator.parameters()).device
-    rng = torch.Generator().manual_seed(seed)  # CPU noise: the same images on every device
-    latent = generator.sample_latent(count, generator=rng)
-    chunks = []
-    for start in range(0, count, batch_size):
-        z = latent[start : start + batch_size].to(device)
-        y = None if labels is None else labels[start : start + batch_size].to(device)
-        chunks.append(generator(z, y).float().cpu())
-    return torch.cat(chunks), labels
+    return sample_images(loaded.generator, count, labels=labels, seed=seed, batch_size=batch_size), labels
 
 
 def sample_to_file(

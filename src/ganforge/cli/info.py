@@ -43,7 +43,7 @@ def describe(path: str) -> str:
     sections.append(format_table("generator", tuple(z.shape[1:]), layer_table(generator, z, labels)))
     if "discriminator" in networks:
         with safe_open(folder / MODEL_FILE, framework="pt") as weights:
-            stored = any(key.startswith("discriminator.") for key in weights.keys())
+            stored = any(key.startswith("discriminator.") for key in weights.keys())  # noqa: SIM118 -- safe_open is not iterable
         title = "discriminator" if stored else "discriminator (architecture only: this file holds no weights for it)"
         discriminator = networks["discriminator"]
         sections.append(format_table(title, tuple(images.shape[1:]), layer_table(discriminator, images, labels)))

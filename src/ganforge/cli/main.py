@@ -6,10 +6,10 @@ import argparse
 import sys
 
 from ganforge import __version__
-from ganforge.cli import export, info, models, sample, train
+from ganforge.cli import evaluate, export, info, models, sample, train
 from ganforge.errors import GanforgeError
 
-COMMANDS = (train, sample, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
+COMMANDS = (train, sample, evaluate, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
 EXIT_USER_ERROR = 2
 
 

@@ -3,6 +3,9 @@
 A run folder (--out) collects checkpoints/ (atomic, resumable), samples/ (a grid from fixed
 noise every sample_every steps), metrics.jsonl, tensorboard/ and losses.png.
 Ctrl-C finishes the current step, saves a checkpoint and exits; --resume continues exactly.
+--eval-every N scores the generator against held-out real images every N steps (FID on the
+data's quick domain network by default), logs it with the losses and keeps the best step as
+checkpoints/best.
 Under torchrun (e.g. torchrun --nproc_per_node 2 -m ganforge train ...) it trains data-parallel.
 """
 
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 
+from ganforge.metrics.suite import METRICS
 from ganforge.training import train
 from ganforge.training.config import PRESETS
 
@@ -30,6 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default: auto)")
     parser.add_argument("--resume", action="store_true", help="continue the run in --out from its latest checkpoint")
     parser.add_argument("--download", action="store_true", help="allow downloading the dataset (full MNIST only)")
+    parser.add_argument("--eval-every", type=int, metavar="N", help="evaluate every N steps and keep checkpoints/best")
+    parser.add_argument("--eval-metric", choices=list(METRICS), metavar="NAME",
+                        help=f"metric for --eval-every (default: fid): {', '.join(METRICS)}")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
 
 
@@ -47,6 +54,8 @@ def run(args: argparse.Namespace) -> None:
         resume=args.resume,
         download=args.download,
         progress=not args.no_progress,
+        eval_every=args.eval_every,
+        eval_metric=args.eval_metric,
     )
     if not result.main_process:  # rank 0 of a data-parallel run reports for all
         return
@@ -57,4 +66,8 @@ def run(args: argparse.Namespace) -> None:
         print(f"sample grid:  {result.samples}")
     if result.loss_plot:
         print(f"loss plot:    {result.loss_plot}")
+    if result.best:
+        best = result.best
+        print(f"best:         {result.run_dir / 'checkpoints' / 'best'} (step {best['step']}, {best['metric']} "
+              f"{best['value']:.4g} on {best['features']} features)")
     print(f"metrics:      {result.run_dir / 'metrics.jsonl'} (tensorboard --logdir {result.run_dir / 'tensorboard'})")

@@ -75,4 +75,13 @@ def load_dataset(spec: str, split: str = "train", download: bool = False) -> Ima
     raise AssertionError("unreachable")
 
 
-__all__ = ["DATASETS", "BatchSampler", "ImageDataset", "load_dataset", "load_idx_folder", "load_image_folder"]
+def has_heldout(spec: str) -> bool:
+    """Whether `spec` has a fixed held-out split apart from its training split (named datasets and
+    IDX folders do; plain image folders do not)."""
+    if spec in DATASETS:
+        return True
+    path = Path(spec).expanduser()
+    return path.is_dir() and has_idx(path)
+
+
+__all__ = ["DATASETS", "BatchSampler", "ImageDataset", "has_heldout", "load_dataset", "load_idx_folder", "load_image_folder"]

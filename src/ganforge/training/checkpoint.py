@@ -36,6 +36,9 @@ from ganforge.models.io import (
 )
 from ganforge.utils.files import atomic_write_text, fsync_dir
 
+BEST_DIR = "best"  # checkpoints/best: the generator of the best evaluated step
+PREVIOUS_BEST_DIR = ".best-previous"
+
 
 def _flat_weights(modules: Mapping[str, nn.Module]) -> dict[str, torch.Tensor]:
     return {
@@ -90,6 +93,35 @@ def step_dir_name(step: int) -> str:
     return f"step-{step:08d}"
 
 
+def _write_folder(root: Path, files: dict[str, Any]) -> Path:
+    """Write `files` (name -> tensors dict for .safetensors, JSON-ready dict for .json) into a new
+    hidden folder under `root`, each file and the folder fsynced; returns the folder."""
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+    try:
+        for name, content in files.items():
+            if name.endswith(".safetensors"):
+                save_file(content, tmp / name)
+            else:
+                (tmp / name).write_text(json.dumps(content, indent=2) + "\n")
+            with open(tmp / name, "rb") as handle:
+                os.fsync(handle.fileno())
+        fsync_dir(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return tmp
+
+
+def _state_json(step: int, state: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "format": "ganforge-checkpoint",
+        "format_version": FORMAT_VERSION,
+        "ganforge_version": __version__,
+        "step": step,
+        **state,
+    }
+
+
 def save_checkpoint(
     run_dir: Path,
     *,
@@ -103,23 +135,12 @@ def save_checkpoint(
     root = run_dir / CHECKPOINTS_DIR
     root.mkdir(parents=True, exist_ok=True)
     optimizer_tensors, optimizer_groups = _flat_optimizers(optimizers)
-    full_state = {
-        "format": "ganforge-checkpoint",
-        "format_version": FORMAT_VERSION,
-        "ganforge_version": __version__,
-        "step": step,
-        **state,
-        "optimizers": optimizer_groups,
-    }
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+    tmp = _write_folder(root, {
+        MODEL_FILE: _flat_weights(modules),
+        TRAINING_FILE: {**optimizer_tensors, **rng_states()},
+        STATE_FILE: {**_state_json(step, state), "optimizers": optimizer_groups},
+    })
     try:
-        save_file(_flat_weights(modules), tmp / MODEL_FILE)
-        save_file({**optimizer_tensors, **rng_states()}, tmp / TRAINING_FILE)
-        (tmp / STATE_FILE).write_text(json.dumps(full_state, indent=2) + "\n")
-        for name in (MODEL_FILE, TRAINING_FILE, STATE_FILE):
-            with open(tmp / name, "rb") as handle:
-                os.fsync(handle.fileno())
-        fsync_dir(tmp)
         final = root / step_dir_name(step)
         if final.exists():  # re-saving the same step (e.g. Ctrl-C right after a checkpoint)
             shutil.rmtree(final)
@@ -133,6 +154,38 @@ def save_checkpoint(
         if old.name != final.name:
             shutil.rmtree(old, ignore_errors=True)
     return final
+
+
+def save_best(
+    run_dir: Path, *, step: int, modules: Mapping[str, nn.Module], state: dict[str, Any], evaluation: dict[str, Any]
+) -> Path:
+    """Keep the generator(s) of `step` as checkpoints/best (weights and state.json with the
+    evaluation that chose it: enough to sample, evaluate and export, not to resume)."""
+    root = run_dir / CHECKPOINTS_DIR
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = _write_folder(root, {
+        MODEL_FILE: _flat_weights(modules),
+        STATE_FILE: {**_state_json(step, state), "evaluation": evaluation},
+    })
+    best, previous = root / BEST_DIR, root / PREVIOUS_BEST_DIR
+    shutil.rmtree(previous, ignore_errors=True)
+    if best.exists():
+        os.rename(best, previous)
+    os.rename(tmp, best)  # a crash before this line leaves `previous`, which best_evaluation restores
+    fsync_dir(root)
+    shutil.rmtree(previous, ignore_errors=True)
+    return best
+
+
+def best_evaluation(run_dir: Path) -> dict[str, Any] | None:
+    """The evaluation recorded in checkpoints/best, or None when the run has no best yet."""
+    root = run_dir / CHECKPOINTS_DIR
+    best, previous = root / BEST_DIR, root / PREVIOUS_BEST_DIR
+    if not best.exists() and previous.exists():
+        os.rename(previous, best)  # interrupted between the two renames of save_best
+    if not (best / STATE_FILE).is_file():
+        return None
+    return read_state(best).get("evaluation")
 
 
 def latest_checkpoint(run_dir: Path) -> Path | None:

@@ -32,10 +32,16 @@ class TrainConfig:
     log_every: int = 50  # steps between lines in metrics.jsonl and TensorBoard
     keep_checkpoints: int = 2  # newest checkpoints kept on disk; older ones are deleted
     seed: int = 0  # seeds weights, noise and the data order
+    eval_every: int = 0  # steps between evaluations against held-out real images; 0: none
+    eval_metric: str = "fid"  # the metric logged and used to keep checkpoints/best (see `ganforge evaluate --help`)
+    eval_features: str = ""  # feature network; "": the data's domain network (digits, fashion), else inception
+    eval_num: int = 1000  # generated images per evaluation
 
     def __post_init__(self):
         if self.steps < 0 or self.batch_size < 1 or self.keep_checkpoints < 1 or self.log_every < 1:
             raise ValueError("steps >= 0, batch_size >= 1, log_every >= 1 and keep_checkpoints >= 1 are required")
+        if self.eval_every < 0 or self.eval_num < 2:
+            raise ValueError("eval_every >= 0 and eval_num >= 2 are required")
         if not 0 <= self.ema_decay < 1:
             raise ValueError("ema_decay must be in [0, 1)")
 

@@ -19,7 +19,7 @@ class MetricsLogger:
             # drop lines a crashed run wrote after its last checkpoint: they would be logged twice
             kept = [line for line in self.path.read_text().splitlines() if line and json.loads(line)["step"] <= resume_step]
             atomic_write(self.path, lambda tmp: tmp.write_text("".join(k + "\n" for k in kept)))
-        self._file = open(self.path, "a")
+        self._file = open(self.path, "a")  # noqa: SIM115 -- open for the whole run, closed by close()
         self._tensorboard = None
         try:
             from torch.utils.tensorboard import SummaryWriter

@@ -23,10 +23,11 @@ from ganforge.models import FAMILIES
 from ganforge.models.io import EMA_SUFFIX
 from ganforge.nn import requires_grad
 from ganforge.objectives import OBJECTIVES
-from ganforge.training.checkpoint import latest_checkpoint, load_checkpoint, save_checkpoint
+from ganforge.training.checkpoint import best_evaluation, latest_checkpoint, load_checkpoint, save_best, save_checkpoint
 from ganforge.training.config import RunConfig
 from ganforge.training.distributed import DistContext, barrier, replicas_identical
 from ganforge.training.ema import refresh_batch_norm, update_ema
+from ganforge.training.evaluation import PeriodicEvaluation
 from ganforge.training.logger import MetricsLogger, plot_losses
 from ganforge.utils.files import ensure_writable_dir
 from ganforge.utils.images import save_grid
@@ -48,6 +49,7 @@ class TrainResult:
     images_per_second: float  # training throughput of this invocation
     stopped_early: bool  # Ctrl-C or the time budget ended it before `steps`
     main_process: bool = True  # False on the other ranks of a data-parallel run, which report nothing
+    best: dict | None = None  # the evaluation that chose checkpoints/best, when eval_every is set
 
 
 def fit_model_to_data(run: RunConfig, dataset: ImageDataset) -> RunConfig:
@@ -83,10 +85,11 @@ class Trainer:
         *,
         run_dir: Path,
         device: torch.device,
-        dist: DistContext = DistContext(),
+        dist: DistContext | None = None,  # None: a single process
         resume: bool = False,
         progress: bool = True,
     ):
+        dist = dist or DistContext()
         self.run = fit_model_to_data(run, dataset)
         self.dataset = dataset
         self.run_dir = Path(run_dir)
@@ -155,6 +158,12 @@ class Trainer:
         classes = getattr(self.run.model, "num_classes", 0)
         self.grid_labels = (torch.arange(GRID_SIZE) % classes).to(device) if classes else None
         self._stop_requested = False
+        # evaluation runs on the main process only and takes no collective step
+        self.evaluation = None
+        if train.eval_every and dist.is_main:
+            with torch.random.fork_rng(devices=[]):  # building its networks must not move the training noise
+                self.evaluation = PeriodicEvaluation(self.run, device)
+        self.best = best_evaluation(self.run_dir) if resume else None
 
     def _checkpointed_modules(self) -> dict[str, nn.Module]:
         modules = dict(self.networks)
@@ -217,6 +226,15 @@ class Trainer:
         generator.train(was_training)
         return save_grid(images, self.run_dir / "samples" / f"step-{self.step:08d}.png", columns=10)
 
+    def _state(self) -> dict:
+        """What a checkpoint's state.json says about the run."""
+        return {
+            "family": self.run.family,
+            "model": config_to_dict(self.run.model),
+            "run": self.run.to_dict(),
+            "data": self.dataset.describe(),
+        }
+
     def save(self) -> None:
         """Checkpoint the current step (main process writes; all wait)."""
         if self.dist.is_main:
@@ -226,15 +244,27 @@ class Trainer:
                 step=self.step,
                 modules=self._checkpointed_modules(),
                 optimizers=self.optimizers,
-                state={
-                    "family": self.run.family,
-                    "model": config_to_dict(self.run.model),
-                    "run": self.run.to_dict(),
-                    "data": self.dataset.describe(),
-                },
+                state=self._state(),
                 keep=self.run.train.keep_checkpoints,
             )
         barrier(self.dist)
+
+    def evaluate(self) -> dict[str, float]:
+        """Score the sampling generator; a new best is kept as checkpoints/best. Returns the log values."""
+        self.refresh_ema()
+        values = self.evaluation(self.sampling_generator())
+        value = values[self.evaluation.key]
+        improved = self.evaluation.better(value, None if self.best is None else self.best["value"])
+        if improved:
+            self.best = {"metric": self.evaluation.metric_name, "key": self.evaluation.key, "value": value,
+                         "step": self.step, "features": self.evaluation.features, "num": self.evaluation.num}
+            roles = [self.family.generator_role] + ([self.ema_role] if self.ema is not None else [])
+            modules = self._checkpointed_modules()
+            save_best(self.run_dir, step=self.step, modules={role: modules[role] for role in roles},
+                      state=self._state(), evaluation=self.best)
+        if self.progress:
+            tqdm.write(f"step {self.step}: {self.evaluation.key[5:]} {value:.4g}" + (" (best so far)" if improved else ""))
+        return values
 
     def _on_sigint(self, signum, frame):
         if self._stop_requested:  # a second Ctrl-C aborts at once; the last checkpoint stays valid
@@ -279,11 +309,15 @@ class Trainer:
                     if logger is not None:
                         logger.log(self.step, values)
                     window, window_start, window_steps = {}, time.perf_counter(), 0
+                side_work = time.perf_counter()  # grids, evaluation and checkpoints are not training throughput
                 if self.dist.is_main and train.sample_every and self.step % train.sample_every == 0:
                     samples = self.save_samples()
+                if self.evaluation is not None and self.step % train.eval_every == 0:
+                    logger.log(self.step, self.evaluate())
                 if train.checkpoint_every and self.step % train.checkpoint_every == 0:
                     self.save()
                     last_checkpoint_step = self.step
+                window_start += time.perf_counter() - side_work
         finally:
             bar.close()
             if previous_handler is not None:
@@ -310,4 +344,5 @@ class Trainer:
             images_per_second=(self.step - start_step) * train.batch_size / max(seconds, 1e-9),
             stopped_early=self.step < train.steps,
             main_process=self.dist.is_main,
+            best=self.best,
         )

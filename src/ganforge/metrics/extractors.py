@@ -1,0 +1,118 @@
+"""Feature networks for the distribution metrics, by name.
+
+`inception` is the standard FID network (published numbers; any image size, a few images/s on a
+CPU). `digits` and `fashion` are the shipped 28x28 classifiers trained on real data (mnist-5k and
+Fashion-MNIST); their 128-d penultimate layer gives a Fréchet distance in well under a second,
+for evaluation during training and in tests (as TF-GAN's MNIST Fréchet distance). Numbers from
+different extractors are not comparable; every result records which one made it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+import numpy as np
+import torch
+
+from ganforge.errors import GanforgeError
+from ganforge.metrics.classifier import DigitClassifier, load_classifier
+from ganforge.metrics.inception import InceptionFeatures, file_sha256
+from ganforge.models.io import MODEL_FILE
+from ganforge.models.pretrained import WEIGHTS_DIR
+from ganforge.registry import Registry
+from ganforge.utils.images import from_uint8
+
+
+class FeatureExtractor(Protocol):
+    """What the metrics need of a feature network."""
+
+    name: str
+    dim: int  # length of each feature vector
+    preprocessing: str  # how images are prepared, recorded in every result
+
+    @property
+    def sha256(self) -> str:
+        """Identity of the weights (cache keys and protocols)."""
+
+    def check(self, images: np.ndarray) -> None:
+        """Raise a GanforgeError when these uint8 (N, H, W, C) images do not suit the network."""
+
+    def __call__(self, images: np.ndarray) -> torch.Tensor:
+        """uint8 (N, H, W, C) -> float64 (N, dim)."""
+
+
+class ClassifierFeatures:
+    """The penultimate (128-d, after ReLU) layer of a shipped 28x28 classifier."""
+
+    preprocessing = "uint8 28x28 grayscale -> [-1, 1]; no resize"
+
+    def __init__(self, name: str, weights: str, *, device: str | torch.device = "cpu", batch_size: int = 1000):
+        folder = WEIGHTS_DIR / weights
+        self.name = name
+        self.weights = weights
+        self.path = folder / MODEL_FILE
+        self.classifier: DigitClassifier = load_classifier(folder).to(device)
+        self.body = self.classifier.net[:-1]  # everything up to the class logits
+        self.dim = self.classifier.net[-1].in_features
+        self.device = torch.device(device)
+        self.batch_size = batch_size
+
+    @property
+    def sha256(self) -> str:
+        """Identity of the classifier's weights file."""
+        return file_sha256(self.path)
+
+    def check(self, images: np.ndarray) -> None:
+        """Only 28x28 single-channel images."""
+        if images.shape[1:] != (28, 28, 1):
+            height, width, channels = images.shape[1:]
+            raise GanforgeError(
+                f"the '{self.name}' feature network takes 28x28 grayscale images, not {width}x{height} with "
+                f"{channels} channel(s); use --features inception"
+            )
+
+    @torch.inference_mode()
+    def __call__(self, images: np.ndarray) -> torch.Tensor:
+        """Penultimate activations in batches."""
+        self.check(images)
+        self.body.eval()
+        chunks = [
+            self.body(from_uint8(images[start : start + self.batch_size]).to(self.device)).double().cpu()
+            for start in range(0, len(images), self.batch_size)
+        ]
+        return torch.cat(chunks)
+
+    @torch.inference_mode()
+    def predict(self, images: np.ndarray) -> torch.Tensor:
+        """Predicted class of each image (N,): the class-accuracy judge."""
+        self.check(images)
+        self.classifier.eval()
+        return torch.cat([
+            self.classifier(from_uint8(images[start : start + self.batch_size]).to(self.device)).argmax(1).cpu()
+            for start in range(0, len(images), self.batch_size)
+        ])
+
+
+def _inception(device: str | torch.device) -> InceptionFeatures:
+    return InceptionFeatures(device=device)
+
+
+# name -> factory(device); the CLI validates --features against these names
+EXTRACTORS: Registry[Callable[[str | torch.device], FeatureExtractor]] = Registry("feature network")
+EXTRACTORS.register("inception", _inception)
+EXTRACTORS.register("digits", lambda device: ClassifierFeatures("digits", "mnist-classifier", device=device))
+EXTRACTORS.register("fashion", lambda device: ClassifierFeatures("fashion", "fashion-classifier", device=device))
+
+# the domain network (and class-accuracy judge) that fits each known dataset
+DOMAIN_EXTRACTOR = {"mnist-5k": "digits", "mnist": "digits", "fashion-mnist": "fashion"}
+
+
+def build_extractor(name: str, device: str | torch.device = "cpu") -> FeatureExtractor:
+    """The feature network registered as `name`."""
+    return EXTRACTORS.get(name)(device)
+
+
+def domain_extractor_name(data: str) -> str | None:
+    """The shipped domain network for dataset `data`, or None when ganforge has none."""
+    return DOMAIN_EXTRACTOR.get(data)
