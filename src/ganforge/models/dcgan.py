@@ -15,7 +15,7 @@ from itertools import pairwise
 import torch
 from torch import nn
 
-from ganforge.nn import activation, dcgan_init
+from ganforge.nn import Flatten, Unflatten2d, activation, dcgan_init
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ class Generator(nn.Module):
             width = hidden
         first = config.generator_channels[0]
         dense.append(nn.Linear(width, first * config.base_size**2, bias=False))
-        dense.append(nn.Unflatten(1, (first, config.base_size, config.base_size)))
+        dense.append(Unflatten2d(first, config.base_size))
         self.dense = nn.Sequential(*dense)
         layers: list[nn.Module] = [nn.BatchNorm2d(first), activation(act)]
         channels = list(config.generator_channels)
@@ -115,7 +115,7 @@ class Discriminator(nn.Module):
                 layers.append(nn.BatchNorm2d(c_out))
             layers.append(activation("leaky_relu"))
             c_in = c_out
-        layers.append(nn.Flatten())
+        layers.append(Flatten())
         width = c_in * config.base_size**2
         for hidden in config.discriminator_hidden:
             layers += [nn.Linear(width, hidden), activation("leaky_relu")]

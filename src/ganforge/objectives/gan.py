@@ -22,6 +22,9 @@ class GANObjectiveConfig:
     gradient_penalty_weight: float = 10.0  # used by "wgan-gp" only
     r1_weight: float = 0.0  # weight gamma/2 of the R1 penalty on real images; 0 turns it off
     r1_interval: int = 16  # steps between R1 updates (lazy regularisation); the penalty is scaled by it
+    # the G update scores the very fakes the D update just saw (as the DCGAN paper's code and
+    # pytorch/examples do) instead of drawing new ones: one generator forward pass less per step
+    reuse_fakes: bool = True
 
     def __post_init__(self):
         ADVERSARIAL_LOSSES.get(self.loss)  # fails early, naming the valid losses
@@ -37,7 +40,10 @@ class GANObjective:
         self.optimizers = {"generator": ("generator",), "discriminator": ("discriminator",)}
         self.adversarial = ADVERSARIAL_LOSSES.get(config.loss)
         self.num_classes = model_config.num_classes
-        phases = [Phase("D", ("discriminator",), "discriminator"), Phase("G", ("generator",), "generator")]
+        self.reuse_fakes = config.reuse_fakes
+        self._kept: tuple[Tensor, Tensor | None] | None = None  # the D phase's fakes, with their graph
+        keeps = ("generator",) if config.reuse_fakes else ()
+        phases = [Phase("D", ("discriminator",), "discriminator", keeps=keeps), Phase("G", ("generator",), "generator")]
         if config.r1_weight > 0:
             phases.append(Phase("D_r1", ("discriminator",), "discriminator", config.r1_interval))
         self.phases = tuple(phases)
@@ -54,8 +60,12 @@ class GANObjective:
         generator, discriminator = networks["generator"], networks["discriminator"]
         real, real_labels = batch
         if phase.name == "D":
-            with torch.no_grad():
-                fake, fake_labels = self._fakes(generator, real.shape[0], real.device)
+            if self.reuse_fakes:  # built with gradients: the G phase backpropagates through it
+                self._kept = self._fakes(generator, real.shape[0], real.device)
+                fake, fake_labels = self._kept[0].detach(), self._kept[1]
+            else:
+                with torch.no_grad():
+                    fake, fake_labels = self._fakes(generator, real.shape[0], real.device)
             real_logits = discriminator(real, real_labels)
             fake_logits = discriminator(fake, fake_labels)
             loss = self.adversarial.discriminator(real_logits, fake_logits)
@@ -70,7 +80,10 @@ class GANObjective:
                 stats["gradient_penalty"] = penalty.detach()
             return loss, stats
         if phase.name == "G":
-            fake, fake_labels = self._fakes(generator, real.shape[0], real.device)
+            if self._kept is not None:
+                (fake, fake_labels), self._kept = self._kept, None
+            else:
+                fake, fake_labels = self._fakes(generator, real.shape[0], real.device)
             loss = self.adversarial.generator(discriminator(fake, fake_labels))
             return loss, {"loss_G": loss.detach()}
         if phase.name == "D_r1":

@@ -21,8 +21,9 @@ from ganforge.data import BatchSampler, ImageDataset
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import EMA_SUFFIX
-from ganforge.nn import requires_grad
+from ganforge.nn import requires_grad, to_memory_format
 from ganforge.objectives import OBJECTIVES
+from ganforge.objectives.phase import Phase
 from ganforge.training.checkpoint import best_evaluation, latest_checkpoint, load_checkpoint, save_best, save_checkpoint
 from ganforge.training.config import RunConfig
 from ganforge.training.distributed import DistContext, barrier, replicas_identical
@@ -103,8 +104,10 @@ class Trainer:
         self.objective = spec.build(self.run.objective, self.run.model)
 
         torch.manual_seed(train.seed)  # identical initial weights on every process
+        self.memory_format = torch.channels_last if train.channels_last else torch.contiguous_format
         self.networks: dict[str, nn.Module] = {
-            role: module.to(device) for role, module in self.family.build(self.run.model).items()
+            role: to_memory_format(module.to(device), self.memory_format)
+            for role, module in self.family.build(self.run.model).items()
         }
         self.ema_role = self.family.generator_role + EMA_SUFFIX
         self.ema = None
@@ -171,21 +174,23 @@ class Trainer:
             modules[self.ema_role] = self.ema
         return modules
 
-    def _networks_for(self, trains: tuple[str, ...]) -> dict[str, nn.Module]:
-        """The networks a phase sees: the ones it trains through their DDP wrapper, if any."""
+    def _networks_for(self, phase: Phase) -> dict[str, nn.Module]:
+        """The networks a phase sees: the ones it runs with gradients through their DDP wrapper, if any."""
+        grads = set(phase.trains) | set(phase.keeps)
         for role, module in self.networks.items():
-            requires_grad(module, role in trains)
-        return {role: self.parallel.get(role, module) if role in trains else module for role, module in self.networks.items()}
+            requires_grad(module, role in grads)
+        return {role: self.parallel.get(role, module) if role in grads else module for role, module in self.networks.items()}
 
     def train_step(self, step: int) -> dict[str, torch.Tensor]:
         """Run every phase due at `step`; returns their statistics."""
         images, labels = self.dataset.batch(self.sampler.indices(step))
-        batch = (images.to(self.device, non_blocking=True), None if labels is None else labels.to(self.device))
+        images = images.to(self.device, non_blocking=True).contiguous(memory_format=self.memory_format)
+        batch = (images, None if labels is None else labels.to(self.device))
         stats: dict[str, torch.Tensor] = {}
         for phase in self.objective.phases:
             if step % phase.interval:
                 continue
-            networks = self._networks_for(phase.trains)
+            networks = self._networks_for(phase)
             optimizer = self.optimizers[phase.optimizer]
             optimizer.zero_grad(set_to_none=True)
             loss, phase_stats = self.objective.loss(phase, networks, batch)
