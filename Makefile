@@ -40,8 +40,11 @@ demo: setup
 test: setup data
 	$(PY) -m pytest -q
 
+# the figures in README.md: sample quality, training speed against a reference loop, evaluation speed
 bench: setup
 	$(PY) bench/mnist_quality.py --model mnist-cgan
+	$(PY) bench/train_speed.py --ablation
+	$(PY) bench/eval_speed.py --num 1000
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

