@@ -4,8 +4,8 @@ the same images.
     python bench/eval_speed.py [--num 10000] [--models mnist-cgan,mnist-gan]
 
 (a) Sampling: images/s of each shipped generator (batches of 500, CPU).
-(b) FID with the standard Inception on `--num` generated and `--num` real mnist-5k digits (real
-    images repeat when --num exceeds the 5,000 there are): ganforge (clean-fid preprocessing,
+(b) FID with the standard Inception on `--num` generated and `--num` real mnist-5k digits (a
+    fixed random draw; real images repeat when --num exceeds the 5,000 there are): ganforge (clean-fid preprocessing,
     batched, channels_last, inference mode) against torchmetrics' FrechetInceptionDistance fed the
     same images through the same network and preprocessing, batch by batch as its docs show. Both
     values are printed, so their agreement is visible too.
@@ -75,8 +75,9 @@ def main() -> None:
     for name in args.models.split(","):
         print(f"sampling {name}: {sampling_speed(name):,.0f} images/s")
 
-    digits = load_dataset("mnist-5k", "all").images
-    real = digits[np.arange(args.num) % len(digits)]
+    digits = load_dataset("mnist-5k", "all").images  # sorted by class: draw a fixed random order
+    order = np.random.default_rng(0).permutation(len(digits))
+    real = digits[order[np.arange(args.num) % len(digits)]]
     fake = to_uint8(generate(load_model(model=args.models.split(",")[0]), args.num, seed=0)[0])
     inception = build_extractor("inception")
     inception.batch_size = BATCH

@@ -59,6 +59,8 @@ def format_result(result: dict) -> str:
     for key, value in result["metrics"].items():
         if isinstance(value, list):
             value = " ".join(f"{v:.4g}" for v in value)
+        elif isinstance(value, int):
+            value = str(value)
         else:
             value = f"{value:.4f}" if abs(value) < 1000 else f"{value:.1f}"
         rows.append((key, value))

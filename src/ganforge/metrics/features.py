@@ -4,8 +4,6 @@ choice (the standard Inception for published numbers, a small domain network for
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import torch
 from scipy import linalg
@@ -29,16 +27,20 @@ def feature_statistics(features: torch.Tensor | np.ndarray) -> tuple[np.ndarray,
 
 
 def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma2: np.ndarray) -> float:
-    """||mu1 - mu2||^2 + Tr(S1 + S2 - 2 (S1 S2)^(1/2)): the Fréchet distance of two Gaussians."""
-    with warnings.catch_warnings():  # singular products (fewer samples than dimensions) are expected
-        warnings.simplefilter("ignore", linalg.LinAlgWarning)
-        covmean = linalg.sqrtm(sigma1 @ sigma2)
-        if not np.isfinite(covmean).all():  # regularise as TTUR's reference code does
-            offset = np.eye(len(sigma1)) * 1e-6
-            covmean = linalg.sqrtm((sigma1 + offset) @ (sigma2 + offset))
-    covmean = covmean.real  # sqrtm may return tiny imaginary parts from rounding
+    """||mu1 - mu2||^2 + Tr(S1 + S2 - 2 (S1 S2)^(1/2)): the Fréchet distance of two Gaussians.
+
+    Tr (S1 S2)^(1/2) = Tr (S1^(1/2) S2 S1^(1/2))^(1/2), whose matrix is symmetric: two symmetric
+    eigendecompositions instead of scipy's general sqrtm, several times faster at 2048-d, exact for
+    the positive semi-definite covariances FID compares (tiny negative eigenvalues from rounding
+    are clipped to zero), and no regularising offset needed when there are fewer samples than
+    dimensions.
+    """
+    values, vectors = linalg.eigh(sigma1)
+    root1 = (vectors * np.sqrt(values.clip(min=0))) @ vectors.T
+    middle = root1 @ sigma2 @ root1
+    trace_root = np.sqrt(linalg.eigvalsh((middle + middle.T) / 2).clip(min=0)).sum()
     diff = mu1 - mu2
-    return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2 * np.trace(covmean))
+    return float(diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2 * trace_root)
 
 
 def fid(real: torch.Tensor | np.ndarray, fake: torch.Tensor | np.ndarray) -> float:
