@@ -80,3 +80,9 @@ def test_bad_inputs_are_one_clear_error(tmp_path):
         evaluate(fake=tmp_path / "empty")
     with pytest.raises(GanforgeError, match="exactly one of"):
         evaluate(model="mnist-cgan", fake=tmp_path / "empty")
+
+
+def test_no_memorisation_against_a_split_that_holds_the_training_images():
+    result = evaluate(model="mnist-cgan", features="digits", num=100, split="all")
+    assert "memorisation" not in result["metrics"] and result["protocol"]["train"] is None
+    assert result["protocol"]["real"]["n"] == 5000

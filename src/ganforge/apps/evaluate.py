@@ -160,7 +160,8 @@ def evaluate(
     real_data = ImageDataset(real_data.name, real_images, real_data.labels, real_data.class_names)
     extractor.check(real_images)
     extractor.check(fake_images)
-    train_data = load_dataset(real, "train") if has_heldout(real) and split != "train" else None
+    # memorisation compares with the training split, meaningful only when the real split is held out
+    train_data = load_dataset(real, "train") if has_heldout(real) and split == "heldout" else None
     judge_name = domain_extractor_name(real)
     labelled = fakes.labels is not None and real_data.labels is not None
     names = metrics or default_metrics(
