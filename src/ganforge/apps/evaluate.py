@@ -161,22 +161,22 @@ def evaluate(
     extractor.check(real_images)
     extractor.check(fake_images)
     # memorisation compares with the training split, meaningful only when the real split is held out
-    train_data = load_dataset(real, "train") if has_heldout(real) and split == "heldout" else None
+    train_available = has_heldout(real) and split == "heldout"
     judge_name = domain_extractor_name(real)
     labelled = fakes.labels is not None and real_data.labels is not None
     names = metrics or default_metrics(
-        train_available=train_data is not None, labelled=labelled, judge_available=judge_name is not None
+        train_available=train_available, labelled=labelled, judge_available=judge_name is not None
     )
     check_plan(
-        names, n_real=len(real_images), n_fake=len(fake_images), has_train=train_data is not None,
+        names, n_real=len(real_images), n_fake=len(fake_images), has_train=train_available,
         real_labelled=real_data.labels is not None, fake_labelled=fakes.labels is not None,
         has_judge=judge_name is not None,
     )
-    if train_data is not None and "memorisation" in names:
+    train_data = None
+    if train_available and "memorisation" in names:  # loaded only when a metric reads it
+        train_data = load_dataset(real, "train")
         train_images, _ = match_channels(train_data.images, fake_images, [])
         train_data = ImageDataset(train_data.name, train_images, train_data.labels, train_data.class_names)
-    else:
-        train_data = None
     judge = None
     if "class-accuracy" in names:
         judge = extractor if getattr(extractor, "name", None) == judge_name else build_extractor(judge_name, device)
