@@ -9,8 +9,13 @@ Feature networks (--features): `inception` is the standard FID network (publishe
 few images per second on a CPU); `digits` and `fashion` are ganforge's 28x28 classifiers trained
 on real data (a quick Fréchet distance, not comparable with Inception FID).
 
+Translation checkpoints (cyclegan, pix2pix) are scored on held-out pairs or domains instead:
+cycle-reconstruction error, and on digit-styles the content kept and the domain reached (judged by
+classifiers trained on real digits); PSNR/SSIM against the truth for pix2pix, next to the input's own.
+
 examples:
   ganforge evaluate --model mnist-cgan --features digits
+  ganforge evaluate --checkpoint runs/digits --out digits-translation.json
   ganforge evaluate --model mnist-cgan --num 1000 --out cgan-fid.json
   ganforge evaluate --fake samples.npz --real mnist-5k --metrics fid,kid
 """
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 
 from ganforge.apps.evaluate import evaluate
+from ganforge.apps.evaluate_translation import evaluate_translation, is_translation_checkpoint
 from ganforge.metrics.extractors import EXTRACTORS
 from ganforge.metrics.suite import METRICS
 
@@ -77,8 +83,29 @@ def format_result(result: dict) -> str:
     return "\n".join(lines)
 
 
+def format_translation(result: dict) -> str:
+    """Translation metrics as a table, then the protocol."""
+    metrics = result["metrics"]
+    width = max(len(key) for key in metrics)
+    lines = [f"{key:<{width}}  {value:.4f}" for key, value in metrics.items()]
+    protocol = result["protocol"]
+    sizes = ", ".join(protocol["image_sizes"][:4]) + (" ..." if len(protocol["image_sizes"]) > 4 else "")
+    data = (f"data      {protocol['data']} ({protocol['split']}): {protocol['n_a']} A, {protocol['n_b']} B images, "
+            f"sizes {sizes}")
+    lines += ["", f"model     {protocol['family']} {protocol['checkpoint']} (step {protocol['step']})", data]
+    lines.extend(f"note      {note}" for note in protocol["notes"])
+    return "\n".join(lines)
+
+
 def run(args: argparse.Namespace) -> None:
     """Evaluate, print the table, say where the JSON went."""
+    if args.checkpoint and is_translation_checkpoint(args.checkpoint):
+        result = evaluate_translation(args.checkpoint, real=args.real, split=args.split, seed=args.seed,
+                                      device=args.device, out=args.out)
+        print(format_translation(result))
+        if args.out:
+            print(f"wrote {args.out}")
+        return
     result = evaluate(
         model=args.model, checkpoint=args.checkpoint, fake=args.fake, real=args.real, split=args.split,
         metrics=args.metrics, features=args.features, num=args.num, seed=args.seed, device=args.device,

@@ -6,10 +6,10 @@ import argparse
 import sys
 
 from ganforge import __version__
-from ganforge.cli import evaluate, export, info, models, sample, train
+from ganforge.cli import colourise, complete, evaluate, export, info, make_data, models, sample, train, translate
 from ganforge.errors import GanforgeError
 
-COMMANDS = (train, sample, evaluate, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
+COMMANDS = (train, sample, translate, colourise, complete, evaluate, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
 EXIT_USER_ERROR = 2
 
 
@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
             "  ganforge sample --model mnist-cgan --label 7 --num 64 --out sevens.png\n"
             "  ganforge train mnist-cgan --out runs/cgan --steps 2000\n"
             "  ganforge train mnist-cgan --out runs/cgan --steps 4000 --resume\n"
+            "  ganforge train cyclegan-digits --out runs/digits\n"
+            "  ganforge translate --checkpoint runs/digits --input digits/ --out bold/\n"
             "  ganforge info runs/cgan\n"
             "run `ganforge COMMAND --help` for the options of each command."
         ),

@@ -8,11 +8,13 @@ from pathlib import Path
 import numpy as np
 
 from ganforge.data.base import ImageDataset
+from ganforge.data.demos import digit_styles, skimage_photos
 from ganforge.data.download import data_home, download_mnist
 from ganforge.data.folder import load_image_folder
 from ganforge.data.idx import DIGIT_NAMES, FASHION_NAMES, has_idx, load_idx_folder
 from ganforge.data.loader import BatchSampler
 from ganforge.data.mnist5k import load_mnist5k
+from ganforge.data.translation import PreprocessConfig, TranslationDataset, load_translation_folder
 from ganforge.errors import GanforgeError
 from ganforge.registry import Registry
 
@@ -75,6 +77,49 @@ def load_dataset(spec: str, split: str = "train", download: bool = False) -> Ima
     raise AssertionError("unreachable")
 
 
+# name -> loader(split, preprocess) for the translation datasets ganforge builds offline
+TRANSLATION_DATASETS: Registry[Callable[[str, PreprocessConfig], TranslationDataset]] = Registry("translation dataset")
+TRANSLATION_DATASETS.register("digit-styles", digit_styles)
+TRANSLATION_DATASETS.register("skimage-photos", skimage_photos)
+
+
+def load_translation_dataset(spec: str, split: str = "train", preprocess: PreprocessConfig | None = None) -> TranslationDataset:
+    """Two-domain data by registered name (digit-styles, skimage-photos) or from a folder layout."""
+    preprocess = preprocess or PreprocessConfig()
+    if split not in SPLITS:
+        raise GanforgeError(f"unknown split '{split}'; use one of {', '.join(SPLITS)}")
+    if spec in TRANSLATION_DATASETS:
+        return TRANSLATION_DATASETS.get(spec)(split, preprocess)
+    if spec in DATASETS:
+        raise GanforgeError(
+            f"{spec} is one domain of images; translation needs two: use digit-styles, skimage-photos or a folder "
+            "with trainA/ trainB/ or A/ B/"
+        )
+    path = Path(spec).expanduser()
+    if path.exists() or "/" in spec or spec.startswith("."):
+        return load_translation_folder(path, split, preprocess)
+    TRANSLATION_DATASETS.get(spec)  # the unknown-name error, with suggestions
+    raise AssertionError("unreachable")
+
+
+# what each kind of family trains on: "images" (noise -> image GANs), "unpaired" or "paired" translation
+DATA_KINDS = ("images", "unpaired", "paired")
+
+
+def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess: PreprocessConfig | None = None,
+                       download: bool = False) -> ImageDataset | TranslationDataset:
+    """The data a family of `kind` trains on (see DATA_KINDS)."""
+    if kind == "images":
+        return load_dataset(spec, split, download)
+    data = load_translation_dataset(spec, split, preprocess)
+    if kind == "paired" and not data.paired:
+        raise GanforgeError(
+            f"{spec} is unpaired (trainA/ trainB/) but this model learns from pairs; give A/ B/ folders with "
+            "matching names or side-by-side images, or train cyclegan"
+        )
+    return data.as_unpaired() if kind == "unpaired" else data
+
+
 def has_heldout(spec: str) -> bool:
     """Whether `spec` has a fixed held-out split apart from its training split (named datasets and
     IDX folders do; plain image folders do not)."""
@@ -84,4 +129,8 @@ def has_heldout(spec: str) -> bool:
     return path.is_dir() and has_idx(path)
 
 
-__all__ = ["DATASETS", "BatchSampler", "ImageDataset", "has_heldout", "load_dataset", "load_idx_folder", "load_image_folder"]
+__all__ = [
+    "DATASETS", "DATA_KINDS", "TRANSLATION_DATASETS", "BatchSampler", "ImageDataset", "PreprocessConfig",
+    "TranslationDataset", "has_heldout", "load_dataset", "load_idx_folder", "load_image_folder", "load_training_data",
+    "load_translation_dataset",
+]

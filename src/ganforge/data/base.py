@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
+from ganforge.data.loader import BatchSampler
 from ganforge.utils.images import from_uint8
 
 
@@ -43,8 +44,12 @@ class ImageDataset:
         _, height, width, channels = self.images.shape
         return channels, height, width
 
-    def batch(self, indices: np.ndarray | torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Images (B, C, H, W) float32 in [-1, 1] and labels (B,) int64 (or None)."""
+    def sampler(self, *, batch_size: int, seed: int, rank: int = 0, world_size: int = 1) -> BatchSampler:
+        """The per-step index source of training."""
+        return BatchSampler(num_items=len(self), batch_size=batch_size, seed=seed, rank=rank, world_size=world_size)
+
+    def batch(self, indices: np.ndarray | torch.Tensor, rng: np.random.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Images (B, C, H, W) float32 in [-1, 1] and labels (B,) int64 (or None); no augmentation, so `rng` is unused."""
         indices = np.asarray(indices)
         labels = None if self.labels is None else torch.from_numpy(self.labels[indices])
         return from_uint8(self.images[indices]), labels

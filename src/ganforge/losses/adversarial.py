@@ -46,8 +46,9 @@ def lsgan_discriminator(real: Tensor, fake: Tensor) -> Tensor:
 
 
 def lsgan_generator(fake: Tensor) -> Tensor:
-    """Least-squares generator loss: push fake scores to 1."""
-    return 0.5 * ((fake - 1) ** 2).mean()
+    """Least-squares generator loss: push fake scores to 1. Not halved (Mao et al. halve it), as in
+    Zhu et al.'s CycleGAN code, whose cycle weight 10 is balanced against this scale."""
+    return ((fake - 1) ** 2).mean()
 
 
 def wasserstein_discriminator(real: Tensor, fake: Tensor) -> Tensor:

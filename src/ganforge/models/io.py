@@ -91,7 +91,7 @@ def load_state_strict(module: nn.Module, state: dict[str, torch.Tensor], what: s
 
 @dataclass
 class LoadedGenerator:
-    """A generator ready to sample, and what its checkpoint says about it."""
+    """A network ready to run (a generator, or a translator), and what its checkpoint says about it."""
 
     generator: nn.Module
     family: str
@@ -100,16 +100,30 @@ class LoadedGenerator:
     source: Path
 
 
-def load_generator(path: str | Path, *, use_ema: bool = True, device: str | torch.device = "cpu") -> LoadedGenerator:
-    """Build the generator a checkpoint describes and load its (moving-average, if present) weights."""
+def load_network(path: str | Path, role: str | None = None, *, use_ema: bool = True,
+                 device: str | torch.device = "cpu") -> LoadedGenerator:
+    """Build one network a checkpoint describes (default: the family's generator) and load its
+    weights, the moving average's when there is one."""
     folder = resolve_checkpoint(path)
     state = read_state(folder)
     family = FAMILIES.get(state["family"])
     config = config_from_dict(family.config_class, state["model"], f"the model config of {folder}")
-    generator = family.build(config)[family.generator_role]
+    role = role or family.generator_role
+    network = family.build(config)[role]
     tensors = read_tensors(folder / MODEL_FILE)
-    role = family.generator_role
     if use_ema and any(k.startswith(role + EMA_SUFFIX + ".") for k in tensors):
         role += EMA_SUFFIX
-    load_state_strict(generator, role_state(tensors, role), str(folder / MODEL_FILE))
-    return LoadedGenerator(generator.to(device).eval(), state["family"], config, state, folder)
+    load_state_strict(network, role_state(tensors, role), str(folder / MODEL_FILE))
+    return LoadedGenerator(network.to(device).eval(), state["family"], config, state, folder)
+
+
+def load_generator(path: str | Path, *, use_ema: bool = True, device: str | torch.device = "cpu") -> LoadedGenerator:
+    """The generator of a noise-to-image checkpoint; a translation checkpoint is a user error."""
+    folder = resolve_checkpoint(path)
+    family = read_state(folder)["family"]
+    if FAMILIES.get(family).translates:
+        raise GanforgeError(
+            f"{folder} is a {family} checkpoint: it translates images instead of drawing them from noise; "
+            "use `ganforge translate` (or colourise, complete)"
+        )
+    return load_network(folder, use_ema=use_ema, device=device)

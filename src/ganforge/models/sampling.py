@@ -29,3 +29,32 @@ def sample_images(
         chunks.append(generator(z, y).float().cpu())
     generator.train(was_training)
     return torch.cat(chunks)
+
+
+def displayable(images: torch.Tensor, channels: int) -> torch.Tensor:
+    """(N, C, H, W) shown with `channels` (1 or 3) channels: grayscale is repeated to RGB, and a
+    completion input's extra mask channel is dropped."""
+    if images.shape[1] == channels:
+        return images
+    if images.shape[1] == 1:
+        return images.expand(-1, channels, -1, -1)
+    return images[:, :channels] if images.shape[1] > channels else images[:, :1].expand(-1, channels, -1, -1)
+
+
+def image_rows(rows: list[torch.Tensor]) -> tuple[torch.Tensor, int]:
+    """Stack equally long rows of images into one grid batch: (all images, images per row)."""
+    channels = 3 if any(row.shape[1] >= 3 for row in rows) else 1
+    return torch.cat([displayable(row, channels) for row in rows]), rows[0].shape[0]
+
+
+PREVIEW_SIZE = 100  # images in a noise family's sample grid (10 x 10; a column per class for 10 classes)
+
+
+@torch.no_grad()
+def noise_preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -> tuple[torch.Tensor, int]:
+    """The sample grid of a noise-to-image family: PREVIEW_SIZE images from noise drawn by `rng`."""
+    generator = networks["generator"]
+    device = next(generator.parameters()).device
+    z = generator.sample_latent(PREVIEW_SIZE, generator=rng).to(device)
+    labels = cycling_labels(getattr(generator.config, "num_classes", 0), PREVIEW_SIZE)
+    return generator(z, None if labels is None else labels.to(device)), 10

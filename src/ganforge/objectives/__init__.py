@@ -27,6 +27,9 @@ class Objective(Protocol):
         """The scalar to minimise in `phase`, plus detached statistics to log."""
         ...
 
+    # optional: objectives that carry state between steps (CycleGAN's image pools) also define
+    # state_dict() -> dict[str, Tensor] and load_state_dict(state, device), saved in checkpoints
+
 
 @dataclass(frozen=True)
 class ObjectiveSpec:
@@ -38,8 +41,10 @@ class ObjectiveSpec:
 
 OBJECTIVES: Registry[ObjectiveSpec] = Registry("objective")
 
-from ganforge.objectives import gan
+from ganforge.objectives import cyclegan, gan, pix2pix
 
 OBJECTIVES.register("dcgan", ObjectiveSpec(gan.GANObjectiveConfig, gan.GANObjective))
+OBJECTIVES.register("cyclegan", ObjectiveSpec(cyclegan.CycleGANObjectiveConfig, cyclegan.CycleGANObjective))
+OBJECTIVES.register("pix2pix", ObjectiveSpec(pix2pix.Pix2PixObjectiveConfig, pix2pix.Pix2PixObjective))
 
 __all__ = ["OBJECTIVES", "Objective", "ObjectiveSpec", "Phase"]

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import torch
 
-from ganforge.data import load_dataset
+from ganforge.data import load_training_data
 from ganforge.errors import GanforgeError
+from ganforge.models import FAMILIES
 from ganforge.models.io import read_state
 from ganforge.training.checkpoint import latest_checkpoint
 from ganforge.training.config import load_run_config, run_config_from_dict, with_changes
@@ -64,7 +65,8 @@ def train(
     try:
         if dist.is_main:
             ensure_writable_dir(run_dir)
-        dataset = load_dataset(run.data, "train", download=download)
+        kind = FAMILIES.get(run.family).data_kind
+        dataset = load_training_data(kind, run.data, "train", preprocess=run.preprocess, download=download)
         trainer = Trainer(run, dataset, run_dir=run_dir, device=torch_device, dist=dist, resume=resume, progress=progress)
         return trainer.fit(minutes=minutes)
     finally:

@@ -38,6 +38,7 @@ from ganforge.utils.files import atomic_write_text, fsync_dir
 
 BEST_DIR = "best"  # checkpoints/best: the generator of the best evaluated step
 PREVIOUS_BEST_DIR = ".best-previous"
+OBJECTIVE_PREFIX = "objective."  # objective state in training.safetensors
 
 
 def _flat_weights(modules: Mapping[str, nn.Module]) -> dict[str, torch.Tensor]:
@@ -130,14 +131,19 @@ def save_checkpoint(
     optimizers: Mapping[str, torch.optim.Optimizer],
     state: dict[str, Any],
     keep: int,
+    objective: Mapping[str, torch.Tensor] | None = None,
 ) -> Path:
-    """Write the checkpoint after `step` steps atomically; keep the newest `keep`. Returns its folder."""
+    """Write the checkpoint after `step` steps atomically; keep the newest `keep`. Returns its folder.
+    `objective`: tensors an objective carries between steps (CycleGAN's image pools)."""
     root = run_dir / CHECKPOINTS_DIR
     root.mkdir(parents=True, exist_ok=True)
     optimizer_tensors, optimizer_groups = _flat_optimizers(optimizers)
     tmp = _write_folder(root, {
         MODEL_FILE: _flat_weights(modules),
-        TRAINING_FILE: {**optimizer_tensors, **rng_states()},
+        TRAINING_FILE: {
+            **optimizer_tensors, **rng_states(),
+            **{f"{OBJECTIVE_PREFIX}{key}": value.detach().cpu().contiguous() for key, value in (objective or {}).items()},
+        },
         STATE_FILE: {**_state_json(step, state), "optimizers": optimizer_groups},
     })
     try:
@@ -206,7 +212,8 @@ def load_checkpoint(
     optimizers: Mapping[str, torch.optim.Optimizer],
     restore_rng: bool = True,
 ) -> dict[str, Any]:
-    """Restore weights, optimiser state and (optionally) RNG from `folder`; returns its state.json."""
+    """Restore weights, optimiser state and (optionally) RNG from `folder`; returns its state.json,
+    plus the objective's tensors under "objective"."""
     state = read_state(folder)
     weights = read_tensors(folder / MODEL_FILE)
     for role, module in modules.items():
@@ -216,4 +223,7 @@ def load_checkpoint(
         optimizer.load_state_dict(_unflatten_optimizer(training, name, state["optimizers"][name]))
     if restore_rng:
         set_rng_states(training)
+    state["objective"] = {
+        key[len(OBJECTIVE_PREFIX) :]: value for key, value in training.items() if key.startswith(OBJECTIVE_PREFIX)
+    }
     return state

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ganforge.config import config_from_dict, config_to_dict, load_toml
+from ganforge.data import PreprocessConfig
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
+from ganforge.models.cyclegan import CycleGANConfig
 from ganforge.models.dcgan import DCGANConfig
+from ganforge.models.pix2pix import Pix2PixConfig
 from ganforge.objectives import OBJECTIVES
+from ganforge.objectives.cyclegan import CycleGANObjectiveConfig
 from ganforge.objectives.gan import GANObjectiveConfig
+from ganforge.objectives.pix2pix import Pix2PixObjectiveConfig
 from ganforge.registry import Registry, did_you_mean
 
 
@@ -37,6 +42,7 @@ class TrainConfig:
     eval_metric: str = "fid"  # the metric logged and used to keep checkpoints/best (see `ganforge evaluate --help`)
     eval_features: str = ""  # feature network; "": the data's domain network (digits, fashion), else inception
     eval_num: int = 1000  # generated images per evaluation
+    lr_decay_start: float = 1.0  # fraction of steps after which learning rates fall linearly to 0; 1: constant
 
     def __post_init__(self):
         if self.steps < 0 or self.batch_size < 1 or self.keep_checkpoints < 1 or self.log_every < 1:
@@ -45,6 +51,8 @@ class TrainConfig:
             raise ValueError("eval_every >= 0 and eval_num >= 2 are required")
         if not 0 <= self.ema_decay < 1:
             raise ValueError("ema_decay must be in [0, 1)")
+        if not 0 <= self.lr_decay_start <= 1:
+            raise ValueError("lr_decay_start must be in [0, 1]")
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,7 @@ class RunConfig:
     objective: Any  # the family objective's config dataclass
     train: TrainConfig = TrainConfig()
     preset: str = ""  # the preset the run started from; "" when built from scratch
+    preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)  # crops, flips, derived inputs of translation data
 
     def to_dict(self) -> dict[str, Any]:
         """JSON/TOML-ready form; `run_config_from_dict` reads it back."""
@@ -67,6 +76,7 @@ class RunConfig:
             "model": config_to_dict(self.model),
             "objective": config_to_dict(self.objective),
             "train": config_to_dict(self.train),
+            "preprocess": config_to_dict(self.preprocess),
         }
 
 
@@ -115,7 +125,59 @@ PRESETS.register(
     ),
 )
 
-_SECTIONS = ("model", "objective", "train")
+# translation (defaults of Zhu et al. / Isola et al.: Adam 2e-4, beta1 0.5, no EMA)
+_TRANSLATION_TRAIN = {"ema_decay": 0.0, "lr_decay_start": 0.5}
+PRESETS.register(
+    "cyclegan",
+    Preset(
+        "CycleGAN of Zhu et al.: 9-block ResNet generators, 70x70 PatchGANs, 286 -> 256 crops, batch 1; needs --data "
+        "with trainA/ trainB/",
+        RunConfig("cyclegan", "", CycleGANConfig(), CycleGANObjectiveConfig(),
+                  TrainConfig(steps=200_000, batch_size=1, sample_every=1000, checkpoint_every=5000, **_TRANSLATION_TRAIN),
+                  "cyclegan", PreprocessConfig(load_size=286, crop_size=256)),
+    ),
+)
+PRESETS.register(
+    "cyclegan-digits",
+    Preset(
+        "CycleGAN demo: real digits <-> bold inverted digits (digit-styles, unpaired, 32x32), small networks",
+        RunConfig("cyclegan", "digit-styles",
+                  CycleGANConfig(generator_width=16, residual_blocks=6, discriminator_width=16, discriminator_layers=2),
+                  CycleGANObjectiveConfig(),
+                  TrainConfig(steps=3000, batch_size=8, sample_every=250, **_TRANSLATION_TRAIN),
+                  "cyclegan-digits", PreprocessConfig(flip=False)),
+    ),
+)
+PRESETS.register(
+    "pix2pix",
+    Preset(
+        "pix2pix of Isola et al.: U-Net 256 generator, 70x70 PatchGAN on (A, B) pairs, L1 weight 100, batch 1; "
+        "needs --data with A/ B/ or side-by-side A|B images",
+        RunConfig("pix2pix", "", Pix2PixConfig(), Pix2PixObjectiveConfig(),
+                  TrainConfig(steps=200_000, batch_size=1, sample_every=1000, checkpoint_every=5000, **_TRANSLATION_TRAIN),
+                  "pix2pix", PreprocessConfig(load_size=286, crop_size=256)),
+    ),
+)
+_PHOTO_TRAIN = TrainConfig(steps=3000, batch_size=16, sample_every=250, **_TRANSLATION_TRAIN)
+_PHOTO_MODEL = Pix2PixConfig(generator_width=32, unet_depth=6, discriminator_width=32)
+PRESETS.register(
+    "colourise",
+    Preset(
+        "pix2pix colourisation: grayscale -> colour, 64x64 crops of scikit-image's photos (or --data FOLDER of photos)",
+        RunConfig("pix2pix", "skimage-photos", _PHOTO_MODEL, Pix2PixObjectiveConfig(), _PHOTO_TRAIN, "colourise",
+                  PreprocessConfig(load_size=128, crop_size=64, derive_input="grayscale")),
+    ),
+)
+PRESETS.register(
+    "complete",
+    Preset(
+        "pix2pix completion: fills a masked rectangle, 64x64 crops of scikit-image's photos (or --data FOLDER)",
+        RunConfig("pix2pix", "skimage-photos", _PHOTO_MODEL, Pix2PixObjectiveConfig(), _PHOTO_TRAIN, "complete",
+                  PreprocessConfig(load_size=128, crop_size=64, derive_input="mask")),
+    ),
+)
+
+_SECTIONS = ("model", "objective", "train", "preprocess")
 
 
 def run_config_from_dict(data: dict[str, Any], where: str) -> RunConfig:
@@ -131,7 +193,9 @@ def run_config_from_dict(data: dict[str, Any], where: str) -> RunConfig:
     family = FAMILIES.get(family_name)
     objective = OBJECTIVES.get(family_name)
     sections = {}
-    for section, cls in (("model", family.config_class), ("objective", objective.config_class), ("train", TrainConfig)):
+    classes = {"model": family.config_class, "objective": objective.config_class, "train": TrainConfig,
+               "preprocess": PreprocessConfig}
+    for section, cls in classes.items():
         values = data.get(section, {})
         if not isinstance(values, dict):
             raise GanforgeError(f"'{section}' in {where} must be a table, like [{section}]")

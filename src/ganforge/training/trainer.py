@@ -11,13 +11,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
 from ganforge.config import config_to_dict
-from ganforge.data import BatchSampler, ImageDataset
+from ganforge.data import ImageDataset, TranslationDataset
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import EMA_SUFFIX
@@ -33,7 +34,7 @@ from ganforge.training.logger import MetricsLogger, plot_losses
 from ganforge.utils.files import ensure_writable_dir
 from ganforge.utils.images import save_grid
 
-GRID_SIZE = 100  # images in each sample grid (10 x 10; one column per class for 10 classes)
+PREVIEW_PAIRS = 8  # real images (or pairs) a translation family's sample grid shows
 BN_REFRESH_BATCHES = 8  # batches that recompute the EMA generator's BN statistics before it is used
 
 
@@ -53,24 +54,35 @@ class TrainResult:
     best: dict | None = None  # the evaluation that chose checkpoints/best, when eval_every is set
 
 
-def fit_model_to_data(run: RunConfig, dataset: ImageDataset) -> RunConfig:
+def fit_model_to_data(run: RunConfig, dataset: ImageDataset | TranslationDataset) -> RunConfig:
     """Adapt channels and classes of the model to the data; refuse an image size it cannot make."""
     model = run.model
-    channels, height, width = dataset.image_shape
+    name = run.preset or "this model"
     changes = {}
+    if isinstance(dataset, TranslationDataset):
+        changes["channels_a"], changes["channels_b"] = dataset.channels
+        height, width = dataset.image_size
+        multiple = model.size_multiple
+        if height % multiple or width % multiple:
+            raise GanforgeError(
+                f"{name} needs image sides that are multiples of {multiple}, but {dataset.name} gives {width}x{height}; "
+                f"set crop_size in [preprocess] to a multiple of {multiple}"
+            )
+        return dataclasses.replace(run, model=dataclasses.replace(model, **changes))
+    channels, height, width = dataset.image_shape
     if hasattr(model, "image_channels") and model.image_channels != channels:
         changes["image_channels"] = channels
     if getattr(model, "num_classes", 0):
         if dataset.num_classes < 2:
             raise GanforgeError(
-                f"{run.preset or 'this model'} is conditional but {dataset.name} has no class labels; "
+                f"{name} is conditional but {dataset.name} has no class labels; "
                 "put images in one subfolder per class, or train an unconditional preset"
             )
         changes["num_classes"] = dataset.num_classes
     model = dataclasses.replace(model, **changes) if changes else model
     if hasattr(model, "image_size") and (height, width) != (model.image_size, model.image_size):
         raise GanforgeError(
-            f"{run.preset or 'this model'} makes {model.image_size}x{model.image_size} images but {dataset.name} "
+            f"{name} makes {model.image_size}x{model.image_size} images but {dataset.name} "
             f"holds {width}x{height}; resize the images or pick a preset of that size"
         )
     return dataclasses.replace(run, model=model)
@@ -82,7 +94,7 @@ class Trainer:
     def __init__(
         self,
         run: RunConfig,
-        dataset: ImageDataset,
+        dataset: ImageDataset | TranslationDataset,
         *,
         run_dir: Path,
         device: torch.device,
@@ -100,6 +112,11 @@ class Trainer:
         train = self.run.train
 
         self.family = FAMILIES.get(self.run.family)
+        if train.eval_every and self.family.translates:
+            raise GanforgeError(
+                "--eval-every scores noise-to-image generators; measure a translation run afterwards with "
+                "`ganforge evaluate --checkpoint RUN`"
+            )
         spec = OBJECTIVES.get(self.run.family)
         self.objective = spec.build(self.run.objective, self.run.model)
 
@@ -114,10 +131,14 @@ class Trainer:
         if train.ema_decay > 0:
             self.ema = copy.deepcopy(self.networks[self.family.generator_role]).eval()
             requires_grad(self.ema, False)
+        self.base_lr = {
+            name: train.lr_generator if name == "generator" else train.lr_discriminator
+            for name in self.objective.optimizers
+        }
         self.optimizers = {
             name: torch.optim.Adam(
                 [p for role in roles for p in self.networks[role].parameters()],
-                lr=train.lr_generator if name == "generator" else train.lr_discriminator,
+                lr=self.base_lr[name],
                 betas=(train.beta1, train.beta2),
                 foreach=True,
             )
@@ -148,18 +169,16 @@ class Trainer:
                 restore_rng=not dist.enabled,
             )
             self.step = state["step"]
+            if hasattr(self.objective, "load_state_dict"):
+                self.objective.load_state_dict(state["objective"], device)
         if dist.enabled or not resume:
             # each process draws its own noise; resumed multi-process runs reseed from the step
             torch.manual_seed(train.seed + 1_000_003 * dist.rank + self.step)
-        self.sampler = BatchSampler(
-            num_items=len(dataset), batch_size=train.batch_size, seed=train.seed,
-            rank=dist.rank, world_size=dist.world_size,
+        self.sampler = dataset.sampler(
+            batch_size=train.batch_size, seed=train.seed, rank=dist.rank, world_size=dist.world_size
         )
-        grid_noise = torch.Generator().manual_seed(train.seed)  # own RNG: grids never disturb training
-        generator = self.networks[self.family.generator_role]
-        self.grid_latent = generator.sample_latent(GRID_SIZE, generator=grid_noise).to(device)
-        classes = getattr(self.run.model, "num_classes", 0)
-        self.grid_labels = (torch.arange(GRID_SIZE) % classes).to(device) if classes else None
+        # the fixed real inputs of sample grids (translation families; noise families draw noise)
+        self.preview_batch = self._to_device(dataset.preview_batch(PREVIEW_PAIRS)) if self.family.translates else ()
         self._stop_requested = False
         # evaluation runs on the main process only and takes no collective step
         self.evaluation = None
@@ -181,11 +200,31 @@ class Trainer:
             requires_grad(module, role in grads)
         return {role: self.parallel.get(role, module) if role in grads else module for role, module in self.networks.items()}
 
+    def _to_device(self, batch: tuple) -> tuple:
+        """A batch's tensors on the training device; images in the networks' memory format."""
+        return tuple(
+            None if t is None else t.to(self.device, non_blocking=True).contiguous(memory_format=self.memory_format)
+            if t.dim() == 4 else t.to(self.device) for t in batch
+        )
+
+    def learning_rate_factor(self, step: int) -> float:
+        """1 until lr_decay_start * steps, then falling linearly to 0 at the last step (CycleGAN's schedule)."""
+        train = self.run.train
+        start = train.lr_decay_start * train.steps
+        if step < start:
+            return 1.0
+        return max(0.0, (train.steps - step) / max(train.steps - start, 1))
+
     def train_step(self, step: int) -> dict[str, torch.Tensor]:
         """Run every phase due at `step`; returns their statistics."""
-        images, labels = self.dataset.batch(self.sampler.indices(step))
-        images = images.to(self.device, non_blocking=True).contiguous(memory_format=self.memory_format)
-        batch = (images, None if labels is None else labels.to(self.device))
+        # crops, flips and masks of translation data: a pure function of (seed, step, rank), like the batch
+        augment = np.random.default_rng([self.run.train.seed, step, self.dist.rank])
+        batch = self._to_device(self.dataset.batch(self.sampler.indices(step), augment))
+        if self.run.train.lr_decay_start < 1:
+            factor = self.learning_rate_factor(step)
+            for name, optimizer in self.optimizers.items():
+                for group in optimizer.param_groups:
+                    group["lr"] = factor * self.base_lr[name]
         stats: dict[str, torch.Tensor] = {}
         for phase in self.objective.phases:
             if step % phase.interval:
@@ -203,7 +242,7 @@ class Trainer:
 
     def refresh_ema(self) -> None:
         """Give the EMA generator BN statistics of its own weights (noise from a step-seeded RNG)."""
-        if self.ema is None:
+        if self.ema is None or self.family.translates:  # translators have no noise to refresh from
             return
         rng = torch.Generator().manual_seed(self.run.train.seed * 1_000_003 + self.step)
         classes = getattr(self.run.model, "num_classes", 0)
@@ -222,14 +261,17 @@ class Trainer:
 
     @torch.no_grad()
     def save_samples(self) -> Path:
-        """Write samples/step-N.png from the fixed grid noise."""
+        """Write samples/step-N.png from fixed inputs: the same noise, or the same real images, every time."""
         self.refresh_ema()
-        generator = self.sampling_generator()
-        was_training = generator.training
-        generator.eval()
-        images = generator(self.grid_latent, self.grid_labels)
-        generator.train(was_training)
-        return save_grid(images, self.run_dir / "samples" / f"step-{self.step:08d}.png", columns=10)
+        networks = {**self.networks, self.family.generator_role: self.sampling_generator()}
+        modes = {role: module.training for role, module in networks.items()}
+        for module in networks.values():
+            module.eval()
+        rng = torch.Generator().manual_seed(self.run.train.seed)  # own RNG: grids never disturb training
+        images, columns = self.family.preview(networks, self.preview_batch, rng)
+        for role, module in networks.items():
+            module.train(modes[role])
+        return save_grid(images, self.run_dir / "samples" / f"step-{self.step:08d}.png", columns=columns)
 
     def _state(self) -> dict:
         """What a checkpoint's state.json says about the run."""
@@ -251,6 +293,7 @@ class Trainer:
                 optimizers=self.optimizers,
                 state=self._state(),
                 keep=self.run.train.keep_checkpoints,
+                objective=getattr(self.objective, "state_dict", dict)(),
             )
         barrier(self.dist)
 

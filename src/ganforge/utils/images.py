@@ -22,6 +22,8 @@ def from_uint8(array: np.ndarray) -> torch.Tensor:
     """(N, H, W) or (N, H, W, C) uint8 -> (N, C, H, W) float32 in [-1, 1]."""
     if array.ndim == 3:
         array = array[..., None]
+    if not array.flags.writeable:  # e.g. Pillow's buffers; torch wants to own writable memory
+        array = array.copy()
     tensor = torch.from_numpy(np.ascontiguousarray(array)).permute(0, 3, 1, 2)
     return tensor.float().div(127.5).sub(1.0)
 

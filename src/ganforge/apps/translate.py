@@ -1,0 +1,184 @@
+"""Image-to-image translation with a trained CycleGAN or pix2pix: `translate` (either direction),
+`colourise` (a pix2pix trained on derive_input = "grayscale") and `complete` (derive_input = "mask").
+
+Any image size: the networks are fully convolutional, so an image is reflect-padded up to the
+next multiple the generator needs (4 for the ResNet generator, 2**depth for a U-Net), translated
+whole, and cropped back to its own size. Channels are matched to the model (RGB -> luma, or
+grayscale repeated). Output files keep the input's name and go to the output folder.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ganforge.data import PreprocessConfig
+from ganforge.data.folder import list_images, read_image
+from ganforge.data.translation import masked_input, to_grayscale
+from ganforge.errors import GanforgeError
+from ganforge.models import FAMILIES
+from ganforge.models.io import load_network, read_state, resolve_checkpoint
+from ganforge.utils.files import ensure_writable_dir
+from ganforge.utils.images import from_uint8, save_image, to_uint8
+from ganforge.utils.seed import resolve_device
+
+
+@dataclass
+class Translator:
+    """One direction of a trained translation model, ready for images of any size."""
+
+    network: torch.nn.Module
+    family: str
+    direction: str  # "AtoB" or "BtoA"
+    in_channels: int
+    out_channels: int
+    multiple: int  # image sides are padded up to a multiple of this
+    preprocess: PreprocessConfig  # how the training data was prepared (derive_input names the task)
+    source: Path
+    step: int
+
+    @torch.no_grad()
+    def __call__(self, images: torch.Tensor) -> torch.Tensor:
+        """(N, in_channels, H, W) in [-1, 1] -> (N, out_channels, H, W) in [-1, 1], any H and W."""
+        height, width = images.shape[2:]
+        pad_h, pad_w = -height % self.multiple, -width % self.multiple
+        device = next(self.network.parameters()).device
+        x = images.to(device)
+        if pad_h or pad_w:  # reflection needs pad < side; replicate covers tiny images
+            mode = "reflect" if pad_h < height and pad_w < width else "replicate"
+            x = F.pad(x, (0, pad_w, 0, pad_h), mode=mode)
+        return self.network(x)[:, :, :height, :width].float().cpu()
+
+
+def load_translator(checkpoint: str | Path, direction: str = "AtoB", device: str = "cpu") -> Translator:
+    """The generator of `direction` in a cyclegan or pix2pix checkpoint."""
+    folder = resolve_checkpoint(checkpoint)
+    state = read_state(folder)
+    family = FAMILIES.get(state["family"])
+    if not family.translates:
+        raise GanforgeError(
+            f"{folder} is a {state['family']} checkpoint (noise -> images), not a translation model; "
+            "pass a checkpoint of `ganforge train cyclegan|pix2pix|colourise|complete`"
+        )
+    if direction not in family.directions:
+        raise GanforgeError(
+            f"{state['family']} translates {' and '.join(family.directions)} only, not {direction}; "
+            f"use --direction {next(iter(family.directions))}"
+        )
+    loaded = load_network(folder, family.directions[direction], device=resolve_device(device))
+    config = loaded.config
+    channels = (config.channels_a, config.channels_b)
+    preprocess = state.get("run", {}).get("preprocess", {})
+    return Translator(
+        loaded.generator, state["family"], direction, channels[direction == "BtoA"], channels[direction == "AtoB"],
+        config.size_multiple, PreprocessConfig(**preprocess), folder, state["step"],
+    )
+
+
+def match_channels(images: torch.Tensor, channels: int) -> torch.Tensor:
+    """(N, C, H, W) converted to `channels` (1: luma of RGB; 3: grayscale repeated)."""
+    if images.shape[1] == channels:
+        return images
+    if channels == 1 and images.shape[1] == 3:
+        return to_grayscale(images)
+    if channels == 3 and images.shape[1] == 1:
+        return images.repeat(1, 3, 1, 1)
+    raise GanforgeError(f"the model takes {channels}-channel images, not {images.shape[1]}-channel ones")
+
+
+def input_files(path: str | Path) -> list[Path]:
+    """One image file, or the images directly inside a folder."""
+    path = Path(path)
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        files = list_images(path)
+        if files:
+            return files
+        raise GanforgeError(f"no images in {path}; pass an image file or a folder of .png/.jpg files")
+    raise GanforgeError(f"{path} does not exist; pass an image file or a folder of images")
+
+
+def _output_path(out: Path, source: Path) -> Path:
+    return out / (source.stem + ".png")  # PNG whatever came in: no second lossy compression
+
+
+def translate_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, direction: str = "AtoB",
+                    device: str = "cpu") -> list[Path]:
+    """Translate an image or a folder of images into `out` (same names, .png); returns the files written."""
+    translator = load_translator(checkpoint, direction, device)
+    if translator.preprocess.derive_input:
+        task = {"grayscale": "colourise", "mask": "complete"}[translator.preprocess.derive_input]
+        raise GanforgeError(f"{translator.source} was trained to {task}; use `ganforge {task}`")
+    files = input_files(inputs)
+    out = ensure_writable_dir(Path(out))
+    written = []
+    for path in files:
+        image = match_channels(from_uint8(read_image(path)[None]), translator.in_channels)
+        written.append(save_image(to_uint8(translator(image))[0], _output_path(out, path)))
+    return written
+
+
+def _task_translator(checkpoint: str | Path, task: str, derive: str, device: str) -> Translator:
+    translator = load_translator(checkpoint, "AtoB", device)
+    if translator.preprocess.derive_input != derive:
+        raise GanforgeError(
+            f"{translator.source} was not trained to {task} (its derive_input is "
+            f"{translator.preprocess.derive_input!r}); train one with `ganforge train {task}`"
+        )
+    return translator
+
+
+def colourise_image(translator: Translator, image: np.ndarray) -> np.ndarray:
+    """uint8 (H, W, C) photo (colour or not) -> uint8 (H, W, 3) colourised from its luma."""
+    gray = match_channels(from_uint8(image[None]), 1)
+    return to_uint8(translator(gray))[0]
+
+
+def complete_image(translator: Translator, image: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """uint8 (H, W, C) image and bool (H, W) mask (True = missing) -> the image with the hole filled;
+    known pixels are kept exactly."""
+    images = match_channels(from_uint8(image[None]), translator.out_channels)
+    holes = torch.from_numpy(mask.astype(np.float32))[None, None]
+    filled = translator(masked_input(images, holes))
+    return to_uint8(images * (1 - holes) + filled * holes)[0]
+
+
+def read_mask(path: str | Path, size: tuple[int, int]) -> np.ndarray:
+    """A mask image (white or any non-zero = missing) as bool (H, W); its size must be the image's."""
+    mask = read_image(Path(path))
+    if mask.shape[:2] != size:
+        raise GanforgeError(
+            f"mask {path} is {mask.shape[1]}x{mask.shape[0]} but the image is {size[1]}x{size[0]}; "
+            "give a mask of the image's size"
+        )
+    return mask.max(axis=2) > 127
+
+
+def colourise_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, device: str = "cpu") -> list[Path]:
+    """Colourise an image or a folder of images into `out`; returns the files written."""
+    translator = _task_translator(checkpoint, "colourise", "grayscale", device)
+    out = ensure_writable_dir(Path(out))
+    return [save_image(colourise_image(translator, read_image(path)), _output_path(out, path))
+            for path in input_files(inputs)]
+
+
+def complete_files(checkpoint: str | Path, inputs: str | Path, mask: str | Path, out: str | Path, *,
+                   device: str = "cpu") -> list[Path]:
+    """Fill the region `mask` marks in an image (or in each image of a folder, all of the mask's size)."""
+    translator = _task_translator(checkpoint, "complete", "mask", device)
+    files = input_files(inputs)
+    images = [read_image(path) for path in files]
+    holes = read_mask(mask, images[0].shape[:2])
+    out = ensure_writable_dir(Path(out))
+    written = []
+    for path, image in zip(files, images):
+        if image.shape[:2] != holes.shape:
+            raise GanforgeError(f"{path} is {image.shape[1]}x{image.shape[0]}, not the mask's size; "
+                                "complete images of one size per call")
+        written.append(save_image(complete_image(translator, image, holes), _output_path(out, path)))
+    return written

@@ -1,0 +1,69 @@
+"""Offline translation datasets built from real images that install with ganforge's dependencies.
+
+`digit-styles` (unpaired, CycleGAN): domain A is real MNIST digits (mnist-5k), domain B is other
+real digits restyled bold and inverted: strokes thickened by a 3x3 grey dilation, then black on
+white. A and B take alternate digits of each split (A the even positions, B the odd ones), so no
+digit appears in both domains and the pairing is truly unknown. Digits are padded from 28x28 to
+32x32 (as LeNet did), a size the U-Net and ResNet generators both accept.
+    train: 2,000 A + 2,000 B from mnist-5k's training split; heldout: 500 + 500 from its held-out split.
+
+`skimage-photos` (one domain, for colourisation and completion): the real colour photographs that
+scikit-image ships. Held out: chelsea (a cat) and rocket; training: the other seven.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ganforge.data.mnist5k import load_mnist5k
+from ganforge.data.translation import PreprocessConfig, TranslationDataset, resize_shorter_side
+from ganforge.errors import GanforgeError
+
+DIGIT_PAD = 2  # 28 + 2 * 2 = 32
+
+
+def bold_inverted(digits: np.ndarray) -> np.ndarray:
+    """Domain B's style: uint8 (N, H, W, 1) digits, strokes dilated 3x3, then inverted."""
+    from scipy.ndimage import grey_dilation
+
+    return 255 - grey_dilation(digits, size=(1, 3, 3, 1))
+
+
+def digit_styles(split: str, preprocess: PreprocessConfig) -> TranslationDataset:
+    """Real digits (A) and other real digits in the bold inverted style (B)."""
+    if split == "all":
+        raise GanforgeError("digit-styles has train and heldout splits; pick one")
+    digits = load_mnist5k(split)
+    padded = np.pad(digits.images, ((0, 0), (DIGIT_PAD, DIGIT_PAD), (DIGIT_PAD, DIGIT_PAD), (0, 0)))
+    a, b = padded[0::2], bold_inverted(padded[1::2])
+    return TranslationDataset(
+        "digit-styles", tuple(a), tuple(b), False, preprocess,
+        labels_a=digits.labels[0::2], labels_b=digits.labels[1::2],
+    )
+
+
+# scikit-image's colour photographs (the loader function names in skimage.data); the last two are held out
+PHOTOS_TRAIN = ("astronaut", "coffee", "hubble_deep_field", "immunohistochemistry", "retina", "motorcycle_left",
+                "motorcycle_right")
+PHOTOS_HELDOUT = ("chelsea", "rocket")
+
+
+def _skimage_photo(name: str) -> np.ndarray:
+    from skimage import data
+
+    if name.startswith("motorcycle"):
+        left, right, _ = data.stereo_motorcycle()
+        return left if name.endswith("left") else right
+    return getattr(data, name)()
+
+
+def skimage_photos(split: str, preprocess: PreprocessConfig) -> TranslationDataset:
+    """scikit-image's colour photographs: 7 for training, 2 held out (`all`: the 9)."""
+    try:
+        import skimage  # noqa: F401
+    except ImportError:
+        raise GanforgeError("skimage-photos needs scikit-image; run: pip install scikit-image") from None
+    names = {"train": PHOTOS_TRAIN, "heldout": PHOTOS_HELDOUT, "all": PHOTOS_TRAIN + PHOTOS_HELDOUT}[split]
+    images = tuple(resize_shorter_side(np.ascontiguousarray(_skimage_photo(n)[..., :3]), preprocess.load_size)
+                   for n in names)
+    return TranslationDataset("skimage-photos", (), images, True, preprocess, names_b=names)

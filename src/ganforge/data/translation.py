@@ -1,0 +1,314 @@
+"""Data for image-to-image translation: two domains A and B, paired (pix2pix) or unpaired (CycleGAN).
+
+Layouts read from a folder (those of junyanz/pytorch-CycleGAN-and-pix2pix):
+    unpaired   DIR/trainA/ DIR/trainB/ (held out: DIR/testA/ DIR/testB/)
+    paired     DIR/A/ DIR/B/ with matching file names (optionally DIR/A/train/, DIR/A/test/ ...)
+    aligned    DIR/train/ (held out: DIR/test/ or DIR/val/) of side-by-side A|B images
+    one domain a plain image folder, with preprocess.derive_input building A from each image
+               ("grayscale": colourisation, "mask": completion)
+Images may have any size: `load_size` scales each one on loading, `crop_size` cuts a random
+square per batch (the same square from both images of a pair), `flip` mirrors at random.
+Everything random comes from the rng the trainer passes per step, so a resumed run sees the
+very same batches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+from ganforge.data.folder import list_images, read_image
+from ganforge.data.loader import BatchSampler
+from ganforge.errors import GanforgeError
+from ganforge.utils.images import from_uint8
+
+DERIVED_INPUTS = ("", "grayscale", "mask")
+
+
+@dataclass(frozen=True)
+class PreprocessConfig:
+    """How translation images are prepared (ignored by the noise-to-image families)."""
+
+    load_size: int = 0  # on loading, scale each image so its shorter side is this (bicubic); 0 keeps it
+    crop_size: int = 0  # random square crop of this side per batch (centre crop for previews); 0: whole images
+    flip: bool = True  # mirror left-right at random while training
+    derive_input: str = ""  # build A from each image: "grayscale" (colourise), "mask" (complete); "": read A
+
+    def __post_init__(self):
+        if self.load_size < 0 or self.crop_size < 0:
+            raise ValueError("load_size and crop_size must be >= 0")
+        if self.derive_input not in DERIVED_INPUTS:
+            raise ValueError(f"derive_input must be one of {DERIVED_INPUTS}, not {self.derive_input!r}")
+
+
+def to_grayscale(images: torch.Tensor) -> torch.Tensor:
+    """(B, 3, H, W) -> (B, 1, H, W) luma with ITU-R 601 weights (as Pillow's "L" conversion)."""
+    weights = torch.tensor([0.299, 0.587, 0.114], device=images.device).view(1, 3, 1, 1)
+    return (images * weights).sum(dim=1, keepdim=True)
+
+
+def masked_input(images: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """The completion network's input: the image with the hole set to 0 (mid-grey), plus the
+    mask as a last channel (1 = missing, -1 = known). images (B, C, H, W), mask (B, 1, H, W) in {0, 1}."""
+    return torch.cat([images * (1 - mask), mask * 2 - 1], dim=1)
+
+
+def random_masks(count: int, size: tuple[int, int], rng: np.random.Generator) -> torch.Tensor:
+    """(count, 1, H, W) masks, each one rectangle with sides from 1/4 to 1/2 of the image's."""
+    height, width = size
+    masks = torch.zeros(count, 1, height, width)
+    for mask in masks:
+        h = int(rng.integers(height // 4, height // 2 + 1))
+        w = int(rng.integers(width // 4, width // 2 + 1))
+        top, left = int(rng.integers(0, height - h + 1)), int(rng.integers(0, width - w + 1))
+        mask[:, top : top + h, left : left + w] = 1
+    return masks
+
+
+class UnpairedSampler:
+    """Independent shuffles of A and B: indices (B, 2) of (A index, B index) for any step."""
+
+    def __init__(self, *, sizes: tuple[int, int], batch_size: int, seed: int, rank: int = 0, world_size: int = 1):
+        self.samplers = [
+            BatchSampler(num_items=n, batch_size=batch_size, seed=seed + offset, rank=rank, world_size=world_size)
+            for offset, n in enumerate(sizes)
+        ]
+
+    def indices(self, step: int) -> np.ndarray:
+        """This rank's (A, B) index pairs for `step`."""
+        return np.stack([sampler.indices(step) for sampler in self.samplers], axis=1)
+
+
+@dataclass(frozen=True, eq=False)
+class TranslationDataset:
+    """Images of domain A and domain B as uint8 (H, W, C) arrays of any size."""
+
+    name: str  # how the user named the data: "digit-styles", a folder path...
+    images_a: tuple[np.ndarray, ...]  # empty when preprocess.derive_input builds A from B
+    images_b: tuple[np.ndarray, ...]
+    paired: bool  # images_a[i] belongs with images_b[i]
+    preprocess: PreprocessConfig = PreprocessConfig()
+    labels_a: np.ndarray | None = None  # class of each A image, when known (the digit demo)
+    labels_b: np.ndarray | None = None
+    names_a: tuple[str, ...] = field(default_factory=tuple)  # file names, when read from files
+    names_b: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self):
+        derive = self.preprocess.derive_input
+        if not self.images_b:
+            raise GanforgeError(f"{self.name} has no images in domain B")
+        if not derive and not self.images_a:
+            raise GanforgeError(
+                f"{self.name} holds one domain of images; set derive_input = \"grayscale\" or \"mask\" in "
+                "[preprocess] (colourise, complete), or give A and B images"
+            )
+        if derive and not self.paired:
+            raise ValueError("derived inputs make paired data")
+        if self.paired and not derive and len(self.images_a) != len(self.images_b):
+            raise ValueError("paired domains differ in length")
+        if derive == "grayscale" and self.images_b[0].shape[2] != 3:
+            raise GanforgeError(f"colourisation needs colour images, but {self.name} is grayscale; use RGB photos")
+        crop = self.preprocess.crop_size
+        for domain, images, names in (("A", self.images_a, self.names_a), ("B", self.images_b, self.names_b)):
+            for index, image in enumerate(images):
+                if crop and min(image.shape[:2]) < crop:
+                    name = names[index] if names else f"image {index}"
+                    raise GanforgeError(
+                        f"{name} in domain {domain} of {self.name} is {image.shape[1]}x{image.shape[0]}, smaller "
+                        f"than crop_size {crop}; lower crop_size or set load_size >= {crop}"
+                    )
+
+    def __len__(self) -> int:
+        return len(self.images_b) if self.paired else max(len(self.images_a), len(self.images_b))
+
+    @property
+    def channels(self) -> tuple[int, int]:
+        """Channels of A and of B as the networks see them."""
+        channels_b = self.images_b[0].shape[2]
+        derived = {"grayscale": 1, "mask": channels_b + 1}
+        channels_a = derived.get(self.preprocess.derive_input) or self.images_a[0].shape[2]
+        return channels_a, channels_b
+
+    @property
+    def image_size(self) -> tuple[int, int]:
+        """(H, W) of the images in a batch."""
+        crop = self.preprocess.crop_size
+        return (crop, crop) if crop else self.images_b[0].shape[:2]
+
+    @property
+    def image_shape(self) -> tuple[int, int, int]:
+        """(C, H, W) of domain B, the output of the A->B direction."""
+        return (self.channels[1], *self.image_size)
+
+    @property
+    def num_classes(self) -> int:
+        """Translation data carries no class conditioning."""
+        return 0
+
+    def sampler(self, *, batch_size: int, seed: int, rank: int = 0, world_size: int = 1):
+        """The per-step index source: one shuffle for pairs, two independent ones otherwise. A few large
+        photos cut into random crops may fill a batch: each then appears several times per epoch."""
+        if not self.preprocess.crop_size:
+            for domain, images in (("A", self.images_a), ("B", self.images_b)):
+                if len({image.shape for image in images}) > 1:
+                    raise GanforgeError(
+                        f"domain {domain} of {self.name} mixes image sizes; set crop_size (and load_size) in [preprocess]"
+                    )
+        if self.paired:
+            repeats = -(-batch_size // len(self)) if self.preprocess.crop_size else 1
+            return BatchSampler(num_items=len(self) * repeats, batch_size=batch_size, seed=seed, rank=rank,
+                                world_size=world_size)
+        sizes = (len(self.images_a), len(self.images_b))
+        return UnpairedSampler(sizes=sizes, batch_size=batch_size, seed=seed, rank=rank, world_size=world_size)
+
+    def batch(self, indices: np.ndarray, rng: np.random.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
+        """(A, B) float batches in [-1, 1] (B, C, H, W); rng None: centre crops, no flips, centred masks."""
+        indices = np.asarray(indices) % len(self.images_b)  # repeated photos (see sampler)
+        if self.paired:
+            pairs = [self._prepare([self.images_b[i]] + ([] if self.preprocess.derive_input else [self.images_a[i]]), rng)
+                     for i in indices]
+            images_b = from_uint8(np.stack([p[0] for p in pairs]))
+            if self.preprocess.derive_input:
+                return self._derive(images_b, rng), images_b
+            return from_uint8(np.stack([p[1] for p in pairs])), images_b
+        a = [self._prepare([self.images_a[i]], rng)[0] for i in indices[:, 0]]
+        b = [self._prepare([self.images_b[i]], rng)[0] for i in indices[:, 1]]
+        return from_uint8(np.stack(a)), from_uint8(np.stack(b))
+
+    def preview_batch(self, count: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """The first `count` A and B images, centre-cropped: the fixed inputs of sample grids."""
+        count = min(count, len(self.images_b), len(self.images_a) or len(self.images_b))
+        indices = np.arange(count)
+        return self.batch(indices if self.paired else np.stack([indices, indices], axis=1), None)
+
+    def _prepare(self, images: list[np.ndarray], rng: np.random.Generator | None) -> list[np.ndarray]:
+        """Crop (and flip) images of one pair the same way."""
+        crop = self.preprocess.crop_size
+        height, width = images[0].shape[:2]
+        if crop:
+            if rng is None:
+                top, left = (height - crop) // 2, (width - crop) // 2
+            else:
+                top, left = int(rng.integers(0, height - crop + 1)), int(rng.integers(0, width - crop + 1))
+            images = [image[top : top + crop, left : left + crop] for image in images]
+        if rng is not None and self.preprocess.flip and rng.random() < 0.5:
+            images = [image[:, ::-1] for image in images]
+        return images
+
+    def _derive(self, images_b: torch.Tensor, rng: np.random.Generator | None) -> torch.Tensor:
+        if self.preprocess.derive_input == "grayscale":
+            return to_grayscale(images_b)
+        size = images_b.shape[2:]
+        if rng is None:  # previews: the same centred square every time
+            masks = torch.zeros(images_b.shape[0], 1, *size)
+            masks[..., size[0] // 4 : 3 * size[0] // 4, size[1] // 4 : 3 * size[1] // 4] = 1
+        else:
+            masks = random_masks(images_b.shape[0], size, rng)
+        return masked_input(images_b, masks)
+
+    def as_unpaired(self) -> TranslationDataset:
+        """The same images with the pairing forgotten (CycleGAN trains on paired data this way)."""
+        if not self.paired or self.preprocess.derive_input:
+            return self
+        return TranslationDataset(self.name, self.images_a, self.images_b, False, self.preprocess,
+                                  self.labels_a, self.labels_b, self.names_a, self.names_b)
+
+    def describe(self) -> dict:
+        """A JSON-ready summary recorded in checkpoints."""
+        return {
+            "name": self.name,
+            "paired": self.paired,
+            "num_images_a": len(self.images_a),
+            "num_images_b": len(self.images_b),
+            "channels": list(self.channels),
+            "image_size": list(self.image_size),
+            "derive_input": self.preprocess.derive_input,
+        }
+
+
+def resize_shorter_side(image: np.ndarray, size: int) -> np.ndarray:
+    """Scale (H, W, C) uint8 so that min(H, W) == size (Pillow bicubic); unchanged when size is 0."""
+    height, width = image.shape[:2]
+    if not size or min(height, width) == size:
+        return image
+    scale = size / min(height, width)
+    new = (max(size, round(width * scale)), max(size, round(height * scale)))
+    resized = np.asarray(Image.fromarray(image[..., 0] if image.shape[2] == 1 else image).resize(new, Image.BICUBIC))
+    return resized[..., None] if resized.ndim == 2 else resized
+
+
+def unify_channels(images: list[np.ndarray]) -> list[np.ndarray]:
+    """A domain is grayscale only when all its images are; otherwise grayscale ones become RGB."""
+    if all(image.shape[2] == 1 for image in images):
+        return images
+    return [np.repeat(image, 3, axis=2) if image.shape[2] == 1 else image for image in images]
+
+
+def _read_domain(folder: Path, load_size: int, what: str) -> tuple[list[np.ndarray], list[str]]:
+    files = list_images(folder) if folder.is_dir() else []
+    if not files:
+        raise GanforgeError(f"no images in {folder} ({what}); put .png/.jpg files there")
+    images = unify_channels([resize_shorter_side(read_image(path), load_size) for path in files])
+    return images, [path.name for path in files]
+
+
+def _split_folder(root: Path, split: str, candidates: dict[str, tuple[str, ...]]) -> Path:
+    for name in candidates[split]:
+        if (root / name).is_dir():
+            return root / name
+    raise GanforgeError(f"{root} has no {' or '.join(candidates[split])} folder for the {split} split")
+
+
+LAYOUT_HELP = (
+    "expected trainA/ and trainB/ (unpaired, CycleGAN), A/ and B/ with matching file names or train/ "
+    "with side-by-side A|B images (paired, pix2pix), or a folder of images with derive_input set"
+)
+
+
+def load_translation_folder(root: str | Path, split: str, preprocess: PreprocessConfig) -> TranslationDataset:
+    """A translation dataset from a folder in one of the layouts above; split is 'train' or 'heldout'."""
+    root = Path(root).expanduser()
+    if not root.is_dir():
+        raise GanforgeError(f"data folder {root} does not exist; pass an existing folder or a dataset name")
+    load = preprocess.load_size
+    letter = {"train": "train", "heldout": "test", "all": "train"}[split]
+    splits = {"train": ("train",), "heldout": ("test", "val"), "all": ("train",)}
+    if (root / "trainA").is_dir() or (root / "trainB").is_dir():
+        a, names_a = _read_domain(root / f"{letter}A", load, "domain A")
+        b, names_b = _read_domain(root / f"{letter}B", load, "domain B")
+        return TranslationDataset(str(root), tuple(a), tuple(b), False, preprocess, names_a=tuple(names_a),
+                                  names_b=tuple(names_b))
+    if (root / "A").is_dir() and (root / "B").is_dir():
+        has_splits = (root / "A" / "train").is_dir()
+        folder_a = _split_folder(root / "A", split, splits) if has_splits else root / "A"
+        folder_b = _split_folder(root / "B", split, splits) if has_splits else root / "B"
+        a, names_a = _read_domain(folder_a, load, "domain A")
+        b, names_b = _read_domain(folder_b, load, "domain B")
+        if names_a != names_b:
+            missing = sorted(set(names_a) ^ set(names_b))
+            raise GanforgeError(
+                f"paired folders {folder_a} and {folder_b} must hold the same file names; "
+                f"{len(missing)} differ (e.g. {missing[0]})"
+            )
+        return TranslationDataset(str(root), tuple(a), tuple(b), True, preprocess, names_a=tuple(names_a),
+                                  names_b=tuple(names_b))
+    if preprocess.derive_input:  # one domain: a folder of images, or its train/ and test/ subfolders
+        folder = _split_folder(root, split, splits) if (root / "train").is_dir() else root
+        b, names = _read_domain(folder, load, "images")
+        return TranslationDataset(str(root), (), tuple(b), True, preprocess, names_b=tuple(names))
+    if (root / "train").is_dir():
+        folder = _split_folder(root, split, splits)
+        combined, names = _read_domain(folder, 0, "side-by-side A|B images")
+        a, b = [], []
+        for image, name in zip(combined, names):
+            height, width = image.shape[:2]
+            if width != 2 * height:
+                raise GanforgeError(f"{folder / name} is {width}x{height}; side-by-side A|B images are twice as wide as high")
+            a.append(resize_shorter_side(np.ascontiguousarray(image[:, : width // 2]), load))
+            b.append(resize_shorter_side(np.ascontiguousarray(image[:, width // 2 :]), load))
+        return TranslationDataset(str(root), tuple(a), tuple(b), True, preprocess, names_a=tuple(names), names_b=tuple(names))
+    raise GanforgeError(f"{root} matches no translation layout: {LAYOUT_HELP}")

@@ -1,0 +1,114 @@
+"""CycleGAN (Zhu et al. 2017): unpaired translation between domains A and B with two generators
+(A->B, B->A) and two PatchGAN discriminators (one per domain).
+
+ResNet generator (Johnson et al. 2016, as in the paper's code), for an image (B, C_in, H, W):
+    reflect-pad 3 -> conv7 (width) -> norm -> ReLU                         (width, H, W)
+    [conv3 s2 -> norm -> ReLU] x 2                                          (4*width, H/4, W/4)
+    [residual block: reflect-pad, conv3, norm, ReLU, reflect-pad, conv3, norm] x residual_blocks
+    [transposed conv3 s2 -> norm -> ReLU] x 2                               (width, H, W)
+    reflect-pad 3 -> conv7 -> tanh                                          (C_out, H, W)
+H and W must be multiples of 4. The paper uses 9 blocks at 256x256 and 6 at 128x128.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from ganforge.models.patchgan import PatchDiscriminator
+from ganforge.models.sampling import image_rows
+from ganforge.nn import NORMS, dcgan_init, norm_2d, uses_bias
+
+
+@dataclass(frozen=True)
+class CycleGANConfig:
+    """Networks of the cyclegan family."""
+
+    channels_a: int = 3  # channels of domain A images (set from the data when training)
+    channels_b: int = 3  # channels of domain B images
+    generator_width: int = 64  # channels of the first generator layer (ngf); 4x this in the residual blocks
+    residual_blocks: int = 9  # 9 for 256x256 images, 6 for 128x128 and smaller (the paper's choice)
+    discriminator_width: int = 64  # channels of the first discriminator layer (ndf)
+    discriminator_layers: int = 3  # strided layers of the PatchGAN; 3 gives 70x70 patches
+    norm: str = "instance"  # "instance" (the paper's), "batch" or "none"
+
+    def __post_init__(self):
+        if min(self.channels_a, self.channels_b, self.generator_width, self.discriminator_width) < 1:
+            raise ValueError("channels and widths must be >= 1")
+        if self.residual_blocks < 0 or self.discriminator_layers < 1:
+            raise ValueError("residual_blocks must be >= 0 and discriminator_layers >= 1")
+        if self.norm not in NORMS:
+            raise ValueError(f"norm must be one of {', '.join(NORMS)}, not {self.norm!r}")
+
+    @property
+    def size_multiple(self) -> int:
+        """Image sides must be multiples of this (two stride-2 downsamplings)."""
+        return 4
+
+
+class ResidualBlock(nn.Module):
+    """x + conv(norm(relu(conv(norm(x))))), 3x3 convs with reflection padding; shape preserved."""
+
+    def __init__(self, channels: int, norm: str):
+        super().__init__()
+        bias = uses_bias(norm)
+        self.body = nn.Sequential(
+            nn.ReflectionPad2d(1), nn.Conv2d(channels, channels, 3, bias=bias), norm_2d(norm, channels), nn.ReLU(True),
+            nn.ReflectionPad2d(1), nn.Conv2d(channels, channels, 3, bias=bias), norm_2d(norm, channels),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """The input plus its residual."""
+        return x + self.body(x)
+
+
+class ResnetGenerator(nn.Module):
+    """images (B, in_channels, H, W) in [-1, 1] -> images (B, out_channels, H, W) in [-1, 1]."""
+
+    def __init__(self, *, in_channels: int, out_channels: int, width: int, blocks: int, norm: str):
+        super().__init__()
+        bias = uses_bias(norm)
+        layers: list[nn.Module] = [
+            nn.ReflectionPad2d(3), nn.Conv2d(in_channels, width, 7, bias=bias), norm_2d(norm, width), nn.ReLU(True),
+        ]
+        channels = width
+        for _ in range(2):  # downsample: H -> H/4, channels x 4
+            layers += [nn.Conv2d(channels, channels * 2, 3, 2, 1, bias=bias), norm_2d(norm, channels * 2), nn.ReLU(True)]
+            channels *= 2
+        layers += [ResidualBlock(channels, norm) for _ in range(blocks)]
+        for _ in range(2):  # upsample back to H
+            layers += [
+                nn.ConvTranspose2d(channels, channels // 2, 3, 2, 1, output_padding=1, bias=bias),
+                norm_2d(norm, channels // 2), nn.ReLU(True),
+            ]
+            channels //= 2
+        layers += [nn.ReflectionPad2d(3), nn.Conv2d(channels, out_channels, 7), nn.Tanh()]
+        self.net = nn.Sequential(*layers)
+        self.apply(dcgan_init)
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        """The translated images."""
+        return self.net(images)
+
+
+def build(config: CycleGANConfig) -> dict[str, nn.Module]:
+    """generator_ab (A->B), generator_ba (B->A), discriminator_a (judges A), discriminator_b (judges B)."""
+    generator = {"width": config.generator_width, "blocks": config.residual_blocks, "norm": config.norm}
+    discriminator = {"width": config.discriminator_width, "layers": config.discriminator_layers, "norm": config.norm}
+    return {
+        "generator_ab": ResnetGenerator(in_channels=config.channels_a, out_channels=config.channels_b, **generator),
+        "generator_ba": ResnetGenerator(in_channels=config.channels_b, out_channels=config.channels_a, **generator),
+        "discriminator_a": PatchDiscriminator(in_channels=config.channels_a, **discriminator),
+        "discriminator_b": PatchDiscriminator(in_channels=config.channels_b, **discriminator),
+    }
+
+
+@torch.no_grad()
+def preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -> tuple[torch.Tensor, int]:
+    """The sample grid: rows A, G_AB(A), G_BA(G_AB(A)), B, G_BA(B), G_AB(G_BA(B)) of fixed real images."""
+    a, b = real
+    g_ab, g_ba = networks["generator_ab"], networks["generator_ba"]
+    fake_b, fake_a = g_ab(a), g_ba(b)
+    return image_rows([a, fake_b, g_ba(fake_b), b, fake_a, g_ab(fake_a)])

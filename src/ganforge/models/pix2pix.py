@@ -1,0 +1,132 @@
+"""pix2pix (Isola et al. 2017): paired translation A -> B with a U-Net generator and a PatchGAN
+that judges the pair (input, output) stacked on channels, so it asks "is this a real B for this A".
+
+U-Net generator (depth d), for an image (B, C_in, H, W) with H, W multiples of 2 ** d:
+    encoder: conv4 s2 (no norm on the first) -> [LeakyReLU -> conv4 s2 -> norm] x (d - 1)
+             channels width, 2w, 4w, 8w, 8w, ... down to (8w, H / 2**d, W / 2**d)
+    decoder: [ReLU -> transposed conv4 s2 -> norm (-> dropout 0.5 on the 3 innermost)] each
+             concatenated with the encoder feature of the same size (the skip connections)
+    -> ReLU -> transposed conv4 s2 -> tanh                                  (C_out, H, W)
+The skips carry the input's layout straight to the output, which is what colourisation and
+completion need; the paper's 256x256 model has depth 8.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from ganforge.models.patchgan import PatchDiscriminator
+from ganforge.models.sampling import image_rows
+from ganforge.nn import NORMS, activation, dcgan_init, norm_2d, uses_bias
+
+
+@dataclass(frozen=True)
+class Pix2PixConfig:
+    """Networks of the pix2pix family."""
+
+    channels_a: int = 3  # channels of the input images (set from the data when training)
+    channels_b: int = 3  # channels of the target images
+    generator_width: int = 64  # channels of the first U-Net layer (ngf)
+    unet_depth: int = 8  # stride-2 levels: 8 for 256x256 (down to 1x1), 6 for 64x64, 5 for 32x32
+    dropout: float = 0.5  # dropout in the 3 innermost decoder levels (the paper's noise source); 0: off
+    discriminator_width: int = 64  # channels of the first discriminator layer (ndf)
+    discriminator_layers: int = 3  # strided layers of the PatchGAN; 3 gives 70x70 patches
+    norm: str = "batch"  # "batch" (the paper's), "instance" or "none"
+
+    def __post_init__(self):
+        if min(self.channels_a, self.channels_b, self.generator_width, self.discriminator_width) < 1:
+            raise ValueError("channels and widths must be >= 1")
+        if self.unet_depth < 2 or self.discriminator_layers < 1 or not 0 <= self.dropout < 1:
+            raise ValueError("unet_depth >= 2, discriminator_layers >= 1 and 0 <= dropout < 1 are required")
+        if self.norm not in NORMS:
+            raise ValueError(f"norm must be one of {', '.join(NORMS)}, not {self.norm!r}")
+
+    @property
+    def size_multiple(self) -> int:
+        """Image sides must be multiples of this (one halving per U-Net level)."""
+        return 2**self.unet_depth
+
+
+class UNetLevel(nn.Module):
+    """One level of the U-Net: down, the inner levels, up, and the skip concatenation."""
+
+    def __init__(self, *, outer: int, inner: int, norm: str, submodule: nn.Module | None,
+                 outermost: bool = False, in_channels: int | None = None, out_channels: int | None = None,
+                 dropout: float = 0.0):
+        super().__init__()
+        bias = uses_bias(norm)
+        in_channels = in_channels or outer
+        innermost = submodule is None
+        down: list[nn.Module] = [] if outermost else [activation("leaky_relu")]
+        down.append(nn.Conv2d(in_channels, inner, 4, 2, 1, bias=bias))
+        if not (outermost or innermost):  # no norm on the input layer nor on the 1x1 bottleneck
+            down.append(norm_2d(norm, inner))
+        up_in = inner if innermost else inner * 2  # the inner level returns its input and output concatenated
+        up: list[nn.Module] = [nn.ReLU(True)]
+        if outermost:
+            up += [nn.ConvTranspose2d(up_in, out_channels, 4, 2, 1), nn.Tanh()]
+        else:
+            up += [nn.ConvTranspose2d(up_in, outer, 4, 2, 1, bias=bias), norm_2d(norm, outer)]
+            if dropout:
+                up.append(nn.Dropout(dropout))
+        self.outermost = outermost
+        self.block = nn.Sequential(*down, *([submodule] if submodule is not None else []), *up)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, outer, H, W) -> (B, 2*outer, H, W) with the skip, or the image at the outermost level."""
+        return self.block(x) if self.outermost else torch.cat([x, self.block(x)], dim=1)
+
+
+class UNetGenerator(nn.Module):
+    """images (B, in_channels, H, W) in [-1, 1] -> images (B, out_channels, H, W) in [-1, 1]."""
+
+    def __init__(self, *, in_channels: int, out_channels: int, width: int, depth: int, norm: str, dropout: float):
+        super().__init__()
+        widths = [width * min(2**level, 8) for level in range(depth)]  # inner channels of level 0..depth-1
+        level = None
+        for index in range(depth - 1, 0, -1):  # built from the bottleneck outwards
+            # dropout where the U-Net is widest, below the bottleneck: 3 levels at depth 8, as in the paper
+            middle = widths[index - 1] == widths[index] == 8 * width and index < depth - 1
+            level = UNetLevel(outer=widths[index - 1], inner=widths[index], norm=norm, submodule=level,
+                              dropout=dropout if middle else 0.0)
+        self.net = UNetLevel(outer=out_channels, inner=widths[0], norm=norm, submodule=level, outermost=True,
+                             in_channels=in_channels, out_channels=out_channels)
+        self.apply(dcgan_init)
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        """The translated images."""
+        return self.net(images)
+
+
+class PairDiscriminator(nn.Module):
+    """(input A, output B) -> patch logits of the pair stacked on channels (the conditional PatchGAN)."""
+
+    def __init__(self, *, channels_a: int, channels_b: int, width: int, layers: int, norm: str):
+        super().__init__()
+        self.patches = PatchDiscriminator(in_channels=channels_a + channels_b, width=width, layers=layers, norm=norm)
+
+    def forward(self, inputs: torch.Tensor, outputs: torch.Tensor) -> torch.Tensor:
+        """One logit per patch of the pair."""
+        return self.patches(torch.cat([inputs, outputs], dim=1))
+
+
+def build(config: Pix2PixConfig) -> dict[str, nn.Module]:
+    """generator (A->B) and discriminator (judges (A, B) pairs)."""
+    return {
+        "generator": UNetGenerator(in_channels=config.channels_a, out_channels=config.channels_b,
+                                   width=config.generator_width, depth=config.unet_depth, norm=config.norm,
+                                   dropout=config.dropout),
+        "discriminator": PairDiscriminator(channels_a=config.channels_a, channels_b=config.channels_b,
+                                           width=config.discriminator_width, layers=config.discriminator_layers,
+                                           norm=config.norm),
+    }
+
+
+@torch.no_grad()
+def preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -> tuple[torch.Tensor, int]:
+    """The sample grid: rows input A, output G(A), target B of fixed real pairs."""
+    inputs, targets = real
+    return image_rows([inputs, networks["generator"](inputs), targets])

@@ -1,0 +1,127 @@
+"""The CycleGAN step (Zhu et al. 2017): both generators in one update, then both discriminators.
+
+G phase, for a batch a of A and b of B:
+    adversarial  D_B(G_AB(a)) and D_A(G_BA(b)) scored as real (least squares)
+    cycle        cycle_weight * (|G_BA(G_AB(a)) - a|_1 + |G_AB(G_BA(b)) - b|_1)
+    identity     identity_weight * cycle_weight * (|G_AB(b) - b|_1 + |G_BA(a) - a|_1): keeps colours
+D phase: each discriminator sees real images of its domain and fakes drawn from a history pool of
+the last `pool_size` generated images (Shrivastava et al. 2017), which damps oscillation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from ganforge.errors import GanforgeError
+from ganforge.losses import ADVERSARIAL_LOSSES
+from ganforge.objectives.phase import Phase
+
+
+@dataclass(frozen=True)
+class CycleGANObjectiveConfig:
+    """Losses of the CycleGAN step (defaults: the paper's)."""
+
+    loss: str = "least-squares"  # adversarial loss; least squares is the paper's choice
+    cycle_weight: float = 10.0  # lambda of the cycle-consistency L1 loss, in both directions
+    identity_weight: float = 0.5  # identity L1 weight as a fraction of cycle_weight; 0: off (needed when A, B differ in channels)
+    pool_size: int = 50  # past fakes each discriminator may be shown again; 0: only the newest
+
+    def __post_init__(self):
+        ADVERSARIAL_LOSSES.get(self.loss)
+        if self.cycle_weight < 0 or self.identity_weight < 0 or self.pool_size < 0:
+            raise ValueError("cycle_weight, identity_weight and pool_size must be >= 0")
+
+
+class ImagePool:
+    """A history of generated images: each query returns, per image, either the image itself or
+    (with probability 1/2, once the pool is full) a stored older one that it replaces."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.images: list[Tensor] = []
+
+    def query(self, images: Tensor) -> Tensor:
+        """A batch of the same shape mixing new and past images (draws from the global torch RNG)."""
+        if self.size == 0:
+            return images
+        out = []
+        for image in images.detach():
+            if len(self.images) < self.size:
+                self.images.append(image)
+                out.append(image)
+            elif torch.rand(()) < 0.5:
+                index = int(torch.randint(0, self.size, ()))
+                out.append(self.images[index])
+                self.images[index] = image
+            else:
+                out.append(image)
+        return torch.stack(out)
+
+    def state(self) -> Tensor | None:
+        """The stored images (n, C, H, W), or None when empty: for checkpoints."""
+        return torch.stack(self.images) if self.images else None
+
+    def load(self, images: Tensor | None, device: torch.device | None = None) -> None:
+        """Restore what state() returned."""
+        self.images = [] if images is None else list(images.to(device).unbind(0))
+
+
+class CycleGANObjective:
+    """Phases G (both generators) and D (both discriminators) of the `cyclegan` family."""
+
+    def __init__(self, config: CycleGANObjectiveConfig, model_config: Any):
+        if config.identity_weight and model_config.channels_a != model_config.channels_b:
+            raise GanforgeError(
+                f"the identity loss needs as many channels in A as in B ({model_config.channels_a} vs "
+                f"{model_config.channels_b}); set identity_weight = 0 in [objective]"
+            )
+        self.config = config
+        self.adversarial = ADVERSARIAL_LOSSES.get(config.loss)
+        self.optimizers = {"generator": ("generator_ab", "generator_ba"),
+                           "discriminator": ("discriminator_a", "discriminator_b")}
+        self.phases = (Phase("G", self.optimizers["generator"], "generator"),
+                       Phase("D", self.optimizers["discriminator"], "discriminator"))
+        self.pools = {"a": ImagePool(config.pool_size), "b": ImagePool(config.pool_size)}
+        self._fakes: dict[str, Tensor] = {}  # the G phase's fakes, detached, for the D phase
+
+    def loss(self, phase: Phase, networks: Mapping[str, nn.Module], batch: Any) -> tuple[Tensor, dict[str, Tensor]]:
+        """The loss of one phase; `batch` is (images of A, images of B)."""
+        real_a, real_b = batch
+        if phase.name == "G":
+            g_ab, g_ba = networks["generator_ab"], networks["generator_ba"]
+            fake_b, fake_a = g_ab(real_a), g_ba(real_b)
+            adversarial = (self.adversarial.generator(networks["discriminator_b"](fake_b))
+                           + self.adversarial.generator(networks["discriminator_a"](fake_a)))
+            cycle = F.l1_loss(g_ba(fake_b), real_a) + F.l1_loss(g_ab(fake_a), real_b)
+            loss = adversarial + self.config.cycle_weight * cycle
+            stats = {"loss_G": adversarial.detach(), "cycle": cycle.detach()}
+            if self.config.identity_weight:
+                identity = F.l1_loss(g_ab(real_b), real_b) + F.l1_loss(g_ba(real_a), real_a)
+                loss = loss + self.config.identity_weight * self.config.cycle_weight * identity
+                stats["identity"] = identity.detach()
+            self._fakes = {"a": fake_a.detach(), "b": fake_b.detach()}
+            return loss, stats
+        if phase.name == "D":
+            losses = {}
+            for domain, real in (("a", real_a), ("b", real_b)):
+                discriminator = networks[f"discriminator_{domain}"]
+                fake = self.pools[domain].query(self._fakes.pop(domain))
+                losses[domain] = self.adversarial.discriminator(discriminator(real), discriminator(fake))
+            return losses["a"] + losses["b"], {"loss_D_A": losses["a"].detach(), "loss_D_B": losses["b"].detach()}
+        raise ValueError(f"unknown phase {phase.name}")
+
+    def state_dict(self) -> dict[str, Tensor]:
+        """The image pools, for exact resume."""
+        return {f"pool_{domain}": images for domain, pool in self.pools.items()
+                if (images := pool.state()) is not None}
+
+    def load_state_dict(self, state: Mapping[str, Tensor], device: torch.device | None = None) -> None:
+        """Restore the image pools."""
+        for domain, pool in self.pools.items():
+            pool.load(state.get(f"pool_{domain}"), device)

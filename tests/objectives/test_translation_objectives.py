@@ -1,0 +1,47 @@
+"""The CycleGAN and pix2pix steps: the image pool, which networks each phase trains, the L1-only baseline."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from ganforge.errors import GanforgeError
+from ganforge.models.cyclegan import CycleGANConfig
+from ganforge.models.pix2pix import Pix2PixConfig
+from ganforge.objectives.cyclegan import CycleGANObjective, CycleGANObjectiveConfig, ImagePool
+from ganforge.objectives.pix2pix import Pix2PixObjective, Pix2PixObjectiveConfig
+
+
+def test_image_pool_fills_then_mixes_past_and_new_images():
+    torch.manual_seed(0)
+    pool = ImagePool(4)
+    first = torch.arange(4.0).view(4, 1, 1, 1)
+    assert torch.equal(pool.query(first), first)  # filling: every image comes straight back
+    new = torch.arange(100.0, 164.0).view(64, 1, 1, 1)
+    out = pool.query(new).flatten()
+    from_past = out != new.flatten()  # a stored image came back in place of the new one
+    assert 20 < int(from_past.sum()) < 44  # about half are swapped for stored images
+    assert len(pool.images) == 4
+    # the stored images survive a checkpoint round trip
+    restored = ImagePool(4)
+    restored.load(pool.state())
+    assert torch.equal(torch.stack(restored.images), torch.stack(pool.images))
+    assert torch.equal(ImagePool(0).query(new), new)
+
+
+def test_cyclegan_phases_train_generators_then_discriminators():
+    objective = CycleGANObjective(CycleGANObjectiveConfig(), CycleGANConfig(channels_a=1, channels_b=1))
+    assert [(p.name, p.trains) for p in objective.phases] == [
+        ("G", ("generator_ab", "generator_ba")), ("D", ("discriminator_a", "discriminator_b"))]
+
+
+def test_identity_loss_needs_equal_channels():
+    with pytest.raises(GanforgeError, match="identity_weight = 0"):
+        CycleGANObjective(CycleGANObjectiveConfig(), CycleGANConfig(channels_a=1, channels_b=3))
+    CycleGANObjective(CycleGANObjectiveConfig(identity_weight=0), CycleGANConfig(channels_a=1, channels_b=3))
+
+
+def test_l1_only_baseline_has_no_discriminator_phase():
+    model = Pix2PixConfig(channels_a=1, channels_b=3)
+    assert [p.name for p in Pix2PixObjective(Pix2PixObjectiveConfig(), model).phases] == ["D", "G"]
+    assert [p.name for p in Pix2PixObjective(Pix2PixObjectiveConfig(adversarial_weight=0), model).phases] == ["G"]
