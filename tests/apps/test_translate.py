@@ -93,6 +93,7 @@ def test_evaluation_of_each_family(runs, tmp_path: Path, monkeypatch):
     monkeypatch.setattr(judges_module, "JUDGE_STEPS", 20)  # quick judges: only the plumbing is under test here
     cycle = evaluate_translation(runs["cycle"], out=tmp_path / "cycle.json")
     keys = {f"{m}_{d}" for m in ("cycle_l1", "content", "domain") for d in ("AtoB", "BtoA")}
+    keys |= {"real_content_A", "real_content_B", "real_domain"}
     assert set(cycle["metrics"]) == keys and cycle["protocol"]["n_a"] == 500
     assert all(0 <= v <= 1 for v in cycle["metrics"].values()) and (tmp_path / "cycle.json").is_file()
     complete = evaluate_translation(runs["complete"])
@@ -109,3 +110,26 @@ def test_cli_translate_end_to_end(runs, tmp_path: Path):
                       "--out", str(tmp_path / "o2"))
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
     assert missing.stderr.strip().count("\n") == 0 and "does not exist" in missing.stderr
+
+
+def test_make_data_writes_a_layout_that_loads_the_same(tmp_path: Path):
+    from ganforge.apps.make_data import make_data
+    from ganforge.data import load_translation_dataset
+
+    counts = make_data("digit-styles", tmp_path / "digits")
+    assert counts == {"trainA": 2000, "trainB": 2000, "testA": 500, "testB": 500}
+    assert min(p.name for p in (tmp_path / "digits" / "testA").iterdir()) == "00000-0.png"
+    for split in ("train", "heldout"):
+        memory, disk = load_translation_dataset("digit-styles", split), load_translation_dataset(str(tmp_path / "digits"), split)
+        assert np.array_equal(np.stack(memory.images_b), np.stack(disk.images_b))
+    with pytest.raises(GanforgeError, match="not empty"):
+        make_data("digit-styles", tmp_path / "digits")
+
+
+def test_info_draws_every_translation_network(runs):
+    from ganforge.cli.info import describe
+
+    text = describe(str(runs["cycle"]))
+    for role in ("generator_ab", "generator_ba", "discriminator_a", "discriminator_b"):
+        assert f"\n{role}\n" in text
+    assert text.count("total parameters") == 4 and "ReflectionPad2d" in text and "InstanceNorm2d" in text

@@ -28,7 +28,7 @@ from ganforge.data import PreprocessConfig, load_translation_dataset
 from ganforge.data.translation import random_masks
 from ganforge.errors import GanforgeError
 from ganforge.metrics.pixels import psnr, ssim
-from ganforge.metrics.translation import digit_style_judges, digit_translation_scores
+from ganforge.metrics.translation import digit_style_judges, digit_translation_scores, judge_ceilings
 from ganforge.models import FAMILIES
 from ganforge.models.io import read_state, resolve_checkpoint
 from ganforge.utils.files import atomic_write_text
@@ -117,6 +117,11 @@ def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, spl
         ):
             for key, value in _cycle_scores(forward, backward, sources, labels, target, judges).items():
                 metrics[f"{key}_{name}"] = value
+        if judges is not None:
+            real_a, real_b = from_uint8(np.stack(data.images_a)), from_uint8(np.stack(data.images_b))
+            metrics.update(judge_ceilings(judges, real_a, torch.from_numpy(data.labels_a),
+                                          real_b, torch.from_numpy(data.labels_b)))
+            notes.append("real_*: the judges' scores on the real held-out digits themselves (the ceiling)")
         notes.append("cycle_l1: mean |G_BA(G_AB(a)) - a| on the 0..1 pixel scale")
     else:
         translator = load_translator(folder, "AtoB", device)

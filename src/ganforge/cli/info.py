@@ -30,12 +30,20 @@ def describe(path: str) -> str:
     family = FAMILIES.get(state["family"])
     config = config_from_dict(family.config_class, state["model"], f"the model config of {folder}")
     networks = family.build(config)
+    sections = [f"checkpoint: {folder}", f"family: {state['family']}   step: {state['step']}"]
+    if family.example_inputs is not None:  # image-to-image: every network with an example input
+        with safe_open(folder / MODEL_FILE, framework="pt") as weights:
+            stored = {key.split(".", 1)[0] for key in weights.keys()}  # noqa: SIM118 -- safe_open is not iterable
+        for role, inputs in family.example_inputs(config).items():
+            title = role if role in stored else f"{role} (architecture only: this file holds no weights for it)"
+            sections.append(format_table(title, tuple(inputs[0].shape[1:]), layer_table(networks[role], *inputs)))
+        sections.append("config: " + json.dumps(state.get("run", {"model": state["model"]}), indent=2))
+        return "\n".join(sections)
     generator = networks[family.generator_role]
     batch = 2  # batch norm needs more than one sample per channel
     z = generator.sample_latent(batch)
     labels = torch.zeros(batch, dtype=torch.long) if getattr(config, "num_classes", 0) else None
     images = generator.eval()(z, labels)
-    sections = [f"checkpoint: {folder}", f"family: {state['family']}   step: {state['step']}"]
     data = state.get("data", {})
     if data:
         sections.append(f"data: {data.get('name')} ({data.get('num_images')} images of {data.get('image_shape')}, "

@@ -180,10 +180,11 @@ class TranslationDataset:
         return from_uint8(np.stack(a)), from_uint8(np.stack(b))
 
     def preview_batch(self, count: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """The first `count` A and B images, centre-cropped: the fixed inputs of sample grids."""
-        count = min(count, len(self.images_b), len(self.images_a) or len(self.images_b))
-        indices = np.arange(count)
-        return self.batch(indices if self.paired else np.stack([indices, indices], axis=1), None)
+        """`count` A and B images spread evenly over the data (sorted data shows every class),
+        centre-cropped: the fixed inputs of sample grids."""
+        sizes = [len(self.images_b)] + ([] if self.paired else [len(self.images_a)])
+        columns = [np.linspace(0, n - 1, min(count, *sizes)).round().astype(np.int64) for n in sizes]
+        return self.batch(columns[0] if self.paired else np.stack(columns[::-1], axis=1), None)
 
     def _prepare(self, images: list[np.ndarray], rng: np.random.Generator | None) -> list[np.ndarray]:
         """Crop (and flip) images of one pair the same way."""

@@ -68,3 +68,13 @@ def digit_translation_scores(judges: dict[str, DigitClassifier], outputs: torch.
     content = (classify(judges[f"content_{target}"], images) == labels).float().mean().item()
     domain = (classify(judges["domain"], images) == (1 if target == "b" else 0)).float().mean().item()
     return {"content": content, "domain": domain}
+
+
+def judge_ceilings(judges: dict[str, DigitClassifier], images_a: torch.Tensor, labels_a: torch.Tensor,
+                   images_b: torch.Tensor, labels_b: torch.Tensor) -> dict[str, float]:
+    """The judges' own scores on real held-out digits (N, 1, 32, 32) of each style: what a perfect
+    translation could reach."""
+    real_a = digit_translation_scores(judges, images_a, labels_a, "a")
+    real_b = digit_translation_scores(judges, images_b, labels_b, "b")
+    return {"real_content_A": real_a["content"], "real_content_B": real_b["content"],
+            "real_domain": (real_a["domain"] + real_b["domain"]) / 2}

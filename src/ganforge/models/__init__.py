@@ -26,6 +26,8 @@ class Family:
     # (networks by role, a fixed real batch, a seeded RNG) -> (images for the sample grid, images per row)
     preview: Callable[[dict[str, nn.Module], tuple, torch.Generator], tuple[torch.Tensor, int]] = noise_preview
     directions: Mapping[str, str] = field(default_factory=dict)  # translation families: "AtoB" -> generator role
+    # config -> example inputs of each network, for `ganforge info`; None: the generator takes noise
+    example_inputs: Callable[[Any], dict[str, tuple[torch.Tensor, ...]]] | None = None
 
     @property
     def translates(self) -> bool:
@@ -45,12 +47,13 @@ FAMILIES.register(
 FAMILIES.register(
     "cyclegan",
     Family("cyclegan", cyclegan.CycleGANConfig, cyclegan.build, generator_role="generator_ab", data_kind="unpaired",
-           preview=cyclegan.preview, directions={"AtoB": "generator_ab", "BtoA": "generator_ba"}),
+           preview=cyclegan.preview, directions={"AtoB": "generator_ab", "BtoA": "generator_ba"},
+           example_inputs=cyclegan.example_inputs),
 )
 FAMILIES.register(
     "pix2pix",
     Family("pix2pix", pix2pix.Pix2PixConfig, pix2pix.build, data_kind="paired", preview=pix2pix.preview,
-           directions={"AtoB": "generator"}),
+           directions={"AtoB": "generator"}, example_inputs=pix2pix.example_inputs),
 )
 
 __all__ = ["FAMILIES", "Family"]

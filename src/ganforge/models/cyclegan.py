@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ganforge.models.patchgan import PatchDiscriminator
+from ganforge.models.patchgan import PatchDiscriminator, check_translation_config
 from ganforge.models.sampling import image_rows
-from ganforge.nn import NORMS, dcgan_init, norm_2d, uses_bias
+from ganforge.nn import dcgan_init, norm_2d, uses_bias
 
 
 @dataclass(frozen=True)
@@ -35,12 +35,9 @@ class CycleGANConfig:
     norm: str = "instance"  # "instance" (the paper's), "batch" or "none"
 
     def __post_init__(self):
-        if min(self.channels_a, self.channels_b, self.generator_width, self.discriminator_width) < 1:
-            raise ValueError("channels and widths must be >= 1")
-        if self.residual_blocks < 0 or self.discriminator_layers < 1:
-            raise ValueError("residual_blocks must be >= 0 and discriminator_layers >= 1")
-        if self.norm not in NORMS:
-            raise ValueError(f"norm must be one of {', '.join(NORMS)}, not {self.norm!r}")
+        check_translation_config(self)
+        if self.residual_blocks < 0:
+            raise ValueError("residual_blocks must be >= 0")
 
     @property
     def size_multiple(self) -> int:
@@ -112,3 +109,9 @@ def preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -
     g_ab, g_ba = networks["generator_ab"], networks["generator_ba"]
     fake_b, fake_a = g_ab(a), g_ba(b)
     return image_rows([a, fake_b, g_ba(fake_b), b, fake_a, g_ab(fake_a)])
+
+
+def example_inputs(config: CycleGANConfig, size: int = 64) -> dict[str, tuple[torch.Tensor, ...]]:
+    """One input per network (batch 2, size x size) for architecture tables."""
+    a, b = torch.zeros(2, config.channels_a, size, size), torch.zeros(2, config.channels_b, size, size)
+    return {"generator_ab": (a,), "generator_ba": (b,), "discriminator_a": (a,), "discriminator_b": (b,)}

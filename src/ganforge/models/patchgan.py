@@ -12,7 +12,17 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ganforge.nn import activation, dcgan_init, norm_2d, uses_bias
+from ganforge.nn import NORMS, activation, dcgan_init, norm_2d, uses_bias
+
+
+def check_translation_config(config) -> None:
+    """The checks both translation configs share: positive channels and widths, a PatchGAN depth, a known norm."""
+    if min(config.channels_a, config.channels_b, config.generator_width, config.discriminator_width) < 1:
+        raise ValueError("channels and widths must be >= 1")
+    if config.discriminator_layers < 1:
+        raise ValueError("discriminator_layers must be >= 1")
+    if config.norm not in NORMS:
+        raise ValueError(f"norm must be one of {', '.join(NORMS)}, not {config.norm!r}")
 
 
 def patch_receptive_field(layers: int) -> int:

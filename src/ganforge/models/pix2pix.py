@@ -18,9 +18,9 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ganforge.models.patchgan import PatchDiscriminator
+from ganforge.models.patchgan import PatchDiscriminator, check_translation_config
 from ganforge.models.sampling import image_rows
-from ganforge.nn import NORMS, activation, dcgan_init, norm_2d, uses_bias
+from ganforge.nn import activation, dcgan_init, norm_2d, uses_bias
 
 
 @dataclass(frozen=True)
@@ -37,12 +37,9 @@ class Pix2PixConfig:
     norm: str = "batch"  # "batch" (the paper's), "instance" or "none"
 
     def __post_init__(self):
-        if min(self.channels_a, self.channels_b, self.generator_width, self.discriminator_width) < 1:
-            raise ValueError("channels and widths must be >= 1")
-        if self.unet_depth < 2 or self.discriminator_layers < 1 or not 0 <= self.dropout < 1:
-            raise ValueError("unet_depth >= 2, discriminator_layers >= 1 and 0 <= dropout < 1 are required")
-        if self.norm not in NORMS:
-            raise ValueError(f"norm must be one of {', '.join(NORMS)}, not {self.norm!r}")
+        check_translation_config(self)
+        if self.unet_depth < 2 or not 0 <= self.dropout < 1:
+            raise ValueError("unet_depth >= 2 and 0 <= dropout < 1 are required")
 
     @property
     def size_multiple(self) -> int:
@@ -130,3 +127,10 @@ def preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -
     """The sample grid: rows input A, output G(A), target B of fixed real pairs."""
     inputs, targets = real
     return image_rows([inputs, networks["generator"](inputs), targets])
+
+
+def example_inputs(config: Pix2PixConfig) -> dict[str, tuple[torch.Tensor, ...]]:
+    """One input per network (batch 2, the smallest size the U-Net takes, at least 64) for architecture tables."""
+    size = max(config.size_multiple, 64)
+    a, b = torch.zeros(2, config.channels_a, size, size), torch.zeros(2, config.channels_b, size, size)
+    return {"generator": (a,), "discriminator": (a, b)}
