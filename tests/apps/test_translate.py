@@ -133,3 +133,17 @@ def test_info_draws_every_translation_network(runs):
     for role in ("generator_ab", "generator_ba", "discriminator_a", "discriminator_b"):
         assert f"\n{role}\n" in text
     assert text.count("total parameters") == 4 and "ReflectionPad2d" in text and "InstanceNorm2d" in text
+
+
+def test_cli_trains_and_evaluates_a_completion_model(tmp_path: Path):
+    config = tmp_path / "complete.toml"
+    config.write_text(TINY["complete"] + TRAIN)
+    trained = run_cli("train", str(config), "--out", str(tmp_path / "run"), "--no-progress")
+    assert trained.returncode == 0, trained.stderr
+    assert "finished step 2" in trained.stdout
+    scored = run_cli("evaluate", "--checkpoint", str(tmp_path / "run"), "--out", str(tmp_path / "score.json"))
+    assert scored.returncode == 0, scored.stderr
+    assert "psnr_input" in scored.stdout and "skimage-photos (heldout): 0 A, 2 B images" in scored.stdout
+    wrong = run_cli("colourise", "--checkpoint", str(tmp_path / "run"), "--input", str(tmp_path / "score.json"),
+                    "--out", str(tmp_path / "x"))
+    assert wrong.returncode == 2 and "not trained to colourise" in wrong.stderr and "Traceback" not in wrong.stderr
