@@ -87,7 +87,8 @@ def _pair_scores(translator: Translator, data, seed: int) -> dict[str, float]:
         if shown is not None:
             row.update(psnr_input=psnr(shown, truth), ssim_input=ssim(shown, truth))
         rows.append(row)
-    return {key: float(np.mean([row[key] for row in rows])) for key in rows[0]}
+    keys = [key for key in rows[0] if all(key in row for row in rows)]  # input scores need equal sizes
+    return {key: float(np.mean([row[key] for row in rows])) for key in keys}
 
 
 def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, split: str = "heldout", seed: int = 0,

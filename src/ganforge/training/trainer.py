@@ -202,10 +202,14 @@ class Trainer:
 
     def _to_device(self, batch: tuple) -> tuple:
         """A batch's tensors on the training device; images in the networks' memory format."""
-        return tuple(
-            None if t is None else t.to(self.device, non_blocking=True).contiguous(memory_format=self.memory_format)
-            if t.dim() == 4 else t.to(self.device) for t in batch
-        )
+        moved = []
+        for tensor in batch:
+            if tensor is not None:
+                tensor = tensor.to(self.device, non_blocking=True)
+                if tensor.dim() == 4:
+                    tensor = tensor.contiguous(memory_format=self.memory_format)
+            moved.append(tensor)
+        return tuple(moved)
 
     def learning_rate_factor(self, step: int) -> float:
         """1 until lr_decay_start * steps, then falling linearly to 0 at the last step (CycleGAN's schedule)."""
