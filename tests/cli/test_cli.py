@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -142,3 +145,12 @@ def test_evaluate_bad_input(tiny_run: Path, tmp_path: Path):
         Image.new("RGB", (28, 28), (index * 40, 0, 0)).save(tmp_path / "rgb" / f"{index}.png")
     assert "28x28 grayscale images, not 28x28 with 3 channel" in _bad(
         "evaluate", "--fake", str(tmp_path / "rgb"), "--real", "mnist-5k", "--features", "digits")
+
+
+def test_a_closed_pipe_ends_quietly():
+    # the reader is gone before ganforge writes: no traceback, the Unix exit status of SIGPIPE
+    process = subprocess.Popen([sys.executable, "-m", "ganforge", "models"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "0"})
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141 and "Traceback" not in stderr and "Exception" not in stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from ganforge import __version__
@@ -60,10 +61,14 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USER_ERROR
     try:
         args.run(args)
+        sys.stdout.flush()  # a closed pipe surfaces here, where it is handled, not at interpreter exit
     except GanforgeError as error:
         print(f"ganforge: error: {error}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("ganforge: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `ganforge models | head`: the reader left; stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at interpreter exit
+        return 141
     return 0

@@ -17,13 +17,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> None:
     """Print both lists."""
+    shipped = list_pretrained()
+    width = max(len(name) for name in [*PRESETS, *shipped])
     print("presets (ganforge train PRESET):")
     for name, preset in PRESETS.items():
-        print(f"  {name:<12} {preset.description}")
+        print(f"  {name:<{width}} {preset.description}")
     print("shipped weights (ganforge sample --model NAME):")
-    shipped = list_pretrained()
     for name, state in shipped.items():
         data = state.get("data", {}).get("name", "?")
-        print(f"  {name:<12} {state['family']} family, trained {state['step']} steps on {data}")
+        print(f"  {name:<{width}} {state['family']} family, trained {state['step']} steps on {data}")
     if not shipped:
         print("  (none)")
