@@ -9,7 +9,7 @@ from ganforge.errors import GanforgeError
 from ganforge.models.cyclegan import CycleGANConfig
 from ganforge.models.pix2pix import Pix2PixConfig
 from ganforge.objectives.cyclegan import CycleGANObjective, CycleGANObjectiveConfig, ImagePool
-from ganforge.objectives.pix2pix import Pix2PixObjective, Pix2PixObjectiveConfig
+from ganforge.objectives.paired import PairedObjective, Pix2PixObjectiveConfig
 
 
 def test_image_pool_fills_then_mixes_past_and_new_images():
@@ -43,5 +43,5 @@ def test_identity_loss_needs_equal_channels():
 
 def test_l1_only_baseline_has_no_discriminator_phase():
     model = Pix2PixConfig(channels_a=1, channels_b=3)
-    assert [p.name for p in Pix2PixObjective(Pix2PixObjectiveConfig(), model).phases] == ["D", "G"]
-    assert [p.name for p in Pix2PixObjective(Pix2PixObjectiveConfig(adversarial_weight=0), model).phases] == ["G"]
+    assert [p.name for p in PairedObjective(Pix2PixObjectiveConfig(), model).phases] == ["D", "G"]
+    assert [p.name for p in PairedObjective(Pix2PixObjectiveConfig(adversarial_weight=0), model).phases] == ["G"]

@@ -25,9 +25,10 @@ import torch
 from ganforge import __version__
 from ganforge.apps.translate import Translator, colourise_image, complete_image, load_translator, match_channels
 from ganforge.data import PreprocessConfig, load_translation_dataset
+from ganforge.data.resize import downscale, upscale_bicubic
 from ganforge.data.translation import random_masks
 from ganforge.errors import GanforgeError
-from ganforge.metrics.pixels import psnr, ssim
+from ganforge.metrics.pixels import psnr, psnr_y, ssim, ssim_y
 from ganforge.metrics.translation import digit_style_judges, digit_translation_scores, judge_ceilings
 from ganforge.models import FAMILIES
 from ganforge.models.io import read_state, resolve_checkpoint
@@ -73,6 +74,15 @@ def _pair_scores(translator: Translator, data, seed: int) -> dict[str, float]:
         if task == "grayscale":
             output = colourise_image(translator, truth)
             shown = to_uint8(match_channels(match_channels(from_uint8(truth[None]), 1), 3))[0]
+        elif task == "downscale":  # super-resolution: Y-channel scores with the scale cut from the borders
+            scale = translator.scale
+            truth = truth[: truth.shape[0] - truth.shape[0] % scale, : truth.shape[1] - truth.shape[1] % scale]
+            low = downscale(np.ascontiguousarray(truth), scale, translator.preprocess.kernel)
+            output = to_uint8(translator(from_uint8(low[None])))[0]
+            bicubic = upscale_bicubic(low, scale)
+            rows.append({"psnr_y": psnr_y(output, truth, scale), "ssim_y": ssim_y(output, truth, scale),
+                         "psnr_y_bicubic": psnr_y(bicubic, truth, scale), "ssim_y_bicubic": ssim_y(bicubic, truth, scale)})
+            continue
         elif task == "mask":
             holes = random_masks(1, truth.shape[:2], np.random.default_rng([seed, index]))[0, 0].numpy() > 0
             output = complete_image(translator, truth, holes)
@@ -129,7 +139,11 @@ def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, spl
         if not data.paired:
             raise GanforgeError(f"{spec} is unpaired; pix2pix is scored against true pairs (A/ B/ or side-by-side)")
         metrics = _pair_scores(translator, data, seed)
-        notes.append("psnr_input/ssim_input: the input itself scored against the truth, the floor to beat")
+        if preprocess.derive_input != "downscale":
+            notes.append("psnr_input/ssim_input: the input itself scored against the truth, the floor to beat")
+        if preprocess.derive_input == "downscale":
+            notes.append("super-resolution: PSNR/SSIM on the luma Y, the scale cut from each border (as BasicSR); "
+                         "*_bicubic: the low-resolution input upscaled by Pillow's bicubic")
         if preprocess.derive_input == "mask":
             notes.append("one rectangle mask per image (sides 1/4 to 1/2 of the image's) from a seeded RNG")
     result = {

@@ -36,7 +36,8 @@ class Translator:
     direction: str  # "AtoB" or "BtoA"
     in_channels: int
     out_channels: int
-    multiple: int  # image sides are padded up to a multiple of this
+    multiple: int  # input sides are padded up to a multiple of this
+    scale: int  # outputs are this many times larger than inputs (super-resolution), else 1
     preprocess: PreprocessConfig  # how the training data was prepared (derive_input names the task)
     source: Path
     step: int
@@ -51,7 +52,7 @@ class Translator:
         if pad_h or pad_w:  # reflection needs pad < side; replicate covers tiny images
             mode = "reflect" if pad_h < height and pad_w < width else "replicate"
             x = F.pad(x, (0, pad_w, 0, pad_h), mode=mode)
-        return self.network(x)[:, :, :height, :width].float().cpu()
+        return self.network(x)[:, :, : height * self.scale, : width * self.scale].float().cpu()
 
 
 def load_translator(checkpoint: str | Path, direction: str = "AtoB", device: str = "cpu") -> Translator:
@@ -71,11 +72,11 @@ def load_translator(checkpoint: str | Path, direction: str = "AtoB", device: str
         )
     loaded = load_network(folder, family.directions[direction], device=resolve_device(device))
     config = loaded.config
-    channels = (config.channels_a, config.channels_b)
+    channels = (config.channels_a, config.channels_b) if hasattr(config, "channels_a") else (config.image_channels,) * 2
     preprocess = state.get("run", {}).get("preprocess", {})
     return Translator(
         loaded.generator, state["family"], direction, channels[direction == "BtoA"], channels[direction == "AtoB"],
-        config.size_multiple, PreprocessConfig(**preprocess), folder, state["step"],
+        config.input_multiple, getattr(config, "scale", 1), PreprocessConfig(**preprocess), folder, state["step"],
     )
 
 
@@ -111,8 +112,8 @@ def translate_files(checkpoint: str | Path, inputs: str | Path, out: str | Path,
                     device: str = "cpu") -> list[Path]:
     """Translate an image or a folder of images into `out` (same names, .png); returns the files written."""
     translator = load_translator(checkpoint, direction, device)
-    if translator.preprocess.derive_input:
-        task = {"grayscale": "colourise", "mask": "complete"}[translator.preprocess.derive_input]
+    task = {"grayscale": "colourise", "mask": "complete"}.get(translator.preprocess.derive_input)
+    if task:
         raise GanforgeError(f"{translator.source} was trained to {task}; use `ganforge {task}`")
     files = input_files(inputs)
     out = ensure_writable_dir(Path(out))

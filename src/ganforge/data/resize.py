@@ -11,6 +11,7 @@ weights normalised per output pixel; rows first, then columns, in float64; round
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image
 
 
 def cubic(x: np.ndarray) -> np.ndarray:
@@ -46,3 +47,27 @@ def imresize(image: np.ndarray, scale: float) -> np.ndarray:
     weights, indices = _contributions(width, out_w, scale)
     result = np.einsum("ot,hotc->hoc", weights, result[:, indices])  # columns
     return np.clip(np.round(result), 0, 255).astype(np.uint8)
+
+
+KERNELS = ("bicubic", "matlab")
+
+
+def downscale(image: np.ndarray, scale: int, kernel: str = "bicubic") -> np.ndarray:
+    """uint8 (H, W, C), H and W multiples of `scale` -> (H / scale, W / scale, C): Pillow's bicubic
+    ("bicubic"), or MATLAB's imresize ("matlab", as published super-resolution tables)."""
+    height, width, channels = image.shape
+    if kernel == "matlab":
+        return imresize(image, 1 / scale)
+    small = Image.fromarray(image[..., 0] if channels == 1 else image).resize((width // scale, height // scale),
+                                                                              Image.BICUBIC)
+    array = np.asarray(small)
+    return array[..., None] if array.ndim == 2 else array
+
+
+def upscale_bicubic(image: np.ndarray, scale: int) -> np.ndarray:
+    """uint8 (h, w, C) -> (scale * h, scale * w, C) by Pillow's bicubic: the baseline of super-resolution."""
+    height, width, channels = image.shape
+    big = Image.fromarray(image[..., 0] if channels == 1 else image).resize((width * scale, height * scale),
+                                                                            Image.BICUBIC)
+    array = np.asarray(big)
+    return array[..., None] if array.ndim == 2 else array

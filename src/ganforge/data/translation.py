@@ -23,10 +23,11 @@ from PIL import Image
 
 from ganforge.data.folder import list_images, read_image
 from ganforge.data.loader import BatchSampler
+from ganforge.data.resize import KERNELS, downscale
 from ganforge.errors import GanforgeError
 from ganforge.utils.images import from_uint8
 
-DERIVED_INPUTS = ("", "grayscale", "mask")
+DERIVED_INPUTS = ("", "grayscale", "mask", "downscale")
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,20 @@ class PreprocessConfig:
     load_size: int = 0  # on loading, scale each image so its shorter side is this (bicubic); 0 keeps it
     crop_size: int = 0  # random square crop of this side per batch (centre crop for previews); 0: whole images
     flip: bool = True  # mirror left-right at random while training
-    derive_input: str = ""  # build A from each image: "grayscale" (colourise), "mask" (complete); "": read A
+    # build A from each image: "grayscale" (colourise), "mask" (complete), "downscale" (super-resolution); "": read A
+    derive_input: str = ""
+    scale: int = 4  # "downscale": A is the image shrunk this many times
+    kernel: str = "bicubic"  # "downscale" kernel: "bicubic" (Pillow) or "matlab" (imresize, as published SR tables)
 
     def __post_init__(self):
         if self.load_size < 0 or self.crop_size < 0:
             raise ValueError("load_size and crop_size must be >= 0")
         if self.derive_input not in DERIVED_INPUTS:
             raise ValueError(f"derive_input must be one of {DERIVED_INPUTS}, not {self.derive_input!r}")
+        if self.kernel not in KERNELS or self.scale < 1:
+            raise ValueError(f"kernel must be one of {KERNELS} and scale >= 1")
+        if self.derive_input == "downscale" and self.crop_size % self.scale:
+            raise ValueError(f"crop_size {self.crop_size} must be a multiple of scale {self.scale}")
 
 
 def to_grayscale(images: torch.Tensor) -> torch.Tensor:
@@ -129,7 +137,7 @@ class TranslationDataset:
     def channels(self) -> tuple[int, int]:
         """Channels of A and of B as the networks see them."""
         channels_b = self.images_b[0].shape[2]
-        derived = {"grayscale": 1, "mask": channels_b + 1}
+        derived = {"grayscale": 1, "mask": channels_b + 1, "downscale": channels_b}
         channels_a = derived.get(self.preprocess.derive_input) or self.images_a[0].shape[2]
         return channels_a, channels_b
 
@@ -172,6 +180,9 @@ class TranslationDataset:
             pairs = [self._prepare([self.images_b[i]] + ([] if self.preprocess.derive_input else [self.images_a[i]]), rng)
                      for i in indices]
             images_b = from_uint8(np.stack([p[0] for p in pairs]))
+            if self.preprocess.derive_input == "downscale":  # from the uint8 crop, as the kernel defines
+                small = [downscale(np.ascontiguousarray(p[0]), self.preprocess.scale, self.preprocess.kernel) for p in pairs]
+                return from_uint8(np.stack(small)), images_b
             if self.preprocess.derive_input:
                 return self._derive(images_b, rng), images_b
             return from_uint8(np.stack([p[1] for p in pairs])), images_b
@@ -190,6 +201,9 @@ class TranslationDataset:
         """Crop (and flip) images of one pair the same way."""
         crop = self.preprocess.crop_size
         height, width = images[0].shape[:2]
+        if not crop and self.preprocess.derive_input == "downscale":  # whole images: cut to a multiple of the scale
+            scale = self.preprocess.scale
+            images = [image[: height - height % scale, : width - width % scale] for image in images]
         if crop:
             if rng is None:
                 top, left = (height - crop) // 2, (width - crop) // 2

@@ -9,7 +9,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ganforge.models import cyclegan, dcgan, pix2pix
+from ganforge.models import cyclegan, dcgan, pix2pix, srgan
 from ganforge.models.sampling import noise_preview
 from ganforge.registry import Registry
 
@@ -54,6 +54,11 @@ FAMILIES.register(
     "pix2pix",
     Family("pix2pix", pix2pix.Pix2PixConfig, pix2pix.build, data_kind="paired", preview=pix2pix.preview,
            directions={"AtoB": "generator"}, example_inputs=pix2pix.example_inputs),
+)
+FAMILIES.register(
+    "srgan",
+    Family("srgan", srgan.SRGANConfig, srgan.build, data_kind="paired", preview=srgan.preview,
+           directions={"AtoB": "generator"}, example_inputs=srgan.example_inputs),
 )
 
 __all__ = ["FAMILIES", "Family"]

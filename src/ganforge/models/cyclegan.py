@@ -40,6 +40,11 @@ class CycleGANConfig:
             raise ValueError("residual_blocks must be >= 0")
 
     @property
+    def input_multiple(self) -> int:
+        """Inputs are padded to sides that are multiples of this (the generator's own need)."""
+        return self.size_multiple
+
+    @property
     def size_multiple(self) -> int:
         """Image sides must be multiples of this (two stride-2 downsamplings)."""
         return 4

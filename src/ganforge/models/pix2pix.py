@@ -42,6 +42,11 @@ class Pix2PixConfig:
             raise ValueError("unet_depth >= 2 and 0 <= dropout < 1 are required")
 
     @property
+    def input_multiple(self) -> int:
+        """Inputs are padded to sides that are multiples of this (the generator's own need)."""
+        return self.size_multiple
+
+    @property
     def size_multiple(self) -> int:
         """Image sides must be multiples of this (one halving per U-Net level)."""
         return 2**self.unet_depth

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from ganforge.models.sampling import image_rows
 from ganforge.nn import activation
 
 
@@ -34,6 +35,16 @@ class SRGANConfig:
     generator_width: int = 64  # feature channels of the generator
     residual_blocks: int = 16  # the paper's 16
     discriminator_width: int = 64  # channels of the first discriminator layer
+
+    @property
+    def size_multiple(self) -> int:
+        """High-resolution training images must have sides that are multiples of this."""
+        return self.scale
+
+    @property
+    def input_multiple(self) -> int:
+        """Low-resolution inputs may have any size."""
+        return 1
 
     def __post_init__(self):
         if self.scale < 2 or self.scale & (self.scale - 1):
@@ -103,3 +114,18 @@ class SRDiscriminator(nn.Module):
 def build(config: SRGANConfig) -> dict[str, nn.Module]:
     """generator (SRResNet) and discriminator."""
     return {"generator": SRResNet(config), "discriminator": SRDiscriminator(config)}
+
+
+@torch.no_grad()
+def preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -> tuple[torch.Tensor, int]:
+    """The sample grid: rows low resolution (enlarged by pixel repetition), upscaled, truth."""
+    low, high = real
+    scale = high.shape[-1] // low.shape[-1]
+    return image_rows([low.repeat_interleave(scale, 2).repeat_interleave(scale, 3), networks["generator"](low), high])
+
+
+def example_inputs(config: SRGANConfig, size: int = 24) -> dict[str, tuple[torch.Tensor, ...]]:
+    """One input per network (batch 2) for architecture tables: a 24x24 low-resolution image, the paper's crop."""
+    low = torch.zeros(2, config.image_channels, size, size)
+    return {"generator": (low,), "discriminator": (torch.zeros(2, config.image_channels, size * config.scale,
+                                                               size * config.scale),)}

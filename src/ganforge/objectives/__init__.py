@@ -41,10 +41,11 @@ class ObjectiveSpec:
 
 OBJECTIVES: Registry[ObjectiveSpec] = Registry("objective")
 
-from ganforge.objectives import cyclegan, gan, pix2pix
+from ganforge.objectives import cyclegan, gan, paired
 
 OBJECTIVES.register("dcgan", ObjectiveSpec(gan.GANObjectiveConfig, gan.GANObjective))
 OBJECTIVES.register("cyclegan", ObjectiveSpec(cyclegan.CycleGANObjectiveConfig, cyclegan.CycleGANObjective))
-OBJECTIVES.register("pix2pix", ObjectiveSpec(pix2pix.Pix2PixObjectiveConfig, pix2pix.Pix2PixObjective))
+OBJECTIVES.register("pix2pix", ObjectiveSpec(paired.Pix2PixObjectiveConfig, paired.PairedObjective))
+OBJECTIVES.register("srgan", ObjectiveSpec(paired.SRGANObjectiveConfig, paired.PairedObjective))
 
 __all__ = ["OBJECTIVES", "Objective", "ObjectiveSpec", "Phase"]

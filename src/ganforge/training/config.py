@@ -14,10 +14,11 @@ from ganforge.models import FAMILIES
 from ganforge.models.cyclegan import CycleGANConfig
 from ganforge.models.dcgan import DCGANConfig
 from ganforge.models.pix2pix import Pix2PixConfig
+from ganforge.models.srgan import SRGANConfig
 from ganforge.objectives import OBJECTIVES
 from ganforge.objectives.cyclegan import CycleGANObjectiveConfig
 from ganforge.objectives.gan import GANObjectiveConfig
-from ganforge.objectives.pix2pix import Pix2PixObjectiveConfig
+from ganforge.objectives.paired import Pix2PixObjectiveConfig, SRGANObjectiveConfig
 from ganforge.registry import Registry, did_you_mean
 
 
@@ -175,6 +176,26 @@ PRESETS.register(
         "pix2pix completion: fills a masked rectangle, 64x64 crops of scikit-image's photos (or --data FOLDER)",
         RunConfig("pix2pix", "skimage-photos", _PHOTO_MODEL, Pix2PixObjectiveConfig(), _PHOTO_TRAIN, "complete",
                   PreprocessConfig(load_size=128, crop_size=64, derive_input="mask")),
+    ),
+)
+# super-resolution (Ledig et al.): SRResNet = the pixel-loss stage, SRGAN = + 1e-3 adversarial; 96x96 crops
+_SR_MODEL = SRGANConfig(generator_width=32, residual_blocks=8, discriminator_width=32)
+_SR_DATA = PreprocessConfig(crop_size=96, derive_input="downscale", scale=4)
+_SR_TRAIN = TrainConfig(steps=2000, batch_size=16, sample_every=250, ema_decay=0.0, lr_generator=1e-4,
+                        lr_discriminator=1e-4, beta1=0.9)
+PRESETS.register(
+    "srresnet-x4",
+    Preset(
+        "SRResNet x4 (8 residual blocks, width 32), pixel MSE only, 96x96 crops of scikit-image's photos (or --data)",
+        RunConfig("srgan", "skimage-photos", _SR_MODEL, SRGANObjectiveConfig(adversarial_weight=0.0), _SR_TRAIN,
+                  "srresnet-x4", _SR_DATA),
+    ),
+)
+PRESETS.register(
+    "srgan-x4",
+    Preset(
+        "SRGAN x4: the srresnet-x4 networks with a discriminator, MSE + 1e-3 adversarial (paper: VGG content loss)",
+        RunConfig("srgan", "skimage-photos", _SR_MODEL, SRGANObjectiveConfig(), _SR_TRAIN, "srgan-x4", _SR_DATA),
     ),
 )
 

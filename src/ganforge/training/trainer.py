@@ -60,7 +60,12 @@ def fit_model_to_data(run: RunConfig, dataset: ImageDataset | TranslationDataset
     name = run.preset or "this model"
     changes = {}
     if isinstance(dataset, TranslationDataset):
-        changes["channels_a"], changes["channels_b"] = dataset.channels
+        fields = {field.name for field in dataclasses.fields(model)}
+        channels_a, channels_b = dataset.channels
+        if "channels_a" in fields:  # two domains
+            changes.update(channels_a=channels_a, channels_b=channels_b)
+        else:  # super-resolution: one kind of image, and the data decides the scale
+            changes.update(image_channels=channels_b, scale=dataset.preprocess.scale)
         height, width = dataset.image_size
         multiple = model.size_multiple
         if height % multiple or width % multiple:

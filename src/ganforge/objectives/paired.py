@@ -1,0 +1,110 @@
+"""The step of paired image-to-image families (pix2pix, SRGAN): a discriminator update, then the
+generator's reconstruction + adversarial update.
+
+D phase: real targets scored real, G(inputs) scored fake; a conditional discriminator (pix2pix)
+         judges (input, output) pairs, an unconditional one (SRGAN) the output alone.
+G phase: reconstruction_weight * distance(G(inputs), targets) + adversarial_weight * adversarial.
+With adversarial_weight = 0 no discriminator trains: the same network learns from the
+reconstruction loss alone (pix2pix's L1 baseline; SRResNet, SRGAN's PSNR-oriented first stage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from ganforge.losses import ADVERSARIAL_LOSSES
+from ganforge.objectives.phase import Phase
+
+RECONSTRUCTION = {"l1": F.l1_loss, "mse": F.mse_loss}
+
+
+@dataclass(frozen=True)
+class Pix2PixObjectiveConfig:
+    """Losses of the pix2pix step (defaults: the paper's)."""
+
+    loss: str = "non-saturating"  # adversarial loss; the paper's is the original (non-saturating) GAN loss
+    l1_weight: float = 100.0  # lambda of |G(a) - b|_1
+    adversarial_weight: float = 1.0  # 0: the L1-only baseline (no discriminator, no D phase)
+
+    reconstruction = "l1"
+    conditional = True  # the discriminator sees the input beside the output
+
+    def __post_init__(self):
+        ADVERSARIAL_LOSSES.get(self.loss)
+        if self.l1_weight < 0 or self.adversarial_weight < 0:
+            raise ValueError("l1_weight and adversarial_weight must be >= 0")
+
+    @property
+    def reconstruction_weight(self) -> float:
+        """Weight of the reconstruction term."""
+        return self.l1_weight
+
+
+@dataclass(frozen=True)
+class SRGANObjectiveConfig:
+    """Losses of the SRGAN step (defaults: the paper's adversarial stage, with pixel MSE as the
+    content loss until the feature-space content loss lands)."""
+
+    loss: str = "non-saturating"  # adversarial loss
+    pixel_weight: float = 1.0  # weight of MSE(G(lr), hr)
+    adversarial_weight: float = 1e-3  # the paper's; 0: SRResNet pretraining (no discriminator, no D phase)
+
+    reconstruction = "mse"
+    conditional = False  # the discriminator judges the high-resolution image alone
+
+    def __post_init__(self):
+        ADVERSARIAL_LOSSES.get(self.loss)
+        if self.pixel_weight < 0 or self.adversarial_weight < 0:
+            raise ValueError("pixel_weight and adversarial_weight must be >= 0")
+
+    @property
+    def reconstruction_weight(self) -> float:
+        """Weight of the reconstruction term."""
+        return self.pixel_weight
+
+
+class PairedObjective:
+    """Phases D (when adversarial) and G; G reuses the D phase's outputs and their graph."""
+
+    def __init__(self, config: Pix2PixObjectiveConfig | SRGANObjectiveConfig, model_config: Any):
+        self.config = config
+        self.adversarial = ADVERSARIAL_LOSSES.get(config.loss)
+        self.distance = RECONSTRUCTION[config.reconstruction]
+        self.optimizers = {"generator": ("generator",), "discriminator": ("discriminator",)}
+        generator = Phase("G", ("generator",), "generator")
+        if config.adversarial_weight:
+            # the D phase runs G with gradients and keeps its graph for the G phase: one G forward per step
+            self.phases = (Phase("D", ("discriminator",), "discriminator", keeps=("generator",)), generator)
+        else:
+            self.phases = (generator,)
+        self._kept: Tensor | None = None
+
+    def _judge(self, discriminator: nn.Module, inputs: Tensor, outputs: Tensor) -> Tensor:
+        return discriminator(inputs, outputs) if self.config.conditional else discriminator(outputs)
+
+    def loss(self, phase: Phase, networks: Mapping[str, nn.Module], batch: Any) -> tuple[Tensor, dict[str, Tensor]]:
+        """The loss of one phase; `batch` is (inputs, targets)."""
+        inputs, targets = batch
+        if phase.name == "D":
+            discriminator = networks["discriminator"]
+            self._kept = networks["generator"](inputs)
+            real = self._judge(discriminator, inputs, targets)
+            fake = self._judge(discriminator, inputs, self._kept.detach())
+            loss = self.adversarial.discriminator(real, fake)
+            return loss, {"loss_D": loss.detach(), "D_real": real.detach().mean(), "D_fake": fake.detach().mean()}
+        if phase.name == "G":
+            outputs, self._kept = (self._kept, None) if self._kept is not None else (networks["generator"](inputs), None)
+            distance = self.distance(outputs, targets)
+            loss = self.config.reconstruction_weight * distance
+            stats = {self.config.reconstruction: distance.detach()}
+            if self.config.adversarial_weight:
+                adversarial = self.adversarial.generator(self._judge(networks["discriminator"], inputs, outputs))
+                loss = loss + self.config.adversarial_weight * adversarial
+                stats["loss_G"] = adversarial.detach()
+            return loss, stats
+        raise ValueError(f"unknown phase {phase.name}")
