@@ -147,16 +147,6 @@ class TranslationDataset:
         crop = self.preprocess.crop_size
         return (crop, crop) if crop else self.images_b[0].shape[:2]
 
-    @property
-    def image_shape(self) -> tuple[int, int, int]:
-        """(C, H, W) of domain B, the output of the A->B direction."""
-        return (self.channels[1], *self.image_size)
-
-    @property
-    def num_classes(self) -> int:
-        """Translation data carries no class conditioning."""
-        return 0
-
     def sampler(self, *, batch_size: int, seed: int, rank: int = 0, world_size: int = 1):
         """The per-step index source: one shuffle for pairs, two independent ones otherwise. A few large
         photos cut into random crops may fill a batch: each then appears several times per epoch."""
