@@ -13,6 +13,7 @@ from safetensors.torch import load_file
 from ganforge.apps.evaluate_translation import evaluate_translation
 from ganforge.apps.translate import load_translator
 from ganforge.data import PreprocessConfig, load_translation_dataset
+from ganforge.errors import GanforgeError
 from ganforge.training import train
 from ganforge.training.checkpoint import latest_checkpoint
 
@@ -59,3 +60,41 @@ def test_each_stage_trains_and_upscales_any_size(tmp_path: Path, preset: str, sc
     scores = evaluate_translation(tmp_path / "run")["metrics"]
     assert set(scores) == {"psnr_y", "ssim_y", "psnr_y_bicubic", "ssim_y_bicubic"}
     assert 15 < scores["psnr_y_bicubic"] < 40  # bicubic on real photos: a sane range
+
+
+def test_tiled_upscaling_equals_whole_image_upscaling(tmp_path: Path):
+    from ganforge.apps.translate import translate_tiled
+
+    config = tmp_path / "sr.toml"
+    config.write_text(TINY_SR.format(preset="srresnet-x4", scale=4).replace("steps = 2", "steps = 1"))
+    train(str(config), out=tmp_path / "run", device="cpu", progress=False)
+    translator = load_translator(tmp_path / "run")
+    image = torch.rand(1, 3, 37, 29) * 2 - 1  # not a multiple of the tile
+    radius = translator.receptive_radius
+    whole = translator(image)
+    tiled = translate_tiled(translator, image, tile=radius)
+    assert tiled.shape == whole.shape and (tiled - whole).abs().max() < 1e-5
+    # a tile without its padding would differ: the padding is what makes them agree
+    translator.receptive_radius = 1
+    assert (translate_tiled(translator, image, tile=radius) - whole).abs().max() > 1e-3
+    translator.receptive_radius = radius
+    with pytest.raises(GanforgeError, match="smaller than the model's receptive radius"):
+        translate_tiled(translator, image, tile=radius - 1)
+
+
+def test_cli_upscale_end_to_end(tmp_path: Path):
+    from conftest import run_cli
+    from PIL import Image
+
+    config = tmp_path / "sr.toml"
+    config.write_text(TINY_SR.format(preset="srresnet-x4", scale=2).replace("steps = 2", "steps = 1"))
+    train(str(config), out=tmp_path / "run", device="cpu", progress=False)
+    Image.fromarray(np.random.default_rng(0).integers(0, 256, (21, 30), dtype=np.uint8)).save(tmp_path / "small.png")
+    done = run_cli("upscale", "--checkpoint", str(tmp_path / "run"), "--input", str(tmp_path / "small.png"),
+                   "--out", str(tmp_path / "big"), "--tile", "12")
+    assert done.returncode == 0, done.stderr
+    assert "in tiles of 12 pixels" in done.stdout
+    assert Image.open(tmp_path / "big" / "small.png").size == (60, 42)  # grayscale in, RGB model: x2, RGB out
+    refused = run_cli("upscale", "--checkpoint", str(tmp_path / "run"), "--input", str(tmp_path / "small.png"),
+                      "--out", str(tmp_path / "big2"), "--tile", "2")
+    assert refused.returncode == 2 and "receptive radius" in refused.stderr and "Traceback" not in refused.stderr

@@ -41,6 +41,7 @@ class Translator:
     preprocess: PreprocessConfig  # how the training data was prepared (derive_input names the task)
     source: Path
     step: int
+    receptive_radius: int | None = None  # input pixels each output pixel sees on each side, when bounded
 
     @torch.no_grad()
     def __call__(self, images: torch.Tensor) -> torch.Tensor:
@@ -77,7 +78,32 @@ def load_translator(checkpoint: str | Path, direction: str = "AtoB", device: str
     return Translator(
         loaded.generator, state["family"], direction, channels[direction == "BtoA"], channels[direction == "AtoB"],
         config.input_multiple, getattr(config, "scale", 1), PreprocessConfig(**preprocess), folder, state["step"],
+        getattr(config, "receptive_radius", None),
     )
+
+
+@torch.no_grad()
+def translate_tiled(translator: Translator, images: torch.Tensor, tile: int) -> torch.Tensor:
+    """Like `translator(images)`, one tile x tile square of the input at a time, each padded by the
+    receptive radius with its real neighbours, so the result equals the whole-image one while memory
+    stays bounded by the tile."""
+    radius = translator.receptive_radius
+    if radius is None:
+        raise GanforgeError(f"{translator.family} sees the whole image; translate it without --tile")
+    if tile < radius:
+        raise GanforgeError(f"--tile {tile} is smaller than the model's receptive radius ({radius} pixels); "
+                            f"use --tile {2 * radius} or more")
+    scale = translator.scale
+    count, _, height, width = images.shape
+    out = torch.zeros(count, translator.out_channels, height * scale, width * scale)
+    for top in range(0, height, tile):
+        for left in range(0, width, tile):
+            bottom, right = min(top + tile, height), min(left + tile, width)
+            t0, l0 = max(top - radius, 0), max(left - radius, 0)  # the tile and its padding of real pixels
+            result = translator(images[:, :, t0 : min(bottom + radius, height), l0 : min(right + radius, width)])
+            out[:, :, top * scale : bottom * scale, left * scale : right * scale] = result[
+                :, :, (top - t0) * scale : (bottom - t0) * scale, (left - l0) * scale : (right - l0) * scale]
+    return out
 
 
 def match_channels(images: torch.Tensor, channels: int) -> torch.Tensor:
@@ -109,8 +135,9 @@ def _output_path(out: Path, source: Path) -> Path:
 
 
 def translate_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, direction: str = "AtoB",
-                    device: str = "cpu") -> list[Path]:
-    """Translate an image or a folder of images into `out` (same names, .png); returns the files written."""
+                    device: str = "cpu", tile: int = 0) -> list[Path]:
+    """Translate (or upscale) an image or a folder of images into `out` (same names, .png), whole or
+    `tile` input pixels at a time; returns the files written."""
     translator = load_translator(checkpoint, direction, device)
     task = {"grayscale": "colourise", "mask": "complete"}.get(translator.preprocess.derive_input)
     if task:
@@ -120,7 +147,8 @@ def translate_files(checkpoint: str | Path, inputs: str | Path, out: str | Path,
     written = []
     for path in files:
         image = match_channels(from_uint8(read_image(path)[None]), translator.in_channels)
-        written.append(save_image(to_uint8(translator(image))[0], _output_path(out, path)))
+        result = translate_tiled(translator, image, tile) if tile else translator(image)
+        written.append(save_image(to_uint8(result)[0], _output_path(out, path)))
     return written
 
 

@@ -7,10 +7,22 @@ import os
 import sys
 
 from ganforge import __version__
-from ganforge.cli import colourise, complete, evaluate, export, info, make_data, models, sample, train, translate
+from ganforge.cli import (
+    colourise,
+    complete,
+    evaluate,
+    export,
+    info,
+    make_data,
+    models,
+    sample,
+    train,
+    translate,
+    upscale,
+)
 from ganforge.errors import GanforgeError
 
-COMMANDS = (train, sample, translate, colourise, complete, evaluate, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
+COMMANDS = (train, sample, translate, colourise, complete, upscale, evaluate, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
 EXIT_USER_ERROR = 2
 
 

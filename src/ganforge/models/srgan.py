@@ -46,6 +46,13 @@ class SRGANConfig:
         """Low-resolution inputs may have any size."""
         return 1
 
+    @property
+    def receptive_radius(self) -> int:
+        """How many low-resolution pixels on each side one output pixel depends on: a tile padded by
+        this much upscales exactly as the whole image does."""
+        upsampling = sum(2.0**-stage for stage in range(int(math.log2(self.scale))))  # a 3x3 conv per x2 stage
+        return math.ceil(4 + 2 * self.residual_blocks + 1 + upsampling + 4 / self.scale)  # conv9 head, blocks, conv9 tail
+
     def __post_init__(self):
         if self.scale < 2 or self.scale & (self.scale - 1):
             raise ValueError(f"scale must be a power of two >= 2, not {self.scale}")
