@@ -7,8 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,3 +54,18 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300, env: dict
         [sys.executable, "-m", "ganforge", *args],
         check=False, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=full_env,
     )
+
+
+PHOTO = np.random.default_rng(0).integers(0, 256, (24, 32, 3), dtype=np.uint8)
+
+
+def write_bad_images(folder: Path) -> dict[str, str]:
+    """An animated GIF, a truncated JPEG and a text file in `folder`; name -> the reason it is refused."""
+    folder.mkdir(parents=True, exist_ok=True)
+    frames = [Image.fromarray(PHOTO), Image.fromarray(255 - PHOTO)]
+    frames[0].save(folder / "animated.gif", save_all=True, append_images=frames[1:])
+    Image.fromarray(PHOTO).save(folder / "cut.jpg", quality=95)
+    data = (folder / "cut.jpg").read_bytes()
+    (folder / "cut.jpg").write_bytes(data[: len(data) // 2])
+    (folder / "notes.txt").write_text("not an image")
+    return {"animated.gif": "animated (2 frames)", "cut.jpg": "not a readable image", "notes.txt": "not an image file"}

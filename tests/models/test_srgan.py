@@ -30,3 +30,15 @@ def test_the_paper_configuration():
 def test_scale_must_be_a_power_of_two():
     with pytest.raises(ValueError, match="power of two"):
         srgan.SRGANConfig(scale=3)
+
+
+def test_bicubic_skip_starts_from_bicubic_upscaling():
+    config = srgan.SRGANConfig(generator_width=4, residual_blocks=1, bicubic_skip=True)
+    generator = srgan.build(config)["generator"].eval()
+    last = generator.tail[-1]
+    assert isinstance(last, torch.nn.Conv2d)  # no tanh: the residual may take either sign
+    torch.nn.init.zeros_(last.weight)
+    torch.nn.init.zeros_(last.bias)
+    low = torch.rand(1, 3, 10, 6) * 2 - 1
+    expected = torch.nn.functional.interpolate(low, scale_factor=4, mode="bicubic", align_corners=False)
+    assert torch.allclose(generator(low), expected, atol=1e-6)

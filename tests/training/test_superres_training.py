@@ -98,3 +98,67 @@ def test_cli_upscale_end_to_end(tmp_path: Path):
     refused = run_cli("upscale", "--checkpoint", str(tmp_path / "run"), "--input", str(tmp_path / "small.png"),
                       "--out", str(tmp_path / "big2"), "--tile", "2")
     assert refused.returncode == 2 and "receptive radius" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_srgan_starts_from_a_trained_srresnet(tmp_path: Path):
+    from ganforge.models.io import load_network
+    from ganforge.training.config import load_run_config
+    from ganforge.training.trainer import Trainer
+
+    config = tmp_path / "sr.toml"
+    config.write_text(TINY_SR.format(preset="srresnet-x4", scale=4).replace("steps = 2", "steps = 1"))
+    train(str(config), out=tmp_path / "psnr", device="cpu", progress=False)
+    trained = load_network(tmp_path / "psnr").generator.state_dict()
+    gan = tmp_path / "gan.toml"
+    gan.write_text(TINY_SR.format(preset="srgan-x4", scale=4) + f'init_generator = "{tmp_path / "psnr"}"\n')
+    run = load_run_config(str(gan))
+    data = load_translation_dataset(run.data, preprocess=run.preprocess)
+    trainer = Trainer(run, data, run_dir=tmp_path / "gan", device=torch.device("cpu"), progress=False)
+    started = trainer.networks["generator"].state_dict()
+    assert all(torch.equal(started[key], value) for key, value in trained.items())
+    # another model shape is refused in one line
+    other = tmp_path / "other.toml"
+    other.write_text(TINY_SR.format(preset="srgan-x4", scale=4).replace("residual_blocks = 1", "residual_blocks = 2")
+                     + f'init_generator = "{tmp_path / "psnr"}"\n')
+    run = load_run_config(str(other))
+    with pytest.raises(GanforgeError, match="holds another model"):
+        Trainer(run, data, run_dir=tmp_path / "other", device=torch.device("cpu"), progress=False)
+
+
+def test_evaluation_refuses_images_too_small_for_the_scale(tmp_path: Path):
+    from PIL import Image
+
+    config = tmp_path / "sr.toml"
+    config.write_text(TINY_SR.format(preset="srresnet-x4", scale=4).replace("steps = 2", "steps = 1"))
+    train(str(config), out=tmp_path / "run", device="cpu", progress=False)
+    (tmp_path / "tiny").mkdir()
+    Image.fromarray(np.zeros((20, 20, 3), np.uint8)).save(tmp_path / "tiny" / "dot.png")
+    with pytest.raises(GanforgeError, match="too small to score at x4"):
+        evaluate_translation(tmp_path / "run", real=str(tmp_path / "tiny"))
+
+
+def test_cli_upscale_skips_bad_files_and_writes_nothing_partial(tmp_path: Path):
+    from conftest import run_cli, write_bad_images
+    from PIL import Image
+
+    config = tmp_path / "sr.toml"
+    config.write_text(TINY_SR.format(preset="srresnet-x4", scale=2).replace("steps = 2", "steps = 1"))
+    train(str(config), out=tmp_path / "run", device="cpu", progress=False)
+    reasons = write_bad_images(tmp_path / "mixed")
+    Image.fromarray(np.zeros((9, 11, 3), np.uint8)).convert("P").save(tmp_path / "mixed" / "good.png")
+    done = run_cli("upscale", "--checkpoint", str(tmp_path / "run"), "--input", str(tmp_path / "mixed"),
+                   "--out", str(tmp_path / "big"))
+    assert done.returncode == 0, done.stderr
+    for name, reason in reasons.items():
+        assert f"skipped {name}: " in done.stderr and reason in done.stderr
+    assert sorted(p.name for p in (tmp_path / "big").iterdir()) == ["good.png"]
+    assert "upscaled 1 image(s)" in done.stdout
+    (tmp_path / "mixed" / "good.png").unlink()
+    nothing = run_cli("upscale", "--checkpoint", str(tmp_path / "run"), "--input", str(tmp_path / "mixed"),
+                      "--out", str(tmp_path / "none"))
+    assert nothing.returncode == 2 and "no usable images" in nothing.stderr and "Traceback" not in nothing.stderr
+    assert not (tmp_path / "none").exists() or not any((tmp_path / "none").iterdir())
+    single = run_cli("upscale", "--checkpoint", str(tmp_path / "run"), "--input", str(tmp_path / "mixed" / "cut.jpg"),
+                     "--out", str(tmp_path / "one"))
+    assert single.returncode == 2 and "cut.jpg is not a readable image" in single.stderr
+    assert len(single.stderr.strip().splitlines()) == 1

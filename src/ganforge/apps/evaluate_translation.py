@@ -36,6 +36,7 @@ from ganforge.utils.files import atomic_write_text
 from ganforge.utils.images import from_uint8, to_uint8
 
 BATCH = 64
+SR_MIN_LOW_SIDE = 8  # low-resolution pixels: with the border cut, SSIM's 11x11 window must still fit
 
 
 def is_translation_checkpoint(checkpoint: str | Path) -> bool:
@@ -76,6 +77,11 @@ def _pair_scores(translator: Translator, data, seed: int) -> dict[str, float]:
             shown = to_uint8(match_channels(match_channels(from_uint8(truth[None]), 1), 3))[0]
         elif task == "downscale":  # super-resolution: Y-channel scores with the scale cut from the borders
             scale = translator.scale
+            if min(truth.shape[:2]) < SR_MIN_LOW_SIDE * scale:
+                raise GanforgeError(
+                    f"held-out image {data.names_b[index] if data.names_b else index} is {truth.shape[1]}x"
+                    f"{truth.shape[0]}: too small to score at x{scale} (sides >= {SR_MIN_LOW_SIDE * scale} needed); "
+                    "remove it from the held-out images")
             truth = truth[: truth.shape[0] - truth.shape[0] % scale, : truth.shape[1] - truth.shape[1] % scale]
             low = downscale(np.ascontiguousarray(truth), scale, translator.preprocess.kernel)
             output = to_uint8(translator(from_uint8(low[None])))[0]

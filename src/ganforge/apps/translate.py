@@ -9,6 +9,8 @@ grayscale repeated). Output files keep the input's name and go to the output fol
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +19,7 @@ import torch
 import torch.nn.functional as F
 
 from ganforge.data import PreprocessConfig
-from ganforge.data.folder import list_images, read_image
+from ganforge.data.folder import IMAGE_SUFFIXES, read_image
 from ganforge.data.translation import masked_input, to_grayscale
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
@@ -117,17 +119,40 @@ def match_channels(images: torch.Tensor, channels: int) -> torch.Tensor:
     raise GanforgeError(f"the model takes {channels}-channel images, not {images.shape[1]}-channel ones")
 
 
-def input_files(path: str | Path) -> list[Path]:
-    """One image file, or the images directly inside a folder."""
+def _say_skipped(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def read_inputs(path: str | Path, on_skip: Callable[[str], None] = _say_skipped) -> Iterator[tuple[Path, np.ndarray]]:
+    """(file, uint8 (H, W, C) image) for one image file, or for each file directly inside a folder.
+
+    A single file that cannot be read is an error. In a folder, each file that is not a readable
+    still image (another kind of file, an animated GIF, a truncated JPEG...) is skipped with one
+    line through `on_skip`, and the rest go on; a folder with nothing usable is an error.
+    """
     path = Path(path)
     if path.is_file():
-        return [path]
-    if path.is_dir():
-        files = list_images(path)
-        if files:
-            return files
-        raise GanforgeError(f"no images in {path}; pass an image file or a folder of .png/.jpg files")
-    raise GanforgeError(f"{path} does not exist; pass an image file or a folder of images")
+        yield path, read_image(path)
+        return
+    if not path.is_dir():
+        raise GanforgeError(f"{path} does not exist; pass an image file or a folder of images")
+    used = skipped = 0
+    for file in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")):
+        if file.suffix.lower() not in IMAGE_SUFFIXES:
+            on_skip(f"skipped {file.name}: not an image file ({', '.join(sorted(IMAGE_SUFFIXES))})")
+            skipped += 1
+            continue
+        try:
+            image = read_image(file)
+        except GanforgeError as error:
+            on_skip(f"skipped {file.name}: {str(error).removeprefix(str(file) + ' ')}")
+            skipped += 1
+            continue
+        used += 1
+        yield file, image
+    if not used:
+        raise GanforgeError(f"no usable images in {path} ({skipped} file(s) skipped); pass an image file or a "
+                            "folder of .png/.jpg files")
 
 
 def _output_path(out: Path, source: Path) -> Path:
@@ -135,18 +160,17 @@ def _output_path(out: Path, source: Path) -> Path:
 
 
 def translate_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, direction: str = "AtoB",
-                    device: str = "cpu", tile: int = 0) -> list[Path]:
+                    device: str = "cpu", tile: int = 0, on_skip: Callable[[str], None] = _say_skipped) -> list[Path]:
     """Translate (or upscale) an image or a folder of images into `out` (same names, .png), whole or
     `tile` input pixels at a time; returns the files written."""
     translator = load_translator(checkpoint, direction, device)
     task = {"grayscale": "colourise", "mask": "complete"}.get(translator.preprocess.derive_input)
     if task:
         raise GanforgeError(f"{translator.source} was trained to {task}; use `ganforge {task}`")
-    files = input_files(inputs)
     out = ensure_writable_dir(Path(out))
     written = []
-    for path in files:
-        image = match_channels(from_uint8(read_image(path)[None]), translator.in_channels)
+    for path, array in read_inputs(inputs, on_skip):
+        image = match_channels(from_uint8(array[None]), translator.in_channels)
         result = translate_tiled(translator, image, tile) if tile else translator(image)
         written.append(save_image(to_uint8(result)[0], _output_path(out, path)))
     return written
@@ -188,24 +212,24 @@ def read_mask(path: str | Path, size: tuple[int, int]) -> np.ndarray:
     return mask.max(axis=2) > 127
 
 
-def colourise_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, device: str = "cpu") -> list[Path]:
+def colourise_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, device: str = "cpu",
+                    on_skip: Callable[[str], None] = _say_skipped) -> list[Path]:
     """Colourise an image or a folder of images into `out`; returns the files written."""
     translator = _task_translator(checkpoint, "colourise", "grayscale", device)
     out = ensure_writable_dir(Path(out))
-    return [save_image(colourise_image(translator, read_image(path)), _output_path(out, path))
-            for path in input_files(inputs)]
+    return [save_image(colourise_image(translator, image), _output_path(out, path))
+            for path, image in read_inputs(inputs, on_skip)]
 
 
 def complete_files(checkpoint: str | Path, inputs: str | Path, mask: str | Path, out: str | Path, *,
-                   device: str = "cpu") -> list[Path]:
+                   device: str = "cpu", on_skip: Callable[[str], None] = _say_skipped) -> list[Path]:
     """Fill the region `mask` marks in an image (or in each image of a folder, all of the mask's size)."""
     translator = _task_translator(checkpoint, "complete", "mask", device)
-    files = input_files(inputs)
-    images = [read_image(path) for path in files]
-    holes = read_mask(mask, images[0].shape[:2])
+    images = list(read_inputs(inputs, on_skip))
+    holes = read_mask(mask, images[0][1].shape[:2])
     out = ensure_writable_dir(Path(out))
     written = []
-    for path, image in zip(files, images):
+    for path, image in images:
         if image.shape[:2] != holes.shape:
             raise GanforgeError(f"{path} is {image.shape[1]}x{image.shape[0]}, not the mask's size; "
                                 "complete images of one size per call")

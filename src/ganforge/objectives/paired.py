@@ -3,7 +3,9 @@ generator's reconstruction + adversarial update.
 
 D phase: real targets scored real, G(inputs) scored fake; a conditional discriminator (pix2pix)
          judges (input, output) pairs, an unconditional one (SRGAN) the output alone.
-G phase: reconstruction_weight * distance(G(inputs), targets) + adversarial_weight * adversarial.
+G phase: reconstruction_weight * distance(G(inputs), targets)
+         + content_weight * feature distance (SRGAN's content loss, ganforge.objectives.perceptual)
+         + adversarial_weight * adversarial.
 With adversarial_weight = 0 no discriminator trains: the same network learns from the
 reconstruction loss alone (pix2pix's L1 baseline; SRResNet, SRGAN's PSNR-oriented first stage).
 """
@@ -18,6 +20,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ganforge.losses import ADVERSARIAL_LOSSES
+from ganforge.objectives.perceptual import ContentLoss
 from ganforge.objectives.phase import Phase
 
 RECONSTRUCTION = {"l1": F.l1_loss, "mse": F.mse_loss}
@@ -33,6 +36,7 @@ class Pix2PixObjectiveConfig:
 
     reconstruction = "l1"
     conditional = True  # the discriminator sees the input beside the output
+    content = ""  # no feature-space loss
 
     def __post_init__(self):
         ADVERSARIAL_LOSSES.get(self.loss)
@@ -47,20 +51,26 @@ class Pix2PixObjectiveConfig:
 
 @dataclass(frozen=True)
 class SRGANObjectiveConfig:
-    """Losses of the SRGAN step (defaults: the paper's adversarial stage, with pixel MSE as the
-    content loss until the feature-space content loss lands)."""
+    """Losses of the SRGAN step (defaults: the paper's adversarial weight; pixel MSE kept beside the
+    content loss, as BasicSR's SRGAN/ESRGAN recipes do, because training budgets here are short)."""
 
     loss: str = "non-saturating"  # adversarial loss
     pixel_weight: float = 1.0  # weight of MSE(G(lr), hr)
     adversarial_weight: float = 1e-3  # the paper's; 0: SRResNet pretraining (no discriminator, no D phase)
+    content: str = ""  # feature-space content loss: "" none, "inception" (offline), "vgg19" (the paper's)
+    content_layer: str = ""  # feature layer ("" = conv_4 for inception, relu5_4 for vgg19)
+    content_weights: str = ""  # vgg19 only: path of the ImageNet VGG19 state dict (.pth or .safetensors)
+    content_weight: float = 0.01  # weight of the feature MSE (Inception conv_4 feature MSEs run ~100x pixel MSEs)
 
     reconstruction = "mse"
     conditional = False  # the discriminator judges the high-resolution image alone
 
     def __post_init__(self):
         ADVERSARIAL_LOSSES.get(self.loss)
-        if self.pixel_weight < 0 or self.adversarial_weight < 0:
-            raise ValueError("pixel_weight and adversarial_weight must be >= 0")
+        if self.pixel_weight < 0 or self.adversarial_weight < 0 or self.content_weight < 0:
+            raise ValueError("pixel_weight, adversarial_weight and content_weight must be >= 0")
+        if self.content not in ("", "inception", "vgg19"):
+            raise ValueError(f"content must be \"\", \"inception\" or \"vgg19\", not {self.content!r}")
 
     @property
     def reconstruction_weight(self) -> float:
@@ -83,6 +93,8 @@ class PairedObjective:
         else:
             self.phases = (generator,)
         self._kept: Tensor | None = None
+        self.content = (ContentLoss(config.content, config.content_layer, config.content_weights)
+                        if config.content else None)
 
     def _judge(self, discriminator: nn.Module, inputs: Tensor, outputs: Tensor) -> Tensor:
         return discriminator(inputs, outputs) if self.config.conditional else discriminator(outputs)
@@ -102,6 +114,10 @@ class PairedObjective:
             distance = self.distance(outputs, targets)
             loss = self.config.reconstruction_weight * distance
             stats = {self.config.reconstruction: distance.detach()}
+            if self.content is not None:
+                content = self.content.to(outputs.device)(outputs, targets)
+                loss = loss + self.config.content_weight * content
+                stats["content"] = content.detach()
             if self.config.adversarial_weight:
                 adversarial = self.adversarial.generator(self._judge(networks["discriminator"], inputs, outputs))
                 loss = loss + self.config.adversarial_weight * adversarial

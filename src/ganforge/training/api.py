@@ -34,6 +34,7 @@ def train(
     progress: bool = True,
     eval_every: int | None = None,
     eval_metric: str | None = None,
+    init_generator: str | None = None,
 ) -> TrainResult:
     """Train a preset or TOML config; with `resume`, continue the run in `out` from its latest checkpoint.
 
@@ -47,11 +48,13 @@ def train(
         saved = run_config_from_dict(read_state(checkpoint)["run"], f"the config saved in {checkpoint}")
         if data and data != saved.data:
             raise GanforgeError(f"--resume continues on {saved.data!r}, the run's own data; drop --data")
-        if seed is not None or batch_size is not None:
-            raise GanforgeError("--resume keeps the run's own seed and batch size; drop --seed and --batch-size")
+        if seed is not None or batch_size is not None or init_generator:
+            raise GanforgeError("--resume keeps the run's own seed, batch size and starting weights; drop --seed, "
+                                "--batch-size and --init-generator")
         run = with_changes(saved, steps=steps, **evaluation)
     else:
-        run = with_changes(run, data=data, steps=steps, seed=seed, batch_size=batch_size, **evaluation)
+        run = with_changes(run, data=data, steps=steps, seed=seed, batch_size=batch_size,
+                           init_generator=init_generator, **evaluation)
     if not run.data:
         raise GanforgeError(f"{run.preset or preset_or_config} has no default data; pass --data DATASET or a folder")
     if minutes is not None and steps is None and not resume:

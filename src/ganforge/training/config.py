@@ -44,6 +44,7 @@ class TrainConfig:
     eval_features: str = ""  # feature network; "": the data's domain network (digits, fashion), else inception
     eval_num: int = 1000  # generated images per evaluation
     lr_decay_start: float = 1.0  # fraction of steps after which learning rates fall linearly to 0; 1: constant
+    init_generator: str = ""  # a checkpoint of the same model whose generator starts this run (SRGAN from SRResNet)
 
     def __post_init__(self):
         if self.steps < 0 or self.batch_size < 1 or self.keep_checkpoints < 1 or self.log_every < 1:

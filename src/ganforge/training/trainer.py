@@ -21,7 +21,7 @@ from ganforge.config import config_to_dict
 from ganforge.data import ImageDataset, TranslationDataset
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
-from ganforge.models.io import EMA_SUFFIX
+from ganforge.models.io import EMA_SUFFIX, load_network
 from ganforge.nn import requires_grad, to_memory_format
 from ganforge.objectives import OBJECTIVES
 from ganforge.objectives.phase import Phase
@@ -131,6 +131,8 @@ class Trainer:
             role: to_memory_format(module.to(device), self.memory_format)
             for role, module in self.family.build(self.run.model).items()
         }
+        if train.init_generator and not resume:
+            self._init_generator(train.init_generator)
         self.ema_role = self.family.generator_role + EMA_SUFFIX
         self.ema = None
         if train.ema_decay > 0:
@@ -191,6 +193,15 @@ class Trainer:
             with torch.random.fork_rng(devices=[]):  # building its networks must not move the training noise
                 self.evaluation = PeriodicEvaluation(self.run, device)
         self.best = best_evaluation(self.run_dir) if resume else None
+
+    def _init_generator(self, checkpoint: str) -> None:
+        """Start from another run's generator (the moving average where it has one): SRGAN's
+        adversarial stage starts from the PSNR-trained SRResNet, as in the paper."""
+        source = load_network(checkpoint, self.family.generator_role)
+        if source.family != self.run.family or source.config != self.run.model:
+            raise GanforgeError(f"--init-generator {checkpoint} holds another model ({source.family} with other [model] "
+                                "settings); start from a checkpoint of the same preset or [model] config")
+        self.networks[self.family.generator_role].load_state_dict(source.generator.state_dict())
 
     def _checkpointed_modules(self) -> dict[str, nn.Module]:
         modules = dict(self.networks)
