@@ -162,3 +162,16 @@ def test_cli_upscale_skips_bad_files_and_writes_nothing_partial(tmp_path: Path):
                      "--out", str(tmp_path / "one"))
     assert single.returncode == 2 and "cut.jpg is not a readable image" in single.stderr
     assert len(single.stderr.strip().splitlines()) == 1
+
+
+def test_export_keeps_what_upscaling_needs(tmp_path: Path):
+    from ganforge.models.export import export_generator
+
+    config = tmp_path / "sr.toml"
+    config.write_text(TINY_SR.format(preset="srgan-x4", scale=2).replace("steps = 2", "steps = 1"))
+    train(str(config), out=tmp_path / "run", device="cpu", progress=False)
+    path = export_generator(tmp_path / "run", tmp_path / "small")
+    assert {key.split(".")[0] for key in load_file(path)} == {"generator"}  # no discriminator
+    image = torch.rand(1, 3, 9, 14) * 2 - 1
+    exported, original = load_translator(tmp_path / "small"), load_translator(tmp_path / "run")
+    assert exported.scale == 2 and torch.equal(exported(image), original(image))

@@ -1,11 +1,16 @@
-"""Upscale images with a super-resolution checkpoint (`ganforge train srresnet-x4` or `srgan-x4`).
+"""Upscale images with a super-resolution model: a checkpoint of `ganforge train srresnet-x4` or
+`srgan-x4`, or the shipped x4 weights (--model srresnet-x4, see `ganforge models`).
 
 Each input (one file, or every image in a folder) is written to --out under its own name as a PNG,
 `scale` times larger. --tile N upscales N x N pixels at a time, each tile padded by the network's
 receptive radius with its real neighbours, so the result equals the whole-image one (tested) while
 memory stays bounded: use it for photos that do not fit at once.
 
+Unreadable files in a folder (not images, animated GIFs, truncated JPEGs) are skipped with one line
+each; outputs are written whole or not at all.
+
 examples:
+  ganforge upscale --model srresnet-x4 --input small.png --out big/
   ganforge train srresnet-x4 --out runs/sr
   ganforge upscale --checkpoint runs/sr --input small.png --out big/
   ganforge upscale --checkpoint runs/sr --input photos/ --out big/ --tile 128
@@ -16,6 +21,7 @@ from __future__ import annotations
 import argparse
 
 from ganforge.apps.translate import translate_files
+from ganforge.models.pretrained import pretrained_path
 
 NAME = "upscale"
 HELP = "upscale images with a super-resolution model"
@@ -23,7 +29,9 @@ HELP = "upscale images with a super-resolution model"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `ganforge upscale`."""
-    parser.add_argument("--checkpoint", required=True, help="a run folder or checkpoint folder of srresnet/srgan")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--checkpoint", help="a run folder or checkpoint folder of srresnet/srgan")
+    source.add_argument("--model", help="shipped weights (see `ganforge models`), e.g. srresnet-x4")
     parser.add_argument("--input", required=True, help="an image file or a folder of images")
     parser.add_argument("--out", required=True, help="output folder (file names are kept, as .png)")
     parser.add_argument("--tile", type=int, default=0, help="input pixels per tile side (default: 0, whole images)")
@@ -32,6 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> None:
     """Upscale and say where the files went."""
-    written = translate_files(args.checkpoint, args.input, args.out, device=args.device, tile=args.tile)
+    checkpoint = pretrained_path(args.model) if args.model else args.checkpoint
+    written = translate_files(checkpoint, args.input, args.out, device=args.device, tile=args.tile)
     how = f"in tiles of {args.tile} pixels" if args.tile else "whole"
     print(f"upscaled {len(written)} image(s) into {args.out} ({how})")

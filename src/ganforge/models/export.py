@@ -1,4 +1,5 @@
-"""Standalone generator folders: the sampling weights of a checkpoint, without optimiser or discriminator."""
+"""Standalone model folders: the generator(s) of a checkpoint (the sampling weights of a noise family,
+each direction's generator of a translation family), without optimiser or discriminator."""
 
 from __future__ import annotations
 
@@ -8,20 +9,24 @@ from pathlib import Path
 import torch
 from safetensors.torch import save_file
 
-from ganforge.models.io import MODEL_FILE, STATE_FILE, load_generator
+from ganforge.models import FAMILIES
+from ganforge.models.io import MODEL_FILE, STATE_FILE, load_network, read_state, resolve_checkpoint
 from ganforge.utils.files import atomic_write, atomic_write_text, ensure_writable_dir
 
 
 def export_generator(checkpoint: str | Path, out: str | Path, *, half: bool = False) -> Path:
-    """Write <out>/model.safetensors (generator.*, EMA weights if any) and <out>/state.json."""
-    loaded = load_generator(checkpoint)
-    out = ensure_writable_dir(out)
+    """Write <out>/model.safetensors (each generator role's weights, the EMA's if any) and <out>/state.json."""
+    folder = resolve_checkpoint(checkpoint)
+    family = FAMILIES.get(read_state(folder)["family"])
     dtype = torch.float16 if half else torch.float32
-    role = "generator"
-    tensors = {
-        f"{role}.{key}": (value.to(dtype) if value.is_floating_point() else value).contiguous()
-        for key, value in loaded.generator.state_dict().items()
-    }
+    tensors = {}
+    for role in dict.fromkeys(family.directions.values() or [family.generator_role]):
+        loaded = load_network(folder, role)
+        tensors.update({
+            f"{role}.{key}": (value.to(dtype) if value.is_floating_point() else value).contiguous()
+            for key, value in loaded.generator.state_dict().items()
+        })
+    out = ensure_writable_dir(out)
     state = {key: value for key, value in loaded.state.items() if key != "optimizers"}
     state["exported_from"] = str(loaded.source)
     state["weights_dtype"] = str(dtype).removeprefix("torch.")
