@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from ganforge.data.folder import load_image_folder
 from ganforge.data.idx import DIGIT_NAMES, FASHION_NAMES, has_idx, load_idx_folder
 from ganforge.data.loader import BatchSampler
 from ganforge.data.mnist5k import load_mnist5k
-from ganforge.data.translation import PreprocessConfig, TranslationDataset, load_translation_folder
+from ganforge.data.translation import PreprocessConfig, TranslationDataset, load_translation_folder, resize_shorter_side
 from ganforge.errors import GanforgeError
 from ganforge.registry import Registry
 
@@ -110,7 +111,8 @@ def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess
                        download: bool = False) -> ImageDataset | TranslationDataset:
     """The data a family of `kind` trains on (see DATA_KINDS)."""
     if kind == "images":
-        return load_dataset(spec, split, download)
+        data = load_dataset(spec, split, download)
+        return resize_dataset(data, preprocess.load_size) if preprocess and preprocess.load_size else data
     data = load_translation_dataset(spec, split, preprocess)
     if kind == "paired" and not data.paired:
         raise GanforgeError(
@@ -118,6 +120,20 @@ def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess
             "matching names or side-by-side images, or train cyclegan"
         )
     return data.as_unpaired() if kind == "unpaired" else data
+
+
+def resize_dataset(data: ImageDataset, size: int) -> ImageDataset:
+    """Every image scaled (bicubic) so its shorter side is `size`, then centre-cropped to a square:
+    MNIST's 28x28 digits become the 32x32 a StyleGAN2 of resolution 32 draws."""
+    _, height, width = data.image_shape
+    if height == width == size:
+        return data
+    squares = []
+    for image in data.images:
+        image = resize_shorter_side(image, size)
+        top, left = (image.shape[0] - size) // 2, (image.shape[1] - size) // 2
+        squares.append(image[top : top + size, left : left + size])
+    return dataclasses.replace(data, images=np.stack(squares))
 
 
 def has_heldout(spec: str) -> bool:

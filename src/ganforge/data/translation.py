@@ -32,7 +32,7 @@ DERIVED_INPUTS = ("", "grayscale", "mask", "downscale")
 
 @dataclass(frozen=True)
 class PreprocessConfig:
-    """How translation images are prepared (ignored by the noise-to-image families)."""
+    """How images are prepared. Noise-to-image families use load_size only (a square of that side)."""
 
     load_size: int = 0  # on loading, scale each image so its shorter side is this (bicubic); 0 keeps it
     crop_size: int = 0  # random square crop of this side per batch (centre crop for previews); 0: whole images

@@ -9,7 +9,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ganforge.models import cyclegan, dcgan, pix2pix, srgan
+from ganforge.models import cyclegan, dcgan, pix2pix, srgan, stylegan2
 from ganforge.models.sampling import noise_preview
 from ganforge.registry import Registry
 
@@ -60,5 +60,6 @@ FAMILIES.register(
     Family("srgan", srgan.SRGANConfig, srgan.build, data_kind="paired", preview=srgan.preview,
            directions={"AtoB": "generator"}, example_inputs=srgan.example_inputs),
 )
+FAMILIES.register("stylegan2", Family("stylegan2", stylegan2.StyleGAN2Config, stylegan2.build))
 
 __all__ = ["FAMILIES", "Family"]

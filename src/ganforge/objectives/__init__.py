@@ -41,11 +41,12 @@ class ObjectiveSpec:
 
 OBJECTIVES: Registry[ObjectiveSpec] = Registry("objective")
 
-from ganforge.objectives import cyclegan, gan, paired
+from ganforge.objectives import cyclegan, gan, paired, stylegan2
 
 OBJECTIVES.register("dcgan", ObjectiveSpec(gan.GANObjectiveConfig, gan.GANObjective))
 OBJECTIVES.register("cyclegan", ObjectiveSpec(cyclegan.CycleGANObjectiveConfig, cyclegan.CycleGANObjective))
 OBJECTIVES.register("pix2pix", ObjectiveSpec(paired.Pix2PixObjectiveConfig, paired.PairedObjective))
 OBJECTIVES.register("srgan", ObjectiveSpec(paired.SRGANObjectiveConfig, paired.PairedObjective))
+OBJECTIVES.register("stylegan2", ObjectiveSpec(stylegan2.StyleGAN2ObjectiveConfig, stylegan2.StyleGAN2Objective))
 
 __all__ = ["OBJECTIVES", "Objective", "ObjectiveSpec", "Phase"]

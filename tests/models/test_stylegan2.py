@@ -1,0 +1,76 @@
+"""StyleGAN2 networks: shapes at two resolutions, demodulation, truncation, style mixing."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from ganforge.models import stylegan2
+from ganforge.models.stylegan2 import StyleGAN2Config, modulated_conv2d
+
+TINY = {"z_dim": 16, "w_dim": 16, "mapping_layers": 2, "channel_base": 128, "channel_max": 16}
+
+
+@pytest.mark.parametrize("resolution, num_ws", [(8, 4), (32, 8)])
+def test_shapes_at_two_resolutions(resolution: int, num_ws: int):
+    config = StyleGAN2Config(resolution=resolution, image_channels=1, **TINY)
+    networks = stylegan2.build(config)
+    generator, discriminator = networks["generator"], networks["discriminator"]
+    images = generator(generator.sample_latent(5))
+    assert images.shape == (5, 1, resolution, resolution) and config.num_ws == num_ws
+    assert generator.ws(torch.randn(5, 16)).shape == (5, num_ws, 16)
+    assert discriminator(images).shape == (5,)
+    assert len(generator.synthesis.convs) == num_ws - 1 and len(generator.synthesis.to_rgbs) == num_ws // 2
+
+
+def test_resolution_must_be_a_power_of_two():
+    with pytest.raises(ValueError, match="power of two"):
+        StyleGAN2Config(resolution=48)
+
+
+def test_demodulation_keeps_unit_output_variance():
+    generator = torch.Generator().manual_seed(0)
+    x = torch.randn(4, 64, 16, 16, generator=generator)
+    weight = torch.randn(32, 64, 3, 3, generator=generator)
+    styles = torch.rand(4, 64, generator=generator) * 5 + 0.1  # far from 1: modulation alone would scale
+    out = modulated_conv2d(x, weight, styles)
+    assert out[:, :, 1:-1, 1:-1].var().item() == pytest.approx(1.0, abs=0.1)
+    raw = modulated_conv2d(x, weight, styles, demodulate=False)
+    assert raw.var().item() > 10
+
+
+def test_modulated_conv_matches_one_sample_at_a_time():
+    x, weight, styles = torch.randn(3, 4, 6, 6), torch.randn(5, 4, 3, 3), torch.rand(3, 4)
+    batched = modulated_conv2d(x, weight, styles)
+    for index in range(3):
+        single = modulated_conv2d(x[index : index + 1], weight, styles[index : index + 1])
+        assert torch.allclose(batched[index], single[0], atol=1e-5)
+
+
+def test_truncation_zero_gives_the_average_w_image():
+    config = StyleGAN2Config(resolution=8, **TINY)
+    generator = stylegan2.Generator(config)
+    generator.train()
+    generator.mapping(torch.randn(64, 16))  # moves w_avg
+    generator.eval()
+    average = generator.mapping.w_avg
+    assert average.abs().sum() > 0
+    ws = generator.ws(torch.randn(3, 16), truncation=0.0)
+    assert torch.allclose(ws, average.expand(3, config.num_ws, -1))
+    images = generator(torch.randn(3, 16), truncation=0.0, noise_mode="const")
+    assert torch.allclose(images[0], images[1], atol=1e-6) and torch.allclose(images[0], images[2], atol=1e-6)
+    different = generator(torch.randn(3, 16), truncation=1.0, noise_mode="const")
+    assert not torch.allclose(different[0], different[1], atol=1e-3)
+
+
+def test_style_mixing_swaps_the_right_layers():
+    config = StyleGAN2Config(resolution=16, **TINY)
+    generator = stylegan2.Generator(config).eval()
+    first, second = generator.ws(torch.randn(2, 16)), generator.ws(torch.randn(2, 16))
+    mixed = generator.mix(first, second, cut=2)
+    assert torch.equal(mixed[:, :2], first[:, :2]) and torch.equal(mixed[:, 2:], second[:, 2:])
+    # layers after the last conv of the 4x4 block only change finer detail: coarse layers set the layout
+    base = generator.synthesis(first, "const")
+    fine = generator.synthesis(generator.mix(first, second, cut=config.num_ws - 1), "const")
+    coarse = generator.synthesis(generator.mix(first, second, cut=1), "const")
+    assert (fine - base).abs().mean() < (coarse - base).abs().mean()

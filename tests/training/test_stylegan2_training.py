@@ -1,0 +1,104 @@
+"""StyleGAN2 in the generic trainer: every regulariser has gradients, ADA adapts its probability,
+and its state (with the path-length average) survives resume exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from ganforge.data import load_training_data
+from ganforge.models.stylegan2 import StyleGAN2Config, build
+from ganforge.objectives.stylegan2 import StyleGAN2Objective, StyleGAN2ObjectiveConfig
+from ganforge.training import train
+from ganforge.training.checkpoint import latest_checkpoint
+from ganforge.training.config import load_run_config
+from ganforge.training.trainer import Trainer
+
+TINY_TOML = """
+family = "stylegan2"
+data = "mnist-5k"
+[model]
+resolution = 8
+z_dim = 16
+w_dim = 16
+mapping_layers = 2
+channel_base = 64
+channel_max = 16
+[objective]
+r1_gamma = 0.1
+r1_interval = 2
+pl_interval = 2
+augment = "ada"
+ada_interval = 1
+ada_speed_images = 40
+ada_target = -0.99  # below any r_t: p rises every step, so its saved value is not trivially 0
+[preprocess]
+load_size = 8
+[train]
+steps = 4
+batch_size = 4
+lr_generator = 0.0025
+lr_discriminator = 0.0025
+beta1 = 0.0
+beta2 = 0.99
+sample_every = 0
+log_every = 1
+"""
+
+
+def _networks():
+    torch.manual_seed(0)
+    config = StyleGAN2Config(resolution=8, image_channels=1, z_dim=16, w_dim=16, mapping_layers=2,
+                             channel_base=64, channel_max=16)
+    return config, build(config)
+
+
+@pytest.mark.parametrize("phase_name, role", [("D_r1", "discriminator"), ("G_pl", "generator"),
+                                              ("D", "discriminator"), ("G", "generator")])
+def test_each_phase_has_gradients_for_its_network(phase_name: str, role: str):
+    config, networks = _networks()
+    objective = StyleGAN2Objective(StyleGAN2ObjectiveConfig(augment="diffaugment"), config)
+    phase = next(p for p in objective.phases if p.name == phase_name)
+    real = torch.rand(4, 1, 8, 8) * 2 - 1
+    loss, stats = objective.loss(phase, networks, (real, None))
+    loss.backward()
+    grads = [p.grad for p in networks[role].parameters() if p.grad is not None]
+    assert loss.item() > 0 and grads and sum(g.abs().sum() for g in grads) > 0
+    if phase_name == "G_pl":
+        assert objective.pl_mean > 0 and stats["path_length"] > 0  # the moving average moved
+
+
+def test_ada_raises_p_when_the_discriminator_is_sure_of_the_reals():
+    config, _ = _networks()
+    objective = StyleGAN2Objective(StyleGAN2ObjectiveConfig(augment="ada", ada_interval=1, ada_speed_images=8), config)
+    objective._adapt(torch.ones(4), 4)  # r_t = 1 > 0.6: overfitting
+    assert objective.augment_probability == pytest.approx(0.5)
+    objective._adapt(-torch.ones(4), 4)  # r_t = -1: back down
+    assert objective.augment_probability == pytest.approx(0.0)
+
+
+def test_resume_is_exact_with_the_augmentation_state(tmp_path: Path):
+    config = tmp_path / "sg.toml"
+    config.write_text(TINY_TOML)
+    train(str(config), out=tmp_path / "straight", device="cpu", progress=False)
+    train(str(config), out=tmp_path / "split", steps=2, device="cpu", progress=False)
+    train(str(config), out=tmp_path / "split", steps=4, device="cpu", progress=False, resume=True)
+    a, b = ({**load_file(latest_checkpoint(run) / "model.safetensors"),
+             **load_file(latest_checkpoint(run) / "training.safetensors")} for run in (tmp_path / "straight",
+                                                                                       tmp_path / "split"))
+    assert a["objective.ada_p"] > 0 and a["objective.pl_mean"] > 0  # the state is saved and moved
+    assert a.keys() == b.keys() and [k for k in a if not torch.equal(a[k], b[k])] == []
+
+
+def test_mnist_is_resized_to_the_resolution(tmp_path: Path):
+    config = tmp_path / "sg.toml"
+    config.write_text(TINY_TOML)
+    run = load_run_config(str(config))
+    data = load_training_data("images", run.data, preprocess=run.preprocess)
+    assert data.image_shape == (1, 8, 8)
+    trainer = Trainer(run, data, run_dir=tmp_path / "run", device=torch.device("cpu"), progress=False)
+    stats = trainer.train_step(0)
+    assert {"loss_D", "loss_G", "r1", "path_length", "augment_p"} <= stats.keys()
