@@ -102,3 +102,31 @@ def test_mnist_is_resized_to_the_resolution(tmp_path: Path):
     trainer = Trainer(run, data, run_dir=tmp_path / "run", device=torch.device("cpu"), progress=False)
     stats = trainer.train_step(0)
     assert {"loss_D", "loss_G", "r1", "path_length", "augment_p"} <= stats.keys()
+
+
+def test_cli_sample_mix_interpolate_and_their_bad_input(tmp_path: Path):
+    from conftest import run_cli
+    from PIL import Image
+
+    config = tmp_path / "sg.toml"
+    config.write_text(TINY_TOML.replace("steps = 4", "steps = 1"))
+    train(str(config), out=tmp_path / "run", device="cpu", progress=False)
+    run = str(tmp_path / "run")
+    mixed = run_cli("mix", "--checkpoint", run, "--rows", "1,2", "--cols", "3-5", "--scale", "1",
+                    "--out", str(tmp_path / "mix.png"))
+    assert mixed.returncode == 0, mixed.stderr
+    assert Image.open(tmp_path / "mix.png").size == (4 * 8 + 5 * 2, 3 * 8 + 4 * 2)  # (1 + cols) x (1 + rows), padded
+    walk = run_cli("interpolate", "--checkpoint", run, "--seeds", "1,2", "--steps", "3", "--out", str(tmp_path / "w.gif"))
+    assert walk.returncode == 0, walk.stderr
+    assert Image.open(tmp_path / "w.gif").n_frames == 6
+    truncated = run_cli("sample", "--checkpoint", run, "--num", "4", "--truncation", "1.5", "--out", str(tmp_path / "s.png"))
+    assert truncated.returncode == 0 and "warning: --truncation 1.5" in truncated.stderr
+    for args, message in (
+        (("sample", "--checkpoint", run, "--truncation", "-0.5", "--out", str(tmp_path / "t.png")), "is negative"),
+        (("mix", "--checkpoint", run, "--rows", "1,a", "--cols", "2", "--out", str(tmp_path / "m.png")), "whole numbers"),
+        (("mix", "--checkpoint", run, "--rows", "1", "--cols", "2", "--cut", "99", "--out", str(tmp_path / "m.png")),
+         "--cut 99"),
+        (("interpolate", "--checkpoint", run, "--seeds", "1", "--out", str(tmp_path / "w2.gif")), "at least two seeds"),
+    ):
+        refused = run_cli(*args)
+        assert refused.returncode == 2 and message in refused.stderr and "Traceback" not in refused.stderr, args

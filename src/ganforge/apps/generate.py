@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -37,14 +38,32 @@ def class_labels(num_classes: int, count: int, label: int | None) -> torch.Tenso
     return torch.full((count,), label, dtype=torch.long)
 
 
+def check_truncation(loaded: LoadedGenerator, truncation: float) -> None:
+    """psi < 0 is an error; psi > 1 extrapolates away from the average (allowed, with a warning)."""
+    if truncation == 1:
+        return
+    if not hasattr(loaded.generator, "mix"):
+        raise GanforgeError(f"--truncation needs a style-based generator (stylegan2); {loaded.source} is "
+                            f"{loaded.family}: drop --truncation")
+    if truncation < 0:
+        raise GanforgeError(f"--truncation {truncation} is negative; use a value in [0, 1] (0.7 is common)")
+    if truncation > 1:
+        print(f"warning: --truncation {truncation} > 1 moves away from the average w: expect artefacts",
+              file=sys.stderr)
+
+
 def generate(
-    loaded: LoadedGenerator, count: int, *, label: int | None = None, seed: int = 0, batch_size: int = 500
+    loaded: LoadedGenerator, count: int, *, label: int | None = None, seed: int = 0, batch_size: int = 500,
+    truncation: float = 1.0,
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
     """`count` images (N, C, H, W) in [-1, 1] and their labels (None for unconditional models)."""
     if count < 1:
         raise GanforgeError(f"--num {count}: ask for at least one image")
+    check_truncation(loaded, truncation)
     labels = class_labels(getattr(loaded.config, "num_classes", 0), count, label)
-    return sample_images(loaded.generator, count, labels=labels, seed=seed, batch_size=batch_size), labels
+    images = sample_images(loaded.generator, count, labels=labels, seed=seed, batch_size=batch_size,
+                           truncation=truncation)
+    return images, labels
 
 
 def sample_to_file(
@@ -56,6 +75,7 @@ def sample_to_file(
     label: int | None = None,
     seed: int = 0,
     device: str = "cpu",
+    truncation: float = 1.0,
 ) -> Path:
     """Write `num` samples to `out`: a grid for .png/.jpg, uint8 `images` (N,H,W,C) and `labels` for .npz."""
     out = Path(out)
@@ -63,7 +83,7 @@ def sample_to_file(
         raise GanforgeError(f"--out {out}: use a .png or .jpg path for a grid, or .npz for arrays")
     ensure_writable_dir(out.parent)
     loaded = load_model(model=model, checkpoint=checkpoint, device=device)
-    images, labels = generate(loaded, num, label=label, seed=seed)
+    images, labels = generate(loaded, num, label=label, seed=seed, truncation=truncation)
     if out.suffix.lower() == ".npz":
         arrays = {"images": to_uint8(images)}
         if labels is not None:

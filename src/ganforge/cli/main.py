@@ -13,7 +13,9 @@ from ganforge.cli import (
     evaluate,
     export,
     info,
+    interpolate,
     make_data,
+    mix,
     models,
     sample,
     train,
@@ -22,7 +24,7 @@ from ganforge.cli import (
 )
 from ganforge.errors import GanforgeError
 
-COMMANDS = (train, sample, translate, colourise, complete, upscale, evaluate, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
+COMMANDS = (train, sample, mix, interpolate, translate, colourise, complete, upscale, evaluate, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
 EXIT_USER_ERROR = 2
 
 

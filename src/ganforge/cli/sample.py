@@ -22,6 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--num", type=int, default=64, help="number of images (default: 64)")
     parser.add_argument("--label", type=int, help="class to draw, for conditional models")
     parser.add_argument("--seed", type=int, default=0, help="noise seed (default: 0)")
+    parser.add_argument("--truncation", type=float, default=1.0, metavar="PSI",
+                        help="stylegan2: pull w towards the average, w_avg + PSI (w - w_avg); 1 = off, 0.7 "
+                             "trades variety for quality, 0 = the average image (default: 1)")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (default: cpu)")
     parser.add_argument("--out", required=True, help="output .png/.jpg (grid) or .npz (arrays)")
 
@@ -30,6 +33,6 @@ def run(args: argparse.Namespace) -> None:
     """Sample and say where the file is."""
     path = sample_to_file(
         args.out, num=args.num, model=args.model, checkpoint=args.checkpoint,
-        label=args.label, seed=args.seed, device=args.device,
+        label=args.label, seed=args.seed, device=args.device, truncation=args.truncation,
     )
     print(f"wrote {args.num} images to {path}")

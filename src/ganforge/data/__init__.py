@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ganforge.data.base import ImageDataset
-from ganforge.data.demos import digit_styles, skimage_photos
+from ganforge.data.demos import digit_styles, lfw_faces, skimage_photos
 from ganforge.data.download import data_home, download_mnist
 from ganforge.data.folder import load_image_folder
 from ganforge.data.idx import DIGIT_NAMES, FASHION_NAMES, has_idx, load_idx_folder
@@ -57,6 +57,7 @@ def _idx_split(folder: Path, split: str, name: str, class_names: tuple[str, ...]
 DATASETS.register("mnist-5k", lambda split, download: load_mnist5k(split))
 DATASETS.register("fashion-mnist", _fashion_mnist)
 DATASETS.register("mnist", _mnist)
+DATASETS.register("lfw-faces", lambda split, download: lfw_faces(split))
 
 
 def load_dataset(spec: str, split: str = "train", download: bool = False) -> ImageDataset:

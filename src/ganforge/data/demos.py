@@ -1,4 +1,4 @@
-"""Offline translation datasets built from real images that install with ganforge's dependencies.
+"""Offline datasets built from real images that install with ganforge's dependencies.
 
 `digit-styles` (unpaired, CycleGAN): domain A is real MNIST digits (mnist-5k), domain B is other
 real digits restyled bold and inverted: strokes thickened by a 3x3 grey dilation, then black on
@@ -9,12 +9,18 @@ digit appears in both domains and the pairing is truly unknown. Digits are padde
 
 `skimage-photos` (one domain, for colourisation and completion): the real colour photographs that
 scikit-image ships. Held out: chelsea (a cat) and rocket; training: the other seven.
+
+`lfw-faces` (noise -> image, StyleGAN2's few-shot setting): the first 100 images of
+scikit-image's Labeled Faces in the Wild subset (skimage.data.lfw_subset(): 25x25 grayscale crops;
+the other 100 are not faces). A 100-shot set has nothing to hold out: every split is the same 100
+faces, and scores against them say how close a model gets to (or how much it copies) its data.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ganforge.data.base import ImageDataset
 from ganforge.data.mnist5k import load_mnist5k
 from ganforge.data.translation import PreprocessConfig, TranslationDataset, resize_shorter_side
 from ganforge.errors import GanforgeError
@@ -67,3 +73,15 @@ def skimage_photos(split: str, preprocess: PreprocessConfig) -> TranslationDatas
     images = tuple(resize_shorter_side(np.ascontiguousarray(_skimage_photo(n)[..., :3]), preprocess.load_size)
                    for n in names)
     return TranslationDataset("skimage-photos", (), images, True, preprocess, names_b=names)
+
+
+LFW_FACES = 100  # lfw_subset(): faces first, then 100 non-face crops
+
+
+def lfw_faces(split: str) -> ImageDataset:
+    """The 100 real faces (25x25 grayscale) of scikit-image's LFW subset; see the module doc."""
+    from skimage import data
+
+    faces = data.lfw_subset()[:LFW_FACES]  # float in [0, 1]
+    images = (np.clip(faces, 0, 1) * 255).round().astype(np.uint8)[..., None]
+    return ImageDataset("lfw-faces", images)

@@ -14,10 +14,13 @@ def cycling_labels(num_classes: int, count: int) -> torch.Tensor | None:
 
 @torch.no_grad()
 def sample_images(
-    generator: nn.Module, count: int, *, labels: torch.Tensor | None = None, seed: int = 0, batch_size: int = 500
+    generator: nn.Module, count: int, *, labels: torch.Tensor | None = None, seed: int = 0, batch_size: int = 500,
+    truncation: float = 1.0,
 ) -> torch.Tensor:
     """`count` images (N, C, H, W) in [-1, 1] on the CPU. Noise comes from a CPU generator seeded with
-    `seed`, so the same seed gives the same images on every device; global RNG is untouched."""
+    `seed`, so the same seed gives the same images on every device; global RNG is untouched.
+    `truncation` (style-based generators only) pulls each w towards the average w."""
+    options = {"truncation": truncation} if truncation != 1 else {}
     device = next(generator.parameters()).device
     latent = generator.sample_latent(count, generator=torch.Generator().manual_seed(seed))
     was_training = generator.training
@@ -26,7 +29,7 @@ def sample_images(
     for start in range(0, count, batch_size):
         z = latent[start : start + batch_size].to(device)
         y = None if labels is None else labels[start : start + batch_size].to(device)
-        chunks.append(generator(z, y).float().cpu())
+        chunks.append(generator(z, y, **options).float().cpu())
     generator.train(was_training)
     return torch.cat(chunks)
 

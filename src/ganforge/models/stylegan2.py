@@ -231,8 +231,9 @@ class SynthesisNetwork(nn.Module):
             channels = out
         self.num_ws = config.num_ws
 
-    def forward(self, ws: Tensor, noise_mode: str = "random") -> Tensor:
+    def forward(self, ws: Tensor, noise_mode: str | None = None) -> Tensor:
         """Layer i of the convs takes ws[:, i]; toRGB of a resolution takes the w after its last conv."""
+        noise_mode = noise_mode or ("random" if self.training else "const")
         x = self.const[None].expand(ws.shape[0], -1, -1, -1)
         x = self.convs[0](x, ws[:, 0], noise_mode)
         image = self.to_rgbs[0](x, ws[:, 1])
@@ -272,9 +273,10 @@ class Generator(nn.Module):
         return torch.where(layer < cut, ws, other)
 
     def forward(self, z: Tensor, labels: Tensor | None = None, *, truncation: float = 1.0,
-                noise_mode: str = "random") -> Tensor:
-        """Images from noise (labels are accepted and ignored: the family is unconditional)."""
-        return self.synthesis(self.ws(z, truncation), noise_mode)
+                noise_mode: str | None = None) -> Tensor:
+        """Images from noise (labels are accepted and ignored: the family is unconditional). Noise
+        inputs are random while training and fixed ("const") in eval mode, so a seed gives one image."""
+        return self.synthesis(self.ws(z, truncation), noise_mode or ("random" if self.training else "const"))
 
 
 class DiscriminatorBlock(nn.Module):
