@@ -108,3 +108,10 @@ def test_batch_sampler_is_a_function_of_the_step_and_shards_across_ranks():
     assert not np.array_equal(one.indices(0), one.indices(10))  # reshuffled each epoch
     ranks = [BatchSampler(num_items=100, batch_size=10, seed=3, rank=r, world_size=2) for r in range(2)]
     assert sorted(np.concatenate([r.indices(4) for r in ranks]).tolist()) == sorted(one.indices(4).tolist())
+
+
+def test_lfw_faces_are_the_100_real_faces():
+    faces = load_dataset("lfw-faces")
+    assert faces.images.shape == (100, 25, 25, 1) and faces.labels is None
+    assert faces.images.std() > 30 and len({face.tobytes() for face in faces.images}) == 100
+    assert np.array_equal(load_dataset("lfw-faces", "heldout").images, faces.images)  # 100-shot: nothing held out

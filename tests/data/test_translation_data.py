@@ -89,6 +89,13 @@ def test_a_few_photos_fill_a_batch_with_random_crops():
     assert len({tuple(x.flatten()[:50].tolist()) for x in b}) == 16  # repeats get different crops
     held = load_translation_dataset("skimage-photos", "heldout", PreprocessConfig(derive_input="grayscale"))
     assert held.names_b == ("chelsea", "rocket")
+    # skimage-all adds the grayscale photographs to training only, as RGB
+    more = load_translation_dataset("skimage-all", preprocess=PreprocessConfig(derive_input="downscale"))
+    assert len(more) == 16 and {im.shape[2] for im in more.images_b} == {3} and "camera" in more.names_b
+    camera = more.images_b[more.names_b.index("camera")]
+    assert np.array_equal(camera[..., 0], camera[..., 2])
+    assert load_translation_dataset("skimage-all", "heldout", PreprocessConfig(derive_input="downscale")).names_b == \
+        held.names_b
 
 
 def test_digit_styles_domains_are_disjoint_real_digits():

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ganforge.data.base import ImageDataset
-from ganforge.data.demos import digit_styles, lfw_faces, skimage_photos
+from ganforge.data.demos import digit_styles, lfw_faces, skimage_all, skimage_photos
 from ganforge.data.download import data_home, download_mnist
 from ganforge.data.folder import load_image_folder
 from ganforge.data.idx import DIGIT_NAMES, FASHION_NAMES, has_idx, load_idx_folder
@@ -83,6 +83,7 @@ def load_dataset(spec: str, split: str = "train", download: bool = False) -> Ima
 TRANSLATION_DATASETS: Registry[Callable[[str, PreprocessConfig], TranslationDataset]] = Registry("translation dataset")
 TRANSLATION_DATASETS.register("digit-styles", digit_styles)
 TRANSLATION_DATASETS.register("skimage-photos", skimage_photos)
+TRANSLATION_DATASETS.register("skimage-all", skimage_all)
 
 
 def load_translation_dataset(spec: str, split: str = "train", preprocess: PreprocessConfig | None = None) -> TranslationDataset:

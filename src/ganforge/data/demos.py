@@ -9,6 +9,9 @@ digit appears in both domains and the pairing is truly unknown. Digits are padde
 
 `skimage-photos` (one domain, for colourisation and completion): the real colour photographs that
 scikit-image ships. Held out: chelsea (a cat) and rocket; training: the other seven.
+`skimage-all` (super-resolution): the same, with scikit-image's nine grayscale photographs
+(camera, coins, moon, clock, page, text, brick, grass, gravel) added to training as RGB: 16 training
+photos, the same 2 held out.
 
 `lfw-faces` (noise -> image, StyleGAN2's few-shot setting): the first 100 images of
 scikit-image's Labeled Faces in the Wild subset (skimage.data.lfw_subset(): 25x25 grayscale crops;
@@ -52,6 +55,8 @@ def digit_styles(split: str, preprocess: PreprocessConfig) -> TranslationDataset
 PHOTOS_TRAIN = ("astronaut", "coffee", "hubble_deep_field", "immunohistochemistry", "retina", "motorcycle_left",
                 "motorcycle_right")
 PHOTOS_HELDOUT = ("chelsea", "rocket")
+# its grayscale photographs (scenes, objects, text, textures), training images of skimage-all
+GRAY_PHOTOS = ("camera", "coins", "moon", "clock", "page", "text", "brick", "grass", "gravel")
 
 
 def _skimage_photo(name: str) -> np.ndarray:
@@ -63,16 +68,27 @@ def _skimage_photo(name: str) -> np.ndarray:
     return getattr(data, name)()
 
 
-def skimage_photos(split: str, preprocess: PreprocessConfig) -> TranslationDataset:
-    """scikit-image's colour photographs: 7 for training, 2 held out (`all`: the 9)."""
+def skimage_photos(split: str, preprocess: PreprocessConfig, *, grayscale_too: bool = False) -> TranslationDataset:
+    """scikit-image's colour photographs: 7 for training, 2 held out (`all`: the 9); with
+    `grayscale_too` (skimage-all) its 9 grayscale photographs join the training photos as RGB."""
     try:
         import skimage  # noqa: F401
     except ImportError:
         raise GanforgeError("skimage-photos needs scikit-image; run: pip install scikit-image") from None
-    names = {"train": PHOTOS_TRAIN, "heldout": PHOTOS_HELDOUT, "all": PHOTOS_TRAIN + PHOTOS_HELDOUT}[split]
-    images = tuple(resize_shorter_side(np.ascontiguousarray(_skimage_photo(n)[..., :3]), preprocess.load_size)
-                   for n in names)
-    return TranslationDataset("skimage-photos", (), images, True, preprocess, names_b=names)
+    train = PHOTOS_TRAIN + (GRAY_PHOTOS if grayscale_too else ())
+    names = {"train": train, "heldout": PHOTOS_HELDOUT, "all": train + PHOTOS_HELDOUT}[split]
+    images = []
+    for name in names:
+        photo = _skimage_photo(name)
+        photo = np.repeat(photo[..., None], 3, axis=2) if photo.ndim == 2 else photo[..., :3]
+        images.append(resize_shorter_side(np.ascontiguousarray(photo), preprocess.load_size))
+    return TranslationDataset("skimage-all" if grayscale_too else "skimage-photos", (), tuple(images), True,
+                              preprocess, names_b=names)
+
+
+def skimage_all(split: str, preprocess: PreprocessConfig) -> TranslationDataset:
+    """skimage-photos plus the grayscale photographs for training (super-resolution)."""
+    return skimage_photos(split, preprocess, grayscale_too=True)
 
 
 LFW_FACES = 100  # lfw_subset(): faces first, then 100 non-face crops
