@@ -175,3 +175,23 @@ def test_export_keeps_what_upscaling_needs(tmp_path: Path):
     image = torch.rand(1, 3, 9, 14) * 2 - 1
     exported, original = load_translator(tmp_path / "small"), load_translator(tmp_path / "run")
     assert exported.scale == 2 and torch.equal(exported(image), original(image))
+
+
+def test_shipped_srresnet_upscales_and_beats_bicubic_on_a_real_photo(tmp_path: Path):
+    from conftest import run_cli
+    from PIL import Image
+    from skimage import data
+
+    from ganforge.data.resize import downscale, upscale_bicubic
+    from ganforge.metrics.pixels import psnr_y
+
+    truth = data.chelsea()[100:196, 200:328]  # a 128x96 crop of a held-out photo (the cat's face)
+    Image.fromarray(downscale(truth, 4, "bicubic")).save(tmp_path / "small.png")
+    done = run_cli("upscale", "--model", "srresnet-x4", "--input", str(tmp_path / "small.png"), "--out", str(tmp_path / "big"))
+    assert done.returncode == 0, done.stderr
+    upscaled = np.asarray(Image.open(tmp_path / "big" / "small.png"))
+    assert upscaled.shape == truth.shape
+    bicubic = upscale_bicubic(downscale(truth, 4, "bicubic"), 4)
+    assert psnr_y(upscaled, truth, 4) > psnr_y(bicubic, truth, 4)
+    refused = run_cli("sample", "--model", "srresnet-x4", "--out", str(tmp_path / "x.png"))
+    assert refused.returncode == 2 and "upscale" in refused.stderr and "Traceback" not in refused.stderr

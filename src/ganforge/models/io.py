@@ -124,6 +124,6 @@ def load_generator(path: str | Path, *, use_ema: bool = True, device: str | torc
     if FAMILIES.get(family).translates:
         raise GanforgeError(
             f"{folder} is a {family} checkpoint: it translates images instead of drawing them from noise; "
-            "use `ganforge translate` (or colourise, complete)"
+            "use `ganforge translate` (or colourise, complete, upscale)"
         )
     return load_network(folder, use_ema=use_ema, device=device)
