@@ -16,10 +16,11 @@ def test_preset_shapes(name):
     networks = FAMILIES.get(run.family).build(run.model)
     generator, discriminator = networks["generator"], networks["discriminator"]
     z = generator.sample_latent(3)
-    labels = torch.tensor([0, 1, 2]) if run.model.num_classes else None
+    labels = torch.tensor([0, 1, 2]) if getattr(run.model, "num_classes", 0) else None
     images = generator(z, labels)
     assert images.shape == (3, *run.model.image_shape)
-    assert images.abs().max() <= 1  # tanh output
+    if run.family == "dcgan":
+        assert images.abs().max() <= 1  # tanh output (StyleGAN2's output is linear, as in the paper)
     assert discriminator(images, labels).shape == (3,)
 
 
