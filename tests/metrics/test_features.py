@@ -78,3 +78,12 @@ def test_memorisation_catches_planted_copies():
     copies = torch.cat([train[:100] + 1e-3 * torch.randn(100, 10, generator=generator), fresh[:100]])
     assert memorisation_share(train, heldout, copies) > 0.5
     assert not math.isnan(honest)
+
+
+def test_memorisation_without_a_held_out_set_is_leave_one_out():
+    generator = torch.Generator().manual_seed(5)
+    faces = torch.randn(100, 10, generator=generator)  # a few-shot set: held-out = training
+    fresh = torch.randn(200, 10, generator=generator)
+    assert memorisation_share(faces, faces, fresh) < 0.2  # not every fake flagged by a zero threshold
+    copies = faces[:50] + 1e-3 * torch.randn(50, 10, generator=generator)
+    assert memorisation_share(faces, faces, copies) == 1.0

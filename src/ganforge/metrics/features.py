@@ -110,6 +110,13 @@ def density_coverage(real: torch.Tensor, fake: torch.Tensor, *, k: int = 5) -> t
 def memorisation_share(train: torch.Tensor, heldout: torch.Tensor, fake: torch.Tensor, *, quantile: float = 0.05) -> float:
     """Share of fakes closer to their nearest training vector than all but `quantile` of real
     held-out vectors are. Real unseen data scores about `quantile`; copies of training data push it
-    towards 1."""
-    threshold = torch.quantile(nearest_neighbour_distance(heldout, train), quantile)
+    towards 1. When the held-out set is the training set itself (a few-shot set such as lfw-faces,
+    which holds nothing out), each real vector is measured to its nearest *other* training vector."""
+    if heldout.shape == train.shape and torch.equal(heldout, train):
+        distances = torch.cdist(train.flatten(1).double(), train.flatten(1).double())
+        distances.fill_diagonal_(float("inf"))
+        reference = distances.min(dim=1).values
+    else:
+        reference = nearest_neighbour_distance(heldout, train)
+    threshold = torch.quantile(reference, quantile)
     return float((nearest_neighbour_distance(fake, train) < threshold).double().mean())

@@ -206,16 +206,16 @@ PRESETS.register(
     ),
 )
 # StyleGAN2 (Karras et al.): Adam 0.0025, betas (0, 0.99), EMA of G; small widths for 32x32 on a CPU
-_STYLEGAN2_MODEL = StyleGAN2Config(resolution=32, z_dim=128, w_dim=128, channel_base=4096, channel_max=128)
-_STYLEGAN2_TRAIN = {"batch_size": 32, "lr_generator": 0.0025, "lr_discriminator": 0.0025, "beta1": 0.0,
-                    "beta2": 0.99, "ema_decay": 0.995, "sample_every": 500}
-_R1_32 = 0.0002 * 32**2 / 32 * 8  # StyleGAN2-ADA's auto gamma (0.0002 res^2 / batch), x8 for the tiny data sets
+_STYLEGAN2_MODEL = StyleGAN2Config(resolution=32, z_dim=128, w_dim=128, channel_base=2048, channel_max=64)
+_STYLEGAN2_TRAIN = {"lr_generator": 0.0025, "lr_discriminator": 0.0025, "beta1": 0.0, "beta2": 0.99,
+                    "ema_decay": 0.995, "sample_every": 250}
+_R1_32 = 0.0002 * 32**2 / 16 * 8  # StyleGAN2-ADA's auto gamma (0.0002 res^2 / batch), x8 for the tiny data sets
 PRESETS.register(
     "stylegan2",
     Preset(
         "StyleGAN2 config F at 256x256 (512 channels, R1 gamma 1, batch 32); needs --data with 256x256 images",
         RunConfig("stylegan2", "", StyleGAN2Config(resolution=256, channel_base=16384), StyleGAN2ObjectiveConfig(r1_gamma=1.0),
-                  TrainConfig(steps=200_000, checkpoint_every=5000, **_STYLEGAN2_TRAIN), "stylegan2"),
+                  TrainConfig(steps=200_000, batch_size=32, checkpoint_every=5000, **_STYLEGAN2_TRAIN), "stylegan2"),
     ),
 )
 PRESETS.register(
@@ -223,7 +223,8 @@ PRESETS.register(
     Preset(
         "StyleGAN2 on real MNIST digits (mnist-5k) resized to 32x32, small channels, no augmentation",
         RunConfig("stylegan2", "mnist-5k", _STYLEGAN2_MODEL, StyleGAN2ObjectiveConfig(r1_gamma=_R1_32),
-                  TrainConfig(steps=3000, **_STYLEGAN2_TRAIN), "stylegan2-mnist", PreprocessConfig(load_size=32)),
+                  TrainConfig(steps=1500, batch_size=16, **_STYLEGAN2_TRAIN), "stylegan2-mnist",
+                  PreprocessConfig(load_size=32)),
     ),
 )
 PRESETS.register(
@@ -232,7 +233,8 @@ PRESETS.register(
         "StyleGAN2 on 100 real faces (lfw-faces, 25 -> 32x32 grayscale) with DiffAugment: the few-shot setting",
         RunConfig("stylegan2", "lfw-faces", _STYLEGAN2_MODEL,
                   StyleGAN2ObjectiveConfig(r1_gamma=_R1_32, augment="diffaugment"),
-                  TrainConfig(steps=3000, **_STYLEGAN2_TRAIN), "stylegan2-faces", PreprocessConfig(load_size=32)),
+                  TrainConfig(steps=1500, batch_size=16, **_STYLEGAN2_TRAIN), "stylegan2-faces",
+                  PreprocessConfig(load_size=32)),
     ),
 )
 
