@@ -74,3 +74,15 @@ def test_style_mixing_swaps_the_right_layers():
     fine = generator.synthesis(generator.mix(first, second, cut=config.num_ws - 1), "const")
     coarse = generator.synthesis(generator.mix(first, second, cut=1), "const")
     assert (fine - base).abs().mean() < (coarse - base).abs().mean()
+
+
+def test_architecture_table_shows_each_style_layer_and_every_parameter():
+    from ganforge.models.summary import layer_table
+
+    config = StyleGAN2Config(resolution=16, image_channels=1, **TINY)
+    generator = stylegan2.Generator(config)
+    rows = layer_table(generator, torch.zeros(2, 16))
+    assert sum(row[3] for row in rows) == sum(p.numel() for p in generator.parameters())
+    styles = [row[1] for row in rows if "w[" in row[1]]
+    assert styles == ["ModConv 16->16 w[0]", "ToRGB 16->1 w[1]", "up x2, ModConv 16->16 w[1]", "ModConv 16->16 w[2]",
+                      "ToRGB 16->1 w[3]", "up x2, ModConv 16->8 w[3]", "ModConv 8->8 w[4]", "ToRGB 8->1 w[5]"]

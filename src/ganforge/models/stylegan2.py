@@ -99,6 +99,10 @@ class EqualLinear(nn.Module):
         self.lr_multiplier = lr_multiplier
         self.activate = activate
 
+    def describe(self) -> str:
+        """One line for architecture tables."""
+        return f"EqualLinear {self.weight.shape[1]}->{self.weight.shape[0]}"
+
     def forward(self, x: Tensor) -> Tensor:
         """x (B, inputs) -> (B, outputs)."""
         x = F.linear(x, self.weight * self.weight_gain, self.bias * self.lr_multiplier)
@@ -114,6 +118,11 @@ class EqualConv2d(nn.Module):
         self.bias = nn.Parameter(torch.zeros(outputs)) if bias else None
         self.weight_gain = 1 / math.sqrt(inputs * kernel * kernel)
         self.activate = activate
+
+    def describe(self) -> str:
+        """One line for architecture tables."""
+        outputs, inputs, kernel, _ = self.weight.shape
+        return f"EqualConv {inputs}->{outputs} k{kernel}"
 
     def forward(self, x: Tensor) -> Tensor:
         """Same-size convolution."""
@@ -152,8 +161,10 @@ def modulated_conv2d(x: Tensor, weight: Tensor, styles: Tensor, demodulate: bool
 class StyledConv(nn.Module):
     """(upsample) -> modulated conv 3x3 -> + noise x strength -> + bias -> LeakyReLU x sqrt(2)."""
 
-    def __init__(self, inputs: int, outputs: int, w_dim: int, resolution: int, *, upsample: bool = False):
+    def __init__(self, inputs: int, outputs: int, w_dim: int, resolution: int, *, upsample: bool = False,
+                 w_index: int = 0):
         super().__init__()
+        self.w_index = w_index  # which of the ws styles this layer (for `ganforge info` and mixing)
         self.affine = EqualLinear(w_dim, inputs, bias_init=1.0)
         self.weight = nn.Parameter(torch.randn(outputs, inputs, 3, 3))
         self.weight_gain = 1 / math.sqrt(inputs * 9)
@@ -161,6 +172,11 @@ class StyledConv(nn.Module):
         self.noise_strength = nn.Parameter(torch.zeros(()))
         self.register_buffer("noise_const", torch.randn(1, 1, resolution, resolution))
         self.upsample = upsample
+
+    def describe(self) -> str:
+        """One line for architecture tables."""
+        outputs, inputs = self.weight.shape[:2]
+        return f"{'up x2, ' if self.upsample else ''}ModConv {inputs}->{outputs} w[{self.w_index}]"
 
     def forward(self, x: Tensor, w: Tensor, noise_mode: str = "random") -> Tensor:
         """x (B, inputs, r', r'), w (B, w_dim) -> (B, outputs, r, r)."""
@@ -177,12 +193,18 @@ class StyledConv(nn.Module):
 class ToRGB(nn.Module):
     """Modulated 1x1 conv without demodulation, + bias: features -> image channels."""
 
-    def __init__(self, inputs: int, channels: int, w_dim: int):
+    def __init__(self, inputs: int, channels: int, w_dim: int, w_index: int = 0):
         super().__init__()
+        self.w_index = w_index
         self.affine = EqualLinear(w_dim, inputs, bias_init=1.0)
         self.weight = nn.Parameter(torch.randn(channels, inputs, 1, 1))
         self.weight_gain = 1 / math.sqrt(inputs)
         self.bias = nn.Parameter(torch.zeros(channels))
+
+    def describe(self) -> str:
+        """One line for architecture tables."""
+        channels, inputs = self.weight.shape[:2]
+        return f"ToRGB {inputs}->{channels} w[{self.w_index}]"
 
     def forward(self, x: Tensor, w: Tensor) -> Tensor:
         """The image contribution of this resolution."""
@@ -220,14 +242,14 @@ class SynthesisNetwork(nn.Module):
         super().__init__()
         first = config.channels(4)
         self.const = nn.Parameter(torch.randn(first, 4, 4))
-        self.convs = nn.ModuleList([StyledConv(first, first, config.w_dim, 4)])
-        self.to_rgbs = nn.ModuleList([ToRGB(first, config.image_channels, config.w_dim)])
+        self.convs = nn.ModuleList([StyledConv(first, first, config.w_dim, 4, w_index=0)])
+        self.to_rgbs = nn.ModuleList([ToRGB(first, config.image_channels, config.w_dim, w_index=1)])
         channels = first
-        for resolution in config.resolutions[1:]:
+        for level, resolution in enumerate(config.resolutions[1:], start=1):
             out = config.channels(resolution)
-            self.convs.append(StyledConv(channels, out, config.w_dim, resolution, upsample=True))
-            self.convs.append(StyledConv(out, out, config.w_dim, resolution))
-            self.to_rgbs.append(ToRGB(out, config.image_channels, config.w_dim))
+            self.convs.append(StyledConv(channels, out, config.w_dim, resolution, upsample=True, w_index=2 * level - 1))
+            self.convs.append(StyledConv(out, out, config.w_dim, resolution, w_index=2 * level))
+            self.to_rgbs.append(ToRGB(out, config.image_channels, config.w_dim, w_index=2 * level + 1))
             channels = out
         self.num_ws = config.num_ws
 
@@ -235,13 +257,12 @@ class SynthesisNetwork(nn.Module):
         """Layer i of the convs takes ws[:, i]; toRGB of a resolution takes the w after its last conv."""
         noise_mode = noise_mode or ("random" if self.training else "const")
         x = self.const[None].expand(ws.shape[0], -1, -1, -1)
-        x = self.convs[0](x, ws[:, 0], noise_mode)
-        image = self.to_rgbs[0](x, ws[:, 1])
+        x = self.convs[0](x, ws[:, self.convs[0].w_index], noise_mode)
+        image = self.to_rgbs[0](x, ws[:, self.to_rgbs[0].w_index])
         for level, to_rgb in enumerate(self.to_rgbs[1:], start=1):
-            index = 2 * level - 1  # the two convs of this resolution
-            x = self.convs[index](x, ws[:, index], noise_mode)
-            x = self.convs[index + 1](x, ws[:, index + 1], noise_mode)
-            image = upsample2x(image) + to_rgb(x, ws[:, index + 2])
+            for conv in self.convs[2 * level - 1 : 2 * level + 1]:  # the two convs of this resolution
+                x = conv(x, ws[:, conv.w_index], noise_mode)
+            image = upsample2x(image) + to_rgb(x, ws[:, to_rgb.w_index])
         return image
 
 

@@ -7,7 +7,9 @@ from torch import nn
 
 
 def layer_table(module: nn.Module, *inputs: torch.Tensor) -> list[tuple[str, str, tuple[int, ...], int]]:
-    """(name, layer, output shape without batch, parameters) for every leaf layer, in call order."""
+    """(name, layer, output shape without batch, parameters) for every leaf layer and every layer
+    with parameters of its own (a StyleGAN2 conv owns its weight beside its affine child), in the
+    order they finish."""
     rows: list[tuple[str, str, tuple[int, ...], int]] = []
     names = {m: n for n, m in module.named_modules()}
     hooks = []
@@ -17,7 +19,7 @@ def layer_table(module: nn.Module, *inputs: torch.Tensor) -> list[tuple[str, str
         rows.append((names[layer], _describe(layer), shape, sum(p.numel() for p in layer.parameters(recurse=False))))
 
     for layer in module.modules():
-        if not list(layer.children()):
+        if not list(layer.children()) or list(layer.parameters(recurse=False)):
             hooks.append(layer.register_forward_hook(record))
     was_training = module.training
     module.eval()
@@ -41,6 +43,8 @@ def _describe(layer: nn.Module) -> str:
         return f"Embedding {layer.num_embeddings}x{layer.embedding_dim}"
     if isinstance(layer, nn.LeakyReLU):
         return f"LeakyReLU({layer.negative_slope})"
+    if hasattr(layer, "describe"):  # layers that say what they are (StyleGAN2's style layers)
+        return layer.describe()
     return type(layer).__name__
 
 
