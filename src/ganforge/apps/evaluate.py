@@ -21,7 +21,7 @@ import torch
 
 from ganforge import __version__
 from ganforge.apps.generate import generate, load_model
-from ganforge.data import ImageDataset, has_heldout, load_dataset, load_image_folder
+from ganforge.data import ImageDataset, has_heldout, load_dataset, load_image_folder, resize_dataset
 from ganforge.errors import GanforgeError
 from ganforge.metrics.cache import cache_dir
 from ganforge.metrics.extractors import build_extractor, domain_extractor_name
@@ -46,6 +46,7 @@ class FakeImages:
     labels: torch.Tensor | None
     source: dict[str, Any]
     data: str | None = None  # the data the generator was trained on, when known
+    load_size: int = 0  # the side its training images were resized to ([preprocess] load_size), 0: none
 
 
 def fakes_from_files(path: Path, class_names: tuple[str, ...]) -> FakeImages:
@@ -75,7 +76,9 @@ def fakes_from_generator(loaded: LoadedGenerator, model: str | None, num: int, s
     seconds = time.perf_counter() - started
     source = {"model": model} if model else {"checkpoint": str(loaded.source)}
     source.update(step=loaded.state.get("step"), seed=seed, sampling_images_per_second=round(num / seconds, 1))
-    return FakeImages(to_uint8(images), labels, source, data=loaded.state.get("run", {}).get("data"))
+    run = loaded.state.get("run", {})
+    return FakeImages(to_uint8(images), labels, source, data=run.get("data"),
+                      load_size=run.get("preprocess", {}).get("load_size", 0))
 
 
 def match_channels(real: np.ndarray, fake: np.ndarray, notes: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -156,6 +159,9 @@ def evaluate(
     if len(fakes.images) == 0:
         raise GanforgeError(f"no generated images in {fake}")
 
+    if fakes.load_size and real_data.image_shape[1:] != fakes.images.shape[1:3]:
+        real_data = resize_dataset(real_data, fakes.load_size)  # as the model saw them in training
+        notes.append(f"real images resized to {fakes.load_size}x{fakes.load_size} (bicubic), as in training")
     real_images, fake_images = match_channels(real_data.images, fakes.images, notes)
     real_data = ImageDataset(real_data.name, real_images, real_data.labels, real_data.class_names)
     extractor.check(real_images)
@@ -175,6 +181,8 @@ def evaluate(
     train_data = None
     if train_available and "memorisation" in names:  # loaded only when a metric reads it
         train_data = load_dataset(real, "train")
+        if fakes.load_size:
+            train_data = resize_dataset(train_data, fakes.load_size)
         train_images, _ = match_channels(train_data.images, fake_images, [])
         train_data = ImageDataset(train_data.name, train_images, train_data.labels, train_data.class_names)
     judge = None

@@ -148,7 +148,18 @@ def has_heldout(spec: str) -> bool:
 
 
 __all__ = [
-    "DATASETS", "DATA_KINDS", "TRANSLATION_DATASETS", "BatchSampler", "ImageDataset", "PreprocessConfig",
-    "TranslationDataset", "has_heldout", "load_dataset", "load_idx_folder", "load_image_folder", "load_training_data",
+    "DATASETS",
+    "DATA_KINDS",
+    "TRANSLATION_DATASETS",
+    "BatchSampler",
+    "ImageDataset",
+    "PreprocessConfig",
+    "TranslationDataset",
+    "has_heldout",
+    "load_dataset",
+    "load_idx_folder",
+    "load_image_folder",
+    "load_training_data",
     "load_translation_dataset",
+    "resize_dataset",
 ]
