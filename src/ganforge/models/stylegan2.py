@@ -297,7 +297,7 @@ class Generator(nn.Module):
                 noise_mode: str | None = None) -> Tensor:
         """Images from noise (labels are accepted and ignored: the family is unconditional). Noise
         inputs are random while training and fixed ("const") in eval mode, so a seed gives one image."""
-        return self.synthesis(self.ws(z, truncation), noise_mode or ("random" if self.training else "const"))
+        return self.synthesis(self.ws(z, truncation), noise_mode)
 
 
 class DiscriminatorBlock(nn.Module):
