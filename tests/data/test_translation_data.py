@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from ganforge.data import PreprocessConfig, load_training_data, load_translation_dataset
@@ -47,6 +48,22 @@ def test_paired_folders_match_by_name_and_crop_the_same_square(tmp_path: Path):
     assert a.shape == (4, 3, 16, 16) and (a == b).all()
     # centre crops without an rng: the same every time
     assert (data.batch(np.array([0]))[0] == data.batch(np.array([0]))[0]).all()
+
+
+def test_rotate_gives_every_symmetry_of_the_square_to_both_images_of_a_pair(tmp_path: Path):
+    picture = np.random.default_rng(0).integers(0, 256, (16, 16, 3), dtype=np.uint8)
+    for letter in "AB":
+        (tmp_path / letter).mkdir()
+        Image.fromarray(picture).save(tmp_path / letter / "x.png")
+    data = load_training_data("paired", str(tmp_path), preprocess=PreprocessConfig(crop_size=16, rotate=True))
+    a, b = data.batch(np.zeros(64, np.int64), np.random.default_rng(0))
+    assert (a == b).all()  # the pair turned together
+    square = torch.from_numpy(picture).permute(2, 0, 1).float() / 127.5 - 1
+    symmetries = [torch.rot90(flipped, k, (1, 2)) for flipped in (square, square.flip(2)) for k in range(4)]
+    seen = {next(i for i, s in enumerate(symmetries) if torch.allclose(x, s)) for x in b}
+    assert seen == set(range(8))
+    with pytest.raises(ValueError, match="crop_size"):
+        PreprocessConfig(rotate=True)
 
 
 def test_paired_names_must_match(tmp_path: Path):

@@ -7,7 +7,8 @@ Layouts read from a folder (those of junyanz/pytorch-CycleGAN-and-pix2pix):
     one domain a plain image folder, with preprocess.derive_input building A from each image
                ("grayscale": colourisation, "mask": completion)
 Images may have any size: `load_size` scales each one on loading, `crop_size` cuts a random
-square per batch (the same square from both images of a pair), `flip` mirrors at random.
+square per batch (the same square from both images of a pair), `flip` mirrors at random and
+`rotate` adds top-bottom mirroring and 90-degree turns.
 Everything random comes from the rng the trainer passes per step, so a resumed run sees the
 very same batches.
 """
@@ -37,6 +38,7 @@ class PreprocessConfig:
     load_size: int = 0  # on loading, scale each image so its shorter side is this (bicubic); 0 keeps it
     crop_size: int = 0  # random square crop of this side per batch (centre crop for previews); 0: whole images
     flip: bool = True  # mirror left-right at random while training
+    rotate: bool = False  # also mirror top-bottom and turn by 90 degrees at random (BasicSR's use_rot; needs crop_size)
     # build A from each image: "grayscale" (colourise), "mask" (complete), "downscale" (super-resolution); "": read A
     derive_input: str = ""
     scale: int = 4  # "downscale": A is the image shrunk this many times
@@ -49,6 +51,8 @@ class PreprocessConfig:
             raise ValueError(f"derive_input must be one of {DERIVED_INPUTS}, not {self.derive_input!r}")
         if self.kernel not in KERNELS or self.scale < 1:
             raise ValueError(f"kernel must be one of {KERNELS} and scale >= 1")
+        if self.rotate and not self.crop_size:
+            raise ValueError("rotate needs square crops: set crop_size")
         if self.derive_input == "downscale" and self.crop_size % self.scale:
             raise ValueError(f"crop_size {self.crop_size} must be a multiple of scale {self.scale}")
 
@@ -202,6 +206,11 @@ class TranslationDataset:
             images = [image[top : top + crop, left : left + crop] for image in images]
         if rng is not None and self.preprocess.flip and rng.random() < 0.5:
             images = [image[:, ::-1] for image in images]
+        if rng is not None and self.preprocess.rotate:  # with the left-right flip: all 8 symmetries of a square
+            if rng.random() < 0.5:
+                images = [image[::-1] for image in images]
+            if rng.random() < 0.5:
+                images = [image.transpose(1, 0, 2) for image in images]
         return images
 
     def _derive(self, images_b: torch.Tensor, rng: np.random.Generator | None) -> torch.Tensor:
