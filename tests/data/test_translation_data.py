@@ -62,8 +62,8 @@ def test_rotate_gives_every_symmetry_of_the_square_to_both_images_of_a_pair(tmp_
     symmetries = [torch.rot90(flipped, k, (1, 2)) for flipped in (square, square.flip(2)) for k in range(4)]
     seen = {next(i for i, s in enumerate(symmetries) if torch.allclose(x, s)) for x in b}
     assert seen == set(range(8))
-    with pytest.raises(ValueError, match="crop_size"):
-        PreprocessConfig(rotate=True)
+    # held-out whole images (no rng) are never turned
+    assert (data.batch(np.zeros(1, np.int64))[1][0] == square).all()
 
 
 def test_paired_names_must_match(tmp_path: Path):

@@ -38,7 +38,7 @@ class PreprocessConfig:
     load_size: int = 0  # on loading, scale each image so its shorter side is this (bicubic); 0 keeps it
     crop_size: int = 0  # random square crop of this side per batch (centre crop for previews); 0: whole images
     flip: bool = True  # mirror left-right at random while training
-    rotate: bool = False  # also mirror top-bottom and turn by 90 degrees at random (BasicSR's use_rot; needs crop_size)
+    rotate: bool = False  # also mirror top-bottom and turn square images by 90 degrees at random (BasicSR's use_rot)
     # build A from each image: "grayscale" (colourise), "mask" (complete), "downscale" (super-resolution); "": read A
     derive_input: str = ""
     scale: int = 4  # "downscale": A is the image shrunk this many times
@@ -51,8 +51,6 @@ class PreprocessConfig:
             raise ValueError(f"derive_input must be one of {DERIVED_INPUTS}, not {self.derive_input!r}")
         if self.kernel not in KERNELS or self.scale < 1:
             raise ValueError(f"kernel must be one of {KERNELS} and scale >= 1")
-        if self.rotate and not self.crop_size:
-            raise ValueError("rotate needs square crops: set crop_size")
         if self.derive_input == "downscale" and self.crop_size % self.scale:
             raise ValueError(f"crop_size {self.crop_size} must be a multiple of scale {self.scale}")
 
@@ -209,7 +207,7 @@ class TranslationDataset:
         if rng is not None and self.preprocess.rotate:  # with the left-right flip: all 8 symmetries of a square
             if rng.random() < 0.5:
                 images = [image[::-1] for image in images]
-            if rng.random() < 0.5:
+            if rng.random() < 0.5 and images[0].shape[0] == images[0].shape[1]:
                 images = [image.transpose(1, 0, 2) for image in images]
         return images
 
