@@ -21,7 +21,7 @@ import time
 import torch
 import torch.nn.functional as F
 
-from ganforge.data import load_training_data
+from ganforge.data import PreprocessConfig, load_training_data
 from ganforge.models import FAMILIES
 from ganforge.models.dcgan import DCGANConfig
 from ganforge.training.config import load_run_config
@@ -50,8 +50,7 @@ def fit(preset: str, steps: int, seed: int) -> dict:
     """Regression of DIGITS digits from DIGITS fixed z; the MSE every few steps."""
     torch.manual_seed(seed)
     generator, adam, side = build(preset)
-    data = load_training_data("images", "mnist-5k", preprocess=load_run_config("stylegan2-mnist").preprocess
-                              if side == 32 else None)
+    data = load_training_data("images", "mnist-5k", preprocess=PreprocessConfig(load_size=side))
     targets = data.batch(torch.arange(DIGITS))[0]
     z = generator.sample_latent(DIGITS, generator=torch.Generator().manual_seed(seed))
     optimizer = torch.optim.Adam(generator.parameters(), **adam)
