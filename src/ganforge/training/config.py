@@ -183,9 +183,10 @@ PRESETS.register(
 )
 # super-resolution (Ledig et al.): SRResNet = the pixel-loss stage, SRGAN = + content + 1e-3 adversarial.
 # Small for 2 CPU cores: 8 blocks of width 32 with a bicubic skip (the net learns only the residual),
-# 96x96 crops of the 16 training photos of skimage-all (7 colour photos alone overfit).
+# 96x96 crops of the 16 training photos of skimage-all (7 colour photos alone overfit), flipped and
+# turned (all 8 symmetries of a square: +0.09 dB held-out, +0.12 dB CBSD68 over flips alone).
 _SR_MODEL = SRGANConfig(generator_width=32, residual_blocks=8, discriminator_width=32, bicubic_skip=True)
-_SR_DATA = PreprocessConfig(crop_size=96, derive_input="downscale", scale=4)
+_SR_DATA = PreprocessConfig(crop_size=96, derive_input="downscale", scale=4, rotate=True)
 _SR_TRAIN = {"batch_size": 16, "sample_every": 250, "ema_decay": 0.0, "beta1": 0.9, "lr_decay_start": 0.5}
 PRESETS.register(
     "srresnet-x4",
