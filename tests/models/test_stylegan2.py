@@ -28,6 +28,19 @@ def test_resolution_must_be_a_power_of_two():
         StyleGAN2Config(resolution=48)
 
 
+def test_without_mapping_layers_w_is_the_normalised_z():
+    config = StyleGAN2Config(resolution=8, **{**TINY, "mapping_layers": 0})
+    generator = stylegan2.Generator(config)
+    z = torch.randn(4, 16) * 3
+    w = generator.ws(z)[:, 0]
+    assert torch.allclose(w, z / z.square().mean(1, keepdim=True).sqrt(), atol=1e-5)
+    assert generator(z).shape == (4, 3, 8, 8)
+    with pytest.raises(ValueError, match="z_dim = w_dim"):
+        StyleGAN2Config(resolution=8, **{**TINY, "mapping_layers": 0, "w_dim": 8})
+    with pytest.raises(ValueError, match="mapping_layers >= 0"):
+        StyleGAN2Config(resolution=8, **{**TINY, "mapping_layers": -1})
+
+
 def test_demodulation_keeps_unit_output_variance():
     generator = torch.Generator().manual_seed(0)
     x = torch.randn(4, 64, 16, 16, generator=generator)

@@ -49,17 +49,18 @@ log_every = 1
 """
 
 
-def _networks():
+def _networks(mapping_layers: int = 2):
     torch.manual_seed(0)
-    config = StyleGAN2Config(resolution=8, image_channels=1, z_dim=16, w_dim=16, mapping_layers=2,
+    config = StyleGAN2Config(resolution=8, image_channels=1, z_dim=16, w_dim=16, mapping_layers=mapping_layers,
                              channel_base=64, channel_max=16)
     return config, build(config)
 
 
+@pytest.mark.parametrize("mapping_layers", [2, 0])  # 0: w = z, no mapping network in the graph
 @pytest.mark.parametrize("phase_name, role", [("D_r1", "discriminator"), ("G_pl", "generator"),
                                               ("D", "discriminator"), ("G", "generator")])
-def test_each_phase_has_gradients_for_its_network(phase_name: str, role: str):
-    config, networks = _networks()
+def test_each_phase_has_gradients_for_its_network(phase_name: str, role: str, mapping_layers: int):
+    config, networks = _networks(mapping_layers)
     objective = StyleGAN2Objective(StyleGAN2ObjectiveConfig(augment="diffaugment"), config)
     phase = next(p for p in objective.phases if p.name == phase_name)
     real = torch.rand(4, 1, 8, 8) * 2 - 1

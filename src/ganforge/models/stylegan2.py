@@ -4,6 +4,7 @@ so it runs on a CPU at 32x32 and unchanged on a GPU at 1024x1024.
 Generator = mapping network + synthesis network.
   mapping    z (z_dim) -> normalise (z * rsqrt(mean z^2)) -> [equalised dense, lr x0.01, LeakyReLU]
              x mapping_layers -> w (w_dim); a moving average of w (w_avg) is kept for truncation.
+             mapping_layers = 0 (not in the paper) feeds the normalised z to the styles as w.
   synthesis  learned constant (C4, 4, 4) -> conv 3x3 -> toRGB at 4x4; then per resolution 8 ... R:
              upsample x2 (the [1,3,3,1] filter, i.e. bilinear) -> conv 3x3 -> conv 3x3 -> toRGB,
              image = upsample(image) + toRGB(x) (the "skip" generator). Every conv is modulated by
@@ -42,7 +43,7 @@ class StyleGAN2Config:
     image_channels: int = 3  # 1 grayscale, 3 RGB (set from the data when training)
     z_dim: int = 512  # noise vector
     w_dim: int = 512  # intermediate latent (style) vector
-    mapping_layers: int = 8  # dense layers of the mapping network
+    mapping_layers: int = 8  # dense layers of the mapping network; 0: w is the normalised z
     mapping_lr_multiplier: float = 0.01  # the mapping network learns 100x slower (equalised lr)
     channel_base: int = 32768  # channels at resolution r: min(channel_base // r, channel_max)
     channel_max: int = 512
@@ -54,8 +55,10 @@ class StyleGAN2Config:
             raise ValueError(f"resolution must be a power of two >= 8, not {self.resolution}")
         if self.resolution > 1024:
             raise ValueError(f"resolution must be at most 1024, not {self.resolution}")
-        if min(self.z_dim, self.w_dim, self.mapping_layers, self.channel_base, self.channel_max) < 1:
-            raise ValueError("z_dim, w_dim, mapping_layers, channel_base and channel_max must be >= 1")
+        if min(self.z_dim, self.w_dim, self.channel_base, self.channel_max) < 1 or self.mapping_layers < 0:
+            raise ValueError("z_dim, w_dim, channel_base and channel_max must be >= 1, mapping_layers >= 0")
+        if self.mapping_layers == 0 and self.z_dim != self.w_dim:
+            raise ValueError(f"mapping_layers = 0 uses z as w: set z_dim = w_dim (now {self.z_dim} and {self.w_dim})")
 
     def channels(self, resolution: int) -> int:
         """Feature channels at one resolution."""

@@ -160,6 +160,8 @@ class StyleGAN2Objective:
                      interval: int) -> tuple[Tensor, dict[str, Tensor]]:
         module = getattr(generator, "module", generator)
         ws = self._ws(module, count, device)
+        if not ws.requires_grad:  # mapping_layers = 0: w is z itself
+            ws = ws.detach().requires_grad_(True)
         images = module.synthesis(ws)
         noise = torch.randn_like(images) / math.sqrt(images.shape[2] * images.shape[3])
         (grad,) = torch.autograd.grad((images * noise).sum(), ws, create_graph=True)
