@@ -126,6 +126,18 @@ def test_make_data_writes_a_layout_that_loads_the_same(tmp_path: Path):
         make_data("digit-styles", tmp_path / "digits")
 
 
+def test_make_data_writes_one_domain_photos_to_train_and_test(tmp_path: Path):
+    from ganforge.apps.make_data import make_data
+    from ganforge.data import PreprocessConfig, load_translation_dataset
+
+    assert make_data("skimage-photos", tmp_path / "photos") == {"train": 7, "test": 2}
+    assert sorted(p.name for p in (tmp_path / "photos" / "test").iterdir()) == ["chelsea.png", "rocket.png"]
+    preprocess = PreprocessConfig(derive_input="mask")
+    memory = load_translation_dataset("skimage-photos", "heldout", preprocess)
+    disk = load_translation_dataset(str(tmp_path / "photos"), "heldout", preprocess)
+    assert all(np.array_equal(a, b) for a, b in zip(memory.images_b, disk.images_b, strict=True))
+
+
 def test_info_draws_every_translation_network(runs):
     from ganforge.cli.info import describe
 

@@ -1,6 +1,7 @@
 """Write an offline translation dataset to disk in the layout other tools read too:
 digit-styles -> trainA/ trainB/ testA/ testB/ (CycleGAN's), file names NNNNN-DIGIT.png;
-skimage-photos -> train/ test/ (one domain, for colourise/complete with --data DIR)."""
+skimage-photos, skimage-all -> train/ test/ (one domain, for colourise/complete/super-resolution
+with --data DIR)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,15 @@ from ganforge.utils.files import ensure_writable_dir
 from ganforge.utils.images import save_image
 
 
+def _load_unchanged(name: str, split: str):
+    """The dataset's images as stored: no flips; a one-domain set (photos) is loaded as the
+    colourise/complete tasks load it, which leaves its images untouched."""
+    try:
+        return load_translation_dataset(name, split, PreprocessConfig(flip=False))
+    except GanforgeError:  # one domain of images: a derived input makes it loadable
+        return load_translation_dataset(name, split, PreprocessConfig(flip=False, derive_input="mask"))
+
+
 def make_data(name: str, out: str | Path) -> dict[str, int]:
     """Write dataset `name` under `out`; returns images written per folder."""
     TRANSLATION_DATASETS.get(name)
@@ -20,7 +30,7 @@ def make_data(name: str, out: str | Path) -> dict[str, int]:
         raise GanforgeError(f"{out} is not empty; choose a new folder for the dataset")
     counts = {}
     for split, suffix in (("train", "train"), ("heldout", "test")):
-        data = load_translation_dataset(name, split, PreprocessConfig(flip=False))
+        data = _load_unchanged(name, split)
         domains = [("A", data.images_a, data.labels_a, data.names_a), ("B", data.images_b, data.labels_b, data.names_b)]
         for letter, images, labels, names in domains:
             if not images:
