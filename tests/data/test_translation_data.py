@@ -115,6 +115,15 @@ def test_a_few_photos_fill_a_batch_with_random_crops():
         held.names_b
 
 
+def test_one_domain_loads_as_stored_but_a_model_needs_inputs_derived_from_it():
+    stored = load_translation_dataset("skimage-photos", "heldout", PreprocessConfig(flip=False))
+    assert stored.images_a == () and stored.names_b == ("chelsea", "rocket")
+    with pytest.raises(GanforgeError, match="holds one domain of images; set derive_input"):
+        load_training_data("paired", "skimage-photos", preprocess=PreprocessConfig())
+    derived = load_training_data("paired", "skimage-photos", preprocess=PreprocessConfig(derive_input="grayscale"))
+    assert len(derived) == 7
+
+
 def test_digit_styles_domains_are_disjoint_real_digits():
     data = load_translation_dataset("digit-styles", "train")
     a, b = np.stack(data.images_a), np.stack(data.images_b)

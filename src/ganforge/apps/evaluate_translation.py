@@ -119,7 +119,7 @@ def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, spl
     # whole images, no flips: the held-out set is scored as it is
     preprocess = dataclasses.replace(PreprocessConfig(**run.get("preprocess", {})), crop_size=0, flip=False)
     started = time.perf_counter()
-    data = load_translation_dataset(spec, split, preprocess)
+    data = load_translation_dataset(spec, split, preprocess).require_inputs()
     metrics: dict[str, float] = {}
     notes: list[str] = []
     if state["family"] == "cyclegan":

@@ -13,15 +13,6 @@ from ganforge.utils.files import ensure_writable_dir
 from ganforge.utils.images import save_image
 
 
-def _load_unchanged(name: str, split: str):
-    """The dataset's images as stored: no flips; a one-domain set (photos) is loaded as the
-    colourise/complete tasks load it, which leaves its images untouched."""
-    try:
-        return load_translation_dataset(name, split, PreprocessConfig(flip=False))
-    except GanforgeError:  # one domain of images: a derived input makes it loadable
-        return load_translation_dataset(name, split, PreprocessConfig(flip=False, derive_input="mask"))
-
-
 def make_data(name: str, out: str | Path) -> dict[str, int]:
     """Write dataset `name` under `out`; returns images written per folder."""
     TRANSLATION_DATASETS.get(name)
@@ -30,7 +21,7 @@ def make_data(name: str, out: str | Path) -> dict[str, int]:
         raise GanforgeError(f"{out} is not empty; choose a new folder for the dataset")
     counts = {}
     for split, suffix in (("train", "train"), ("heldout", "test")):
-        data = _load_unchanged(name, split)
+        data = load_translation_dataset(name, split, PreprocessConfig(flip=False))  # as stored
         domains = [("A", data.images_a, data.labels_a, data.names_a), ("B", data.images_b, data.labels_b, data.names_b)]
         for letter, images, labels, names in domains:
             if not images:

@@ -115,7 +115,7 @@ def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess
     if kind == "images":
         data = load_dataset(spec, split, download)
         return resize_dataset(data, preprocess.load_size) if preprocess and preprocess.load_size else data
-    data = load_translation_dataset(spec, split, preprocess)
+    data = load_translation_dataset(spec, split, preprocess).require_inputs()
     if kind == "paired" and not data.paired:
         raise GanforgeError(
             f"{spec} is unpaired (trainA/ trainB/) but this model learns from pairs; give A/ B/ folders with "

@@ -111,14 +111,9 @@ class TranslationDataset:
         derive = self.preprocess.derive_input
         if not self.images_b:
             raise GanforgeError(f"{self.name} has no images in domain B")
-        if not derive and not self.images_a:
-            raise GanforgeError(
-                f"{self.name} holds one domain of images; set derive_input = \"grayscale\" or \"mask\" in "
-                "[preprocess] (colourise, complete), or give A and B images"
-            )
         if derive and not self.paired:
             raise ValueError("derived inputs make paired data")
-        if self.paired and not derive and len(self.images_a) != len(self.images_b):
+        if self.paired and self.images_a and not derive and len(self.images_a) != len(self.images_b):
             raise ValueError("paired domains differ in length")
         if derive == "grayscale" and self.images_b[0].shape[2] != 3:
             raise GanforgeError(f"colourisation needs colour images, but {self.name} is grayscale; use RGB photos")
@@ -131,6 +126,16 @@ class TranslationDataset:
                         f"{name} in domain {domain} of {self.name} is {image.shape[1]}x{image.shape[0]}, smaller "
                         f"than crop_size {crop}; lower crop_size or set load_size >= {crop}"
                     )
+
+    def require_inputs(self) -> TranslationDataset:
+        """self when a model can learn from it: two domains, or one with derive_input building A.
+        (A one-domain set loads without it, so its images can be read as stored: make-data.)"""
+        if not self.images_a and not self.preprocess.derive_input:
+            raise GanforgeError(
+                f"{self.name} holds one domain of images; set derive_input = \"grayscale\" or \"mask\" in "
+                "[preprocess] (colourise, complete), or give A and B images"
+            )
+        return self
 
     def __len__(self) -> int:
         return len(self.images_b) if self.paired else max(len(self.images_a), len(self.images_b))
