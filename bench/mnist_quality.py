@@ -15,15 +15,11 @@ from __future__ import annotations
 import argparse
 import json
 
-import torch
-import torch.nn.functional as F
-
 from ganforge.apps.generate import generate, load_model
 from ganforge.data import load_dataset
 from ganforge.metrics import conditional_report, load_classifier, unconditional_report
+from ganforge.metrics.classifier import to_classifier_size
 from ganforge.models.pretrained import WEIGHTS_DIR
-
-MNIST_SIDE = 28
 
 
 def main() -> None:
@@ -42,7 +38,7 @@ def main() -> None:
     train, heldout = load_dataset("mnist-5k", "train"), load_dataset("mnist-5k", "heldout")
     print(f"generator: {loaded.source} (step {loaded.state['step']})")
     if not getattr(loaded.config, "num_classes", 0):
-        report = unconditional_report(lambda count: as_mnist(generate(loaded, count, seed=args.seed)[0]),
+        report = unconditional_report(lambda count: to_classifier_size(generate(loaded, count, seed=args.seed)[0]),
                                       classifier, train, heldout)
         print("share of each digit in 1,000 samples: " + " ".join(f"{d}:{s:.3f}" for d, s in enumerate(report["class_shares"])))
         print(f"confidently classified (p > 0.9): samples {report['confident_fake']:.3f}, real {report['confident_real']:.3f}")
@@ -56,14 +52,6 @@ def main() -> None:
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(report, handle, indent=2)
-
-
-def as_mnist(images: torch.Tensor) -> torch.Tensor:
-    """Samples of another size (stylegan2-mnist draws 32x32) resized to MNIST's 28x28 (bilinear,
-    antialiased), the size the judge and the real digits have."""
-    if images.shape[-1] == MNIST_SIDE:
-        return images
-    return F.interpolate(images, size=(MNIST_SIDE, MNIST_SIDE), mode="bilinear", antialias=True, align_corners=False)
 
 
 def print_conditional(report: dict) -> None:

@@ -143,7 +143,7 @@ def test_evaluate_bad_input(tiny_run: Path, tmp_path: Path):
     (tmp_path / "rgb").mkdir()
     for index in range(6):
         Image.new("RGB", (28, 28), (index * 40, 0, 0)).save(tmp_path / "rgb" / f"{index}.png")
-    assert "28x28 grayscale images, not 28x28 with 3 channel" in _bad(
+    assert "square grayscale images, not 28x28 with 3 channel" in _bad(
         "evaluate", "--fake", str(tmp_path / "rgb"), "--real", "mnist-5k", "--features", "digits")
 
 

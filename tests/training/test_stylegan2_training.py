@@ -3,6 +3,7 @@ and its state (with the path-length average) survives resume exactly."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,16 @@ def test_cli_sample_mix_interpolate_and_their_bad_input(tmp_path: Path):
     ):
         refused = run_cli(*args)
         assert refused.returncode == 2 and message in refused.stderr and "Traceback" not in refused.stderr, args
+
+
+def test_a_run_on_resized_digits_is_evaluated_while_training(tmp_path: Path, monkeypatch):
+    # mnist-5k resized for the generator (here 8x8; the preset's 32x32) is scored by the 28x28 digit
+    # network, real and generated images resized alike (this stopped stylegan2-mnist at its first evaluation)
+    monkeypatch.setenv("GANFORGE_DATA", str(tmp_path / "cache"))
+    config = tmp_path / "tiny.toml"
+    config.write_text(TINY_TOML + "eval_num = 40\n")
+    result = train(str(config), out=tmp_path / "run", steps=2, device="cpu", progress=False, eval_every=1)
+    lines = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    logged = {line["step"]: line["eval/fid"] for line in lines if "eval/fid" in line}
+    assert sorted(logged) == [1, 2] and all(0 < value < 1e4 for value in logged.values())
+    assert result.best["features"] == "digits"

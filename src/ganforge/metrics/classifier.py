@@ -34,6 +34,18 @@ class DigitClassifier(nn.Module):
         return self.net(images)
 
 
+CLASSIFIER_SIDE = 28  # the classifiers' input: MNIST's and Fashion-MNIST's size
+
+
+def to_classifier_size(images: torch.Tensor) -> torch.Tensor:
+    """(B, C, H, W) images of another square size (stylegan2-mnist draws 32x32) resized to the
+    classifiers' 28x28 (bilinear, antialiased); 28x28 images are returned as they are."""
+    if images.shape[-2:] == (CLASSIFIER_SIDE, CLASSIFIER_SIDE):
+        return images
+    return F.interpolate(images, size=(CLASSIFIER_SIDE, CLASSIFIER_SIDE), mode="bilinear", antialias=True,
+                         align_corners=False)
+
+
 def _shift(images: torch.Tensor, generator: torch.Generator, max_shift: int = 2) -> torch.Tensor:
     """Random translations of up to max_shift pixels, filled with background (-1)."""
     padded = F.pad(images, [max_shift] * 4, value=-1.0)

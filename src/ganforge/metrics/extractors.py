@@ -16,7 +16,7 @@ import numpy as np
 import torch
 
 from ganforge.errors import GanforgeError
-from ganforge.metrics.classifier import DigitClassifier, load_classifier
+from ganforge.metrics.classifier import DigitClassifier, load_classifier, to_classifier_size
 from ganforge.metrics.inception import InceptionFeatures, file_sha256
 from ganforge.models.io import MODEL_FILE
 from ganforge.models.pretrained import WEIGHTS_DIR
@@ -45,7 +45,7 @@ class FeatureExtractor(Protocol):
 class ClassifierFeatures:
     """The penultimate (128-d, after ReLU) layer of a shipped 28x28 classifier."""
 
-    preprocessing = "uint8 28x28 grayscale -> [-1, 1]; no resize"
+    preprocessing = "uint8 grayscale -> [-1, 1]; other square sizes resized to 28x28 (bilinear, antialiased)"
 
     def __init__(self, name: str, weights: str, *, device: str | torch.device = "cpu", batch_size: int = 1000):
         folder = WEIGHTS_DIR / weights
@@ -64,13 +64,16 @@ class ClassifierFeatures:
         return file_sha256(self.path)
 
     def check(self, images: np.ndarray) -> None:
-        """Only 28x28 single-channel images."""
-        if images.shape[1:] != (28, 28, 1):
-            height, width, channels = images.shape[1:]
+        """Square single-channel images (any side: other sizes are resized to 28x28)."""
+        height, width, channels = images.shape[1:]
+        if channels != 1 or height != width:
             raise GanforgeError(
-                f"the '{self.name}' feature network takes 28x28 grayscale images, not {width}x{height} with "
+                f"the '{self.name}' feature network takes square grayscale images, not {width}x{height} with "
                 f"{channels} channel(s); use --features inception"
             )
+
+    def _inputs(self, images: np.ndarray) -> torch.Tensor:
+        return to_classifier_size(from_uint8(images).to(self.device))
 
     @torch.inference_mode()
     def __call__(self, images: np.ndarray) -> torch.Tensor:
@@ -78,7 +81,7 @@ class ClassifierFeatures:
         self.check(images)
         self.body.eval()
         chunks = [
-            self.body(from_uint8(images[start : start + self.batch_size]).to(self.device)).double().cpu()
+            self.body(self._inputs(images[start : start + self.batch_size])).double().cpu()
             for start in range(0, len(images), self.batch_size)
         ]
         return torch.cat(chunks)
@@ -89,7 +92,7 @@ class ClassifierFeatures:
         self.check(images)
         self.classifier.eval()
         return torch.cat([
-            self.classifier(from_uint8(images[start : start + self.batch_size]).to(self.device)).argmax(1).cpu()
+            self.classifier(self._inputs(images[start : start + self.batch_size])).argmax(1).cpu()
             for start in range(0, len(images), self.batch_size)
         ])
 

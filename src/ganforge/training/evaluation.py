@@ -9,10 +9,11 @@ the standard Inception (minutes per evaluation on a CPU).
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 from torch import nn
 
-from ganforge.data import has_heldout, load_dataset
+from ganforge.data import has_heldout, load_dataset, resize_dataset
 from ganforge.errors import GanforgeError
 from ganforge.metrics.cache import cache_dir
 from ganforge.metrics.extractors import build_extractor, domain_extractor_name
@@ -39,6 +40,9 @@ class PeriodicEvaluation:
         heldout = has_heldout(run.data)
         real = load_dataset(run.data, "heldout" if heldout else "all")
         training = load_dataset(run.data, "train") if heldout and "train" in self.metric.needs else None
+        if run.preprocess.load_size:  # as the generator saw them in training (mnist-5k at 32x32)
+            real = resize_dataset(real, run.preprocess.load_size)
+            training = training and resize_dataset(training, run.preprocess.load_size)
         judge_name = domain_extractor_name(run.data)
         if self.metric_name == "class-accuracy" and judge_name is None:
             raise GanforgeError(f"eval_metric 'class-accuracy' needs a shipped classifier for {run.data}; pick fid")
@@ -48,6 +52,8 @@ class PeriodicEvaluation:
             has_judge=judge_name is not None,
         )
         extractor = build_extractor(self.features, device)
+        channels, height, width = run.model.image_shape  # the generator's images must suit it: fail now, not later
+        extractor.check(np.zeros((1, height, width, channels), np.uint8))
         judge = build_extractor(judge_name, device) if self.metric_name == "class-accuracy" else None
         self.reference = prepare_reference(extractor, real, train=training, judge=judge, cache=cache_dir())
 
