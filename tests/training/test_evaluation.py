@@ -13,6 +13,7 @@ from safetensors.torch import load_file
 from ganforge.apps.evaluate import evaluate
 from ganforge.training import train
 from ganforge.training.checkpoint import BEST_DIR, PREVIOUS_BEST_DIR, best_evaluation, latest_checkpoint
+from ganforge.training.evaluation import PeriodicEvaluation
 
 
 @pytest.fixture(autouse=True)
@@ -74,3 +75,23 @@ def test_a_crash_between_the_renames_of_best_loses_nothing(eval_config: Path, tm
     os.rename(root / BEST_DIR, root / PREVIOUS_BEST_DIR)  # the state save_best leaves if killed mid-way
     assert best_evaluation(run_dir)["step"] == 2
     assert (root / BEST_DIR / "model.safetensors").is_file()
+
+
+def test_a_failed_evaluation_keeps_the_steps_trained(eval_config: Path, tmp_path: Path, monkeypatch):
+    measure = PeriodicEvaluation.__call__
+    calls = []
+
+    def failing_at_step_4(self, generator):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("feature network out of memory")
+        return measure(self, generator)
+
+    monkeypatch.setattr(PeriodicEvaluation, "__call__", failing_at_step_4)
+    run_dir = tmp_path / "run"
+    with pytest.raises(RuntimeError, match="out of memory"):  # checkpoints every 3 steps: the last was step 3
+        train(str(eval_config), out=run_dir, steps=6, device="cpu", progress=False, eval_every=2)
+    assert latest_checkpoint(run_dir).name == "step-00000004"
+    monkeypatch.setattr(PeriodicEvaluation, "__call__", measure)
+    resumed = train(str(eval_config), out=run_dir, steps=6, device="cpu", progress=False, resume=True)
+    assert resumed.step == 6 and sorted(_evaluations(run_dir, "eval/fid")) == [2, 6]

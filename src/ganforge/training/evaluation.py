@@ -42,7 +42,8 @@ class PeriodicEvaluation:
         training = load_dataset(run.data, "train") if heldout and "train" in self.metric.needs else None
         if run.preprocess.load_size:  # as the generator saw them in training (mnist-5k at 32x32)
             real = resize_dataset(real, run.preprocess.load_size)
-            training = training and resize_dataset(training, run.preprocess.load_size)
+            if training is not None:
+                training = resize_dataset(training, run.preprocess.load_size)
         judge_name = domain_extractor_name(run.data)
         if self.metric_name == "class-accuracy" and judge_name is None:
             raise GanforgeError(f"eval_metric 'class-accuracy' needs a shipped classifier for {run.data}; pick fid")

@@ -305,17 +305,20 @@ class Trainer:
     def save(self) -> None:
         """Checkpoint the current step (main process writes; all wait)."""
         if self.dist.is_main:
-            self.refresh_ema()
-            save_checkpoint(
-                self.run_dir,
-                step=self.step,
-                modules=self._checkpointed_modules(),
-                optimizers=self.optimizers,
-                state=self._state(),
-                keep=self.run.train.keep_checkpoints,
-                objective=getattr(self.objective, "state_dict", dict)(),
-            )
+            self._write_checkpoint()
         barrier(self.dist)
+
+    def _write_checkpoint(self) -> None:
+        self.refresh_ema()
+        save_checkpoint(
+            self.run_dir,
+            step=self.step,
+            modules=self._checkpointed_modules(),
+            optimizers=self.optimizers,
+            state=self._state(),
+            keep=self.run.train.keep_checkpoints,
+            objective=getattr(self.objective, "state_dict", dict)(),
+        )
 
     def evaluate(self) -> dict[str, float]:
         """Score the sampling generator; a new best is kept as checkpoints/best. Returns the log values."""
@@ -381,7 +384,11 @@ class Trainer:
                 if self.dist.is_main and train.sample_every and self.step % train.sample_every == 0:
                     samples = self.save_samples()
                 if self.evaluation is not None and self.step % train.eval_every == 0:
-                    logger.log(self.step, self.evaluate())
+                    try:
+                        logger.log(self.step, self.evaluate())
+                    except Exception:  # the trained steps are sound: keep them (no barrier: only main evaluates)
+                        self._write_checkpoint()
+                        raise
                 if train.checkpoint_every and self.step % train.checkpoint_every == 0:
                     self.save()
                     last_checkpoint_step = self.step
