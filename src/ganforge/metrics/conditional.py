@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import torch
@@ -69,7 +70,8 @@ def unconditional_report(
     coverage), how confident it is, overall diversity and nearest-training-neighbour distances, each
     against real held-out images."""
     fake = sampler(count)
-    real, _ = heldout.batch(range(min(count, len(heldout))))
+    chosen = torch.randperm(len(heldout), generator=torch.Generator().manual_seed(0))[:count]
+    real, _ = heldout.batch(sorted(chosen.tolist()))  # a fixed sample of all of it (mnist-5k's is sorted by class)
     train_images, _ = train.batch(range(len(train)))
 
     def confident_share(images: torch.Tensor) -> float:
@@ -77,13 +79,24 @@ def unconditional_report(
             probabilities = torch.softmax(classifier.eval()(images), dim=1)
         return float((probabilities.max(dim=1).values > 0.9).float().mean())
 
-    histogram = torch.bincount(classify(classifier, fake), minlength=train.num_classes).float() / count
+    def shares(images: torch.Tensor) -> torch.Tensor:
+        return torch.bincount(classify(classifier, images), minlength=train.num_classes).float() / len(images)
+
+    histogram = shares(fake)
     return {
         "class_shares": [round(float(x), 4) for x in histogram],
         "smallest_class_share": float(histogram.min()),
+        "class_evenness": class_evenness(histogram),
+        "class_evenness_real": class_evenness(shares(real)),
         "confident_fake": confident_share(fake),
         "confident_real": confident_share(real),
         "diversity_ratio": mean_pairwise_distance(fake) / mean_pairwise_distance(real),
         "nn_distance_ratio": float(nearest_neighbour_distance(fake, train_images).mean()
                                    / nearest_neighbour_distance(real, train_images).mean()),
     }
+
+
+def class_evenness(shares: torch.Tensor) -> float:
+    """Entropy of class shares over its maximum: 1 when every class is equally common, 0 for one class."""
+    present = shares[shares > 0]
+    return float(-(present * present.log()).sum() / math.log(len(shares)))

@@ -222,9 +222,10 @@ PRESETS.register(
 PRESETS.register(
     "stylegan2-mnist",
     Preset(
-        "StyleGAN2 on real MNIST digits (mnist-5k) resized to 32x32, small channels, no augmentation",
+        "StyleGAN2 on real MNIST digits (mnist-5k) resized to 32x32, small channels, no augmentation; "
+        "20,000 steps (~2.2 h on 2 CPU cores): the samples collapse to one shape for the first ~3,000",
         RunConfig("stylegan2", "mnist-5k", _STYLEGAN2_MODEL, StyleGAN2ObjectiveConfig(r1_gamma=_R1_32),
-                  TrainConfig(steps=1500, batch_size=16, **_STYLEGAN2_TRAIN), "stylegan2-mnist",
+                  TrainConfig(steps=20_000, batch_size=16, eval_every=1000, **_STYLEGAN2_TRAIN), "stylegan2-mnist",
                   PreprocessConfig(load_size=32)),
     ),
 )
