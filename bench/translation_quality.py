@@ -1,9 +1,10 @@
 """What the adversarial loss adds to paired translation: pix2pix against the same network trained
-by L1 alone, for colourisation and completion of real photos, scored by PSNR/SSIM on held-out photos.
+by L1 alone, for the first (luma -> RGB) colourisation and completion of real photos, scored by
+PSNR/SSIM on held-out photos. The Lab colouriser that replaced it has its own: bench/colourise.py.
 
-    python bench/translation_quality.py [--tasks colourise,complete] [--steps 1500] [--runs runs/translation]
+    python bench/translation_quality.py [--tasks colourise-rgb,complete] [--steps 1500] [--runs runs/translation]
                                         [--extra-test ../shared/data/cbsd68] [--seed 0]
-    python bench/translation_quality.py --data ../shared/data/cbsd68 --tasks colourise --runs runs/translation-cbsd68
+    python bench/translation_quality.py --data ../shared/data/cbsd68 --tasks colourise-rgb --runs runs/translation-cbsd68
 
 --data trains on another folder of photos instead of scikit-image's seven; all nine scikit-image
 photos are then unseen and all are scored.
@@ -68,7 +69,7 @@ def picture_rows(task: str, runs: dict[str, Path], seed: int, split: str) -> lis
         height, width = photo.shape[:2]
         top, left = (height - GRID_SIDE) // 2, (width - GRID_SIDE) // 2
         truth = np.ascontiguousarray(photo[top : top + GRID_SIDE, left : left + GRID_SIDE])
-        if task == "colourise":
+        if task.startswith("colourise"):
             shown = np.repeat(np.asarray(truth @ np.array([0.299, 0.587, 0.114]), np.uint8)[..., None], 3, axis=2)
             outputs = {v: colourise_image(t, truth) for v, t in translators.items()}
         else:
@@ -83,7 +84,7 @@ def picture_rows(task: str, runs: dict[str, Path], seed: int, split: str) -> lis
 def main() -> None:
     """Train or reuse, score, print, write."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", default="colourise,complete")
+    parser.add_argument("--tasks", default="colourise-rgb,complete")
     parser.add_argument("--steps", type=int, default=1500)
     parser.add_argument("--runs", type=Path, default=Path("runs/translation"))
     parser.add_argument("--extra-test", help="a folder of photos never trained on, scored as well")

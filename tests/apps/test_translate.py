@@ -20,7 +20,7 @@ TINY = {
     "cycle": 'preset = "cyclegan-digits"\n[model]\ngenerator_width = 4\nresidual_blocks = 1\ndiscriminator_width = 4\n',
     "complete": 'preset = "complete"\n[model]\ngenerator_width = 4\nunet_depth = 5\ndiscriminator_width = 4\n'
                 '[preprocess]\nload_size = 48\ncrop_size = 32\n',
-    "colourise": 'preset = "colourise"\n[model]\ngenerator_width = 4\nunet_depth = 5\ndiscriminator_width = 4\n'
+    "colourise": 'preset = "colourise"\ndata = "skimage-photos"\n[model]\ngenerator_width = 4\nunet_depth = 5\ndiscriminator_width = 4\n'
                  '[preprocess]\nload_size = 48\ncrop_size = 32\n',
 }
 TRAIN = "[train]\nsteps = 2\nbatch_size = 2\nsample_every = 0\n"

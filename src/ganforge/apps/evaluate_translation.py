@@ -7,6 +7,10 @@ cyclegan  per direction: the cycle-reconstruction error |G_BA(G_AB(a)) - a| (mea
           in the target domain (see ganforge.metrics.translation).
 pix2pix   PSNR and SSIM of the output against the true image, next to the same scores of the input
           itself (the grayscale image, or the image with a grey hole): the floor the model must beat.
+          Lab colourisers are scored on the held-out photos at their own size (the model rescales
+          internally), against the gray image of the same lightness (a*b* = 0), and also by the
+          colour measures of ganforge.metrics.colour: psnr_ab, colourfulness (with the truth's and
+          their ratio) and hue_accuracy.
           Completion masks are one rectangle per image from a seeded RNG; known pixels are kept, so
           the scores measure the filled hole in its context.
 """
@@ -28,10 +32,12 @@ from ganforge.data import PreprocessConfig, load_translation_dataset
 from ganforge.data.resize import downscale, upscale_bicubic
 from ganforge.data.translation import random_masks
 from ganforge.errors import GanforgeError
+from ganforge.metrics.colour import COLOUR_METRICS
 from ganforge.metrics.pixels import psnr, psnr_y, ssim, ssim_y
 from ganforge.metrics.translation import digit_style_judges, digit_translation_scores, judge_ceilings
 from ganforge.models import FAMILIES
 from ganforge.models.io import read_state, resolve_checkpoint
+from ganforge.utils.colour import compose, rgb_to_lab
 from ganforge.utils.files import atomic_write_text
 from ganforge.utils.images import from_uint8, to_uint8
 
@@ -72,6 +78,9 @@ def _pair_scores(translator: Translator, data, seed: int) -> dict[str, float]:
     task = translator.preprocess.derive_input
     rows = []
     for index, truth in enumerate(data.images_b):
+        if task == "lab":
+            rows.append(_colour_scores(colourise_image(translator, truth), truth))
+            continue
         if task == "grayscale":
             output = colourise_image(translator, truth)
             shown = to_uint8(match_channels(match_channels(from_uint8(truth[None]), 1), 3))[0]
@@ -104,7 +113,22 @@ def _pair_scores(translator: Translator, data, seed: int) -> dict[str, float]:
             row.update(psnr_input=psnr(shown, truth), ssim_input=ssim(shown, truth))
         rows.append(row)
     keys = [key for key in rows[0] if all(key in row for row in rows)]  # input scores need equal sizes
-    return {key: float(np.mean([row[key] for row in rows])) for key in keys}
+    means = {key: float(np.nanmean([row[key] for row in rows])) for key in keys}
+    if task == "lab":
+        means["colourfulness_ratio"] = means["colourfulness"] / max(means["colourfulness_truth"], 1e-9)
+    return means
+
+
+def _colour_scores(output: np.ndarray, truth: np.ndarray) -> dict[str, float]:
+    """A Lab colouriser's result and its gray input (the truth's lightness, no chroma), both against the truth."""
+    gray = compose(rgb_to_lab(truth)[..., 0], np.zeros(truth.shape[:2] + (2,), np.float32))
+    row = {"colourfulness_truth": COLOUR_METRICS.get("colourfulness")(truth)}
+    for suffix, image in (("", output), ("_input", gray)):
+        row.update({f"psnr{suffix}": psnr(image, truth), f"ssim{suffix}": ssim(image, truth),
+                    f"psnr_ab{suffix}": COLOUR_METRICS.get("psnr_ab")(image, truth),
+                    f"colourfulness{suffix}": COLOUR_METRICS.get("colourfulness")(image),
+                    f"hue_accuracy{suffix}": COLOUR_METRICS.get("hue_accuracy")(image, truth)})
+    return row
 
 
 def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, split: str = "heldout", seed: int = 0,
@@ -116,8 +140,10 @@ def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, spl
     spec = real or run.get("data")
     if not spec:
         raise GanforgeError("this checkpoint does not record its data; pass --real DATASET_OR_DIR")
-    # whole images, no flips: the held-out set is scored as it is
+    # whole images, no flips: the held-out set is scored as it is (Lab colourisers at the photos' own size)
     preprocess = dataclasses.replace(PreprocessConfig(**run.get("preprocess", {})), crop_size=0, flip=False)
+    if preprocess.derive_input == "lab":
+        preprocess = dataclasses.replace(preprocess, load_size=0)
     started = time.perf_counter()
     data = load_translation_dataset(spec, split, preprocess).require_inputs()
     metrics: dict[str, float] = {}
@@ -152,6 +178,11 @@ def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, spl
                          "*_bicubic: the low-resolution input upscaled by Pillow's bicubic")
         if preprocess.derive_input == "mask":
             notes.append("one rectangle mask per image (sides 1/4 to 1/2 of the image's) from a seeded RNG")
+        if preprocess.derive_input == "lab":
+            notes.append("photos at their own size; *_input: the gray image of the truth's lightness (a*b* = 0); "
+                         "psnr_ab: a*b* only, peak 220; colourfulness: Hasler & Suesstrunk 2003, ratio = mean "
+                         "result / mean truth; hue_accuracy: share of pixels with truth chroma >= 20 whose hue is "
+                         "within 30 degrees (result chroma >= 5)")
     result = {
         "metrics": metrics,
         "protocol": {

@@ -1,5 +1,11 @@
 """Image-to-image translation with a trained CycleGAN or pix2pix: `translate` (either direction),
-`colourise` (a pix2pix trained on derive_input = "grayscale") and `complete` (derive_input = "mask").
+`colourise` (a pix2pix trained on derive_input = "lab", or the older "grayscale") and `complete`
+(derive_input = "mask").
+
+A Lab colouriser predicts only the chroma: it sees the photo's lightness L* scaled so the shorter
+side is the training load_size (the scale it learned colours at, and a bounded cost for any photo),
+and its chroma is scaled back up (bilinear) and joined to the photo's own full-size L*. Chroma is
+smooth, so little is lost (Zhang et al. also predict it at a quarter of the resolution).
 
 Any image size: the networks are fully convolutional, so an image is reflect-padded up to the
 next multiple the generator needs (4 for the ResNet generator, 2**depth for a U-Net), translated
@@ -19,11 +25,12 @@ import torch
 import torch.nn.functional as F
 
 from ganforge.data import PreprocessConfig
-from ganforge.data.folder import IMAGE_SUFFIXES, read_image
+from ganforge.data.folder import IMAGE_SUFFIXES, check_plain_image, read_image
 from ganforge.data.translation import masked_input, to_grayscale
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import load_network, read_state, resolve_checkpoint
+from ganforge.utils.colour import CHROMA_SCALE, LIGHTNESS_SCALE, as_rgb, compose, rgb_to_lab
 from ganforge.utils.files import ensure_writable_dir
 from ganforge.utils.images import from_uint8, save_image, to_uint8
 from ganforge.utils.seed import resolve_device
@@ -123,16 +130,24 @@ def _say_skipped(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def read_inputs(path: str | Path, on_skip: Callable[[str], None] = _say_skipped) -> Iterator[tuple[Path, np.ndarray]]:
+def read_inputs(path: str | Path, on_skip: Callable[[str], None] = _say_skipped, *,
+                check: Callable[[Path], None] | None = None) -> Iterator[tuple[Path, np.ndarray]]:
     """(file, uint8 (H, W, C) image) for one image file, or for each file directly inside a folder.
 
-    A single file that cannot be read is an error. In a folder, each file that is not a readable
-    still image (another kind of file, an animated GIF, a truncated JPEG...) is skipped with one
-    line through `on_skip`, and the rest go on; a folder with nothing usable is an error.
+    A single file that cannot be read (or that `check` refuses with a GanforgeError) is an error.
+    In a folder, each file that is not a readable still image (another kind of file, an animated
+    GIF, a truncated JPEG...) or that `check` refuses is skipped with one line through `on_skip`,
+    and the rest go on; a folder with nothing usable is an error.
     """
     path = Path(path)
+
+    def read(file: Path) -> np.ndarray:
+        if check is not None:
+            check(file)
+        return read_image(file)
+
     if path.is_file():
-        yield path, read_image(path)
+        yield path, read(path)
         return
     if not path.is_dir():
         raise GanforgeError(f"{path} does not exist; pass an image file or a folder of images")
@@ -143,7 +158,7 @@ def read_inputs(path: str | Path, on_skip: Callable[[str], None] = _say_skipped)
             skipped += 1
             continue
         try:
-            image = read_image(file)
+            image = read(file)
         except GanforgeError as error:
             on_skip(f"skipped {file.name}: {str(error).removeprefix(str(file) + ' ')}")
             skipped += 1
@@ -164,7 +179,7 @@ def translate_files(checkpoint: str | Path, inputs: str | Path, out: str | Path,
     """Translate (or upscale) an image or a folder of images into `out` (same names, .png), whole or
     `tile` input pixels at a time; returns the files written."""
     translator = load_translator(checkpoint, direction, device)
-    task = {"grayscale": "colourise", "mask": "complete"}.get(translator.preprocess.derive_input)
+    task = {"lab": "colourise", "grayscale": "colourise", "mask": "complete"}.get(translator.preprocess.derive_input)
     if task:
         raise GanforgeError(f"{translator.source} was trained to {task}; use `ganforge {task}`")
     out = ensure_writable_dir(Path(out))
@@ -176,9 +191,9 @@ def translate_files(checkpoint: str | Path, inputs: str | Path, out: str | Path,
     return written
 
 
-def _task_translator(checkpoint: str | Path, task: str, derive: str, device: str) -> Translator:
+def _task_translator(checkpoint: str | Path, task: str, derive: tuple[str, ...], device: str) -> Translator:
     translator = load_translator(checkpoint, "AtoB", device)
-    if translator.preprocess.derive_input != derive:
+    if translator.preprocess.derive_input not in derive:
         raise GanforgeError(
             f"{translator.source} was not trained to {task} (its derive_input is "
             f"{translator.preprocess.derive_input!r}); train one with `ganforge train {task}`"
@@ -187,9 +202,23 @@ def _task_translator(checkpoint: str | Path, task: str, derive: str, device: str
 
 
 def colourise_image(translator: Translator, image: np.ndarray) -> np.ndarray:
-    """uint8 (H, W, C) photo (colour or not) -> uint8 (H, W, 3) colourised from its luma."""
-    gray = match_channels(from_uint8(image[None]), 1)
-    return to_uint8(translator(gray))[0]
+    """uint8 (H, W, C) photo (colour or not) -> uint8 (H, W, 3) colourised from its lightness
+    (Lab models: the photo's own L* is kept) or its luma (the older RGB models)."""
+    if translator.preprocess.derive_input != "lab":
+        gray = match_channels(from_uint8(image[None]), 1)
+        return to_uint8(translator(gray))[0]
+    lightness = rgb_to_lab(as_rgb(image))[..., 0]  # (H, W) in [0, 100]
+    height, width = lightness.shape
+    inputs = torch.from_numpy(lightness)[None, None] / LIGHTNESS_SCALE - 1
+    side = translator.preprocess.load_size
+    if side and min(height, width) > side:  # predict at the scale the model learned colours at
+        scale = side / min(height, width)
+        size = (max(side, round(height * scale)), max(side, round(width * scale)))
+        inputs = F.interpolate(inputs, size=size, mode="bilinear", antialias=True, align_corners=False)
+    chroma = translator(inputs)
+    if chroma.shape[2:] != (height, width):
+        chroma = F.interpolate(chroma, size=(height, width), mode="bilinear", align_corners=False)
+    return compose(lightness, chroma[0].permute(1, 2, 0).numpy() * CHROMA_SCALE)
 
 
 def complete_image(translator: Translator, image: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -214,17 +243,24 @@ def read_mask(path: str | Path, size: tuple[int, int]) -> np.ndarray:
 
 def colourise_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, device: str = "cpu",
                     on_skip: Callable[[str], None] = _say_skipped) -> list[Path]:
-    """Colourise an image or a folder of images into `out`; returns the files written."""
-    translator = _task_translator(checkpoint, "colourise", "grayscale", device)
+    """Colourise an image or a folder of images into `out`; returns the files written. A colour
+    input is colourised from its lightness alone, and `on_skip` says so once; images with an alpha
+    channel or 16 bits per sample are refused (one line; skipped in a folder)."""
+    translator = _task_translator(checkpoint, "colourise", ("lab", "grayscale"), device)
     out = ensure_writable_dir(Path(out))
-    return [save_image(colourise_image(translator, image), _output_path(out, path))
-            for path, image in read_inputs(inputs, on_skip)]
+    written, coloured = [], 0
+    for path, image in read_inputs(inputs, on_skip, check=check_plain_image):
+        coloured += image.shape[2] == 3
+        written.append(save_image(colourise_image(translator, image), _output_path(out, path)))
+    if coloured:
+        on_skip(f"note: {coloured} input(s) already had colour; only their lightness was used (converted to gray)")
+    return written
 
 
 def complete_files(checkpoint: str | Path, inputs: str | Path, mask: str | Path, out: str | Path, *,
                    device: str = "cpu", on_skip: Callable[[str], None] = _say_skipped) -> list[Path]:
     """Fill the region `mask` marks in an image (or in each image of a folder, all of the mask's size)."""
-    translator = _task_translator(checkpoint, "complete", "mask", device)
+    translator = _task_translator(checkpoint, "complete", ("mask",), device)
     images = list(read_inputs(inputs, on_skip))
     holes = read_mask(mask, images[0][1].shape[:2])
     out = ensure_writable_dir(Path(out))

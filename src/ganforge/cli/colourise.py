@@ -1,11 +1,21 @@
-"""Colourise grayscale (or colour) photos with a pix2pix model trained by `ganforge train colourise`.
+"""Colourise grayscale (or colour) photos with the shipped colouriser (--model colourise) or a run of
+`ganforge train colourise`.
 
-The model sees only the luma of each image and writes an RGB PNG of the same size under the same
-name into --out.
+The model sees only the lightness L* of each photo and predicts its chroma (CIE Lab); the result
+keeps the photo's own lightness exactly, so its structure is never repainted. Chroma is predicted
+with the photo scaled to the model's training size (shorter side 128 for the presets) and scaled
+back, so any size works. A colour photo is colourised from its lightness (said on stderr). An RGB
+PNG of the same size is written under the same name into --out.
+
+Refused with one line (skipped with a line inside a folder): files that are not images, images with
+an alpha channel, images with 16 bits per sample.
 
 examples:
-  ganforge train colourise --out runs/colourise
-  ganforge colourise --checkpoint runs/colourise --input old_photo.png --out coloured/
+  ganforge colourise --model colourise --input old_photo.png --out coloured/
+  ganforge colourise --model colourise --input scans/ --out coloured/
+  ganforge train colourise --out runs/colourise          # on the 118 shared photos (../shared/data)
+  ganforge train colourise --data my_photos/ --out runs/mine
+  ganforge colourise --checkpoint runs/mine --input old_photo.png --out coloured/
 """
 
 from __future__ import annotations
@@ -13,14 +23,17 @@ from __future__ import annotations
 import argparse
 
 from ganforge.apps.translate import colourise_files
+from ganforge.models.pretrained import pretrained_path
 
 NAME = "colourise"
-HELP = "colourise photos (pix2pix)"
+HELP = "colourise photos (Lab chroma from lightness)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `ganforge colourise`."""
-    parser.add_argument("--checkpoint", required=True, help="a run of `ganforge train colourise`")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--model", help="shipped weights (see `ganforge models`), e.g. colourise")
+    source.add_argument("--checkpoint", help="a run of `ganforge train colourise` (or colourise-l1, colourise-rgb)")
     parser.add_argument("--input", required=True, help="an image file or a folder of images")
     parser.add_argument("--out", required=True, help="output folder (file names are kept, as .png)")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (default: cpu)")
@@ -28,5 +41,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> None:
     """Colourise and say where the files went."""
-    written = colourise_files(args.checkpoint, args.input, args.out, device=args.device)
+    checkpoint = pretrained_path(args.model) if args.model else args.checkpoint
+    written = colourise_files(checkpoint, args.input, args.out, device=args.device)
     print(f"colourised {len(written)} image(s) into {args.out}")

@@ -15,6 +15,7 @@ from ganforge.data.folder import load_image_folder
 from ganforge.data.idx import DIGIT_NAMES, FASHION_NAMES, has_idx, load_idx_folder
 from ganforge.data.loader import BatchSampler
 from ganforge.data.mnist5k import load_mnist5k
+from ganforge.data.photos import shared_photos
 from ganforge.data.translation import PreprocessConfig, TranslationDataset, load_translation_folder, resize_shorter_side
 from ganforge.errors import GanforgeError
 from ganforge.registry import Registry
@@ -84,6 +85,7 @@ TRANSLATION_DATASETS: Registry[Callable[[str, PreprocessConfig], TranslationData
 TRANSLATION_DATASETS.register("digit-styles", digit_styles)
 TRANSLATION_DATASETS.register("skimage-photos", skimage_photos)
 TRANSLATION_DATASETS.register("skimage-all", skimage_all)
+TRANSLATION_DATASETS.register("shared-photos", shared_photos)
 
 
 def load_translation_dataset(spec: str, split: str = "train", preprocess: PreprocessConfig | None = None) -> TranslationDataset:

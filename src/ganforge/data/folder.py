@@ -43,6 +43,20 @@ def read_image(path: Path) -> np.ndarray:
     return array[..., None] if array.ndim == 2 else array
 
 
+def check_plain_image(path: Path) -> None:
+    """Refuse, in one line, an image with an alpha channel or more than 8 bits per sample: tasks that
+    must not guess what transparency or extra depth mean (colourisation) call this before reading."""
+    try:
+        with Image.open(path) as image:
+            mode, transparent = image.mode, "transparency" in image.info
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        raise GanforgeError(f"{path} is not a readable image ({error}); remove or replace it") from None
+    if mode in ("RGBA", "LA", "PA", "RGBa", "La") or (mode == "P" and transparent):
+        raise GanforgeError(f"{path} has an alpha channel ({mode}); save it without transparency (RGB or L) first")
+    if mode.startswith(("I", "F")) or mode in ("RGB;16", "RGBA;16"):
+        raise GanforgeError(f"{path} has more than 8 bits per sample ({mode}); save an 8-bit copy first")
+
+
 def load_image_folder(folder: str | Path) -> ImageDataset:
     """Load every image under `folder`; subfolders become classes named after them."""
     folder = Path(folder)

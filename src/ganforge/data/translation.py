@@ -5,7 +5,8 @@ Layouts read from a folder (those of junyanz/pytorch-CycleGAN-and-pix2pix):
     paired     DIR/A/ DIR/B/ with matching file names (optionally DIR/A/train/, DIR/A/test/ ...)
     aligned    DIR/train/ (held out: DIR/test/ or DIR/val/) of side-by-side A|B images
     one domain a plain image folder, with preprocess.derive_input building A from each image
-               ("grayscale": colourisation, "mask": completion)
+               ("lab": colourisation as A = lightness L*, B = chroma a*b* (ganforge.utils.colour);
+               "grayscale": colourisation from luma to RGB; "mask": completion)
 Images may have any size: `load_size` scales each one on loading, `crop_size` cuts a random
 square per batch (the same square from both images of a pair), `flip` mirrors at random and
 `rotate` adds top-bottom mirroring and 90-degree turns.
@@ -26,9 +27,10 @@ from ganforge.data.folder import list_images, read_image
 from ganforge.data.loader import BatchSampler
 from ganforge.data.resize import KERNELS, downscale
 from ganforge.errors import GanforgeError
+from ganforge.utils.colour import normalise_lab, rgb_to_lab
 from ganforge.utils.images import from_uint8
 
-DERIVED_INPUTS = ("", "grayscale", "mask", "downscale")
+DERIVED_INPUTS = ("", "lab", "grayscale", "mask", "downscale")
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,8 @@ class PreprocessConfig:
     crop_size: int = 0  # random square crop of this side per batch (centre crop for previews); 0: whole images
     flip: bool = True  # mirror left-right at random while training
     rotate: bool = False  # also mirror top-bottom and turn square images by 90 degrees at random (BasicSR's use_rot)
-    # build A from each image: "grayscale" (colourise), "mask" (complete), "downscale" (super-resolution); "": read A
+    # build A from each image: "lab" (colourise: L* -> a*b*), "grayscale" (luma -> RGB), "mask" (complete),
+    # "downscale" (super-resolution); "": read A
     derive_input: str = ""
     scale: int = 4  # "downscale": A is the image shrunk this many times
     kernel: str = "bicubic"  # "downscale" kernel: "bicubic" (Pillow) or "matlab" (imresize, as published SR tables)
@@ -115,7 +118,7 @@ class TranslationDataset:
             raise ValueError("derived inputs make paired data")
         if self.paired and self.images_a and not derive and len(self.images_a) != len(self.images_b):
             raise ValueError("paired domains differ in length")
-        if derive == "grayscale" and self.images_b[0].shape[2] != 3:
+        if derive in ("lab", "grayscale") and self.images_b[0].shape[2] != 3:
             raise GanforgeError(f"colourisation needs colour images, but {self.name} is grayscale; use RGB photos")
         crop = self.preprocess.crop_size
         for domain, images, names in (("A", self.images_a, self.names_a), ("B", self.images_b, self.names_b)):
@@ -132,7 +135,7 @@ class TranslationDataset:
         (A one-domain set loads without it, so its images can be read as stored: make-data.)"""
         if not self.images_a and not self.preprocess.derive_input:
             raise GanforgeError(
-                f"{self.name} holds one domain of images; set derive_input = \"grayscale\" or \"mask\" in "
+                f"{self.name} holds one domain of images; set derive_input = \"lab\" or \"mask\" in "
                 "[preprocess] (colourise, complete), or give A and B images"
             )
         return self
@@ -144,6 +147,8 @@ class TranslationDataset:
     def channels(self) -> tuple[int, int]:
         """Channels of A and of B as the networks see them."""
         channels_b = self.images_b[0].shape[2]
+        if self.preprocess.derive_input == "lab":
+            return 1, 2
         derived = {"grayscale": 1, "mask": channels_b + 1, "downscale": channels_b}
         channels_a = derived.get(self.preprocess.derive_input) or self.images_a[0].shape[2]
         return channels_a, channels_b
@@ -171,11 +176,14 @@ class TranslationDataset:
         return UnpairedSampler(sizes=sizes, batch_size=batch_size, seed=seed, rank=rank, world_size=world_size)
 
     def batch(self, indices: np.ndarray, rng: np.random.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor]:
-        """(A, B) float batches in [-1, 1] (B, C, H, W); rng None: centre crops, no flips, centred masks."""
+        """(A, B) float batches in [-1, 1] (B, C, H, W); rng None: centre crops, no flips, centred masks.
+        derive_input "lab": A is the normalised lightness (B, 1, H, W), B the normalised chroma (B, 2, H, W)."""
         indices = np.asarray(indices) % len(self.images_b)  # repeated photos (see sampler)
         if self.paired:
             pairs = [self._prepare([self.images_b[i]] + ([] if self.preprocess.derive_input else [self.images_a[i]]), rng)
                      for i in indices]
+            if self.preprocess.derive_input == "lab":  # from the uint8 crops, as at inference
+                return normalise_lab(rgb_to_lab(np.stack([p[0] for p in pairs])))
             images_b = from_uint8(np.stack([p[0] for p in pairs]))
             if self.preprocess.derive_input == "downscale":  # from the uint8 crop, as the kernel defines
                 small = [downscale(np.ascontiguousarray(p[0]), self.preprocess.scale, self.preprocess.kernel) for p in pairs]

@@ -21,6 +21,7 @@ from torch import nn
 from ganforge.models.patchgan import PatchDiscriminator, check_translation_config
 from ganforge.models.sampling import image_rows
 from ganforge.nn import activation, dcgan_init, norm_2d, uses_bias
+from ganforge.utils.colour import lab_tensors_to_rgb
 
 
 @dataclass(frozen=True)
@@ -129,9 +130,15 @@ def build(config: Pix2PixConfig) -> dict[str, nn.Module]:
 
 @torch.no_grad()
 def preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -> tuple[torch.Tensor, int]:
-    """The sample grid: rows input A, output G(A), target B of fixed real pairs."""
+    """The sample grid: rows input A, output G(A), target B of fixed real pairs. A colouriser in Lab
+    (1 lightness channel in, 2 chroma channels out) is shown as gray, lightness + predicted chroma,
+    and lightness + true chroma."""
     inputs, targets = real
-    return image_rows([inputs, networks["generator"](inputs), targets])
+    outputs = networks["generator"](inputs)
+    if inputs.shape[1] == 1 and outputs.shape[1] == 2:
+        return image_rows([lab_tensors_to_rgb(inputs, None), lab_tensors_to_rgb(inputs, outputs),
+                           lab_tensors_to_rgb(inputs, targets)])
+    return image_rows([inputs, outputs, targets])
 
 
 def example_inputs(config: Pix2PixConfig) -> dict[str, tuple[torch.Tensor, ...]]:

@@ -1,0 +1,60 @@
+"""CIE Lab colour for colourisation, through scikit-image's rgb2lab / lab2rgb (D65, sRGB).
+
+A colouriser sees the lightness L* and predicts the chroma a*, b*; the image is put back together
+from the input's own L* and the predicted chroma, so its structure is kept by construction
+(Zhang, Isola & Efros 2016). Networks work on normalised values:
+    L  in [0, 100]           ->  L / 50 - 1            in [-1, 1]
+    ab in about [-110, 110]  ->  ab / 110              in about [-1, 1] (Zhang et al.'s bound)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+LIGHTNESS_SCALE = 50.0  # L* / 50 - 1 is in [-1, 1]
+CHROMA_SCALE = 110.0  # |a*|, |b*| of sRGB colours stay below ~110
+
+
+def _skimage_color():
+    from skimage import color  # a core dependency; imported late because it is slow to import
+
+    return color
+
+
+def as_rgb(image: np.ndarray) -> np.ndarray:
+    """uint8 (..., H, W, C) with C 1 or 3 -> (..., H, W, 3): grayscale repeated."""
+    return np.repeat(image, 3, axis=-1) if image.shape[-1] == 1 else image
+
+
+def rgb_to_lab(images: np.ndarray) -> np.ndarray:
+    """uint8 (..., H, W, 3) sRGB (or (..., H, W, 1) gray) -> float32 (..., H, W, 3) L*a*b*."""
+    return _skimage_color().rgb2lab(as_rgb(images).astype(np.float64) / 255.0).astype(np.float32)
+
+
+def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
+    """float (..., H, W, 3) L*a*b* -> uint8 (..., H, W, 3) sRGB; colours outside sRGB are clipped."""
+    rgb = _skimage_color().lab2rgb(np.asarray(lab, dtype=np.float64))
+    return (rgb * 255.0).round().clip(0, 255).astype(np.uint8)
+
+
+def compose(lightness: np.ndarray, chroma: np.ndarray) -> np.ndarray:
+    """L* (..., H, W) and a*b* (..., H, W, 2) -> uint8 (..., H, W, 3) sRGB."""
+    return lab_to_rgb(np.concatenate([lightness[..., None], chroma], axis=-1))
+
+
+def normalise_lab(lab: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+    """float (N, H, W, 3) L*a*b* -> the networks' (N, 1, H, W) lightness and (N, 2, H, W) chroma."""
+    tensor = torch.from_numpy(np.ascontiguousarray(lab)).permute(0, 3, 1, 2).float()
+    return tensor[:, :1] / LIGHTNESS_SCALE - 1, tensor[:, 1:] / CHROMA_SCALE
+
+
+def lab_tensors_to_rgb(lightness: torch.Tensor, chroma: torch.Tensor | None) -> torch.Tensor:
+    """Normalised (N, 1, H, W) lightness and (N, 2, H, W) chroma (None: grey) -> (N, 3, H, W) RGB in [-1, 1]."""
+    light = ((lightness.detach().float().cpu()[:, 0] + 1) * LIGHTNESS_SCALE).clamp(0, 100).numpy()
+    if chroma is None:
+        ab = np.zeros(light.shape + (2,), np.float32)
+    else:
+        ab = (chroma.detach().float().cpu() * CHROMA_SCALE).permute(0, 2, 3, 1).numpy()
+    rgb = compose(light, ab)
+    return torch.from_numpy(rgb).permute(0, 3, 1, 2).float().div(127.5).sub(1.0)

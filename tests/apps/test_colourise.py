@@ -1,0 +1,102 @@
+"""Colourisation in Lab on a tiny trained model: the lightness is kept, any photo size and gray
+photos work, bad inputs get one line, and evaluation scores colour beside PSNR/SSIM."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import run_cli
+from PIL import Image
+
+from ganforge.apps.evaluate_translation import evaluate_translation
+from ganforge.apps.translate import colourise_files, colourise_image, load_translator
+from ganforge.data import PreprocessConfig, load_translation_dataset
+from ganforge.data.photos import HELDOUT_EVERY, shared_data_dir, shared_photo_files
+from ganforge.training import train
+from ganforge.utils.colour import compose, rgb_to_lab
+
+skimage_data = pytest.importorskip("skimage.data")
+
+TINY_LAB = ('preset = "colourise"\ndata = "skimage-photos"\n[model]\ngenerator_width = 4\nunet_depth = 5\n'
+            'discriminator_width = 4\n[preprocess]\nload_size = 48\ncrop_size = 32\n'
+            '[train]\nsteps = 3\nbatch_size = 2\nsample_every = 0\n')
+
+
+@pytest.fixture(scope="module")
+def lab_run(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("colourise")
+    (root / "tiny.toml").write_text(TINY_LAB)
+    train(str(root / "tiny.toml"), out=root / "run", device="cpu", progress=False)
+    return root / "run"
+
+
+def test_lab_batches_are_lightness_and_chroma():
+    data = load_translation_dataset("skimage-photos", "train", PreprocessConfig(load_size=48, crop_size=32,
+                                                                                derive_input="lab"))
+    assert data.channels == (1, 2)
+    lightness, chroma = data.batch(np.arange(3), np.random.default_rng(0))
+    assert lightness.shape == (3, 1, 32, 32) and chroma.shape == (3, 2, 32, 32)
+    assert lightness.abs().max() <= 1 and chroma.abs().max() < 1 and chroma.abs().mean() > 0.01
+    # the centre crop (no rng) put back together is the photo's own centre crop
+    lightness, chroma = data.batch(np.array([0]), None)
+    photo = data.images_b[0]
+    top, left = (photo.shape[0] - 32) // 2, (photo.shape[1] - 32) // 2
+    rebuilt = compose((lightness[0, 0].numpy() + 1) * 50, chroma[0].permute(1, 2, 0).numpy() * 110)
+    assert np.abs(rebuilt.astype(int) - photo[top:top + 32, left:left + 32]).max() <= 1
+
+
+@pytest.mark.parametrize("name", ["chelsea", "rocket"])
+def test_the_lightness_is_kept(lab_run, name):
+    photo = getattr(skimage_data, name)()  # held-out photos at full size (451x300, 427x640)
+    result = colourise_image(load_translator(lab_run), photo)
+    assert result.shape == photo.shape and result.dtype == np.uint8
+    difference = np.abs(rgb_to_lab(result)[..., 0] - rgb_to_lab(photo)[..., 0])
+    # 8-bit rounding of the result moves L* by a few tenths at most; only out-of-gamut chroma clipped
+    # by lab2rgb could move it more
+    assert difference.mean() < 0.3 and np.quantile(difference, 0.999) < 1.0
+
+
+def test_gray_photos_and_odd_sizes(lab_run, tmp_path: Path):
+    gray = skimage_data.camera()[:77, :131]  # grayscale, odd sides
+    Image.fromarray(gray).save(tmp_path / "gray.png")
+    written = colourise_files(lab_run, tmp_path / "gray.png", tmp_path / "out")
+    result = np.asarray(Image.open(written[0]))
+    assert result.shape == (77, 131, 3)
+    assert np.abs(rgb_to_lab(result)[..., 0] - rgb_to_lab(gray[..., None])[..., 0]).mean() < 0.3
+
+
+def test_bad_inputs_get_one_line(lab_run, tmp_path: Path):
+    rgba = np.dstack([skimage_data.astronaut()[:40, :40], np.full((40, 40), 200, np.uint8)])
+    Image.fromarray(rgba).save(tmp_path / "alpha.png")
+    Image.fromarray(skimage_data.camera()[:40, :40].astype(np.uint16) * 257).save(tmp_path / "deep.png")
+    (tmp_path / "notes.png").write_text("not an image")
+    for name, reason in (("alpha.png", "has an alpha channel"), ("deep.png", "more than 8 bits"),
+                         ("notes.png", "not a readable image")):
+        done = run_cli("colourise", "--checkpoint", str(lab_run), "--input", str(tmp_path / name),
+                       "--out", str(tmp_path / "out"))
+        assert done.returncode == 2, done.stderr
+        assert reason in done.stderr and "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_colour_evaluation(lab_run, tmp_path: Path):
+    result = evaluate_translation(lab_run, real="skimage-photos", split="all", out=tmp_path / "colour.json")
+    metrics = result["metrics"]
+    assert result["protocol"]["n_b"] == 9 and result["protocol"]["image_sizes"][0] != "48x48"  # own sizes
+    for key in ("psnr", "ssim", "psnr_ab", "colourfulness", "hue_accuracy"):
+        assert key in metrics and f"{key}_input" in metrics
+    assert metrics["colourfulness_input"] < 1 and metrics["hue_accuracy_input"] == 0
+    assert metrics["colourfulness_ratio"] == pytest.approx(metrics["colourfulness"] / metrics["colourfulness_truth"])
+    assert 10 < metrics["psnr_input"] < 60 and (tmp_path / "colour.json").is_file()
+
+
+@pytest.mark.skipif(shared_data_dir() is None, reason="../shared/data (cbsd68/, sun-hays80/) is not on this machine")
+def test_shared_photos_split_is_fixed_and_disjoint():
+    train_files, heldout = shared_photo_files("train"), shared_photo_files("heldout")
+    everything = shared_photo_files("all")
+    assert len(everything) == 148 and len(heldout) == 30 and len(train_files) == 118
+    assert not set(train_files) & set(heldout) and set(train_files) | set(heldout) == set(everything)
+    assert heldout == everything[::HELDOUT_EVERY]
