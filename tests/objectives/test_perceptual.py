@@ -13,6 +13,7 @@ from ganforge.errors import GanforgeError
 from ganforge.models.inception import inception_available
 from ganforge.objectives.paired import PairedObjective, SRGANObjectiveConfig
 from ganforge.objectives.perceptual import ContentLoss, VGG19Features, load_vgg19, vgg19_layer_names
+from ganforge.objectives.phase import StepContext
 
 # the conv layers of torchvision's vgg19().features, by index (torchvision/models/vgg.py, cfg "E")
 TORCHVISION_VGG19_CONVS = (0, 2, 5, 7, 10, 12, 14, 16, 19, 21, 23, 25, 28, 30, 32, 34)
@@ -91,7 +92,7 @@ def test_content_term_enters_the_srgan_generator_loss():
     batch = (torch.rand(2, 3, 8, 8) * 2 - 1, torch.rand(2, 3, 32, 32) * 2 - 1)
     plain = PairedObjective(SRGANObjectiveConfig(adversarial_weight=0), model)
     perceptual = PairedObjective(SRGANObjectiveConfig(adversarial_weight=0, content="inception"), model)
-    loss_plain, stats_plain = plain.loss(plain.phases[0], networks, batch)
-    loss_content, stats = perceptual.loss(perceptual.phases[0], networks, batch)
+    loss_plain, stats_plain = plain.phases[0].loss(StepContext(0, networks, batch))
+    loss_content, stats = perceptual.phases[0].loss(StepContext(0, networks, batch))
     assert "content" not in stats_plain and stats["content"] > 0
     assert loss_content.item() == pytest.approx(loss_plain.item() + 0.01 * stats["content"].item(), rel=1e-5)

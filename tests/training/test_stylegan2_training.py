@@ -12,6 +12,7 @@ from safetensors.torch import load_file
 
 from ganforge.data import load_training_data
 from ganforge.models.stylegan2 import StyleGAN2Config, build
+from ganforge.objectives.phase import StepContext
 from ganforge.objectives.stylegan2 import StyleGAN2Objective, StyleGAN2ObjectiveConfig
 from ganforge.training import train
 from ganforge.training.checkpoint import latest_checkpoint
@@ -65,7 +66,7 @@ def test_each_phase_has_gradients_for_its_network(phase_name: str, role: str, ma
     objective = StyleGAN2Objective(StyleGAN2ObjectiveConfig(augment="diffaugment"), config)
     phase = next(p for p in objective.phases if p.name == phase_name)
     real = torch.rand(4, 1, 8, 8) * 2 - 1
-    loss, stats = objective.loss(phase, networks, (real, None))
+    loss, stats = phase.loss(StepContext(0, networks, (real, None)))
     loss.backward()
     grads = [p.grad for p in networks[role].parameters() if p.grad is not None]
     assert loss.item() > 0 and grads and sum(g.abs().sum() for g in grads) > 0

@@ -1,8 +1,10 @@
 """Objectives: for each model family, the phases of one training step and the losses they minimise.
 
 The trainer knows nothing about GANs beyond this: it walks `objective.phases`, and for each phase
-due at this step asks `objective.loss(phase, networks, batch)` for a scalar, back-propagates it
-into the networks the phase trains and steps that phase's optimiser.
+due at this step asks `phase.loss(context)` for a scalar, back-propagates it into the networks the
+phase trains, averages their gradients over the processes of a data-parallel run, and steps that
+phase's optimiser. The StepContext carries the networks, the batch and what one phase keeps for a
+later one of the same step.
 """
 
 from __future__ import annotations
@@ -11,21 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from torch import Tensor, nn
-
-from ganforge.objectives.phase import Phase
+from ganforge.objectives.phase import Phase, StepContext
 from ganforge.registry import Registry
 
 
 class Objective(Protocol):
     """What a family's objective provides to the generic trainer."""
 
-    phases: tuple[Phase, ...]
+    phases: tuple[Phase, ...]  # each with its loss(context) -> (scalar, detached statistics)
     optimizers: Mapping[str, tuple[str, ...]]  # optimiser name -> network roles it updates
-
-    def loss(self, phase: Phase, networks: Mapping[str, nn.Module], batch: Any) -> tuple[Tensor, dict[str, Tensor]]:
-        """The scalar to minimise in `phase`, plus detached statistics to log."""
-        ...
 
     # optional: objectives that carry state between steps (CycleGAN's image pools) also define
     # state_dict() -> dict[str, Tensor] and load_state_dict(state, device), saved in checkpoints
@@ -49,4 +45,4 @@ OBJECTIVES.register("pix2pix", ObjectiveSpec(paired.Pix2PixObjectiveConfig, pair
 OBJECTIVES.register("srgan", ObjectiveSpec(paired.SRGANObjectiveConfig, paired.PairedObjective))
 OBJECTIVES.register("stylegan2", ObjectiveSpec(stylegan2.StyleGAN2ObjectiveConfig, stylegan2.StyleGAN2Objective))
 
-__all__ = ["OBJECTIVES", "Objective", "ObjectiveSpec", "Phase"]
+__all__ = ["OBJECTIVES", "Objective", "ObjectiveSpec", "Phase", "StepContext"]

@@ -16,11 +16,11 @@ from typing import Any
 
 import torch
 import torch.nn.functional as F
-from torch import Tensor, nn
+from torch import Tensor
 
 from ganforge.errors import GanforgeError
 from ganforge.losses import ADVERSARIAL_LOSSES
-from ganforge.objectives.phase import Phase
+from ganforge.objectives.phase import Phase, StepContext
 
 
 @dataclass(frozen=True)
@@ -85,36 +85,37 @@ class CycleGANObjective:
         self.adversarial = ADVERSARIAL_LOSSES.get(config.loss)
         self.optimizers = {"generator": ("generator_ab", "generator_ba"),
                            "discriminator": ("discriminator_a", "discriminator_b")}
-        self.phases = (Phase("G", self.optimizers["generator"], "generator"),
-                       Phase("D", self.optimizers["discriminator"], "discriminator"))
+        self.phases = (Phase("G", self.optimizers["generator"], "generator", self.generator_loss),
+                       Phase("D", self.optimizers["discriminator"], "discriminator", self.discriminator_loss))
         self.pools = {"a": ImagePool(config.pool_size), "b": ImagePool(config.pool_size)}
-        self._fakes: dict[str, Tensor] = {}  # the G phase's fakes, detached, for the D phase
 
-    def loss(self, phase: Phase, networks: Mapping[str, nn.Module], batch: Any) -> tuple[Tensor, dict[str, Tensor]]:
-        """The loss of one phase; `batch` is (images of A, images of B)."""
-        real_a, real_b = batch
-        if phase.name == "G":
-            g_ab, g_ba = networks["generator_ab"], networks["generator_ba"]
-            fake_b, fake_a = g_ab(real_a), g_ba(real_b)
-            adversarial = (self.adversarial.generator(networks["discriminator_b"](fake_b))
-                           + self.adversarial.generator(networks["discriminator_a"](fake_a)))
-            cycle = F.l1_loss(g_ba(fake_b), real_a) + F.l1_loss(g_ab(fake_a), real_b)
-            loss = adversarial + self.config.cycle_weight * cycle
-            stats = {"loss_G": adversarial.detach(), "cycle": cycle.detach()}
-            if self.config.identity_weight:
-                identity = F.l1_loss(g_ab(real_b), real_b) + F.l1_loss(g_ba(real_a), real_a)
-                loss = loss + self.config.identity_weight * self.config.cycle_weight * identity
-                stats["identity"] = identity.detach()
-            self._fakes = {"a": fake_a.detach(), "b": fake_b.detach()}
-            return loss, stats
-        if phase.name == "D":
-            losses = {}
-            for domain, real in (("a", real_a), ("b", real_b)):
-                discriminator = networks[f"discriminator_{domain}"]
-                fake = self.pools[domain].query(self._fakes.pop(domain))
-                losses[domain] = self.adversarial.discriminator(discriminator(real), discriminator(fake))
-            return losses["a"] + losses["b"], {"loss_D_A": losses["a"].detach(), "loss_D_B": losses["b"].detach()}
-        raise ValueError(f"unknown phase {phase.name}")
+    def generator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
+        """Both generators: adversarial + cycle (+ identity); the fakes are kept, detached, for the D phase."""
+        real_a, real_b = context.batch
+        networks = context.networks
+        g_ab, g_ba = networks["generator_ab"], networks["generator_ba"]
+        fake_b, fake_a = g_ab(real_a), g_ba(real_b)
+        adversarial = (self.adversarial.generator(networks["discriminator_b"](fake_b))
+                       + self.adversarial.generator(networks["discriminator_a"](fake_a)))
+        cycle = F.l1_loss(g_ba(fake_b), real_a) + F.l1_loss(g_ab(fake_a), real_b)
+        loss = adversarial + self.config.cycle_weight * cycle
+        stats = {"loss_G": adversarial.detach(), "cycle": cycle.detach()}
+        if self.config.identity_weight:
+            identity = F.l1_loss(g_ab(real_b), real_b) + F.l1_loss(g_ba(real_a), real_a)
+            loss = loss + self.config.identity_weight * self.config.cycle_weight * identity
+            stats["identity"] = identity.detach()
+        context.kept["fakes"] = {"a": fake_a.detach(), "b": fake_b.detach()}
+        return loss, stats
+
+    def discriminator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
+        """Both discriminators: real images against fakes drawn from the pools of past fakes."""
+        fakes = context.kept.pop("fakes")
+        losses = {}
+        for domain, real in zip(("a", "b"), context.batch):
+            discriminator = context.networks[f"discriminator_{domain}"]
+            fake = self.pools[domain].query(fakes[domain])
+            losses[domain] = self.adversarial.discriminator(discriminator(real), discriminator(fake))
+        return losses["a"] + losses["b"], {"loss_D_A": losses["a"].detach(), "loss_D_B": losses["b"].detach()}
 
     def state_dict(self) -> dict[str, Tensor]:
         """The image pools, for exact resume."""

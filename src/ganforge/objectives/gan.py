@@ -3,7 +3,6 @@ lazy R1 regulariser with its own interval (as in StyleGAN2)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +10,7 @@ import torch
 from torch import Tensor, nn
 
 from ganforge.losses import ADVERSARIAL_LOSSES, gradient_penalty, r1_penalty
-from ganforge.objectives.phase import Phase
+from ganforge.objectives.phase import Phase, StepContext
 
 
 @dataclass(frozen=True)
@@ -41,54 +40,49 @@ class GANObjective:
         self.adversarial = ADVERSARIAL_LOSSES.get(config.loss)
         self.num_classes = model_config.num_classes
         self.reuse_fakes = config.reuse_fakes
-        self._kept: tuple[Tensor, Tensor | None] | None = None  # the D phase's fakes, with their graph
         keeps = ("generator",) if config.reuse_fakes else ()
-        phases = [Phase("D", ("discriminator",), "discriminator", keeps=keeps), Phase("G", ("generator",), "generator")]
+        phases = [Phase("D", ("discriminator",), "discriminator", self.discriminator_loss, keeps=keeps),
+                  Phase("G", ("generator",), "generator", self.generator_loss)]
         if config.r1_weight > 0:
-            phases.append(Phase("D_r1", ("discriminator",), "discriminator", config.r1_interval))
+            phases.append(Phase("D_r1", ("discriminator",), "discriminator", self.r1_loss, config.r1_interval))
         self.phases = tuple(phases)
 
     def _fakes(self, generator: nn.Module, count: int, device: torch.device) -> tuple[Tensor, Tensor | None]:
-        # `generator` may be wrapped for data parallelism; the latent sampler lives on the module
-        module = getattr(generator, "module", generator)
-        z = module.sample_latent(count, device=device)
+        z = generator.sample_latent(count, device=device)
         labels = torch.randint(0, self.num_classes, (count,), device=device) if self.num_classes else None
         return generator(z, labels), labels
 
-    def loss(self, phase: Phase, networks: Mapping[str, nn.Module], batch: Any) -> tuple[Tensor, dict[str, Tensor]]:
-        """The loss of one phase; `batch` is (real images, real labels or None)."""
-        generator, discriminator = networks["generator"], networks["discriminator"]
-        real, real_labels = batch
-        if phase.name == "D":
-            if self.reuse_fakes:  # built with gradients: the G phase backpropagates through it
-                self._kept = self._fakes(generator, real.shape[0], real.device)
-                fake, fake_labels = self._kept[0].detach(), self._kept[1]
-            else:
-                with torch.no_grad():
-                    fake, fake_labels = self._fakes(generator, real.shape[0], real.device)
-            real_logits = discriminator(real, real_labels)
-            fake_logits = discriminator(fake, fake_labels)
-            loss = self.adversarial.discriminator(real_logits, fake_logits)
-            stats = {
-                "loss_D": loss.detach(),
-                "D_real": real_logits.detach().mean(),
-                "D_fake": fake_logits.detach().mean(),
-            }
-            if self.adversarial.needs_gradient_penalty:
-                penalty = gradient_penalty(lambda x: discriminator(x, real_labels), real, fake)
-                loss = loss + self.config.gradient_penalty_weight * penalty
-                stats["gradient_penalty"] = penalty.detach()
-            return loss, stats
-        if phase.name == "G":
-            if self._kept is not None:
-                (fake, fake_labels), self._kept = self._kept, None
-            else:
+    def discriminator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
+        """D: real images scored real, fakes scored fake (plus the gradient penalty for wgan-gp)."""
+        generator, discriminator = context.networks["generator"], context.networks["discriminator"]
+        real, real_labels = context.batch
+        if self.reuse_fakes:  # built with gradients: the G phase backpropagates through them
+            fake, fake_labels = context.kept["fakes"] = self._fakes(generator, real.shape[0], real.device)
+            fake = fake.detach()
+        else:
+            with torch.no_grad():
                 fake, fake_labels = self._fakes(generator, real.shape[0], real.device)
-            loss = self.adversarial.generator(discriminator(fake, fake_labels))
-            return loss, {"loss_G": loss.detach()}
-        if phase.name == "D_r1":
-            real = real.detach().requires_grad_(True)
-            penalty = r1_penalty(discriminator(real, real_labels), real)
-            # lazy regularisation: applied every r1_interval steps, so weighted by the interval
-            return self.config.r1_weight * phase.interval * penalty, {"r1": penalty.detach()}
-        raise ValueError(f"unknown phase {phase.name}")
+        real_logits = discriminator(real, real_labels)
+        fake_logits = discriminator(fake, fake_labels)
+        loss = self.adversarial.discriminator(real_logits, fake_logits)
+        stats = {"loss_D": loss.detach(), "D_real": real_logits.detach().mean(), "D_fake": fake_logits.detach().mean()}
+        if self.adversarial.needs_gradient_penalty:
+            penalty = gradient_penalty(lambda x: discriminator(x, real_labels), real, fake)
+            loss = loss + self.config.gradient_penalty_weight * penalty
+            stats["gradient_penalty"] = penalty.detach()
+        return loss, stats
+
+    def generator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
+        """G: its fakes (the D phase's, when kept) scored real."""
+        real = context.batch[0]
+        fake, fake_labels = context.kept.pop("fakes", None) or self._fakes(
+            context.networks["generator"], real.shape[0], real.device)
+        loss = self.adversarial.generator(context.networks["discriminator"](fake, fake_labels))
+        return loss, {"loss_G": loss.detach()}
+
+    def r1_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
+        """Lazy R1 on real images: applied every r1_interval steps, so weighted by the interval."""
+        real, real_labels = context.batch
+        real = real.detach().requires_grad_(True)
+        penalty = r1_penalty(context.networks["discriminator"](real, real_labels), real)
+        return self.config.r1_weight * self.config.r1_interval * penalty, {"r1": penalty.detach()}

@@ -12,7 +12,6 @@ reconstruction loss alone (pix2pix's L1 baseline; SRResNet, SRGAN's PSNR-oriente
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,7 @@ from torch import Tensor, nn
 
 from ganforge.losses import ADVERSARIAL_LOSSES
 from ganforge.objectives.perceptual import ContentLoss
-from ganforge.objectives.phase import Phase
+from ganforge.objectives.phase import Phase, StepContext
 
 RECONSTRUCTION = {"l1": F.l1_loss, "mse": F.mse_loss}
 
@@ -86,41 +85,44 @@ class PairedObjective:
         self.adversarial = ADVERSARIAL_LOSSES.get(config.loss)
         self.distance = RECONSTRUCTION[config.reconstruction]
         self.optimizers = {"generator": ("generator",), "discriminator": ("discriminator",)}
-        generator = Phase("G", ("generator",), "generator")
+        generator = Phase("G", ("generator",), "generator", self.generator_loss)
         if config.adversarial_weight:
             # the D phase runs G with gradients and keeps its graph for the G phase: one G forward per step
-            self.phases = (Phase("D", ("discriminator",), "discriminator", keeps=("generator",)), generator)
+            self.phases = (Phase("D", ("discriminator",), "discriminator", self.discriminator_loss,
+                                 keeps=("generator",)), generator)
         else:
             self.phases = (generator,)
-        self._kept: Tensor | None = None
         self.content = (ContentLoss(config.content, config.content_layer, config.content_weights)
                         if config.content else None)
 
     def _judge(self, discriminator: nn.Module, inputs: Tensor, outputs: Tensor) -> Tensor:
         return discriminator(inputs, outputs) if self.config.conditional else discriminator(outputs)
 
-    def loss(self, phase: Phase, networks: Mapping[str, nn.Module], batch: Any) -> tuple[Tensor, dict[str, Tensor]]:
-        """The loss of one phase; `batch` is (inputs, targets)."""
-        inputs, targets = batch
-        if phase.name == "D":
-            discriminator = networks["discriminator"]
-            self._kept = networks["generator"](inputs)
-            real = self._judge(discriminator, inputs, targets)
-            fake = self._judge(discriminator, inputs, self._kept.detach())
-            loss = self.adversarial.discriminator(real, fake)
-            return loss, {"loss_D": loss.detach(), "D_real": real.detach().mean(), "D_fake": fake.detach().mean()}
-        if phase.name == "G":
-            outputs, self._kept = (self._kept, None) if self._kept is not None else (networks["generator"](inputs), None)
-            distance = self.distance(outputs, targets)
-            loss = self.config.reconstruction_weight * distance
-            stats = {self.config.reconstruction: distance.detach()}
-            if self.content is not None:
-                content = self.content.to(outputs.device)(outputs, targets)
-                loss = loss + self.config.content_weight * content
-                stats["content"] = content.detach()
-            if self.config.adversarial_weight:
-                adversarial = self.adversarial.generator(self._judge(networks["discriminator"], inputs, outputs))
-                loss = loss + self.config.adversarial_weight * adversarial
-                stats["loss_G"] = adversarial.detach()
-            return loss, stats
-        raise ValueError(f"unknown phase {phase.name}")
+    def discriminator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
+        """D: true targets scored real, G(inputs) scored fake; G's outputs are kept for the G phase."""
+        inputs, targets = context.batch
+        discriminator = context.networks["discriminator"]
+        outputs = context.kept["outputs"] = context.networks["generator"](inputs)
+        real = self._judge(discriminator, inputs, targets)
+        fake = self._judge(discriminator, inputs, outputs.detach())
+        loss = self.adversarial.discriminator(real, fake)
+        return loss, {"loss_D": loss.detach(), "D_real": real.detach().mean(), "D_fake": fake.detach().mean()}
+
+    def generator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
+        """G: reconstruction (+ content) (+ adversarial) of G(inputs) against the targets."""
+        inputs, targets = context.batch
+        outputs = context.kept.pop("outputs", None)
+        if outputs is None:
+            outputs = context.networks["generator"](inputs)
+        distance = self.distance(outputs, targets)
+        loss = self.config.reconstruction_weight * distance
+        stats = {self.config.reconstruction: distance.detach()}
+        if self.content is not None:
+            content = self.content.to(outputs.device)(outputs, targets)
+            loss = loss + self.config.content_weight * content
+            stats["content"] = content.detach()
+        if self.config.adversarial_weight:
+            adversarial = self.adversarial.generator(self._judge(context.networks["discriminator"], inputs, outputs))
+            loss = loss + self.config.adversarial_weight * adversarial
+            stats["loss_G"] = adversarial.detach()
+        return loss, stats

@@ -1,8 +1,31 @@
-"""A phase: one optimiser update inside a training step."""
+"""A phase: one optimiser update inside a training step, and the context a step hands its phases."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from torch import Tensor, nn
+
+
+def _single_process_sum(tensor: Tensor) -> Tensor:
+    return tensor
+
+
+@dataclass
+class StepContext:
+    """What the trainer hands every phase of one step. Phases of the same step share it, so a value
+    one phase leaves in `kept` (the D phase's fakes, with their graph) is there for a later one."""
+
+    step: int
+    networks: Mapping[str, nn.Module]  # every network by role; those the phase trains or keeps have gradients
+    batch: tuple  # this process's batch, as the family's data gives it: (images, labels), (A, B)...
+    kept: dict[str, Any] = field(default_factory=dict)
+    # sum of a tensor over the processes of a data-parallel run (the identity for one process), for
+    # statistics that steer training (ADA's r_t, the path-length average): all replicas must agree
+    all_reduce: Callable[[Tensor], Tensor] = _single_process_sum
+    world_size: int = 1
 
 
 @dataclass(frozen=True)
@@ -12,6 +35,8 @@ class Phase:
     name: str  # short label used in logs: "D", "G", "D_r1"
     trains: tuple[str, ...]  # network roles whose parameters this phase updates
     optimizer: str  # which optimiser steps: "generator" or "discriminator"
+    # the phase's loss: the scalar to minimise and detached statistics to log (a method of the objective)
+    loss: Callable[[StepContext], tuple[Tensor, dict[str, Tensor]]]
     interval: int = 1  # run at steps where step % interval == 0; >1 makes a lazy regulariser
     # roles this phase runs with gradients although it does not update them: their graph is kept
     # for a later phase of the same step (the D phase's fakes reused by the G phase)

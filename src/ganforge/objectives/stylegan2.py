@@ -30,7 +30,7 @@ from torch import Tensor, nn
 
 from ganforge.losses import r1_penalty
 from ganforge.nn.augment import augment, parse_policy
-from ganforge.objectives.phase import Phase
+from ganforge.objectives.phase import Phase, StepContext
 
 AUGMENTS = ("", "diffaugment", "ada")
 
@@ -70,11 +70,12 @@ class StyleGAN2Objective:
         self.config = config
         self.optimizers = {"generator": ("generator",), "discriminator": ("discriminator",)}
         self.policy = parse_policy(config.augment_policy) if config.augment else ()
-        phases = [Phase("D", ("discriminator",), "discriminator"), Phase("G", ("generator",), "generator")]
+        phases = [Phase("D", ("discriminator",), "discriminator", self.discriminator_loss),
+                  Phase("G", ("generator",), "generator", self.generator_loss)]
         if config.r1_gamma > 0:
-            phases.append(Phase("D_r1", ("discriminator",), "discriminator", config.r1_interval))
+            phases.append(Phase("D_r1", ("discriminator",), "discriminator", self.r1_loss, config.r1_interval))
         if config.pl_weight > 0:
-            phases.append(Phase("G_pl", ("generator",), "generator", config.pl_interval))
+            phases.append(Phase("G_pl", ("generator",), "generator", self.path_length_loss, config.pl_interval))
         self.phases = tuple(phases)
         self.pl_mean = torch.zeros(())
         self.ada_p = torch.zeros(())  # augmentation probability (ada)
@@ -113,12 +114,12 @@ class StyleGAN2Objective:
         return ws
 
     def _fakes(self, generator: nn.Module, count: int, device: torch.device) -> Tensor:
-        module = getattr(generator, "module", generator)  # a data-parallel wrapper keeps the module
-        return module.synthesis(self._ws(module, count, device))
+        return generator.synthesis(self._ws(generator, count, device))
 
-    def _adapt(self, real_logits: Tensor, batch: int) -> None:
-        """ADA: accumulate sign(D(real)); every ada_interval steps move p towards the target r_t."""
-        self.ada_signs += torch.stack([real_logits.detach().sign().sum().cpu(), torch.tensor(float(batch))])
+    def _adapt(self, real_logits: Tensor, batch: int, all_reduce=lambda t: t) -> None:
+        """ADA: accumulate sign(D(real)) over all processes; every ada_interval steps move p towards the target r_t."""
+        signs = torch.stack([real_logits.detach().sign().sum(), torch.tensor(float(batch), device=real_logits.device)])
+        self.ada_signs += all_reduce(signs).cpu()
         self._steps_seen += 1
         if self._steps_seen % self.config.ada_interval:
             return
@@ -128,45 +129,51 @@ class StyleGAN2Objective:
         self.ada_signs = torch.zeros(2)
 
     # --- the phases -------------------------------------------------------------------------------
-    def loss(self, phase: Phase, networks: Mapping[str, nn.Module], batch: Any) -> tuple[Tensor, dict[str, Tensor]]:
-        """The loss of one phase; `batch` is (real images, labels or None)."""
-        generator, discriminator = networks["generator"], networks["discriminator"]
-        real = batch[0]
+    # the generator's mapping and synthesis are called directly: with no DistributedDataParallel
+    # wrapper in the way (the trainer averages gradients itself), every parameter used gets its
+    # gradient synchronised, whichever submodule computed it
+    def discriminator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
+        """D: non-saturating loss on augmented reals and fakes; ADA adapts p from the real logits."""
+        discriminator, real = context.networks["discriminator"], context.batch[0]
         count, device = real.shape[0], real.device
-        if phase.name == "D":
-            with torch.no_grad():
-                fake = self._fakes(generator, count, device)
-            real_logits = discriminator(self._augment(real))
-            fake_logits = discriminator(self._augment(fake))
-            loss = F.softplus(fake_logits).mean() + F.softplus(-real_logits).mean()
-            stats = {"loss_D": loss.detach(), "D_real": real_logits.detach().mean(),
-                     "D_fake": fake_logits.detach().mean()}
-            if self.config.augment == "ada":
-                self._adapt(real_logits, count)
-                stats["augment_p"] = self.ada_p.clone()
-            return loss, stats
-        if phase.name == "G":
-            loss = F.softplus(-discriminator(self._augment(self._fakes(generator, count, device)))).mean()
-            return loss, {"loss_G": loss.detach()}
-        if phase.name == "D_r1":
-            augmented = self._augment(real.detach()).requires_grad_(True)
-            penalty = r1_penalty(discriminator(augmented), augmented)
-            return self.config.r1_gamma / 2 * penalty * phase.interval, {"r1": penalty.detach()}
-        if phase.name == "G_pl":
-            return self._path_length(generator, max(1, count // self.config.pl_batch_shrink), device, phase.interval)
-        raise ValueError(f"unknown phase {phase.name}")
+        with torch.no_grad():
+            fake = self._fakes(context.networks["generator"], count, device)
+        real_logits = discriminator(self._augment(real))
+        fake_logits = discriminator(self._augment(fake))
+        loss = F.softplus(fake_logits).mean() + F.softplus(-real_logits).mean()
+        stats = {"loss_D": loss.detach(), "D_real": real_logits.detach().mean(), "D_fake": fake_logits.detach().mean()}
+        if self.config.augment == "ada":
+            self._adapt(real_logits, count, context.all_reduce)
+            stats["augment_p"] = self.ada_p.clone()
+        return loss, stats
 
-    def _path_length(self, generator: nn.Module, count: int, device: torch.device,
-                     interval: int) -> tuple[Tensor, dict[str, Tensor]]:
-        module = getattr(generator, "module", generator)
-        ws = self._ws(module, count, device)
+    def generator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
+        """G: non-saturating loss on augmented fakes (styles mixed with probability style_mixing)."""
+        real = context.batch[0]
+        fake = self._fakes(context.networks["generator"], real.shape[0], real.device)
+        loss = F.softplus(-context.networks["discriminator"](self._augment(fake))).mean()
+        return loss, {"loss_G": loss.detach()}
+
+    def r1_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
+        """Lazy R1 on augmented reals, weighted by its interval."""
+        augmented = self._augment(context.batch[0].detach()).requires_grad_(True)
+        penalty = r1_penalty(context.networks["discriminator"](augmented), augmented)
+        return self.config.r1_gamma / 2 * penalty * self.config.r1_interval, {"r1": penalty.detach()}
+
+    def path_length_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
+        """Lazy path-length regularisation on batch / pl_batch_shrink samples, weighted by its interval;
+        the moving average a follows the mean length over all processes."""
+        generator, real = context.networks["generator"], context.batch[0]
+        count, device = max(1, real.shape[0] // self.config.pl_batch_shrink), real.device
+        ws = self._ws(generator, count, device)
         if not ws.requires_grad:  # mapping_layers = 0: w is z itself
             ws = ws.detach().requires_grad_(True)
-        images = module.synthesis(ws)
+        images = generator.synthesis(ws)
         noise = torch.randn_like(images) / math.sqrt(images.shape[2] * images.shape[3])
         (grad,) = torch.autograd.grad((images * noise).sum(), ws, create_graph=True)
         lengths = grad.square().sum(2).mean(1).sqrt()
-        self.pl_mean = self.pl_mean.lerp(lengths.detach().mean().cpu(), self.config.pl_decay)
+        mean_length = context.all_reduce(lengths.detach().mean()) / context.world_size
+        self.pl_mean = self.pl_mean.lerp(mean_length.cpu(), self.config.pl_decay)
         penalty = (lengths - self.pl_mean.to(device)).square().mean()
-        return self.config.pl_weight * penalty * interval, {"path_length": lengths.detach().mean(),
-                                                             "pl_penalty": penalty.detach()}
+        return self.config.pl_weight * penalty * self.config.pl_interval, {"path_length": lengths.detach().mean(),
+                                                                           "pl_penalty": penalty.detach()}

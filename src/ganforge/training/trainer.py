@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from torch import nn
-from torch.nn.parallel import DistributedDataParallel
 from tqdm import tqdm
 
 from ganforge.config import config_to_dict
@@ -24,10 +23,17 @@ from ganforge.models import FAMILIES
 from ganforge.models.io import EMA_SUFFIX, load_network
 from ganforge.nn import requires_grad, to_memory_format
 from ganforge.objectives import OBJECTIVES
-from ganforge.objectives.phase import Phase
+from ganforge.objectives.phase import Phase, StepContext
 from ganforge.training.checkpoint import best_evaluation, latest_checkpoint, load_checkpoint, save_best, save_checkpoint
 from ganforge.training.config import RunConfig
-from ganforge.training.distributed import DistContext, barrier, replicas_identical
+from ganforge.training.distributed import (
+    DistContext,
+    all_reduce_sum,
+    average_buffers,
+    average_gradients,
+    barrier,
+    replicas_identical,
+)
 from ganforge.training.ema import refresh_batch_norm, update_ema
 from ganforge.training.evaluation import PeriodicEvaluation
 from ganforge.training.logger import MetricsLogger, plot_losses
@@ -151,11 +157,6 @@ class Trainer:
             )
             for name, roles in self.objective.optimizers.items()
         }
-        # networks an update flows into are wrapped once, so DDP syncs their gradients and BN buffers
-        self.parallel = {
-            role: DistributedDataParallel(module, device_ids=[device.index] if device.type == "cuda" else None)
-            for role, module in self.networks.items()
-        } if dist.enabled else {}
 
         if dist.is_main:
             ensure_writable_dir(self.run_dir)
@@ -209,12 +210,17 @@ class Trainer:
             modules[self.ema_role] = self.ema
         return modules
 
-    def _networks_for(self, phase: Phase) -> dict[str, nn.Module]:
-        """The networks a phase sees: the ones it runs with gradients through their DDP wrapper, if any."""
+    def _replicated_tensors(self) -> list[torch.Tensor]:
+        """What every process must hold alike: the networks' parameters and buffers, and the EMA's
+        parameters (its BN statistics are refreshed where it is used, on the main process only)."""
+        tensors = [t for module in self.networks.values() for t in (*module.parameters(), *module.buffers())]
+        return tensors + (list(self.ema.parameters()) if self.ema is not None else [])
+
+    def _enable_gradients(self, phase: Phase) -> None:
+        """Gradients on for the networks a phase trains or keeps a graph of, off for the others."""
         grads = set(phase.trains) | set(phase.keeps)
         for role, module in self.networks.items():
             requires_grad(module, role in grads)
-        return {role: self.parallel.get(role, module) if role in grads else module for role, module in self.networks.items()}
 
     def _to_device(self, batch: tuple) -> tuple:
         """A batch's tensors on the training device; images in the networks' memory format."""
@@ -245,17 +251,21 @@ class Trainer:
             for name, optimizer in self.optimizers.items():
                 for group in optimizer.param_groups:
                     group["lr"] = factor * self.base_lr[name]
+        collective = {"all_reduce": all_reduce_sum, "world_size": self.dist.world_size} if self.dist.enabled else {}
+        context = StepContext(step, self.networks, batch, **collective)
         stats: dict[str, torch.Tensor] = {}
         for phase in self.objective.phases:
             if step % phase.interval:
                 continue
-            networks = self._networks_for(phase)
+            self._enable_gradients(phase)
             optimizer = self.optimizers[phase.optimizer]
             optimizer.zero_grad(set_to_none=True)
-            loss, phase_stats = self.objective.loss(phase, networks, batch)
+            loss, phase_stats = phase.loss(context)
             loss.backward()
+            average_gradients(self.dist, (p for group in optimizer.param_groups for p in group["params"]))
             optimizer.step()
             stats.update(phase_stats)
+        average_buffers(self.dist, self.networks.values())
         if self.ema is not None:
             update_ema(self.ema, self.networks[self.family.generator_role], self.run.train.ema_decay, step)
         return stats
@@ -400,9 +410,13 @@ class Trainer:
         seconds = time.perf_counter() - started
         if last_checkpoint_step != self.step:
             self.save()
-        in_sync = replicas_identical(self.dist, list(self.networks.values()))
+        if not replicas_identical(self.dist, self._replicated_tensors()):
+            raise GanforgeError(
+                f"data-parallel: the {self.dist.world_size} processes ended with different weights, so the "
+                "checkpoint is rank 0's alone; report this as a bug (with the command), and train on one process meanwhile"
+            )
         if self.dist.enabled and self.dist.is_main:
-            print(f"data-parallel: {self.dist.world_size} processes, replicas identical: {in_sync}")
+            print(f"data-parallel: {self.dist.world_size} processes, replicas identical: True")
         loss_plot = None
         if self.dist.is_main:
             if samples is None or not samples.name.endswith(f"{self.step:08d}.png"):
