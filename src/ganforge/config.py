@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 import typing
 from pathlib import Path
@@ -45,6 +46,8 @@ def _coerce(value: Any, hint: Any, what: str) -> Any:
         return tuple(_coerce(v, item_hint, what) for v in value)
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
+    if hint is float and isinstance(value, float) and not math.isfinite(value):
+        raise GanforgeError(f"{what} must be a finite number, got {value!r}")
     # bool is an int subclass in Python, but `steps = true` is a typo, not a number
     if hint in (int, float, str, bool) and (not isinstance(value, hint) or (hint is not bool and isinstance(value, bool))):
         raise GanforgeError(f"{what} must be {hint.__name__}, got {value!r}")
@@ -65,6 +68,8 @@ def load_toml(path: str | Path) -> dict[str, Any]:
     if not path.is_file():
         raise GanforgeError(f"config file {path} does not exist; pass a preset name or a .toml path")
     try:
-        return tomllib.loads(path.read_text())
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise GanforgeError(f"{path} is not UTF-8 text; save it as UTF-8 (TOML files must be)") from None
     except tomllib.TOMLDecodeError as error:
         raise GanforgeError(f"{path} is not valid TOML ({error}); fix the syntax") from None

@@ -39,3 +39,23 @@ def test_broken_and_animated_files_are_refused_in_one_line(tmp_path: Path):
         with pytest.raises(GanforgeError, match=re.escape(reasons[name])) as error:
             read_image(tmp_path / name)
         assert "\n" not in str(error.value)
+
+
+def test_images_above_the_pixel_limit_are_refused_before_decoding(tmp_path: Path):
+    from ganforge.data.folder import MAX_PIXELS
+
+    Image.new("1", (9000, 8000)).save(tmp_path / "huge.png")  # 72 M pixels in a small file
+    assert 9000 * 8000 > MAX_PIXELS
+    with pytest.raises(GanforgeError, match=r"9000x8000, more than ganforge's limit of 67,108,864 pixels"):
+        read_image(tmp_path / "huge.png")
+
+
+def test_exif_orientation_is_applied(tmp_path: Path):
+    photo = np.zeros((20, 40, 3), np.uint8)
+    photo[:, :10] = 255  # a white band on the left of a landscape image
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "rotate 90 degrees clockwise to display"
+    Image.fromarray(photo).save(tmp_path / "turned.jpg", exif=exif, quality=95)
+    shown = read_image(tmp_path / "turned.jpg")
+    assert shown.shape == (40, 20, 3)  # portrait, as viewers show it
+    assert shown[:10].mean() > 200 and shown[-10:].mean() < 50  # the band is now on top

@@ -46,7 +46,7 @@ def test_time_budget_stops_and_saves(tiny_config: Path, tmp_path: Path):
     result = train(str(tiny_config), out=tmp_path / "run", minutes=0.0001, device="cpu", progress=False)
     assert result.stopped_early and result.step < 10**9
     assert load_generator(tmp_path / "run").state["step"] == result.step
-    with pytest.raises(GanforgeError, match="drop --seed"):
+    with pytest.raises(GanforgeError, match="drop --set, --seed"):
         train(str(tiny_config), out=tmp_path / "run", steps=9, seed=3, device="cpu", progress=False, resume=True)
 
 

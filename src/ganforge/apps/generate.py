@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from ganforge.errors import GanforgeError
+from ganforge.models import FAMILIES
 from ganforge.models.io import LoadedGenerator, load_generator
 from ganforge.models.pretrained import pretrained_path
 from ganforge.models.sampling import cycling_labels, sample_images
@@ -60,7 +61,7 @@ def generate(
     if count < 1:
         raise GanforgeError(f"--num {count}: ask for at least one image")
     check_truncation(loaded, truncation)
-    labels = class_labels(getattr(loaded.config, "num_classes", 0), count, label)
+    labels = class_labels(FAMILIES.get(loaded.family).num_classes(loaded.config), count, label)
     images = sample_images(loaded.generator, count, labels=labels, seed=seed, batch_size=batch_size,
                            truncation=truncation)
     return images, labels

@@ -31,7 +31,7 @@ from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import load_network, read_state, resolve_checkpoint
 from ganforge.utils.colour import CHROMA_SCALE, LIGHTNESS_SCALE, as_rgb, compose, rgb_to_lab
-from ganforge.utils.files import ensure_writable_dir
+from ganforge.utils.files import ensure_writable_dir, refuse_overwriting
 from ganforge.utils.images import from_uint8, save_image, to_uint8
 from ganforge.utils.seed import resolve_device
 
@@ -81,13 +81,11 @@ def load_translator(checkpoint: str | Path, direction: str = "AtoB", device: str
             f"use --direction {next(iter(family.directions))}"
         )
     loaded = load_network(folder, family.directions[direction], device=resolve_device(device))
-    config = loaded.config
-    channels = (config.channels_a, config.channels_b) if hasattr(config, "channels_a") else (config.image_channels,) * 2
+    shape = family.translation_shape(loaded.config, direction)
     preprocess = state.get("run", {}).get("preprocess", {})
     return Translator(
-        loaded.generator, state["family"], direction, channels[direction == "BtoA"], channels[direction == "AtoB"],
-        config.input_multiple, getattr(config, "scale", 1), PreprocessConfig(**preprocess), folder, state["step"],
-        getattr(config, "receptive_radius", None),
+        loaded.generator, state["family"], direction, shape.in_channels, shape.out_channels, shape.input_multiple,
+        shape.scale, PreprocessConfig(**preprocess), folder, state["step"], shape.receptive_radius,
     )
 
 
@@ -182,6 +180,7 @@ def translate_files(checkpoint: str | Path, inputs: str | Path, out: str | Path,
     task = {"lab": "colourise", "grayscale": "colourise", "mask": "complete"}.get(translator.preprocess.derive_input)
     if task:
         raise GanforgeError(f"{translator.source} was trained to {task}; use `ganforge {task}`")
+    refuse_overwriting(out, [inputs], output_name=lambda source: _output_path(Path(), source).name)
     out = ensure_writable_dir(Path(out))
     written = []
     for path, array in read_inputs(inputs, on_skip):
@@ -247,6 +246,7 @@ def colourise_files(checkpoint: str | Path, inputs: str | Path, out: str | Path,
     input is colourised from its lightness alone, and `on_skip` says so once; images with an alpha
     channel or 16 bits per sample are refused (one line; skipped in a folder)."""
     translator = _task_translator(checkpoint, "colourise", ("lab", "grayscale"), device)
+    refuse_overwriting(out, [inputs], output_name=lambda source: _output_path(Path(), source).name)
     out = ensure_writable_dir(Path(out))
     written, coloured = [], 0
     for path, image in read_inputs(inputs, on_skip, check=check_plain_image):
@@ -263,6 +263,7 @@ def complete_files(checkpoint: str | Path, inputs: str | Path, mask: str | Path,
     translator = _task_translator(checkpoint, "complete", ("mask",), device)
     images = list(read_inputs(inputs, on_skip))
     holes = read_mask(mask, images[0][1].shape[:2])
+    refuse_overwriting(out, [inputs], output_name=lambda source: _output_path(Path(), source).name)
     out = ensure_writable_dir(Path(out))
     written = []
     for path, image in images:

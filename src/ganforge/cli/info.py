@@ -42,7 +42,7 @@ def describe(path: str) -> str:
     generator = networks[family.generator_role]
     batch = 2  # batch norm needs more than one sample per channel
     z = generator.sample_latent(batch)
-    labels = torch.zeros(batch, dtype=torch.long) if getattr(config, "num_classes", 0) else None
+    labels = torch.zeros(batch, dtype=torch.long) if family.num_classes(config) else None
     images = generator.eval()(z, labels)
     data = state.get("data", {})
     if data:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 
@@ -85,4 +86,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `ganforge models | head`: the reader left; stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at interpreter exit
         return 141
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        where = f" while writing {error.filename}" if error.filename else ""
+        print(f"ganforge: error: no space left on the device{where}; free some space or write elsewhere "
+              "(files written before are intact)", file=sys.stderr)
+        return EXIT_USER_ERROR
     return 0

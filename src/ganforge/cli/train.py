@@ -39,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"metric for --eval-every (default: fid): {', '.join(METRICS)}")
     parser.add_argument("--init-generator", metavar="RUN",
                         help="start from the generator of this checkpoint (same model), e.g. srgan-x4 from srresnet-x4")
+    parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE", dest="overrides",
+                        help="change any config key, checked as in a TOML file; repeatable: --set objective.r1_gamma=2 "
+                             "--set train.batch_size=16 (sections: model, objective, train, preprocess)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
 
 
@@ -59,6 +62,7 @@ def run(args: argparse.Namespace) -> None:
         eval_every=args.eval_every,
         eval_metric=args.eval_metric,
         init_generator=args.init_generator,
+        overrides=args.overrides,
     )
     if not result.main_process:  # rank 0 of a data-parallel run reports for all
         return

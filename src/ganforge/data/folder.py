@@ -2,16 +2,38 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ganforge.data.base import ImageDataset
 from ganforge.errors import GanforgeError
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
 _MODES = {"L": 1, "RGB": 3}  # Pillow mode -> channels; other modes are converted to these
+# the largest image ganforge decodes (8,192 x 8,192): above it a file is refused before its pixels are
+# read, since one such image already takes 200 MB as uint8 RGB and far more as float tensors
+MAX_PIXELS = 8192 * 8192
+
+
+def _open(path: Path) -> Image.Image:
+    """Image.open, with the size checked against MAX_PIXELS before any pixel is decoded (Pillow's own
+    decompression-bomb warning is replaced by this one-line refusal)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(path)
+        except Image.DecompressionBombError:
+            raise GanforgeError(f"{path} has more than {MAX_PIXELS:,} pixels, ganforge's limit; scale it down "
+                                "first") from None
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        image.close()
+        raise GanforgeError(f"{path} is {width}x{height}, more than ganforge's limit of {MAX_PIXELS:,} pixels; "
+                            "scale it down (or cut it into parts) first")
+    return image
 
 
 def list_images(folder: Path) -> list[Path]:
@@ -23,15 +45,17 @@ def read_image(path: Path) -> np.ndarray:
     """One still image file as uint8 (H, W, C) with C = 1 (grayscale) or 3 (colour).
 
     Palette and alpha images become RGB (or L); 16-bit grayscale is scaled to 8 bits (not clipped,
-    as Pillow's own conversion does); animated images are refused rather than cut to one frame.
+    as Pillow's own conversion does); animated images are refused rather than cut to one frame; a
+    photo's EXIF orientation is applied (as viewers show it); above MAX_PIXELS it is refused.
     """
     try:
-        with Image.open(path) as image:
-            frames = getattr(image, "n_frames", 1)
+        with _open(path) as opened:
+            frames = getattr(opened, "n_frames", 1)
             if frames > 1:
                 raise GanforgeError(f"{path} is animated ({frames} frames); ganforge reads still images: "
                                     "save the frame you want as a PNG")
-            image.load()
+            opened.load()
+            image = ImageOps.exif_transpose(opened)
             if image.mode in ("I", "I;16", "I;16B", "I;16L"):  # 16-bit grayscale (PNG, TIFF)
                 array = (np.asarray(image, dtype=np.float64) / 257).round().clip(0, 255).astype(np.uint8)
             else:
@@ -47,7 +71,7 @@ def check_plain_image(path: Path) -> None:
     """Refuse, in one line, an image with an alpha channel or more than 8 bits per sample: tasks that
     must not guess what transparency or extra depth mean (colourisation) call this before reading."""
     try:
-        with Image.open(path) as image:
+        with _open(path) as image:
             mode, transparent = image.mode, "transparency" in image.info
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise GanforgeError(f"{path} is not a readable image ({error}); remove or replace it") from None

@@ -10,17 +10,26 @@ import torch
 from torch import nn
 
 from ganforge.models import cyclegan, dcgan, pix2pix, srgan, stylegan2
+from ganforge.models.fitting import TranslationShape, fit_noise_model, fit_two_domains, two_domain_shape
 from ganforge.models.sampling import noise_preview
 from ganforge.registry import Registry
 
 
 @dataclass(frozen=True)
 class Family:
-    """What the rest of ganforge needs to know about one GAN family."""
+    """What the rest of ganforge needs to know about one GAN family: the family contract. With its
+    objective (ganforge.objectives: phases and optimiser groups), this is all the trainer, the
+    evaluation and the apps use, so a new family is a model file and an objective file, registered
+    here and in OBJECTIVES, and nothing in training/ or apps/ changes."""
 
     name: str
     config_class: type  # the frozen dataclass describing the networks
     build: Callable[[Any], dict[str, nn.Module]]  # config -> every network of the family, by role
+    # (config, training data, the run's name for messages) -> the config adapted to the data (channels,
+    # classes, scale); a GanforgeError when the data cannot fit
+    fit_to_data: Callable[[Any, Any, str], Any]
+    # config -> how many classes the generator is conditioned on (0: none); noise families only
+    num_classes: Callable[[Any], int] = lambda config: 0
     generator_role: str = "generator"  # the network the trainer averages (EMA) and noise apps sample from
     data_kind: str = "images"  # what it learns from: "images" (noise -> image), "unpaired" or "paired" (A -> B)
     # (networks by role, a fixed real batch, a seeded RNG) -> (images for the sample grid, images per row)
@@ -28,6 +37,8 @@ class Family:
     directions: Mapping[str, str] = field(default_factory=dict)  # translation families: "AtoB" -> generator role
     # config -> example inputs of each network, for `ganforge info`; None: the generator takes noise
     example_inputs: Callable[[Any], dict[str, tuple[torch.Tensor, ...]]] | None = None
+    # translation families: (config, direction) -> what that direction's generator takes and gives
+    translation_shape: Callable[[Any, str], TranslationShape] | None = None
 
     @property
     def translates(self) -> bool:
@@ -42,24 +53,34 @@ FAMILIES.register(
         "dcgan",
         dcgan.DCGANConfig,
         lambda config: {"generator": dcgan.Generator(config), "discriminator": dcgan.Discriminator(config)},
+        lambda config, data, name: fit_noise_model(config, data, name, conditional=True),
+        num_classes=lambda config: config.num_classes,
+        preview=lambda networks, real, rng: noise_preview(networks, real, rng,
+                                                          num_classes=networks["generator"].config.num_classes),
     ),
 )
 FAMILIES.register(
     "cyclegan",
-    Family("cyclegan", cyclegan.CycleGANConfig, cyclegan.build, generator_role="generator_ab", data_kind="unpaired",
-           preview=cyclegan.preview, directions={"AtoB": "generator_ab", "BtoA": "generator_ba"},
-           example_inputs=cyclegan.example_inputs),
+    Family("cyclegan", cyclegan.CycleGANConfig, cyclegan.build, fit_two_domains, generator_role="generator_ab",
+           data_kind="unpaired", preview=cyclegan.preview, directions={"AtoB": "generator_ab", "BtoA": "generator_ba"},
+           example_inputs=cyclegan.example_inputs, translation_shape=two_domain_shape),
 )
 FAMILIES.register(
     "pix2pix",
-    Family("pix2pix", pix2pix.Pix2PixConfig, pix2pix.build, data_kind="paired", preview=pix2pix.preview,
-           directions={"AtoB": "generator"}, example_inputs=pix2pix.example_inputs),
+    Family("pix2pix", pix2pix.Pix2PixConfig, pix2pix.build, fit_two_domains, data_kind="paired",
+           preview=pix2pix.preview, directions={"AtoB": "generator"}, example_inputs=pix2pix.example_inputs,
+           translation_shape=two_domain_shape),
 )
 FAMILIES.register(
     "srgan",
-    Family("srgan", srgan.SRGANConfig, srgan.build, data_kind="paired", preview=srgan.preview,
-           directions={"AtoB": "generator"}, example_inputs=srgan.example_inputs),
+    Family("srgan", srgan.SRGANConfig, srgan.build, srgan.fit_to_data, data_kind="paired", preview=srgan.preview,
+           directions={"AtoB": "generator"}, example_inputs=srgan.example_inputs,
+           translation_shape=srgan.translation_shape),
 )
-FAMILIES.register("stylegan2", Family("stylegan2", stylegan2.StyleGAN2Config, stylegan2.build))
+FAMILIES.register(
+    "stylegan2",
+    Family("stylegan2", stylegan2.StyleGAN2Config, stylegan2.build,
+           lambda config, data, name: fit_noise_model(config, data, name, conditional=False)),
+)
 
-__all__ = ["FAMILIES", "Family"]
+__all__ = ["FAMILIES", "Family", "TranslationShape"]

@@ -11,7 +11,7 @@ from safetensors.torch import save_file
 
 from ganforge.models import FAMILIES
 from ganforge.models.io import MODEL_FILE, STATE_FILE, load_network, read_state, resolve_checkpoint
-from ganforge.utils.files import atomic_write, atomic_write_text, ensure_writable_dir
+from ganforge.utils.files import atomic_write, atomic_write_text, ensure_writable_dir, refuse_overwriting
 
 
 def export_generator(checkpoint: str | Path, out: str | Path, *, half: bool = False) -> Path:
@@ -26,6 +26,7 @@ def export_generator(checkpoint: str | Path, out: str | Path, *, half: bool = Fa
             f"{role}.{key}": (value.to(dtype) if value.is_floating_point() else value).contiguous()
             for key, value in loaded.generator.state_dict().items()
         })
+    refuse_overwriting(out)  # a run or model folder (the checkpoint itself among them) is never written over
     out = ensure_writable_dir(out)
     state = {key: value for key, value in loaded.state.items() if key != "optimizers"}
     state["exported_from"] = str(loaded.source)

@@ -14,6 +14,7 @@ A training run keeps its checkpoints as <run>/checkpoints/step-NNNNNNNN/ and nam
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ TRAINING_FILE = "training.safetensors"
 CHECKPOINTS_DIR = "checkpoints"
 LATEST_FILE = "latest"
 EMA_SUFFIX = "_ema"  # "generator_ema" holds the moving average of "generator"
+STEP_NAME = re.compile(r"step-\d{8,}")  # what `latest` may name: a step folder beside it, nothing elsewhere
 
 
 def resolve_checkpoint(path: str | Path) -> Path:
@@ -44,7 +46,11 @@ def resolve_checkpoint(path: str | Path) -> Path:
     if (path / CHECKPOINTS_DIR).is_dir():
         path = path / CHECKPOINTS_DIR
     if (path / LATEST_FILE).is_file():
-        path = path / (path / LATEST_FILE).read_text().strip()
+        name = (path / LATEST_FILE).read_text(errors="replace").strip()
+        if not STEP_NAME.fullmatch(name):
+            raise GanforgeError(f"{path / LATEST_FILE} names {name[:80]!r}, not a step folder beside it "
+                                "(step-NNNNNNNN); pass a step folder, or delete the file")
+        path = path / name
     if not (path / STATE_FILE).is_file() or not (path / MODEL_FILE).is_file():
         raise GanforgeError(
             f"{path} is not a ganforge checkpoint (no {STATE_FILE} and {MODEL_FILE}); "
@@ -86,6 +92,10 @@ def load_state_strict(module: nn.Module, state: dict[str, torch.Tensor], what: s
             f"the weights in {what} do not fit this model (a checkpoint of another model or config?); "
             "pass a checkpoint of the same model"
         )
+    bad = next((k for k, v in state.items() if v.is_floating_point() and not torch.isfinite(v).all()), None)
+    if bad is not None:
+        raise GanforgeError(f"{what} holds non-finite values (NaN or inf, in {bad}): the training diverged before "
+                            "it was saved; use an earlier checkpoint")
     module.load_state_dict({k: v.to(own[k].dtype) for k, v in state.items()})
 
 

@@ -54,10 +54,12 @@ PREVIEW_SIZE = 100  # images in a noise family's sample grid (10 x 10; a column 
 
 
 @torch.no_grad()
-def noise_preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -> tuple[torch.Tensor, int]:
-    """The sample grid of a noise-to-image family: PREVIEW_SIZE images from noise drawn by `rng`."""
+def noise_preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator, *,
+                  num_classes: int = 0) -> tuple[torch.Tensor, int]:
+    """The sample grid of a noise-to-image family: PREVIEW_SIZE images from noise drawn by `rng`
+    (a conditional one cycles through its `num_classes` classes, a column per class for 10)."""
     generator = networks["generator"]
     device = next(generator.parameters()).device
     z = generator.sample_latent(PREVIEW_SIZE, generator=rng).to(device)
-    labels = cycling_labels(getattr(generator.config, "num_classes", 0), PREVIEW_SIZE)
+    labels = cycling_labels(num_classes, PREVIEW_SIZE)
     return generator(z, None if labels is None else labels.to(device)), 10

@@ -19,6 +19,7 @@ other crop sizes.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ganforge.models.fitting import TranslationShape, check_translation_size
 from ganforge.models.sampling import image_rows
 from ganforge.nn import activation
 
@@ -147,3 +149,16 @@ def example_inputs(config: SRGANConfig, size: int = 24) -> dict[str, tuple[torch
     low = torch.zeros(2, config.image_channels, size, size)
     return {"generator": (low,), "discriminator": (torch.zeros(2, config.image_channels, size * config.scale,
                                                                size * config.scale),)}
+
+
+def fit_to_data(config: SRGANConfig, data, name: str) -> SRGANConfig:
+    """The data's channels, and its scale (the preprocessing's downscale factor)."""
+    config = dataclasses.replace(config, image_channels=data.channels[1], scale=data.preprocess.scale)
+    check_translation_size(config, data, name)
+    return config
+
+
+def translation_shape(config: SRGANConfig, direction: str) -> TranslationShape:
+    """Low-resolution images in, `scale` times larger images out, any input size."""
+    return TranslationShape(config.image_channels, config.image_channels, config.input_multiple, config.scale,
+                            config.receptive_radius)

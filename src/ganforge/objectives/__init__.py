@@ -13,7 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ganforge.objectives.phase import Phase, StepContext
+from torch import Tensor
+
+from ganforge.objectives.phase import OptimizerGroup, Phase, StatelessObjective, StepContext, adversarial_groups
 from ganforge.registry import Registry
 
 
@@ -21,10 +23,16 @@ class Objective(Protocol):
     """What a family's objective provides to the generic trainer."""
 
     phases: tuple[Phase, ...]  # each with its loss(context) -> (scalar, detached statistics)
-    optimizers: Mapping[str, tuple[str, ...]]  # optimiser name -> network roles it updates
+    optimizers: Mapping[str, OptimizerGroup]  # optimiser name -> the networks it updates and its learning rate
 
-    # optional: objectives that carry state between steps (CycleGAN's image pools) also define
-    # state_dict() -> dict[str, Tensor] and load_state_dict(state, device), saved in checkpoints
+    def state_dict(self) -> dict[str, Tensor]:
+        """What the objective carries between steps (CycleGAN's image pools...), saved in checkpoints;
+        {} for most (StatelessObjective)."""
+        ...
+
+    def load_state_dict(self, state: Mapping[str, Tensor], device: Any = None) -> None:
+        """Restore what state_dict() saved, for an exact resume."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -45,4 +53,5 @@ OBJECTIVES.register("pix2pix", ObjectiveSpec(paired.Pix2PixObjectiveConfig, pair
 OBJECTIVES.register("srgan", ObjectiveSpec(paired.SRGANObjectiveConfig, paired.PairedObjective))
 OBJECTIVES.register("stylegan2", ObjectiveSpec(stylegan2.StyleGAN2ObjectiveConfig, stylegan2.StyleGAN2Objective))
 
-__all__ = ["OBJECTIVES", "Objective", "ObjectiveSpec", "Phase", "StepContext"]
+__all__ = ["OBJECTIVES", "Objective", "ObjectiveSpec", "OptimizerGroup", "Phase", "StatelessObjective", "StepContext",
+           "adversarial_groups"]

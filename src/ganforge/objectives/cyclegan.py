@@ -20,7 +20,7 @@ from torch import Tensor
 
 from ganforge.errors import GanforgeError
 from ganforge.losses import ADVERSARIAL_LOSSES
-from ganforge.objectives.phase import Phase, StepContext
+from ganforge.objectives.phase import Phase, StepContext, adversarial_groups
 
 
 @dataclass(frozen=True)
@@ -83,10 +83,9 @@ class CycleGANObjective:
             )
         self.config = config
         self.adversarial = ADVERSARIAL_LOSSES.get(config.loss)
-        self.optimizers = {"generator": ("generator_ab", "generator_ba"),
-                           "discriminator": ("discriminator_a", "discriminator_b")}
-        self.phases = (Phase("G", self.optimizers["generator"], "generator", self.generator_loss),
-                       Phase("D", self.optimizers["discriminator"], "discriminator", self.discriminator_loss))
+        self.optimizers = adversarial_groups(("generator_ab", "generator_ba"), ("discriminator_a", "discriminator_b"))
+        self.phases = (Phase("G", self.optimizers["generator"].roles, "generator", self.generator_loss),
+                       Phase("D", self.optimizers["discriminator"].roles, "discriminator", self.discriminator_loss))
         self.pools = {"a": ImagePool(config.pool_size), "b": ImagePool(config.pool_size)}
 
     def generator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:

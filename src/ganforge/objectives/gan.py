@@ -10,7 +10,7 @@ import torch
 from torch import Tensor, nn
 
 from ganforge.losses import ADVERSARIAL_LOSSES, gradient_penalty, r1_penalty
-from ganforge.objectives.phase import Phase, StepContext
+from ganforge.objectives.phase import Phase, StatelessObjective, StepContext, adversarial_groups
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,12 @@ class GANObjectiveConfig:
             raise ValueError("r1_interval must be >= 1")
 
 
-class GANObjective:
+class GANObjective(StatelessObjective):
     """Phases D, G (and D_r1 when r1_weight > 0) for the `dcgan` family."""
 
     def __init__(self, config: GANObjectiveConfig, model_config: Any):
         self.config = config
-        self.optimizers = {"generator": ("generator",), "discriminator": ("discriminator",)}
+        self.optimizers = adversarial_groups()
         self.adversarial = ADVERSARIAL_LOSSES.get(config.loss)
         self.num_classes = model_config.num_classes
         self.reuse_fakes = config.reuse_fakes

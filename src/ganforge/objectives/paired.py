@@ -20,7 +20,7 @@ from torch import Tensor, nn
 
 from ganforge.losses import ADVERSARIAL_LOSSES
 from ganforge.objectives.perceptual import ContentLoss
-from ganforge.objectives.phase import Phase, StepContext
+from ganforge.objectives.phase import Phase, StatelessObjective, StepContext, adversarial_groups
 
 RECONSTRUCTION = {"l1": F.l1_loss, "mse": F.mse_loss}
 
@@ -77,14 +77,14 @@ class SRGANObjectiveConfig:
         return self.pixel_weight
 
 
-class PairedObjective:
+class PairedObjective(StatelessObjective):
     """Phases D (when adversarial) and G; G reuses the D phase's outputs and their graph."""
 
     def __init__(self, config: Pix2PixObjectiveConfig | SRGANObjectiveConfig, model_config: Any):
         self.config = config
         self.adversarial = ADVERSARIAL_LOSSES.get(config.loss)
         self.distance = RECONSTRUCTION[config.reconstruction]
-        self.optimizers = {"generator": ("generator",), "discriminator": ("discriminator",)}
+        self.optimizers = adversarial_groups()
         generator = Phase("G", ("generator",), "generator", self.generator_loss)
         if config.adversarial_weight:
             # the D phase runs G with gradients and keeps its graph for the G phase: one G forward per step

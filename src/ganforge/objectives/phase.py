@@ -41,3 +41,34 @@ class Phase:
     # roles this phase runs with gradients although it does not update them: their graph is kept
     # for a later phase of the same step (the D phase's fakes reused by the G phase)
     keeps: tuple[str, ...] = ()
+
+
+class StatelessObjective:
+    """Base of objectives that carry nothing from one step to the next: their checkpointed state is empty.
+    (Stateful ones, such as CycleGAN's image pools or StyleGAN2's path-length average, define both methods.)"""
+
+    def state_dict(self) -> dict[str, Tensor]:
+        """Nothing to save."""
+        return {}
+
+    def load_state_dict(self, state: Mapping[str, Tensor], device=None) -> None:
+        """Nothing to restore."""
+
+
+@dataclass(frozen=True)
+class OptimizerGroup:
+    """One optimiser of an objective: the networks it updates and which learning rate of [train] it takes."""
+
+    roles: tuple[str, ...]
+    side: str  # "generator" (train.lr_generator) or "discriminator" (train.lr_discriminator)
+
+    def __post_init__(self):
+        if self.side not in ("generator", "discriminator"):
+            raise ValueError(f"side must be 'generator' or 'discriminator', not {self.side!r}")
+
+
+def adversarial_groups(generators: tuple[str, ...] = ("generator",),
+                       discriminators: tuple[str, ...] = ("discriminator",)) -> dict[str, OptimizerGroup]:
+    """The usual two optimisers: "generator" over `generators`, "discriminator" over `discriminators`."""
+    return {"generator": OptimizerGroup(generators, "generator"),
+            "discriminator": OptimizerGroup(discriminators, "discriminator")}

@@ -30,7 +30,7 @@ from torch import Tensor, nn
 
 from ganforge.losses import r1_penalty
 from ganforge.nn.augment import augment, parse_policy
-from ganforge.objectives.phase import Phase, StepContext
+from ganforge.objectives.phase import Phase, StepContext, adversarial_groups
 
 AUGMENTS = ("", "diffaugment", "ada")
 
@@ -68,7 +68,7 @@ class StyleGAN2Objective:
 
     def __init__(self, config: StyleGAN2ObjectiveConfig, model_config: Any):
         self.config = config
-        self.optimizers = {"generator": ("generator",), "discriminator": ("discriminator",)}
+        self.optimizers = adversarial_groups()
         self.policy = parse_policy(config.augment_policy) if config.augment else ()
         phases = [Phase("D", ("discriminator",), "discriminator", self.discriminator_loss),
                   Phase("G", ("generator",), "generator", self.generator_loss)]

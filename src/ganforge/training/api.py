@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import torch
@@ -11,11 +13,11 @@ from ganforge.data import load_training_data
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import read_state
-from ganforge.training.checkpoint import latest_checkpoint
-from ganforge.training.config import load_run_config, run_config_from_dict, with_changes
+from ganforge.training.checkpoint import clean_leftovers, latest_checkpoint
+from ganforge.training.config import RunConfig, config_difference, load_run_config, run_config_from_dict, with_changes
 from ganforge.training.distributed import init_distributed, shutdown
 from ganforge.training.trainer import Trainer, TrainResult
-from ganforge.utils.files import ensure_writable_dir
+from ganforge.utils.files import FolderLock
 from ganforge.utils.seed import resolve_device
 
 
@@ -35,26 +37,35 @@ def train(
     eval_every: int | None = None,
     eval_metric: str | None = None,
     init_generator: str | None = None,
+    overrides: Sequence[str] = (),
 ) -> TrainResult:
     """Train a preset or TOML config; with `resume`, continue the run in `out` from its latest checkpoint.
 
     A resumed run keeps the config saved in its checkpoint; only `steps` (a new total), `minutes`
     and the evaluation settings may change (evaluation never alters the training trajectory).
+    `overrides` are `section.key=value` strings (`--set`), checked as the same keys in a TOML file.
     """
     evaluation = {"eval_every": eval_every, "eval_metric": eval_metric}
     run_dir = Path(out) if out else Path("runs") / Path(preset_or_config).stem
-    run = load_run_config(preset_or_config)
+    if minutes is not None and not minutes > 0:
+        raise GanforgeError(f"--minutes {minutes}: give a positive time budget, or leave --minutes out")
+    run = requested = load_run_config(preset_or_config)
+    saved = None
     if resume and (checkpoint := latest_checkpoint(run_dir)) is not None:
-        saved = run_config_from_dict(read_state(checkpoint)["run"], f"the config saved in {checkpoint}")
+        state = read_state(checkpoint)
+        saved = run_config_from_dict(state["run"], f"the config saved in {checkpoint}")
+        if steps is not None and steps < state["step"]:
+            raise GanforgeError(f"--steps {steps} is below the {state['step']} steps {run_dir} has trained; pass a "
+                                "larger total to continue it")
         if data and data != saved.data:
             raise GanforgeError(f"--resume continues on {saved.data!r}, the run's own data; drop --data")
-        if seed is not None or batch_size is not None or init_generator:
-            raise GanforgeError("--resume keeps the run's own seed, batch size and starting weights; drop --seed, "
-                                "--batch-size and --init-generator")
+        if seed is not None or batch_size is not None or init_generator or overrides:
+            raise GanforgeError("--resume keeps the run's own config, seed, batch size and starting weights; drop "
+                                "--set, --seed, --batch-size and --init-generator")
         run = with_changes(saved, steps=steps, **evaluation)
     else:
         run = with_changes(run, data=data, steps=steps, seed=seed, batch_size=batch_size,
-                           init_generator=init_generator, **evaluation)
+                           init_generator=init_generator, overrides=overrides, **evaluation)
     if not run.data:
         raise GanforgeError(f"{run.preset or preset_or_config} has no default data; pass --data DATASET or a folder")
     if minutes is not None and steps is None and not resume:
@@ -65,12 +76,39 @@ def train(
     if dist.enabled and torch_device.type == "cuda":
         torch_device = torch.device("cuda", dist.local_rank)
         torch.cuda.set_device(torch_device)
+    lock = FolderLock(run_dir)
+    created, finished = dist.is_main and not run_dir.exists(), False
     try:
-        if dist.is_main:
-            ensure_writable_dir(run_dir)
-        kind = FAMILIES.get(run.family).data_kind
-        dataset = load_training_data(kind, run.data, "train", preprocess=run.preprocess, download=download)
+        if dist.is_main:  # one run per folder: a second training into it is refused while this one lives
+            lock.acquire()
+            if lock.took_over is not None:
+                print(f"note: took over {run_dir} from a training that ended without releasing it "
+                      f"(PID {lock.took_over})", file=sys.stderr)
+            for path in clean_leftovers(run_dir):
+                print(f"note: removed {path.name}, left by an interrupted write", file=sys.stderr)
+        family = FAMILIES.get(run.family)
+        dataset = load_training_data(family.data_kind, run.data, "train", preprocess=run.preprocess, download=download)
+        if saved is not None:
+            _check_same_config(saved, requested, dataset, run_dir)
         trainer = Trainer(run, dataset, run_dir=run_dir, device=torch_device, dist=dist, resume=resume, progress=progress)
-        return trainer.fit(minutes=minutes)
+        result = trainer.fit(minutes=minutes)
+        finished = True
+        return result
     finally:
+        lock.release()
+        if created and not finished and run_dir.is_dir() and not any(run_dir.iterdir()):
+            run_dir.rmdir()  # a run refused before it wrote anything leaves no empty folder behind
         shutdown(dist)
+
+
+def _check_same_config(saved: RunConfig, requested: RunConfig, dataset, run_dir: Path) -> None:
+    """Refuse to resume a run under another config: the one asked for, fitted to the run's data as the
+    saved one was (channels and classes come from the data), must match it except for the steps and
+    evaluation settings."""
+    family = FAMILIES.get(requested.family) if requested.family in FAMILIES else None
+    if family is not None and requested.family == saved.family:
+        requested = dataclasses.replace(requested, model=family.fit_to_data(requested.model, dataset, "this model"))
+    if (difference := config_difference(saved, requested)) is not None:
+        raise GanforgeError(f"--resume: {run_dir} was trained with {difference}; resume it with its own config "
+                            f"(`ganforge train {saved.preset or 'CONFIG.toml'} --resume --out {run_dir}`) or train "
+                            "the new one into another --out")

@@ -28,6 +28,7 @@ from ganforge.models.io import (
     LATEST_FILE,
     MODEL_FILE,
     STATE_FILE,
+    STEP_NAME,
     TRAINING_FILE,
     load_state_strict,
     read_state,
@@ -39,6 +40,7 @@ from ganforge.utils.files import atomic_write_text, fsync_dir
 BEST_DIR = "best"  # checkpoints/best: the generator of the best evaluated step
 PREVIOUS_BEST_DIR = ".best-previous"
 OBJECTIVE_PREFIX = "objective."  # objective state in training.safetensors
+REPLACED_PREFIX = ".replaced-"  # a step folder being re-saved, until its new copy is in place
 
 
 def _flat_weights(modules: Mapping[str, nn.Module]) -> dict[str, torch.Tensor]:
@@ -146,15 +148,18 @@ def save_checkpoint(
         },
         STATE_FILE: {**_state_json(step, state), "optimizers": optimizer_groups},
     })
+    final = root / step_dir_name(step)
+    replaced = root / (REPLACED_PREFIX + final.name)
     try:
-        final = root / step_dir_name(step)
-        if final.exists():  # re-saving the same step (e.g. Ctrl-C right after a checkpoint)
-            shutil.rmtree(final)
+        if final.exists():  # re-saving the same step (e.g. Ctrl-C right after a checkpoint): swap, then delete
+            shutil.rmtree(replaced, ignore_errors=True)
+            os.rename(final, replaced)  # a crash from here to the next rename: latest_checkpoint renames it back
         os.rename(tmp, final)
         fsync_dir(root)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(replaced, ignore_errors=True)
     atomic_write_text(root / LATEST_FILE, final.name + "\n")
     for old in sorted(root.glob("step-*"))[:-keep]:
         if old.name != final.name:
@@ -195,14 +200,42 @@ def best_evaluation(run_dir: Path) -> dict[str, Any] | None:
 
 
 def latest_checkpoint(run_dir: Path) -> Path | None:
-    """The checkpoint folder `latest` names in run_dir, or None when the run has none."""
-    pointer = run_dir / CHECKPOINTS_DIR / LATEST_FILE
+    """The checkpoint folder `latest` names in run_dir, or None when the run has none. `latest` may
+    only name a step folder beside it (never a path elsewhere)."""
+    root = run_dir / CHECKPOINTS_DIR
+    pointer = root / LATEST_FILE
     if not pointer.is_file():
         return None
-    folder = run_dir / CHECKPOINTS_DIR / pointer.read_text().strip()
+    name = pointer.read_text(errors="replace").strip()
+    if not STEP_NAME.fullmatch(name):
+        raise GanforgeError(f"{pointer} names {name[:80]!r}, not a step folder beside it (step-NNNNNNNN); "
+                            f"delete {pointer} (the newest step-* folder is the last checkpoint)")
+    folder = root / name
+    if not folder.exists() and (root / (REPLACED_PREFIX + name)).is_dir():
+        os.rename(root / (REPLACED_PREFIX + name), folder)  # interrupted while re-saving the same step
     if not (folder / STATE_FILE).is_file():
         raise GanforgeError(f"{pointer} names {folder.name}, which is missing; delete {pointer} to start over")
     return folder
+
+
+def clean_leftovers(run_dir: Path) -> list[Path]:
+    """Remove what interrupted writes left behind (hidden .tmp-* folders and .*.tmp files); call it only
+    while holding the run's lock. Returns what was removed."""
+    removed = []
+    for folder in (run_dir, run_dir / CHECKPOINTS_DIR):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if path.name.startswith(".tmp-") and path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            elif path.name.startswith(".") and path.name.endswith(".tmp") and path.is_file():
+                path.unlink(missing_ok=True)
+            elif path.name.startswith(REPLACED_PREFIX) and (folder / path.name[len(REPLACED_PREFIX):]).is_dir():
+                shutil.rmtree(path, ignore_errors=True)  # its new copy was in place when the run stopped
+            else:
+                continue
+            removed.append(path)
+    return removed
 
 
 def load_checkpoint(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
+import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,10 +50,14 @@ class TrainConfig:
     init_generator: str = ""  # a checkpoint of the same model whose generator starts this run (SRGAN from SRResNet)
 
     def __post_init__(self):
-        if self.steps < 0 or self.batch_size < 1 or self.keep_checkpoints < 1 or self.log_every < 1:
-            raise ValueError("steps >= 0, batch_size >= 1, log_every >= 1 and keep_checkpoints >= 1 are required")
-        if self.eval_every < 0 or self.eval_num < 2:
-            raise ValueError("eval_every >= 0 and eval_num >= 2 are required")
+        if self.steps < 1 or self.batch_size < 1 or self.keep_checkpoints < 1 or self.log_every < 1:
+            raise ValueError("steps, batch_size, log_every and keep_checkpoints must be >= 1")
+        if self.eval_every < 0 or self.eval_num < 2 or self.sample_every < 0 or self.checkpoint_every < 0:
+            raise ValueError("eval_every, sample_every and checkpoint_every must be >= 0 and eval_num >= 2")
+        if not 0 <= self.seed < 2**32:
+            raise ValueError(f"seed must be from 0 to {2**32 - 1}")
+        if self.lr_generator <= 0 or self.lr_discriminator <= 0 or not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):
+            raise ValueError("learning rates must be > 0 and beta1, beta2 in [0, 1)")
         if not 0 <= self.ema_decay < 1:
             raise ValueError("ema_decay must be in [0, 1)")
         if not 0 <= self.lr_decay_start <= 1:
@@ -275,6 +280,9 @@ def run_config_from_dict(data: dict[str, Any], where: str) -> RunConfig:
     for key in data:
         if key not in known:
             raise GanforgeError(f"unknown key '{key}' in {where}{did_you_mean(key, sorted(known))}; valid keys: {', '.join(sorted(known))}")
+    for key in ("preset", "family", "data"):
+        if not isinstance(data.get(key, ""), str):
+            raise GanforgeError(f"'{key}' in {where} must be a name (a string), got {data[key]!r}")
     base = PRESETS.get(data["preset"]).run if data.get("preset") else None
     family_name = data.get("family") or (base.family if base else "")
     if not family_name:
@@ -305,7 +313,51 @@ def load_run_config(preset_or_path: str) -> RunConfig:
     return PRESETS.get(preset_or_path).run
 
 
-def with_changes(run: RunConfig, *, data: str | None = None, **train_changes: Any) -> RunConfig:
-    """A copy of `run` with another dataset and/or train settings (None values are ignored)."""
-    train = dataclasses.replace(run.train, **{k: v for k, v in train_changes.items() if v is not None})
-    return dataclasses.replace(run, train=train, data=data if data else run.data)
+# may change on resume: the length, the evaluation (which never alters training), the starting weights (used once)
+RESUMABLE_TRAIN_KEYS = ("steps", "eval_every", "eval_metric", "eval_features", "eval_num", "init_generator")
+
+
+def config_difference(saved: RunConfig, requested: RunConfig) -> str | None:
+    """The first setting in which `requested` differs from the run `saved` was trained with, said in
+    words; None when a resume may go on (the steps and evaluation settings may differ, and the data
+    is checked separately)."""
+    if saved.family != requested.family:
+        return f"family {saved.family!r}, not {requested.family!r}"
+    old, new = saved.to_dict(), requested.to_dict()
+    for section in _SECTIONS:
+        for key, value in old[section].items():
+            if section == "train" and key in RESUMABLE_TRAIN_KEYS or new[section].get(key) == value:
+                continue
+            return f"[{section}] {key} = {value!r}, not {new[section].get(key)!r}"
+    return None
+
+
+def parse_override(text: str) -> tuple[str, str | None, Any]:
+    """`section.key=value` (or `data=value`) -> (section, key, value); the value is read as a TOML value
+    (2, 1e-3, true, [64, 32], "x") and, failing that, taken as a plain string (augment=ada)."""
+    path, equals, raw = text.partition("=")
+    parts = path.strip().split(".")
+    if not equals or not raw.strip() or not (parts == ["data"] or (len(parts) == 2 and parts[0] in _SECTIONS and parts[1])):
+        raise GanforgeError(f"--set {text!r}: write SECTION.KEY=VALUE with SECTION one of {', '.join(_SECTIONS)} "
+                            "(or data=NAME), e.g. --set objective.r1_gamma=2")
+    try:
+        value = tomllib.loads(f"value = {raw.strip()}")["value"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    return parts[0], parts[1] if len(parts) == 2 else None, value
+
+
+def with_changes(run: RunConfig, *, data: str | None = None, overrides: Sequence[str] = (),
+                 **train_changes: Any) -> RunConfig:
+    """A copy of `run` with another dataset, train settings (None values are ignored) and `--set`
+    overrides (parse_override), checked exactly as the same values in a TOML file would be."""
+    values = run.to_dict()
+    values["data"] = data or run.data
+    values["train"].update({key: value for key, value in train_changes.items() if value is not None})
+    for text in overrides:
+        section, key, value = parse_override(text)
+        if key is None:
+            values["data"] = value
+        else:
+            values[section][key] = value
+    return run_config_from_dict(values, "the command line")

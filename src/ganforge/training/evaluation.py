@@ -19,6 +19,7 @@ from ganforge.metrics.cache import cache_dir
 from ganforge.metrics.extractors import build_extractor, domain_extractor_name
 from ganforge.metrics.reference import check_plan, measure, prepare_reference
 from ganforge.metrics.suite import METRICS
+from ganforge.models import FAMILIES
 from ganforge.models.sampling import cycling_labels, sample_images
 from ganforge.training.config import RunConfig
 from ganforge.utils.images import to_uint8
@@ -35,7 +36,7 @@ class PeriodicEvaluation:
         self.metric = METRICS.get(train.eval_metric)
         self.num = train.eval_num
         self.seed = train.seed + EVAL_NOISE_OFFSET
-        self.num_classes = getattr(run.model, "num_classes", 0)
+        self.num_classes = FAMILIES.get(run.family).num_classes(run.model)
         self.features = train.eval_features or domain_extractor_name(run.data) or "inception"
         heldout = has_heldout(run.data)
         real = load_dataset(run.data, "heldout" if heldout else "all")

@@ -15,9 +15,17 @@ class MetricsLogger:
 
     def __init__(self, run_dir: Path, *, resume_step: int = 0):
         self.path = run_dir / METRICS_FILE
+        self.dropped = 0  # damaged lines (a torn last line of a killed run) left out on resume
         if self.path.exists():
-            # drop lines a crashed run wrote after its last checkpoint: they would be logged twice
-            kept = [line for line in self.path.read_text().splitlines() if line and json.loads(line)["step"] <= resume_step]
+            # drop lines a crashed run wrote after its last checkpoint (they would be logged twice), and
+            # lines that are not whole records: a log never blocks a resume
+            kept = []
+            for line in self.path.read_text(errors="replace").splitlines():
+                record = _record(line)
+                if record is None:
+                    self.dropped += bool(line.strip())
+                elif record["step"] <= resume_step:
+                    kept.append(line)
             atomic_write(self.path, lambda tmp: tmp.write_text("".join(k + "\n" for k in kept)))
         self._file = open(self.path, "a")  # noqa: SIM115 -- open for the whole run, closed by close()
         self._tensorboard = None
@@ -43,9 +51,18 @@ class MetricsLogger:
             self._tensorboard.close()
 
 
+def _record(line: str) -> dict | None:
+    """One metrics.jsonl line as a record with an integer step, or None when it is not one."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) and isinstance(record.get("step"), int) else None
+
+
 def read_metrics(path: Path) -> list[dict]:
-    """The records of a metrics.jsonl file."""
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    """The records of a metrics.jsonl file (damaged lines are left out)."""
+    return [record for line in path.read_text(errors="replace").splitlines() if (record := _record(line)) is not None]
 
 
 def plot_losses(metrics_path: Path, out: Path) -> Path | None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import errno
 import signal
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -61,41 +63,8 @@ class TrainResult:
 
 
 def fit_model_to_data(run: RunConfig, dataset: ImageDataset | TranslationDataset) -> RunConfig:
-    """Adapt channels and classes of the model to the data; refuse an image size it cannot make."""
-    model = run.model
-    name = run.preset or "this model"
-    changes = {}
-    if isinstance(dataset, TranslationDataset):
-        fields = {field.name for field in dataclasses.fields(model)}
-        channels_a, channels_b = dataset.channels
-        if "channels_a" in fields:  # two domains
-            changes.update(channels_a=channels_a, channels_b=channels_b)
-        else:  # super-resolution: one kind of image, and the data decides the scale
-            changes.update(image_channels=channels_b, scale=dataset.preprocess.scale)
-        height, width = dataset.image_size
-        multiple = model.size_multiple
-        if height % multiple or width % multiple:
-            raise GanforgeError(
-                f"{name} needs image sides that are multiples of {multiple}, but {dataset.name} gives {width}x{height}; "
-                f"set crop_size in [preprocess] to a multiple of {multiple}"
-            )
-        return dataclasses.replace(run, model=dataclasses.replace(model, **changes))
-    channels, height, width = dataset.image_shape
-    if hasattr(model, "image_channels") and model.image_channels != channels:
-        changes["image_channels"] = channels
-    if getattr(model, "num_classes", 0):
-        if dataset.num_classes < 2:
-            raise GanforgeError(
-                f"{name} is conditional but {dataset.name} has no class labels; "
-                "put images in one subfolder per class, or train an unconditional preset"
-            )
-        changes["num_classes"] = dataset.num_classes
-    model = dataclasses.replace(model, **changes) if changes else model
-    if hasattr(model, "image_size") and (height, width) != (model.image_size, model.image_size):
-        raise GanforgeError(
-            f"{name} makes {model.image_size}x{model.image_size} images but {dataset.name} "
-            f"holds {width}x{height}; resize the images or pick a preset of that size"
-        )
+    """The run with its model adapted to the data by the family's own rule (channels, classes, scale)."""
+    model = FAMILIES.get(run.family).fit_to_data(run.model, dataset, run.preset or "this model")
     return dataclasses.replace(run, model=model)
 
 
@@ -144,18 +113,16 @@ class Trainer:
         if train.ema_decay > 0:
             self.ema = copy.deepcopy(self.networks[self.family.generator_role]).eval()
             requires_grad(self.ema, False)
-        self.base_lr = {
-            name: train.lr_generator if name == "generator" else train.lr_discriminator
-            for name in self.objective.optimizers
-        }
+        learning_rates = {"generator": train.lr_generator, "discriminator": train.lr_discriminator}
+        self.base_lr = {name: learning_rates[group.side] for name, group in self.objective.optimizers.items()}
         self.optimizers = {
             name: torch.optim.Adam(
-                [p for role in roles for p in self.networks[role].parameters()],
+                [p for role in group.roles for p in self.networks[role].parameters()],
                 lr=self.base_lr[name],
                 betas=(train.beta1, train.beta2),
                 foreach=True,
             )
-            for name, roles in self.objective.optimizers.items()
+            for name, group in self.objective.optimizers.items()
         }
 
         if dist.is_main:
@@ -177,8 +144,7 @@ class Trainer:
                 restore_rng=not dist.enabled,
             )
             self.step = state["step"]
-            if hasattr(self.objective, "load_state_dict"):
-                self.objective.load_state_dict(state["objective"], device)
+            self.objective.load_state_dict(state["objective"], device)
         if dist.enabled or not resume:
             # each process draws its own noise; resumed multi-process runs reseed from the step
             torch.manual_seed(train.seed + 1_000_003 * dist.rank + self.step)
@@ -254,6 +220,7 @@ class Trainer:
         collective = {"all_reduce": all_reduce_sum, "world_size": self.dist.world_size} if self.dist.enabled else {}
         context = StepContext(step, self.networks, batch, **collective)
         stats: dict[str, torch.Tensor] = {}
+        losses: list[tuple[str, torch.Tensor]] = []  # checked for NaN/inf once per step (one sync)
         for phase in self.objective.phases:
             if step % phase.interval:
                 continue
@@ -261,10 +228,15 @@ class Trainer:
             optimizer = self.optimizers[phase.optimizer]
             optimizer.zero_grad(set_to_none=True)
             loss, phase_stats = phase.loss(context)
+            losses.append((phase.name, loss.detach()))
             loss.backward()
             average_gradients(self.dist, (p for group in optimizer.param_groups for p in group["params"]))
             optimizer.step()
             stats.update(phase_stats)
+        broken = torch.stack([~torch.isfinite(loss) for _, loss in losses]).any().float()
+        if (all_reduce_sum(broken) if self.dist.enabled else broken).item():  # every process stops together
+            bad = ", ".join(f"{name} ({loss.item()})" for name, loss in losses if not torch.isfinite(loss))
+            self._diverged(step + 1, f"the loss of phase {bad or 'on another process'} is not finite")
         average_buffers(self.dist, self.networks.values())
         if self.ema is not None:
             update_ema(self.ema, self.networks[self.family.generator_role], self.run.train.ema_decay, step)
@@ -275,7 +247,7 @@ class Trainer:
         if self.ema is None or self.family.translates:  # translators have no noise to refresh from
             return
         rng = torch.Generator().manual_seed(self.run.train.seed * 1_000_003 + self.step)
-        classes = getattr(self.run.model, "num_classes", 0)
+        classes = self.family.num_classes(self.run.model)
         size = self.run.train.batch_size
 
         def make_inputs() -> tuple:
@@ -319,15 +291,36 @@ class Trainer:
         barrier(self.dist)
 
     def _write_checkpoint(self) -> None:
+        """Save the current step, unless a weight is not finite (then the divergence is reported and
+        the last checkpoint stays the newest); a full disk is one line, the previous checkpoint intact."""
         self.refresh_ema()
-        save_checkpoint(
-            self.run_dir,
-            step=self.step,
-            modules=self._checkpointed_modules(),
-            optimizers=self.optimizers,
-            state=self._state(),
-            keep=self.run.train.keep_checkpoints,
-            objective=getattr(self.objective, "state_dict", dict)(),
+        modules = self._checkpointed_modules()
+        for role, module in modules.items():
+            if not all(torch.isfinite(p).all() for p in module.parameters()):
+                self._diverged(self.step, f"a weight of the {role} is not finite")
+        try:
+            save_checkpoint(self.run_dir, step=self.step, modules=modules, optimizers=self.optimizers,
+                            state=self._state(), keep=self.run.train.keep_checkpoints,
+                            objective=self.objective.state_dict())
+        except OSError as error:
+            if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            size = sum(t.numel() * t.element_size() for m in modules.values() for t in m.state_dict().values())
+            raise GanforgeError(
+                f"no space left on the device of {self.run_dir} for the checkpoint of step {self.step} (about "
+                f"{3 * size / 1e6:.0f} MB with the optimiser state); free space or train into another --out "
+                "(--resume continues from the last checkpoint, which is intact)"
+            ) from None
+
+    def _diverged(self, step: int, what: str) -> None:
+        """Stop the run: training has produced non-finite numbers; nothing of it is saved."""
+        latest = latest_checkpoint(self.run_dir) if self.dist.is_main else None
+        kept = f"the last checkpoint, {latest}, holds step {latest.name[5:].lstrip('0') or 0}" if latest else \
+            "no checkpoint was written"
+        raise GanforgeError(
+            f"training diverged at step {step}: {what}; nothing after it was saved and {kept}; "
+            "lower the learning rates (e.g. --set train.lr_generator=1e-4 --set train.lr_discriminator=1e-4) "
+            "and train again"
         )
 
     def evaluate(self) -> dict[str, float]:
@@ -362,6 +355,9 @@ class Trainer:
         if threading.current_thread() is threading.main_thread():
             previous_handler = signal.signal(signal.SIGINT, self._on_sigint)
         logger = MetricsLogger(self.run_dir, resume_step=self.step) if self.dist.is_main else None
+        if logger is not None and logger.dropped:
+            print(f"note: left out {logger.dropped} damaged line(s) of {logger.path} (a run killed mid-write)",
+                  file=sys.stderr)
         bar = tqdm(
             total=None if minutes and train.steps >= 10**9 else train.steps,  # a time budget alone has no end step
             initial=self.step, disable=not self.progress, unit="step", dynamic_ncols=True,

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Self
 
 from ganforge.errors import GanforgeError
 
@@ -71,3 +73,91 @@ def file_digest(path: str | Path, algorithm: str) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+LOCK_FILE = ".lock"
+
+
+class FolderLock:
+    """An exclusive claim on a folder for one process (a training run): `<folder>/.lock` holds the
+    owner's PID and host. A second claim while the owner lives is refused in one line naming it; a
+    lock left by a process that died (same host, PID gone) is taken over, and the caller told so."""
+
+    def __init__(self, folder: str | Path, what: str = "training"):
+        self.path = Path(folder) / LOCK_FILE
+        self.what = what
+        self.took_over: int | None = None  # PID of the dead owner whose stale lock was replaced
+        self._held = False
+
+    def acquire(self) -> FolderLock:
+        """Claim the folder or raise GanforgeError."""
+        ensure_writable_dir(self.path.parent)
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                owner = self._owner()
+                if owner is not None and _alive(*owner):
+                    raise GanforgeError(
+                        f"{self.path.parent} is in use by another {self.what} (PID {owner[0]} on {owner[1]}); wait for "
+                        f"it to end, stop it, or choose another --out (if no such process runs, delete {self.path})"
+                    ) from None
+                self.took_over = owner[0] if owner else -1
+                self.path.unlink(missing_ok=True)  # stale: its process is gone
+                continue
+            with os.fdopen(fd, "w") as handle:
+                handle.write(f"{os.getpid()} {socket.gethostname()}\n")
+            self._held = True
+            return self
+        raise GanforgeError(f"could not lock {self.path.parent}; another process keeps claiming it")
+
+    def _owner(self) -> tuple[int, str] | None:
+        try:
+            pid, host = self.path.read_text().split()
+            return int(pid), host
+        except (OSError, ValueError):
+            return None  # unreadable or torn: treated as stale
+
+    def release(self) -> None:
+        """Give the folder up (only if this process holds it)."""
+        if self._held:
+            self.path.unlink(missing_ok=True)
+            self._held = False
+
+    def __enter__(self) -> Self:
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+def _alive(pid: int, host: str) -> bool:
+    """Whether process `pid` runs (a lock from another host is assumed alive: we cannot tell)."""
+    if host != socket.gethostname():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def refuse_overwriting(out: str | Path, inputs: Iterable[str | Path] = (), *, output_name: Callable[[Path], str]
+                       | None = None) -> None:
+    """Refuse, in one line, an output folder that would overwrite what the user has: one of the
+    inputs (the same folder, or the very file when `output_name(input)` names it), or a ganforge
+    checkpoint or run folder (its state.json / model.safetensors / checkpoints/ / latest)."""
+    target = Path(out).expanduser().resolve()
+    for source in inputs:
+        source = Path(source).expanduser().resolve()
+        if source.is_dir() and source == target:
+            raise GanforgeError(f"--out {out} is the input folder: the results would overwrite the inputs; "
+                                "choose another --out")
+        if source.is_file() and output_name is not None and target / output_name(source) == source:
+            raise GanforgeError(f"--out {out} would overwrite the input {source.name}; choose another --out")
+    markers = ("state.json", "model.safetensors", "checkpoints", "latest")
+    if target.is_dir() and any((target / name).exists() for name in markers):
+        raise GanforgeError(f"--out {out} holds a ganforge model or run, which would be overwritten; choose another "
+                            "--out (an empty or new folder)")
