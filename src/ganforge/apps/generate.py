@@ -15,6 +15,7 @@ from ganforge.models.pretrained import pretrained_path
 from ganforge.models.sampling import cycling_labels, sample_images
 from ganforge.utils.files import atomic_write, ensure_writable_dir
 from ganforge.utils.images import save_grid, to_uint8
+from ganforge.utils.memory import images_bytes, largest_count, require_memory
 from ganforge.utils.seed import resolve_device
 
 
@@ -60,6 +61,9 @@ def generate(
     """`count` images (N, C, H, W) in [-1, 1] and their labels (None for unconditional models)."""
     if count < 1:
         raise GanforgeError(f"--num {count}: ask for at least one image")
+    shape = loaded.config.image_shape
+    require_memory(images_bytes(count, shape), f"--num {count:,}",
+                   f"ask for at most {largest_count(shape):,} images per call (more calls with other --seed values)")
     check_truncation(loaded, truncation)
     labels = class_labels(FAMILIES.get(loaded.family).num_classes(loaded.config), count, label)
     images = sample_images(loaded.generator, count, labels=labels, seed=seed, batch_size=batch_size,

@@ -21,6 +21,9 @@ from ganforge.errors import GanforgeError
 from ganforge.models.io import LoadedGenerator
 from ganforge.utils.files import atomic_write, ensure_writable_dir
 from ganforge.utils.images import make_grid, save_image, to_uint8
+from ganforge.utils.memory import images_bytes, largest_count, require_memory
+
+MAX_SEEDS = 1_000_000  # seeds one --seeds/--rows/--cols may name (ranges are counted before they are expanded)
 
 
 def require_style_generator(loaded: LoadedGenerator) -> torch.nn.Module:
@@ -39,8 +42,10 @@ def parse_seeds(text: str, what: str = "--seeds") -> list[int]:
         part = part.strip()
         try:
             if "-" in part[1:]:
-                first, last = part.split("-", 1)
-                seeds.extend(range(int(first), int(last) + 1))
+                first, last = (int(end) for end in part.split("-", 1))
+                if last - first + 1 + len(seeds) > MAX_SEEDS:
+                    raise GanforgeError(f"{what} {text!r} names more than {MAX_SEEDS:,} seeds; ask for fewer")
+                seeds.extend(range(first, last + 1))
             else:
                 seeds.append(int(part))
         except ValueError:
@@ -64,6 +69,9 @@ def mix_grid(loaded: LoadedGenerator, row_seeds: list[int], col_seeds: list[int]
     if not 1 <= cut < generator.num_ws:
         raise GanforgeError(f"--cut {cut}: choose a layer from 1 to {generator.num_ws - 1} (this model has "
                             f"{generator.num_ws} style inputs)")
+    cells = (len(row_seeds) + 1) * (len(col_seeds) + 1)
+    require_memory(images_bytes(cells, loaded.config.image_shape), f"a {len(row_seeds):,} x {len(col_seeds):,} mix",
+                   f"keep rows x columns under {largest_count(loaded.config.image_shape):,} images")
     device = next(generator.parameters()).device
     rows = generator.ws(seed_latents(generator, row_seeds).to(device), truncation)
     cols = generator.ws(seed_latents(generator, col_seeds).to(device), truncation)
@@ -96,6 +104,10 @@ def interpolation_frames(loaded: LoadedGenerator, seeds: list[int], *, steps: in
     if len(seeds) < 2 or steps < 1:
         raise GanforgeError("give at least two seeds (--seeds 1,2) and --steps >= 1")
     generator = require_style_generator(loaded).eval()
+    frames_wanted = len(seeds) * steps
+    require_memory(images_bytes(frames_wanted, loaded.config.image_shape, copies=1.0),
+                   f"{frames_wanted:,} frames ({len(seeds):,} seeds x --steps {steps:,})",
+                   f"keep seeds x steps under {largest_count(loaded.config.image_shape, copies=1.0):,}")
     device = next(generator.parameters()).device
     z = seed_latents(generator, seeds + seeds[:1]).to(device)
     frames = []
@@ -109,6 +121,16 @@ def interpolation_frames(loaded: LoadedGenerator, seeds: list[int], *, steps: in
                 ws = torch.lerp(ends[:1], ends[1:], t)
             frames.append(to_uint8(generator.synthesis(ws).cpu())[0])
     return frames
+
+
+MAX_SCALE = 32  # enlargement of mixing grids and walks (nearest neighbour): a 32x32 model gives 1,024-pixel cells
+
+
+def check_scale(scale: int) -> int:
+    """`scale` when it is 1 to MAX_SCALE, else a one-line error (called before any image is drawn)."""
+    if not 1 <= scale <= MAX_SCALE:
+        raise GanforgeError(f"--scale {scale}: enlarge 1 to {MAX_SCALE} times")
+    return scale
 
 
 def save_gif(frames: list[np.ndarray], out: str | Path, *, scale: int = 1, milliseconds: int = 80) -> Path:

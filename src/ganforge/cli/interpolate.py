@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 
 from ganforge.apps.generate import check_truncation, load_model
-from ganforge.apps.style import interpolation_frames, parse_seeds, save_gif
+from ganforge.apps.style import check_scale, interpolation_frames, parse_seeds, save_gif
 
 NAME = "interpolate"
 HELP = "latent walk of a stylegan2 model as a GIF"
@@ -33,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> None:
     """Write the walk."""
+    check_scale(args.scale)
     seeds = parse_seeds(args.seeds)
     loaded = load_model(checkpoint=args.checkpoint, device=args.device)
     check_truncation(loaded, args.truncation)

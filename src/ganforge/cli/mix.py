@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 
 from ganforge.apps.generate import check_truncation, load_model
-from ganforge.apps.style import mix_grid, parse_seeds, save_mix
+from ganforge.apps.style import check_scale, mix_grid, parse_seeds, save_mix
 
 NAME = "mix"
 HELP = "style-mixing grid of a stylegan2 model"
@@ -34,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> None:
     """Draw the grid."""
+    check_scale(args.scale)
     rows, cols = parse_seeds(args.rows, "--rows"), parse_seeds(args.cols, "--cols")
     loaded = load_model(checkpoint=args.checkpoint, device=args.device)
     check_truncation(loaded, args.truncation)

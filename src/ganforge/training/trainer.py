@@ -41,6 +41,7 @@ from ganforge.training.evaluation import PeriodicEvaluation
 from ganforge.training.logger import MetricsLogger, plot_losses
 from ganforge.utils.files import ensure_writable_dir
 from ganforge.utils.images import save_grid
+from ganforge.utils.memory import require_memory
 
 PREVIEW_PAIRS = 8  # real images (or pairs) a translation family's sample grid shows
 BN_REFRESH_BATCHES = 8  # batches that recompute the EMA generator's BN statistics before it is used
@@ -151,6 +152,7 @@ class Trainer:
         self.sampler = dataset.sampler(
             batch_size=train.batch_size, seed=train.seed, rank=dist.rank, world_size=dist.world_size
         )
+        self._check_batch_fits()
         # the fixed real inputs of sample grids (translation families; noise families draw noise)
         self.preview_batch = self._to_device(dataset.preview_batch(PREVIEW_PAIRS)) if self.family.translates else ()
         self._stop_requested = False
@@ -160,6 +162,15 @@ class Trainer:
             with torch.random.fork_rng(devices=[]):  # building its networks must not move the training noise
                 self.evaluation = PeriodicEvaluation(self.run, device)
         self.best = best_evaluation(self.run_dir) if resume else None
+
+    def _check_batch_fits(self) -> None:
+        """Refuse a batch whose data alone, held three times over (inputs, fakes, gradients: a lower bound
+        of what a step holds), exceeds the memory a request may take."""
+        sample = self.dataset.batch(self.sampler.indices(0)[:1], None)
+        per_sample = sum(t.numel() * t.element_size() for t in sample if t is not None and t.is_floating_point())
+        batch = self.run.train.batch_size
+        require_memory(3 * batch * per_sample, f"--batch-size {batch:,}",
+                       "use a smaller batch (train.batch_size); torchrun splits a batch over processes")
 
     def _init_generator(self, checkpoint: str) -> None:
         """Start from another run's generator (the moving average where it has one): SRGAN's
