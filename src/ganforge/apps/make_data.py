@@ -17,6 +17,8 @@ def make_data(name: str, out: str | Path) -> dict[str, int]:
     """Write dataset `name` under `out`; returns images written per folder."""
     TRANSLATION_DATASETS.get(name)
     out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise GanforgeError(f"--out {out} is a file; make-data writes a folder, so choose a new or empty one")
     if out.exists() and any(out.iterdir()):
         raise GanforgeError(f"{out} is not empty; choose a new folder for the dataset")
     counts = {}

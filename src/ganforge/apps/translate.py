@@ -31,7 +31,7 @@ from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import load_network, read_state, resolve_checkpoint
 from ganforge.utils.colour import CHROMA_SCALE, LIGHTNESS_SCALE, as_rgb, compose, rgb_to_lab
-from ganforge.utils.files import ensure_writable_dir, refuse_overwriting
+from ganforge.utils.files import refuse_overwriting
 from ganforge.utils.images import from_uint8, save_image, to_uint8
 from ganforge.utils.seed import resolve_device
 
@@ -176,12 +176,14 @@ def translate_files(checkpoint: str | Path, inputs: str | Path, out: str | Path,
                     device: str = "cpu", tile: int = 0, on_skip: Callable[[str], None] = _say_skipped) -> list[Path]:
     """Translate (or upscale) an image or a folder of images into `out` (same names, .png), whole or
     `tile` input pixels at a time; returns the files written."""
+    if tile < 0:
+        raise GanforgeError(f"--tile {tile}: give a tile side in pixels, or 0 for whole images")
     translator = load_translator(checkpoint, direction, device)
     task = {"lab": "colourise", "grayscale": "colourise", "mask": "complete"}.get(translator.preprocess.derive_input)
     if task:
         raise GanforgeError(f"{translator.source} was trained to {task}; use `ganforge {task}`")
     refuse_overwriting(out, [inputs], output_name=lambda source: _output_path(Path(), source).name)
-    out = ensure_writable_dir(Path(out))
+    out = Path(out)  # created at the first result written: a refused request leaves nothing behind
     written = []
     for path, array in read_inputs(inputs, on_skip):
         image = match_channels(from_uint8(array[None]), translator.in_channels)
@@ -247,7 +249,7 @@ def colourise_files(checkpoint: str | Path, inputs: str | Path, out: str | Path,
     channel or 16 bits per sample are refused (one line; skipped in a folder)."""
     translator = _task_translator(checkpoint, "colourise", ("lab", "grayscale"), device)
     refuse_overwriting(out, [inputs], output_name=lambda source: _output_path(Path(), source).name)
-    out = ensure_writable_dir(Path(out))
+    out = Path(out)  # created at the first result written: a refused request leaves nothing behind
     written, coloured = [], 0
     for path, image in read_inputs(inputs, on_skip, check=check_plain_image):
         coloured += image.shape[2] == 3
@@ -264,7 +266,7 @@ def complete_files(checkpoint: str | Path, inputs: str | Path, mask: str | Path,
     images = list(read_inputs(inputs, on_skip))
     holes = read_mask(mask, images[0][1].shape[:2])
     refuse_overwriting(out, [inputs], output_name=lambda source: _output_path(Path(), source).name)
-    out = ensure_writable_dir(Path(out))
+    out = Path(out)  # created at the first result written: a refused request leaves nothing behind
     written = []
     for path, image in images:
         if image.shape[:2] != holes.shape:

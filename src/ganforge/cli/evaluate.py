@@ -26,6 +26,7 @@ import argparse
 
 from ganforge.apps.evaluate import evaluate
 from ganforge.apps.evaluate_translation import evaluate_translation, is_translation_checkpoint
+from ganforge.cli.args import seed_type
 from ganforge.metrics.extractors import EXTRACTORS
 from ganforge.metrics.suite import METRICS
 
@@ -53,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--features", default="inception", choices=list(EXTRACTORS),
                         help="feature network (default: inception)")
     parser.add_argument("--num", type=int, help="generated images (default: as many as real ones, at most 10,000)")
-    parser.add_argument("--seed", type=int, default=0, help="noise seed of the generated images (default: 0)")
+    parser.add_argument("--seed", type=seed_type, default=0, help="noise seed of the generated images (default: 0)")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (default: cpu)")
     parser.add_argument("--no-cache", action="store_true", help="recompute the real images' features")
     parser.add_argument("--out", help="also write the result and its protocol to this JSON file")

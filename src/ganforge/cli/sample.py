@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from ganforge.apps import sample_to_file
+from ganforge.cli.args import seed_type
 
 NAME = "sample"
 HELP = "draw images from a trained generator"
@@ -21,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--checkpoint", help="a run folder or checkpoint folder")
     parser.add_argument("--num", type=int, default=64, help="number of images (default: 64)")
     parser.add_argument("--label", type=int, help="class to draw, for conditional models")
-    parser.add_argument("--seed", type=int, default=0, help="noise seed (default: 0)")
+    parser.add_argument("--seed", type=seed_type, default=0, help="noise seed (default: 0)")
     parser.add_argument("--truncation", type=float, default=1.0, metavar="PSI",
                         help="stylegan2: pull w towards the average, w_avg + PSI (w - w_avg); 1 = off, 0.7 "
                              "trades variety for quality, 0 = the average image (default: 1)")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 
+from ganforge.cli.args import seed_type
 from ganforge.metrics.suite import METRICS
 from ganforge.training import train
 from ganforge.training.config import PRESETS
@@ -29,7 +30,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     budget = parser.add_mutually_exclusive_group()
     budget.add_argument("--steps", type=int, help="total training steps (default: the preset's)")
     budget.add_argument("--minutes", type=float, help="train for this many minutes of wall time, then save")
-    parser.add_argument("--seed", type=int, help="random seed of weights, noise and data order (default: 0)")
+    parser.add_argument("--seed", type=seed_type, help="random seed of weights, noise and data order (default: 0)")
     parser.add_argument("--batch-size", type=int, help="images per step (default: the preset's)")
     parser.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default: auto)")
     parser.add_argument("--resume", action="store_true", help="continue the run in --out from its latest checkpoint")

@@ -26,7 +26,10 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     """Call `write(tmp_path)`, fsync it, then rename it over `path` in one step."""
     path = Path(path)
     ensure_writable_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise GanforgeError(f"cannot write {path} ({error.strerror}); choose another output path") from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -55,6 +58,8 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
 def ensure_writable_dir(path: str | Path) -> Path:
     """Create `path` if needed; a user error if it cannot be created or written."""
     path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise GanforgeError(f"{path} is a file, not a folder; choose a folder for --out")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -150,6 +155,8 @@ def refuse_overwriting(out: str | Path, inputs: Iterable[str | Path] = (), *, ou
     inputs (the same folder, or the very file when `output_name(input)` names it), or a ganforge
     checkpoint or run folder (its state.json / model.safetensors / checkpoints/ / latest)."""
     target = Path(out).expanduser().resolve()
+    if target.exists() and not target.is_dir():
+        raise GanforgeError(f"--out {out} is a file, not a folder; choose a folder for the results")
     for source in inputs:
         source = Path(source).expanduser().resolve()
         if source.is_dir() and source == target:
