@@ -53,9 +53,9 @@ def test_the_lightness_is_kept(lab_run, name):
     result = colourise_image(load_translator(lab_run), photo)
     assert result.shape == photo.shape and result.dtype == np.uint8
     difference = np.abs(rgb_to_lab(result)[..., 0] - rgb_to_lab(photo)[..., 0])
-    # 8-bit rounding of the result moves L* by a few tenths at most; only out-of-gamut chroma clipped
-    # by lab2rgb could move it more
-    assert difference.mean() < 0.3 and np.quantile(difference, 0.999) < 1.0
+    # 8-bit rounding of the result moves L* by a few tenths at most (chroma outside sRGB is reduced
+    # instead of R, G, B being clipped)
+    assert difference.mean() < 0.3 and difference.max() < 1.0
 
 
 def test_gray_photos_and_odd_sizes(lab_run, tmp_path: Path):

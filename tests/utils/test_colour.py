@@ -50,3 +50,18 @@ def test_colour_measures_on_known_colours():
     assert colourfulness(gray) < colourfulness(muted) < colourfulness(photo)
     with pytest.raises(ValueError, match="uint8 RGB"):
         psnr_ab(photo[..., :1], photo[..., :1])
+
+
+def test_gamut_chroma_keeps_lightness_and_hue():
+    from ganforge.utils.colour import gamut_chroma
+
+    lightness = np.array([[90.0, 50.0, 30.0]])
+    chroma = np.array([[[0.0, -100.0], [20.0, 10.0], [-80.0, 80.0]]])  # light blue and dark green: impossible
+    fitted = gamut_chroma(lightness, chroma)
+    assert np.allclose(fitted[0, 1], chroma[0, 1])  # an sRGB colour is left alone
+    for index in (0, 2):
+        scale = np.linalg.norm(fitted[0, index]) / np.linalg.norm(chroma[0, index])
+        assert 0 < scale < 1 and np.allclose(fitted[0, index] / scale, chroma[0, index])  # hue kept
+    clipped = rgb_to_lab(compose(lightness, chroma))[..., 0]  # what clipping R, G, B does to L*
+    kept = rgb_to_lab(compose(lightness, fitted))[..., 0]
+    assert np.abs(kept - lightness).max() < 0.6 < np.abs(clipped - lightness).max()

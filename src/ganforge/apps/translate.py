@@ -5,7 +5,9 @@
 A Lab colouriser predicts only the chroma: it sees the photo's lightness L* scaled so the shorter
 side is the training load_size (the scale it learned colours at, and a bounded cost for any photo),
 and its chroma is scaled back up (bilinear) and joined to the photo's own full-size L*. Chroma is
-smooth, so little is lost (Zhang et al. also predict it at a quarter of the resolution).
+smooth, so little is lost (Zhang et al. also predict it at a quarter of the resolution). Where the
+predicted colour does not exist in sRGB at that lightness, its chroma is reduced (hue kept) until it
+does, so the lightness is kept instead of an R, G or B channel being clipped.
 
 Any image size: the networks are fully convolutional, so an image is reflect-padded up to the
 next multiple the generator needs (4 for the ResNet generator, 2**depth for a U-Net), translated
@@ -30,7 +32,7 @@ from ganforge.data.translation import masked_input, to_grayscale
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import load_network, read_state, resolve_checkpoint
-from ganforge.utils.colour import CHROMA_SCALE, LIGHTNESS_SCALE, as_rgb, compose, rgb_to_lab
+from ganforge.utils.colour import CHROMA_SCALE, LIGHTNESS_SCALE, as_rgb, compose, gamut_chroma, rgb_to_lab
 from ganforge.utils.files import refuse_overwriting
 from ganforge.utils.images import from_uint8, save_image, to_uint8
 from ganforge.utils.seed import resolve_device
@@ -219,7 +221,7 @@ def colourise_image(translator: Translator, image: np.ndarray) -> np.ndarray:
     chroma = translator(inputs)
     if chroma.shape[2:] != (height, width):
         chroma = F.interpolate(chroma, size=(height, width), mode="bilinear", align_corners=False)
-    return compose(lightness, chroma[0].permute(1, 2, 0).numpy() * CHROMA_SCALE)
+    return compose(lightness, gamut_chroma(lightness, chroma[0].permute(1, 2, 0).numpy() * CHROMA_SCALE))
 
 
 def complete_image(translator: Translator, image: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -9,6 +9,8 @@ from the input's own L* and the predicted chroma, so its structure is kept by co
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import torch
 
@@ -34,13 +36,48 @@ def rgb_to_lab(images: np.ndarray) -> np.ndarray:
 
 def lab_to_rgb(lab: np.ndarray) -> np.ndarray:
     """float (..., H, W, 3) L*a*b* -> uint8 (..., H, W, 3) sRGB; colours outside sRGB are clipped."""
-    rgb = _skimage_color().lab2rgb(np.asarray(lab, dtype=np.float64))
+    with warnings.catch_warnings():  # its note on clipped impossible colours: the clipping is documented here
+        warnings.simplefilter("ignore", UserWarning)
+        rgb = _skimage_color().lab2rgb(np.asarray(lab, dtype=np.float64))
     return (rgb * 255.0).round().clip(0, 255).astype(np.uint8)
 
 
 def compose(lightness: np.ndarray, chroma: np.ndarray) -> np.ndarray:
     """L* (..., H, W) and a*b* (..., H, W, 2) -> uint8 (..., H, W, 3) sRGB."""
     return lab_to_rgb(np.concatenate([lightness[..., None], chroma], axis=-1))
+
+
+GAMUT_STEPS = 12  # bisection steps of gamut_chroma: the scale is found to 1/4096
+GAMUT_TOLERANCE = 1e-3  # linear-RGB slack still counted as inside sRGB
+
+
+def _linear_rgb(lightness: np.ndarray, chroma: np.ndarray) -> np.ndarray:
+    from skimage.color.colorconv import rgb_from_xyz
+
+    with warnings.catch_warnings():  # lab2xyz warns when it clips impossible colours; they are what we look for
+        warnings.simplefilter("ignore")
+        xyz = _skimage_color().lab2xyz(np.concatenate([lightness[..., None], chroma], axis=-1))
+    return xyz @ rgb_from_xyz.T
+
+
+def gamut_chroma(lightness: np.ndarray, chroma: np.ndarray) -> np.ndarray:
+    """a*b* (..., 2) scaled down per pixel, hue kept, just enough that (L*, a*, b*) exists in sRGB, so that
+    compose() keeps L* instead of clipping R, G or B (which moves the lightness); colours inside are unchanged."""
+    chroma = np.asarray(chroma, dtype=np.float64)
+
+    def inside(scale: np.ndarray) -> np.ndarray:
+        rgb = _linear_rgb(lightness, chroma * scale[..., None])
+        return ((rgb >= -GAMUT_TOLERANCE) & (rgb <= 1 + GAMUT_TOLERANCE)).all(axis=-1)
+
+    ones = np.ones(lightness.shape)
+    if inside(ones).all():
+        return chroma
+    low, high = np.zeros(lightness.shape), ones
+    for _ in range(GAMUT_STEPS):
+        middle = (low + high) / 2
+        ok = inside(middle)
+        low, high = np.where(ok, middle, low), np.where(ok, high, middle)
+    return chroma * np.where(inside(ones), 1.0, low)[..., None]
 
 
 def normalise_lab(lab: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
