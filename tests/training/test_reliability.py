@@ -128,3 +128,29 @@ def test_a_refused_run_leaves_no_empty_folder(tmp_path: Path):
     with pytest.raises(GanforgeError):
         train("mnist-cgan", data=str(tmp_path / "missing"), out=tmp_path / "run", device="cpu", progress=False)
     assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("field, value", [("step", "12"), ("step", -3), ("family", ["dcgan"]), ("model", 5),
+                                          ("run", "x"), ("format_version", "1"), ("step", True)])
+def test_a_state_json_with_wrong_types_is_one_line(tiny_config: Path, tmp_path: Path, field: str, value):
+    _train(tiny_config, tmp_path / "run", steps=1)
+    path = resolve_checkpoint(tmp_path / "run") / "state.json"
+    state = json.loads(path.read_text())
+    state[field] = value
+    path.write_text(json.dumps(state))
+    with pytest.raises(GanforgeError, match="damaged|not written by this ganforge"):
+        load_model(checkpoint=tmp_path / "run")
+    with pytest.raises(GanforgeError, match="damaged|not written by this ganforge"):
+        _train(tiny_config, tmp_path / "run", steps=2, resume=True)
+
+
+def test_a_flat_folder_with_a_stray_subfolder_is_refused(tmp_path: Path):
+    from PIL import Image
+
+    from ganforge.data import load_dataset
+
+    (tmp_path / "faces" / "old").mkdir(parents=True)
+    for name in ("a.png", "b.png", "old/c.png"):
+        Image.new("L", (8, 8)).save(tmp_path / "faces" / name)
+    with pytest.raises(GanforgeError, match="holds images and subfolders \\(old\\)"):
+        load_dataset(str(tmp_path / "faces"))

@@ -87,6 +87,11 @@ def load_image_folder(folder: str | Path) -> ImageDataset:
     if not folder.is_dir():
         raise GanforgeError(f"data folder {folder} does not exist; pass an existing folder or a dataset name")
     class_dirs = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if class_dirs and list_images(folder):  # a stray subfolder must not silently become the whole dataset
+        raise GanforgeError(
+            f"{folder} holds images and subfolders ({', '.join(d.name for d in class_dirs[:3])}); put every image "
+            "in a subfolder per class, or move the subfolders out for a flat folder of unlabelled images"
+        )
     if class_dirs:
         files = [(path, label) for label, d in enumerate(class_dirs) for path in list_images(d)]
         class_names = tuple(d.name for d in class_dirs)

@@ -35,6 +35,7 @@ TRAINING_FILE = "training.safetensors"
 CHECKPOINTS_DIR = "checkpoints"
 LATEST_FILE = "latest"
 EMA_SUFFIX = "_ema"  # "generator_ema" holds the moving average of "generator"
+STATE_FIELDS = {"step": int, "family": str, "model": dict, "run": dict, "data": dict, "optimizers": dict}
 STEP_NAME = re.compile(r"step-\d{8,}")  # what `latest` may name: a step folder beside it, nothing elsewhere
 
 
@@ -63,10 +64,21 @@ def read_state(folder: Path) -> dict[str, Any]:
     """state.json of a checkpoint folder, checked for format."""
     try:
         state = json.loads((folder / STATE_FILE).read_text())
-    except (OSError, json.JSONDecodeError) as error:
+    except (OSError, ValueError) as error:
         raise GanforgeError(f"{folder / STATE_FILE} is unreadable ({error}); the checkpoint is damaged") from None
-    if state.get("format") != "ganforge-checkpoint" or state.get("format_version", 0) > FORMAT_VERSION:
+    if not isinstance(state, dict) or state.get("format") != "ganforge-checkpoint":
+        raise GanforgeError(f"{folder / STATE_FILE} is not a ganforge checkpoint's state; the checkpoint is damaged")
+    version = state.get("format_version", 0)
+    if not isinstance(version, int) or version > FORMAT_VERSION:
         raise GanforgeError(f"{folder} was not written by this ganforge version; upgrade ganforge to read it")
+    for key, kind in STATE_FIELDS.items():
+        if key in state and not (isinstance(state[key], kind) and not isinstance(state[key], bool)):
+            raise GanforgeError(f"{folder / STATE_FILE} is damaged: '{key}' should be {kind.__name__}, not "
+                                f"{type(state[key]).__name__}; use another checkpoint")
+    if not isinstance(state.get("family"), str) or not isinstance(state.get("model"), dict):
+        raise GanforgeError(f"{folder / STATE_FILE} is damaged: it names no model family and config")
+    if state.get("step", 0) < 0:
+        raise GanforgeError(f"{folder / STATE_FILE} is damaged: a negative step")
     return state
 
 
