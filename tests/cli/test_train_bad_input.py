@@ -55,8 +55,8 @@ def test_non_positive_counts(workdir: Path, capsys, option: str, value: str):
 
 @pytest.mark.parametrize("args, reason", [
     (["--eval-every", "-1"], "must be >= 0"),
-    (["--seed", "-1"], "seed must be from 0"),
-    (["--seed", str(2**40)], "seed must be from 0"),
+    (["--seed", "-1"], "outside 0 to 4294967295"),
+    (["--seed", str(2**40)], "outside 0 to 4294967295"),
     (["--minutes", "0"], "positive time budget"),
     (["--minutes", "-3"], "positive time budget"),
     (["--minutes", "nan"], "positive time budget"),
@@ -110,6 +110,12 @@ def test_set_overrides_reach_the_run(workdir: Path):
     saved = read_state(resolve_checkpoint(result.run_dir))["run"]
     assert saved["objective"]["loss"] == "hinge" and saved["train"]["batch_size"] == 4
     assert saved["model"]["latent_dim"] == 6
+
+
+def test_a_run_started_with_command_line_changes_resumes_with_its_preset(workdir: Path):
+    first = ["--steps", "2", "--seed", "3", "--batch-size", "4", "--set", "objective.loss=hinge"]
+    assert main(_train(workdir, *first)) == 0
+    assert main(_train(workdir, "--steps", "4", "--resume")) == 0
 
 
 def test_resume_refuses_what_it_cannot_honour(workdir: Path, capsys):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +15,8 @@ from ganforge.data.idx import DIGIT_NAMES, FASHION_NAMES, has_idx, load_idx_fold
 from ganforge.data.loader import BatchSampler
 from ganforge.data.mnist5k import load_mnist5k
 from ganforge.data.photos import shared_photos
-from ganforge.data.translation import PreprocessConfig, TranslationDataset, load_translation_folder, resize_shorter_side
+from ganforge.data.streaming import StreamingImageFolder, load_image_folder_for_training, resize_dataset
+from ganforge.data.translation import PreprocessConfig, TranslationDataset, load_translation_folder
 from ganforge.errors import GanforgeError
 from ganforge.registry import Registry
 
@@ -115,8 +115,14 @@ def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess
                        download: bool = False) -> ImageDataset | TranslationDataset:
     """The data a family of `kind` trains on (see DATA_KINDS)."""
     if kind == "images":
+        preprocess = preprocess or PreprocessConfig()
+        path = Path(spec).expanduser()
+        if spec not in DATASETS and path.is_dir() and not has_idx(path):  # a folder: perhaps too large to hold
+            return load_image_folder_for_training(path, preprocess.load_size, preprocess.stream)
+        if preprocess.stream == "always":
+            raise GanforgeError(f"stream = \"always\" streams image folders; {spec} is held in memory, so drop it")
         data = load_dataset(spec, split, download)
-        return resize_dataset(data, preprocess.load_size) if preprocess and preprocess.load_size else data
+        return resize_dataset(data, preprocess.load_size) if preprocess.load_size else data
     data = load_translation_dataset(spec, split, preprocess).require_inputs()
     if kind == "paired" and not data.paired:
         raise GanforgeError(
@@ -124,20 +130,6 @@ def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess
             "matching names or side-by-side images, or train cyclegan"
         )
     return data.as_unpaired() if kind == "unpaired" else data
-
-
-def resize_dataset(data: ImageDataset, size: int) -> ImageDataset:
-    """Every image scaled (bicubic) so its shorter side is `size`, then centre-cropped to a square:
-    MNIST's 28x28 digits become the 32x32 a StyleGAN2 of resolution 32 draws."""
-    _, height, width = data.image_shape
-    if height == width == size:
-        return data
-    squares = []
-    for image in data.images:
-        image = resize_shorter_side(image, size)
-        top, left = (image.shape[0] - size) // 2, (image.shape[1] - size) // 2
-        squares.append(image[top : top + size, left : left + size])
-    return dataclasses.replace(data, images=np.stack(squares))
 
 
 def has_heldout(spec: str) -> bool:
@@ -156,6 +148,7 @@ __all__ = [
     "BatchSampler",
     "ImageDataset",
     "PreprocessConfig",
+    "StreamingImageFolder",
     "TranslationDataset",
     "has_heldout",
     "load_dataset",

@@ -54,6 +54,9 @@ class ImageDataset:
         labels = None if self.labels is None else torch.from_numpy(self.labels[indices])
         return from_uint8(self.images[indices]), labels
 
+    def prefetch(self, indices: np.ndarray) -> None:
+        """Nothing to do ahead: the images are in memory (a streamed folder starts decoding here)."""
+
     def subset(self, indices: np.ndarray, name: str | None = None) -> ImageDataset:
         """A dataset of the given rows."""
         labels = None if self.labels is None else self.labels[indices]

@@ -81,8 +81,9 @@ def check_plain_image(path: Path) -> None:
         raise GanforgeError(f"{path} has more than 8 bits per sample ({mode}); save an 8-bit copy first")
 
 
-def load_image_folder(folder: str | Path) -> ImageDataset:
-    """Load every image under `folder`; subfolders become classes named after them."""
+def folder_files(folder: str | Path) -> tuple[list[Path], np.ndarray | None, tuple[str, ...]]:
+    """The image files of a folder (one subfolder per class, or flat), their labels (None when flat)
+    and the class names; a missing or empty folder, or images beside class subfolders, is refused."""
     folder = Path(folder)
     if not folder.is_dir():
         raise GanforgeError(f"data folder {folder} does not exist; pass an existing folder or a dataset name")
@@ -94,16 +95,21 @@ def load_image_folder(folder: str | Path) -> ImageDataset:
         )
     if class_dirs:
         files = [(path, label) for label, d in enumerate(class_dirs) for path in list_images(d)]
-        class_names = tuple(d.name for d in class_dirs)
     else:
         files = [(path, -1) for path in list_images(folder)]
-        class_names = ()
     if not files:
         raise GanforgeError(
             f"no images in {folder}; put .png/.jpg files in it, or in one subfolder per class"
         )
+    labels = np.array([label for _, label in files], dtype=np.int64) if class_dirs else None
+    return [path for path, _ in files], labels, tuple(d.name for d in class_dirs)
+
+
+def load_image_folder(folder: str | Path) -> ImageDataset:
+    """Load every image under `folder`; subfolders become classes named after them."""
+    files, labels, class_names = folder_files(folder)
     arrays, first = [], None
-    for path, _ in files:
+    for path in files:
         array = read_image(path)
         if first is None:
             first = (path, array.shape)
@@ -113,7 +119,6 @@ def load_image_folder(folder: str | Path) -> ImageDataset:
                 f"{path.name} is {_describe(array.shape)}; convert all images to one size and mode"
             )
         arrays.append(array)
-    labels = np.array([label for _, label in files], dtype=np.int64) if class_names else None
     return ImageDataset(str(folder), np.stack(arrays), labels, class_names)
 
 

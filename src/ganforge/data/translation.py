@@ -46,12 +46,17 @@ class PreprocessConfig:
     derive_input: str = ""
     scale: int = 4  # "downscale": A is the image shrunk this many times
     kernel: str = "bicubic"  # "downscale" kernel: "bicubic" (Pillow) or "matlab" (imresize, as published SR tables)
+    # image folders for noise-to-image training: "auto" decodes batch by batch when the decoded images would not
+    # fit the memory budget (ganforge.data.streaming), "always" / "never" decide it outright
+    stream: str = "auto"
 
     def __post_init__(self):
         if self.load_size < 0 or self.crop_size < 0:
             raise ValueError("load_size and crop_size must be >= 0")
         if self.derive_input not in DERIVED_INPUTS:
             raise ValueError(f"derive_input must be one of {DERIVED_INPUTS}, not {self.derive_input!r}")
+        if self.stream not in ("auto", "always", "never"):
+            raise ValueError(f"stream must be \"auto\", \"always\" or \"never\", not {self.stream!r}")
         if self.kernel not in KERNELS or self.scale < 1:
             raise ValueError(f"kernel must be one of {KERNELS} and scale >= 1")
         if self.derive_input == "downscale" and self.crop_size % self.scale:
@@ -194,6 +199,9 @@ class TranslationDataset:
         a = [self._prepare([self.images_a[i]], rng)[0] for i in indices[:, 0]]
         b = [self._prepare([self.images_b[i]], rng)[0] for i in indices[:, 1]]
         return from_uint8(np.stack(a)), from_uint8(np.stack(b))
+
+    def prefetch(self, indices: np.ndarray) -> None:
+        """Nothing to do ahead: the images are in memory."""
 
     def preview_batch(self, count: int) -> tuple[torch.Tensor, torch.Tensor]:
         """`count` A and B images spread evenly over the data (sorted data shows every class),

@@ -14,7 +14,14 @@ from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import read_state
 from ganforge.training.checkpoint import clean_leftovers, latest_checkpoint
-from ganforge.training.config import RunConfig, config_difference, load_run_config, run_config_from_dict, with_changes
+from ganforge.training.config import (
+    RunConfig,
+    changed_keys,
+    config_difference,
+    load_run_config,
+    run_config_from_dict,
+    with_changes,
+)
 from ganforge.training.distributed import init_distributed, shutdown
 from ganforge.training.trainer import Trainer, TrainResult
 from ganforge.utils.files import FolderLock
@@ -66,6 +73,7 @@ def train(
     else:
         run = with_changes(run, data=data, steps=steps, seed=seed, batch_size=batch_size,
                            init_generator=init_generator, overrides=overrides, **evaluation)
+        run = dataclasses.replace(run, changed=changed_keys(requested, run))
     if not run.data:
         raise GanforgeError(f"{run.preset or preset_or_config} has no default data; pass --data DATASET or a folder")
     if minutes is not None and steps is None and not resume:

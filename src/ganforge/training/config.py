@@ -75,6 +75,9 @@ class RunConfig:
     train: TrainConfig = TrainConfig()
     preset: str = ""  # the preset the run started from; "" when built from scratch
     preprocess: PreprocessConfig = field(default_factory=PreprocessConfig)  # crops, flips, derived inputs of translation data
+    # "section.key" (or "data") set on the command line when the run started (--data, --seed, --set...):
+    # a resume with the same preset or TOML is compared with the saved config on every other key
+    changed: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON/TOML-ready form; `run_config_from_dict` reads it back."""
@@ -86,6 +89,7 @@ class RunConfig:
             "objective": config_to_dict(self.objective),
             "train": config_to_dict(self.train),
             "preprocess": config_to_dict(self.preprocess),
+            "changed": list(self.changed),
         }
 
 
@@ -276,7 +280,7 @@ _SECTIONS = ("model", "objective", "train", "preprocess")
 
 def run_config_from_dict(data: dict[str, Any], where: str) -> RunConfig:
     """A RunConfig from a dict shaped like `RunConfig.to_dict()`; a `preset` key supplies defaults."""
-    known = {"preset", "family", "data", *_SECTIONS}
+    known = {"preset", "family", "data", "changed", *_SECTIONS}
     for key in data:
         if key not in known:
             raise GanforgeError(f"unknown key '{key}' in {where}{did_you_mean(key, sorted(known))}; valid keys: {', '.join(sorted(known))}")
@@ -298,10 +302,14 @@ def run_config_from_dict(data: dict[str, Any], where: str) -> RunConfig:
             raise GanforgeError(f"'{section}' in {where} must be a table, like [{section}]")
         defaults = config_to_dict(getattr(base, section)) if base and base.family == family_name else {}
         sections[section] = config_from_dict(cls, {**defaults, **values}, f"[{section}] of {where}")
+    changed = data.get("changed", [])
+    if not isinstance(changed, list) or not all(isinstance(key, str) for key in changed):
+        raise GanforgeError(f"'changed' in {where} must be a list of names")
     return RunConfig(
         family=family_name,
         data=data.get("data", base.data if base else ""),
         preset=data.get("preset", ""),
+        changed=tuple(changed),
         **sections,
     )
 
@@ -317,16 +325,25 @@ def load_run_config(preset_or_path: str) -> RunConfig:
 RESUMABLE_TRAIN_KEYS = ("steps", "eval_every", "eval_metric", "eval_features", "eval_num", "init_generator")
 
 
+def changed_keys(base: RunConfig, run: RunConfig) -> tuple[str, ...]:
+    """The "section.key" names (and "data") whose value in `run` differs from `base`."""
+    old, new = base.to_dict(), run.to_dict()
+    keys = ["data"] if old["data"] != new["data"] else []
+    return tuple(keys + [f"{section}.{key}" for section in _SECTIONS for key, value in new[section].items()
+                         if old[section].get(key) != value])
+
+
 def config_difference(saved: RunConfig, requested: RunConfig) -> str | None:
     """The first setting in which `requested` differs from the run `saved` was trained with, said in
-    words; None when a resume may go on (the steps and evaluation settings may differ, and the data
-    is checked separately)."""
+    words; None when a resume may go on (the steps and evaluation settings may differ, what the
+    command line changed when the run started is the run's own, and the data is checked separately)."""
     if saved.family != requested.family:
         return f"family {saved.family!r}, not {requested.family!r}"
     old, new = saved.to_dict(), requested.to_dict()
     for section in _SECTIONS:
         for key, value in old[section].items():
-            if section == "train" and key in RESUMABLE_TRAIN_KEYS or new[section].get(key) == value:
+            if (section == "train" and key in RESUMABLE_TRAIN_KEYS or f"{section}.{key}" in saved.changed
+                    or new[section].get(key) == value):
                 continue
             return f"[{section}] {key} = {value!r}, not {new[section].get(key)!r}"
     return None

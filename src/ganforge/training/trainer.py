@@ -223,6 +223,8 @@ class Trainer:
         # crops, flips and masks of translation data: a pure function of (seed, step, rank), like the batch
         augment = np.random.default_rng([self.run.train.seed, step, self.dist.rank])
         batch = self._to_device(self.dataset.batch(self.sampler.indices(step), augment))
+        if step + 1 < self.run.train.steps:  # a streamed folder decodes the next batch while this step trains
+            self.dataset.prefetch(self.sampler.indices(step + 1))
         if self.run.train.lr_decay_start < 1:
             factor = self.learning_rate_factor(step)
             for name, optimizer in self.optimizers.items():
