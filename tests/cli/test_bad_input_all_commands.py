@@ -32,6 +32,11 @@ def _cases() -> list[tuple[str, list[str]]]:
                                              "--tile", value]))
     for value in ["0", "-3", "nan", "abc", HUGE]:
         cases.append(("sample --num", ["sample", "--model", "mnist-cgan", "--num", value, "--out", "o.png"]))
+    for value in ["0", "-1", "abc", "nan"]:
+        cases.append(("augment --per-class", ["augment", "--model", "mnist-cgan", "--per-class", value, "--out", "syn"]))
+    for value in ["0", "1", "1.5", "-0.2", "nan", "abc"]:
+        cases.append(("augment --filter", ["augment", "--model", "mnist-cgan", "--per-class", "2", "--filter", value,
+                                           "--out", "syn"]))
     for value in ["nan", "inf", "-inf", "abc"]:
         cases.append(("sample --truncation", ["sample", "--model", "mnist-cgan", "--truncation", value, "--out",
                                               "o.png"]))
@@ -61,6 +66,9 @@ def _cases() -> list[tuple[str, list[str]]]:
         ("mix: not a style model", ["mix", "--checkpoint", "missing", "--rows", "1", "--cols", "2", "--out", "m.png"]),
         ("mix: bad seeds", ["mix", "--checkpoint", "missing", "--rows", "1-x", "--cols", "2", "--out", "m.png"]),
         ("interpolate: one seed", ["interpolate", "--checkpoint", "missing", "--seeds", "1", "--out", "w.gif"]),
+        ("augment: unconditional", ["augment", "--model", "mnist-gan", "--per-class", "5", "--out", "syn"]),
+        ("augment: out is a file", ["augment", "--model", "mnist-cgan", "--per-class", "5", "--out", "photo.png"]),
+        ("augment: out not empty", ["augment", "--model", "mnist-cgan", "--per-class", "5", "--out", "."]),
         ("unknown command", ["paint"]),
     ]
     return cases

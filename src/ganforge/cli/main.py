@@ -9,6 +9,7 @@ import sys
 
 from ganforge import __version__
 from ganforge.cli import (
+    augment,
     colourise,
     complete,
     evaluate,
@@ -25,7 +26,8 @@ from ganforge.cli import (
 )
 from ganforge.errors import GanforgeError
 
-COMMANDS = (train, sample, mix, interpolate, translate, colourise, complete, upscale, evaluate, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
+COMMANDS = (train, sample, augment, mix, interpolate, translate, colourise, complete, upscale, evaluate, make_data, models,
+            info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
 EXIT_USER_ERROR = 2
 
 
