@@ -3,6 +3,7 @@ and its state (with the path-length average) survives resume exactly."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -146,3 +147,18 @@ def test_a_run_on_resized_digits_is_evaluated_while_training(tmp_path: Path, mon
     logged = {line["step"]: line["eval/fid"] for line in lines if "eval/fid" in line}
     assert sorted(logged) == [1, 2] and all(0 < value < 1e4 for value in logged.values())
     assert result.best["features"] == "digits"
+
+
+def test_lazy_adam_scales_the_learning_rates_and_betas_of_the_regularised_networks(tmp_path: Path):
+    config = tmp_path / "sg.toml"
+    config.write_text(TINY_TOML.replace("steps = 4", "steps = 1"))
+    run = load_run_config(str(config))
+    data = load_training_data("images", run.data, preprocess=run.preprocess)
+    plain = Trainer(run, data, run_dir=tmp_path / "plain", device=torch.device("cpu"), progress=False)
+    lazy_run = dataclasses.replace(run, objective=dataclasses.replace(run.objective, lazy_adam=True))
+    lazy = Trainer(lazy_run, data, run_dir=tmp_path / "lazy", device=torch.device("cpu"), progress=False)
+    for name, interval in (("generator", 2), ("discriminator", 2)):  # pl_interval = r1_interval = 2 here
+        ratio = interval / (interval + 1)
+        plain_group, lazy_group = plain.optimizers[name].param_groups[0], lazy.optimizers[name].param_groups[0]
+        assert lazy_group["lr"] == pytest.approx(plain_group["lr"] * ratio)
+        assert lazy_group["betas"] == pytest.approx(tuple(beta**ratio for beta in plain_group["betas"]))

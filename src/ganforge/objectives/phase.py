@@ -61,10 +61,15 @@ class OptimizerGroup:
 
     roles: tuple[str, ...]
     side: str  # "generator" (train.lr_generator) or "discriminator" (train.lr_discriminator)
+    # Adam as StyleGAN2's lazy regularisation wants it when a regulariser of this group runs every k-th
+    # step: lr x k / (k + 1) and betas ** (k / (k + 1)) (NVlabs' mb_ratio); 1 leaves Adam as configured
+    ratio: float = 1.0
 
     def __post_init__(self):
         if self.side not in ("generator", "discriminator"):
             raise ValueError(f"side must be 'generator' or 'discriminator', not {self.side!r}")
+        if not 0 < self.ratio <= 1:
+            raise ValueError("ratio must be in (0, 1]")
 
 
 def adversarial_groups(generators: tuple[str, ...] = ("generator",),

@@ -115,12 +115,12 @@ class Trainer:
             self.ema = copy.deepcopy(self.networks[self.family.generator_role]).eval()
             requires_grad(self.ema, False)
         learning_rates = {"generator": train.lr_generator, "discriminator": train.lr_discriminator}
-        self.base_lr = {name: learning_rates[group.side] for name, group in self.objective.optimizers.items()}
+        self.base_lr = {name: learning_rates[group.side] * group.ratio for name, group in self.objective.optimizers.items()}
         self.optimizers = {
             name: torch.optim.Adam(
                 [p for role in group.roles for p in self.networks[role].parameters()],
                 lr=self.base_lr[name],
-                betas=(train.beta1, train.beta2),
+                betas=(train.beta1**group.ratio, train.beta2**group.ratio),
                 foreach=True,
             )
             for name, group in self.objective.optimizers.items()
