@@ -126,6 +126,16 @@ def load_sources(
     return real, real_data, fakes_from_generator(loaded, model, count, seed)
 
 
+def _as_the_model_saw(data: ImageDataset, fakes: FakeImages, notes: list[str]) -> tuple[ImageDataset, np.ndarray]:
+    """Real images resized to the generator's training size (when it had one) and matched in channels
+    with the generated images; returns them and the (channel-matched) generated images."""
+    if fakes.load_size and data.image_shape[1:] != fakes.images.shape[1:3]:
+        data = resize_dataset(data, fakes.load_size)  # as the model saw them in training
+        notes.append(f"real images resized to {fakes.load_size}x{fakes.load_size} (bicubic), as in training")
+    real_images, fake_images = match_channels(data.images, fakes.images, notes)
+    return ImageDataset(data.name, real_images, data.labels, data.class_names), fake_images
+
+
 def evaluate(
     *,
     model: str | None = None,
@@ -159,11 +169,8 @@ def evaluate(
     if len(fakes.images) == 0:
         raise GanforgeError(f"no generated images in {fake}")
 
-    if fakes.load_size and real_data.image_shape[1:] != fakes.images.shape[1:3]:
-        real_data = resize_dataset(real_data, fakes.load_size)  # as the model saw them in training
-        notes.append(f"real images resized to {fakes.load_size}x{fakes.load_size} (bicubic), as in training")
-    real_images, fake_images = match_channels(real_data.images, fakes.images, notes)
-    real_data = ImageDataset(real_data.name, real_images, real_data.labels, real_data.class_names)
+    real_data, fake_images = _as_the_model_saw(real_data, fakes, notes)
+    real_images = real_data.images
     extractor.check(real_images)
     extractor.check(fake_images)
     # memorisation compares with the training split, meaningful only when the real split is held out
@@ -178,13 +185,9 @@ def evaluate(
         real_labelled=real_data.labels is not None, fake_labelled=fakes.labels is not None,
         has_judge=judge_name is not None,
     )
-    train_data = None
-    if train_available and "memorisation" in names:  # loaded only when a metric reads it
-        train_data = load_dataset(real, "train")
-        if fakes.load_size:
-            train_data = resize_dataset(train_data, fakes.load_size)
-        train_images, _ = match_channels(train_data.images, fake_images, [])
-        train_data = ImageDataset(train_data.name, train_images, train_data.labels, train_data.class_names)
+    # the training split, loaded only when a metric reads it
+    train_data = _as_the_model_saw(load_dataset(real, "train"), fakes, [])[0] if (
+        train_available and "memorisation" in names) else None
     judge = None
     if "class-accuracy" in names:
         judge = extractor if getattr(extractor, "name", None) == judge_name else build_extractor(judge_name, device)

@@ -3,6 +3,7 @@ checkpoints. It knows no family: networks come from ganforge.models, losses from
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import errno
@@ -90,30 +91,52 @@ class Trainer:
         self.device = device
         self.dist = dist
         self.progress = progress and dist.is_main
-        train = self.run.train
-
         self.family = FAMILIES.get(self.run.family)
-        if train.eval_every and self.family.translates:
+        if self.run.train.eval_every and self.family.translates:
             raise GanforgeError(
                 "--eval-every scores noise-to-image generators; measure a translation run afterwards with "
                 "`ganforge evaluate --checkpoint RUN`"
             )
-        spec = OBJECTIVES.get(self.run.family)
-        self.objective = spec.build(self.run.objective, self.run.model)
+        self.objective = OBJECTIVES.get(self.run.family).build(self.run.objective, self.run.model)
+        # the order below is part of the run's identity: it decides which random numbers go where
+        self._build_networks(start_fresh=not resume)
+        self._build_optimizers()
+        self.step = self._restore() if resume else self._refuse_existing_run()
+        if dist.enabled or not resume:
+            # each process draws its own noise; resumed multi-process runs reseed from the step
+            torch.manual_seed(self.run.train.seed + 1_000_003 * dist.rank + self.step)
+        self.sampler = dataset.sampler(
+            batch_size=self.run.train.batch_size, seed=self.run.train.seed, rank=dist.rank, world_size=dist.world_size
+        )
+        self._check_batch_fits()
+        # the fixed real inputs of sample grids (translation families; noise families draw noise)
+        self.preview_batch = self._to_device(dataset.preview_batch(PREVIEW_PAIRS)) if self.family.translates else ()
+        self._stop_requested = False
+        self.evaluation = self._build_evaluation()
+        self.best = best_evaluation(self.run_dir) if resume else None
 
+    def _build_networks(self, *, start_fresh: bool) -> None:
+        """Every network of the family, seeded alike on every process (and the generator taken from
+        init_generator for a new run), plus the moving average of the generator."""
+        train = self.run.train
         torch.manual_seed(train.seed)  # identical initial weights on every process
         self.memory_format = torch.channels_last if train.channels_last else torch.contiguous_format
         self.networks: dict[str, nn.Module] = {
-            role: to_memory_format(module.to(device), self.memory_format)
+            role: to_memory_format(module.to(self.device), self.memory_format)
             for role, module in self.family.build(self.run.model).items()
         }
-        if train.init_generator and not resume:
+        if train.init_generator and start_fresh:
             self._init_generator(train.init_generator)
         self.ema_role = self.family.generator_role + EMA_SUFFIX
         self.ema = None
         if train.ema_decay > 0:
             self.ema = copy.deepcopy(self.networks[self.family.generator_role]).eval()
             requires_grad(self.ema, False)
+
+    def _build_optimizers(self) -> None:
+        """One Adam per optimiser group of the objective, with that group's learning rate (and its
+        lazy-regularisation ratio)."""
+        train = self.run.train
         learning_rates = {"generator": train.lr_generator, "discriminator": train.lr_discriminator}
         self.base_lr = {name: learning_rates[group.side] * group.ratio for name, group in self.objective.optimizers.items()}
         self.optimizers = {
@@ -126,42 +149,34 @@ class Trainer:
             for name, group in self.objective.optimizers.items()
         }
 
-        if dist.is_main:
+    def _refuse_existing_run(self) -> int:
+        """0 (a new run starts at step 0), unless the folder already holds a run: never overwritten."""
+        if self.dist.is_main:
             ensure_writable_dir(self.run_dir)
-        self.step = 0
         checkpoint = latest_checkpoint(self.run_dir)
-        if checkpoint is not None and not resume:
+        if checkpoint is not None:
             raise GanforgeError(
                 f"{self.run_dir} already holds a checkpoint ({checkpoint.name}); add --resume to continue it "
                 "or choose another --out"
             )
-        if resume:
-            if checkpoint is None:
-                raise GanforgeError(f"--resume: no checkpoint in {self.run_dir}; drop --resume to start a new run")
-            state = load_checkpoint(
-                checkpoint,
-                modules=self._checkpointed_modules(),
-                optimizers=self.optimizers,
-                restore_rng=not dist.enabled,
-            )
-            self.step = state["step"]
-            self.objective.load_state_dict(state["objective"], device)
-        if dist.enabled or not resume:
-            # each process draws its own noise; resumed multi-process runs reseed from the step
-            torch.manual_seed(train.seed + 1_000_003 * dist.rank + self.step)
-        self.sampler = dataset.sampler(
-            batch_size=train.batch_size, seed=train.seed, rank=dist.rank, world_size=dist.world_size
-        )
-        self._check_batch_fits()
-        # the fixed real inputs of sample grids (translation families; noise families draw noise)
-        self.preview_batch = self._to_device(dataset.preview_batch(PREVIEW_PAIRS)) if self.family.translates else ()
-        self._stop_requested = False
-        # evaluation runs on the main process only and takes no collective step
-        self.evaluation = None
-        if train.eval_every and dist.is_main:
-            with torch.random.fork_rng(devices=[]):  # building its networks must not move the training noise
-                self.evaluation = PeriodicEvaluation(self.run, device)
-        self.best = best_evaluation(self.run_dir) if resume else None
+        return 0
+
+    def _restore(self) -> int:
+        """Load the latest checkpoint (weights, optimisers, objective state, RNG); returns its step."""
+        checkpoint = latest_checkpoint(self.run_dir)
+        if checkpoint is None:
+            raise GanforgeError(f"--resume: no checkpoint in {self.run_dir}; drop --resume to start a new run")
+        state = load_checkpoint(checkpoint, modules=self._checkpointed_modules(), optimizers=self.optimizers,
+                                restore_rng=not self.dist.enabled)
+        self.objective.load_state_dict(state["objective"], self.device)
+        return state["step"]
+
+    def _build_evaluation(self) -> PeriodicEvaluation | None:
+        """Evaluation during training (eval_every): main process only, and it takes no collective step."""
+        if not self.run.train.eval_every or not self.dist.is_main:
+            return None
+        with torch.random.fork_rng(devices=[]):  # building its networks must not move the training noise
+            return PeriodicEvaluation(self.run, self.device)
 
     def _check_batch_fits(self) -> None:
         """Refuse a batch whose data alone, held three times over (inputs, fakes, gradients: a lower bound
@@ -367,17 +382,13 @@ class Trainer:
         previous_handler = None
         if threading.current_thread() is threading.main_thread():
             previous_handler = signal.signal(signal.SIGINT, self._on_sigint)
-        logger = MetricsLogger(self.run_dir, resume_step=self.step) if self.dist.is_main else None
-        if logger is not None and logger.dropped:
-            print(f"note: left out {logger.dropped} damaged line(s) of {logger.path} (a run killed mid-write)",
-                  file=sys.stderr)
+        logger = self._open_log()
         bar = tqdm(
             total=None if minutes and train.steps >= 10**9 else train.steps,  # a time budget alone has no end step
             initial=self.step, disable=not self.progress, unit="step", dynamic_ncols=True,
         )
         start_step, started = self.step, time.perf_counter()
-        window: dict[str, list[torch.Tensor]] = {}
-        window_start, window_steps = time.perf_counter(), 0
+        window = _Window()
         last_checkpoint_step, samples = -1, None
         for module in self.networks.values():
             module.train()
@@ -385,33 +396,18 @@ class Trainer:
             while self.step < train.steps:
                 if self._stop_requested or (deadline is not None and time.monotonic() > deadline):
                     break
-                stats = self.train_step(self.step)
+                window.add(self.train_step(self.step))
                 self.step += 1
-                window_steps += 1
                 bar.update(1)
-                for key, value in stats.items():
-                    window.setdefault(key, []).append(value)
                 if self.step % train.log_every == 0 or self.step == train.steps:
-                    elapsed = time.perf_counter() - window_start
-                    values = {k: torch.stack(v).float().mean().item() for k, v in window.items()}
-                    values["images_per_second"] = window_steps * train.batch_size / max(elapsed, 1e-9)
+                    values = window.report(train.batch_size)
                     bar.set_postfix({k: f"{v:.3g}" for k, v in values.items() if not k.startswith("D_")})
                     if logger is not None:
                         logger.log(self.step, values)
-                    window, window_start, window_steps = {}, time.perf_counter(), 0
-                side_work = time.perf_counter()  # grids, evaluation and checkpoints are not training throughput
-                if self.dist.is_main and train.sample_every and self.step % train.sample_every == 0:
-                    samples = self.save_samples()
-                if self.evaluation is not None and self.step % train.eval_every == 0:
-                    try:
-                        logger.log(self.step, self.evaluate())
-                    except Exception:  # the trained steps are sound: keep them (no barrier: only main evaluates)
-                        self._write_checkpoint()
-                        raise
+                with window.paused():  # grids, evaluation and checkpoints are not training throughput
+                    samples = self._periodic_work(logger) or samples
                 if train.checkpoint_every and self.step % train.checkpoint_every == 0:
-                    self.save()
                     last_checkpoint_step = self.step
-                window_start += time.perf_counter() - side_work
         finally:
             bar.close()
             if previous_handler is not None:
@@ -419,13 +415,7 @@ class Trainer:
         seconds = time.perf_counter() - started
         if last_checkpoint_step != self.step:
             self.save()
-        if not replicas_identical(self.dist, self._replicated_tensors()):
-            raise GanforgeError(
-                f"data-parallel: the {self.dist.world_size} processes ended with different weights, so the "
-                "checkpoint is rank 0's alone; report this as a bug (with the command), and train on one process meanwhile"
-            )
-        if self.dist.enabled and self.dist.is_main:
-            print(f"data-parallel: {self.dist.world_size} processes, replicas identical: True")
+        self._check_replicas()
         loss_plot = None
         if self.dist.is_main:
             if samples is None or not samples.name.endswith(f"{self.step:08d}.png"):
@@ -444,3 +434,70 @@ class Trainer:
             main_process=self.dist.is_main,
             best=self.best,
         )
+
+    def _open_log(self) -> MetricsLogger | None:
+        """metrics.jsonl and TensorBoard on the main process (a damaged line of a killed run is said and left out)."""
+        if not self.dist.is_main:
+            return None
+        logger = MetricsLogger(self.run_dir, resume_step=self.step)
+        if logger.dropped:
+            print(f"note: left out {logger.dropped} damaged line(s) of {logger.path} (a run killed mid-write)",
+                  file=sys.stderr)
+        return logger
+
+    def _periodic_work(self, logger: MetricsLogger | None) -> Path | None:
+        """What is due after this step besides training: a sample grid, an evaluation, a checkpoint.
+        Returns the grid written, if any."""
+        train, samples = self.run.train, None
+        if self.dist.is_main and train.sample_every and self.step % train.sample_every == 0:
+            samples = self.save_samples()
+        if self.evaluation is not None and self.step % train.eval_every == 0:
+            try:
+                logger.log(self.step, self.evaluate())
+            except Exception:  # the trained steps are sound: keep them (no barrier: only main evaluates)
+                self._write_checkpoint()
+                raise
+        if train.checkpoint_every and self.step % train.checkpoint_every == 0:
+            self.save()
+        return samples
+
+    def _check_replicas(self) -> None:
+        """End of a data-parallel run: every process must hold the very same weights, or the run fails."""
+        if not replicas_identical(self.dist, self._replicated_tensors()):
+            raise GanforgeError(
+                f"data-parallel: the {self.dist.world_size} processes ended with different weights, so the "
+                "checkpoint is rank 0's alone; report this as a bug (with the command), and train on one process meanwhile"
+            )
+        if self.dist.enabled and self.dist.is_main:
+            print(f"data-parallel: {self.dist.world_size} processes, replicas identical: True")
+
+
+class _Window:
+    """Statistics and throughput since the last log line; time spent in `paused()` does not count."""
+
+    def __init__(self):
+        self.values: dict[str, list[torch.Tensor]] = {}
+        self.start, self.steps = time.perf_counter(), 0
+
+    def add(self, stats: dict[str, torch.Tensor]) -> None:
+        """One step's statistics."""
+        self.steps += 1
+        for key, value in stats.items():
+            self.values.setdefault(key, []).append(value)
+
+    def report(self, batch_size: int) -> dict[str, float]:
+        """Means since the last report and images/s; starts a new window."""
+        elapsed = time.perf_counter() - self.start
+        values = {k: torch.stack(v).float().mean().item() for k, v in self.values.items()}
+        values["images_per_second"] = self.steps * batch_size / max(elapsed, 1e-9)
+        self.values, self.start, self.steps = {}, time.perf_counter(), 0
+        return values
+
+    @contextlib.contextmanager
+    def paused(self):
+        """Leave the enclosed time out of the throughput."""
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.start += time.perf_counter() - began
