@@ -47,6 +47,8 @@ log_every = 1
                 'discriminator_width = 4\n' + PHOTO_TRAIN,
     "pix2pix": 'preset = "colourise"\ndata = "skimage-photos"\n[model]\ngenerator_width = 4\nunet_depth = 5\n'
                'discriminator_width = 4\n[preprocess]\nload_size = 48\ncrop_size = 32\n' + PHOTO_TRAIN,
+    **{family: f'preset = "{family}"\n[model]\nwidth = 8\nlatent_dim = 8\n[preprocess]\nnormal = [1]\n' + PHOTO_TRAIN
+       for family in ("ganomaly", "autoencoder", "deep-svdd")},
     "srgan": 'preset = "srgan-x4"\n[model]\ngenerator_width = 4\nresidual_blocks = 1\ndiscriminator_width = 4\n'
              '[objective]\ncontent = ""\n[preprocess]\ncrop_size = 32\n' + PHOTO_TRAIN,
 }

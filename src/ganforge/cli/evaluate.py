@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 
+from ganforge.apps.anomaly import evaluate_anomaly, is_anomaly_checkpoint
 from ganforge.apps.evaluate import evaluate
 from ganforge.apps.evaluate_translation import evaluate_translation, is_translation_checkpoint
 from ganforge.cli.args import seed_type
@@ -57,6 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=seed_type, default=0, help="noise seed of the generated images (default: 0)")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (default: cpu)")
     parser.add_argument("--no-cache", action="store_true", help="recompute the real images' features")
+    parser.add_argument("--histogram", metavar="PNG", help="anomaly detectors: also draw the score histograms here")
     parser.add_argument("--out", help="also write the result and its protocol to this JSON file")
 
 
@@ -100,6 +102,21 @@ def format_translation(result: dict) -> str:
 
 def run(args: argparse.Namespace) -> None:
     """Evaluate, print the table, say where the JSON went."""
+    if args.checkpoint and is_anomaly_checkpoint(args.checkpoint):
+        result = evaluate_anomaly(args.checkpoint, real=args.real, device=args.device, out=args.out,
+                                  histogram=args.histogram)
+        m, p = result["metrics"], result["protocol"]
+        print(f"AUROC {m['auroc']:.4f}   average precision {m['average_precision']:.4f}\n"
+              f"threshold {m['threshold']:.4g} (5 % of validation images above it): true-positive rate "
+              f"{m['true_positive_rate']:.3f}, false-positive rate {m['false_positive_rate']:.3f} on the test images\n"
+              f"test      {p['data']} held-out: {p['n_normal']} normal (classes {p['normal']}), {p['n_anomalous']} "
+              f"anomalous\nmodel     {p['family']} {p['checkpoint']} (step {p['step']})")
+        for note in p["notes"]:
+            print(f"note      {note}")
+        for path in (args.out, args.histogram):
+            if path:
+                print(f"wrote {path}")
+        return
     if args.checkpoint and is_translation_checkpoint(args.checkpoint):
         result = evaluate_translation(args.checkpoint, real=args.real, split=args.split, seed=args.seed,
                                       device=args.device, out=args.out)

@@ -35,6 +35,8 @@ def describe(path: str) -> str:
         with safe_open(folder / MODEL_FILE, framework="pt") as weights:
             stored = {key.split(".", 1)[0] for key in weights.keys()}  # noqa: SIM118 -- safe_open is not iterable
         for role, inputs in family.example_inputs(config).items():
+            if role not in networks:  # a family without that network (an autoencoder has no discriminator)
+                continue
             title = role if role in stored else f"{role} (architecture only: this file holds no weights for it)"
             sections.append(format_table(title, tuple(inputs[0].shape[1:]), layer_table(networks[role], *inputs)))
         sections.append("config: " + json.dumps(state.get("run", {"model": state["model"]}), indent=2))

@@ -9,6 +9,7 @@ import sys
 
 from ganforge import __version__
 from ganforge.cli import (
+    anomaly,
     augment,
     colourise,
     complete,
@@ -26,7 +27,7 @@ from ganforge.cli import (
 )
 from ganforge.errors import GanforgeError
 
-COMMANDS = (train, sample, augment, mix, interpolate, translate, colourise, complete, upscale, evaluate, make_data, models,
+COMMANDS = (train, sample, augment, anomaly, mix, interpolate, translate, colourise, complete, upscale, evaluate, make_data, models,
             info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
 EXIT_USER_ERROR = 2
 

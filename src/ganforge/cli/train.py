@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 
-from ganforge.cli.args import seed_type
+from ganforge.cli.args import class_list, seed_type
 from ganforge.metrics.suite import METRICS
 from ganforge.training import train
 from ganforge.training.config import PRESETS
@@ -43,6 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE", dest="overrides",
                         help="change any config key, checked as in a TOML file; repeatable: --set objective.r1_gamma=2 "
                              "--set train.batch_size=16 (sections: model, objective, train, preprocess)")
+    parser.add_argument("--normal", type=class_list, metavar="CLASSES",
+                        help="anomaly detectors: the normal class(es), e.g. 0 or 0,6 (training sees only these)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
 
 
@@ -63,7 +65,7 @@ def run(args: argparse.Namespace) -> None:
         eval_every=args.eval_every,
         eval_metric=args.eval_metric,
         init_generator=args.init_generator,
-        overrides=args.overrides,
+        overrides=args.overrides + ([f"preprocess.normal={list(args.normal)}"] if args.normal is not None else []),
     )
     if not result.main_process:  # rank 0 of a data-parallel run reports for all
         return

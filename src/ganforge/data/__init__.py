@@ -14,6 +14,7 @@ from ganforge.data.folder import load_image_folder
 from ganforge.data.idx import DIGIT_NAMES, FASHION_NAMES, has_idx, load_idx_folder
 from ganforge.data.loader import BatchSampler
 from ganforge.data.mnist5k import load_mnist5k
+from ganforge.data.oneclass import one_class
 from ganforge.data.photos import shared_photos
 from ganforge.data.streaming import StreamingImageFolder, load_image_folder_for_training, resize_dataset
 from ganforge.data.translation import PreprocessConfig, TranslationDataset, load_translation_folder
@@ -117,11 +118,13 @@ def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess
     if kind == "images":
         preprocess = preprocess or PreprocessConfig()
         path = Path(spec).expanduser()
-        if spec not in DATASETS and path.is_dir() and not has_idx(path):  # a folder: perhaps too large to hold
+        if spec not in DATASETS and path.is_dir() and not has_idx(path) and not preprocess.normal:  # perhaps too large
             return load_image_folder_for_training(path, preprocess.load_size, preprocess.stream)
         if preprocess.stream == "always":
             raise GanforgeError(f"stream = \"always\" streams image folders; {spec} is held in memory, so drop it")
         data = load_dataset(spec, split, download)
+        if preprocess.normal:  # anomaly detection trains on the normal images only
+            data = one_class(data, preprocess.normal, "train" if split == "train" else "test")
         return resize_dataset(data, preprocess.load_size) if preprocess.load_size else data
     data = load_translation_dataset(spec, split, preprocess).require_inputs()
     if kind == "paired" and not data.paired:

@@ -54,6 +54,10 @@ class ImageDataset:
         labels = None if self.labels is None else torch.from_numpy(self.labels[indices])
         return from_uint8(self.images[indices]), labels
 
+    def preview_batch(self, count: int) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """`count` images spread evenly over the data: the fixed real inputs of a sample grid."""
+        return self.batch(np.linspace(0, len(self) - 1, min(count, len(self))).round().astype(np.int64))
+
     def prefetch(self, indices: np.ndarray) -> None:
         """Nothing to do ahead: the images are in memory (a streamed folder starts decoding here)."""
 

@@ -130,6 +130,10 @@ class StreamingImageFolder:
         labels = None if self.labels is None else torch.from_numpy(self.labels[indices])
         return from_uint8(images), labels
 
+    def preview_batch(self, count: int) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """`count` images spread evenly over the folder: the fixed real inputs of a sample grid."""
+        return self.batch(np.linspace(0, len(self) - 1, min(count, len(self))).round().astype(np.int64))
+
     def describe(self) -> dict:
         """A JSON-ready summary recorded in checkpoints."""
         channels, height, width = self.image_shape

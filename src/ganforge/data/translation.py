@@ -49,6 +49,8 @@ class PreprocessConfig:
     # image folders for noise-to-image training: "auto" decodes batch by batch when the decoded images would not
     # fit the memory budget (ganforge.data.streaming), "always" / "never" decide it outright
     stream: str = "auto"
+    # anomaly detection: the classes that are normal; training sees only their images (ganforge.data.oneclass)
+    normal: tuple[int, ...] = ()
 
     def __post_init__(self):
         if self.load_size < 0 or self.crop_size < 0:

@@ -9,7 +9,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ganforge.models import cyclegan, dcgan, pix2pix, srgan, stylegan2
+from ganforge.models import anomaly, cyclegan, dcgan, pix2pix, srgan, stylegan2
 from ganforge.models.fitting import TranslationShape, fit_noise_model, fit_two_domains, two_domain_shape
 from ganforge.models.sampling import noise_preview
 from ganforge.registry import Registry
@@ -39,11 +39,28 @@ class Family:
     example_inputs: Callable[[Any], dict[str, tuple[torch.Tensor, ...]]] | None = None
     # translation families: (config, direction) -> what that direction's generator takes and gives
     translation_shape: Callable[[Any, str], TranslationShape] | None = None
+    # anomaly detectors: (generator, images (B, C, H, W) in [-1, 1]) -> scores (B,), higher = more anomalous
+    anomaly_score: Callable[[nn.Module, torch.Tensor], torch.Tensor] | None = None
 
     @property
     def translates(self) -> bool:
         """Whether the family maps images to images (instead of noise to images)."""
         return bool(self.directions)
+
+    @property
+    def detects_anomalies(self) -> bool:
+        """Whether the family scores images instead of making them."""
+        return self.anomaly_score is not None
+
+    @property
+    def draws_from_noise(self) -> bool:
+        """Whether the generator turns noise into images (sampling, FID, EMA statistics apply)."""
+        return not self.translates and not self.detects_anomalies
+
+    @property
+    def previews_real_images(self) -> bool:
+        """Whether the sample grid starts from fixed real images (translation, anomaly detection)."""
+        return not self.draws_from_noise
 
 
 FAMILIES: Registry[Family] = Registry("model family")
@@ -77,6 +94,13 @@ FAMILIES.register(
            directions={"AtoB": "generator"}, example_inputs=srgan.example_inputs,
            translation_shape=srgan.translation_shape),
 )
+for _name, _build in (("ganomaly", anomaly.build_ganomaly), ("autoencoder", anomaly.build_autoencoder),
+                     ("deep-svdd", anomaly.build_deep_svdd)):
+    FAMILIES.register(_name, Family(
+        _name, anomaly.AnomalyConfig, _build,
+        lambda config, data, name: fit_noise_model(config, data, name, conditional=False),
+        preview=anomaly.preview, anomaly_score=anomaly.score, example_inputs=anomaly.example_inputs,
+    ))
 FAMILIES.register(
     "stylegan2",
     Family("stylegan2", stylegan2.StyleGAN2Config, stylegan2.build,

@@ -148,4 +148,7 @@ def load_generator(path: str | Path, *, use_ema: bool = True, device: str | torc
             f"{folder} is a {family} checkpoint: it translates images instead of drawing them from noise; "
             "use `ganforge translate` (or colourise, complete, upscale)"
         )
+    if FAMILIES.get(family).detects_anomalies:
+        raise GanforgeError(f"{folder} is a {family} checkpoint: it scores images instead of drawing them; "
+                            "use `ganforge anomaly` (or `ganforge evaluate --checkpoint` for its AUROC)")
     return load_network(folder, use_ema=use_ema, device=device)

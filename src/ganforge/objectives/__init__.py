@@ -45,12 +45,15 @@ class ObjectiveSpec:
 
 OBJECTIVES: Registry[ObjectiveSpec] = Registry("objective")
 
-from ganforge.objectives import cyclegan, gan, paired, stylegan2
+from ganforge.objectives import anomaly, cyclegan, gan, paired, stylegan2
 
 OBJECTIVES.register("dcgan", ObjectiveSpec(gan.GANObjectiveConfig, gan.GANObjective))
 OBJECTIVES.register("cyclegan", ObjectiveSpec(cyclegan.CycleGANObjectiveConfig, cyclegan.CycleGANObjective))
 OBJECTIVES.register("pix2pix", ObjectiveSpec(paired.Pix2PixObjectiveConfig, paired.PairedObjective))
 OBJECTIVES.register("srgan", ObjectiveSpec(paired.SRGANObjectiveConfig, paired.PairedObjective))
+OBJECTIVES.register("ganomaly", ObjectiveSpec(anomaly.GANomalyObjectiveConfig, anomaly.GANomalyObjective))
+OBJECTIVES.register("autoencoder", ObjectiveSpec(anomaly.AutoencoderObjectiveConfig, anomaly.AutoencoderObjective))
+OBJECTIVES.register("deep-svdd", ObjectiveSpec(anomaly.DeepSVDDObjectiveConfig, anomaly.DeepSVDDObjective))
 OBJECTIVES.register("stylegan2", ObjectiveSpec(stylegan2.StyleGAN2ObjectiveConfig, stylegan2.StyleGAN2Objective))
 
 __all__ = ["OBJECTIVES", "Objective", "ObjectiveSpec", "OptimizerGroup", "Phase", "StatelessObjective", "StepContext",

@@ -12,12 +12,14 @@ from ganforge.config import config_from_dict, config_to_dict, load_toml
 from ganforge.data import PreprocessConfig
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
+from ganforge.models.anomaly import AnomalyConfig
 from ganforge.models.cyclegan import CycleGANConfig
 from ganforge.models.dcgan import DCGANConfig
 from ganforge.models.pix2pix import Pix2PixConfig
 from ganforge.models.srgan import SRGANConfig
 from ganforge.models.stylegan2 import StyleGAN2Config
 from ganforge.objectives import OBJECTIVES
+from ganforge.objectives.anomaly import AutoencoderObjectiveConfig, DeepSVDDObjectiveConfig, GANomalyObjectiveConfig
 from ganforge.objectives.cyclegan import CycleGANObjectiveConfig
 from ganforge.objectives.gan import GANObjectiveConfig
 from ganforge.objectives.paired import Pix2PixObjectiveConfig, SRGANObjectiveConfig
@@ -272,6 +274,37 @@ PRESETS.register(
                   StyleGAN2ObjectiveConfig(r1_gamma=_R1_32, augment="diffaugment"),
                   TrainConfig(steps=1500, batch_size=16, **_STYLEGAN2_TRAIN), "stylegan2-faces",
                   PreprocessConfig(load_size=32)),
+    ),
+)
+
+# anomaly detection (one-class): train on the normal class(es) only (--normal, default digit 0), a fixed
+# budget of 1,500 steps of 64, no EMA, the last step is the model (never chosen by test scores)
+_ANOMALY_TRAIN = {"steps": 1500, "batch_size": 64, "ema_decay": 0.0, "sample_every": 250}
+_ANOMALY_DATA = PreprocessConfig(normal=(0,))
+PRESETS.register(
+    "ganomaly",
+    Preset(
+        "GANomaly (Akcay et al. 2018): encoder-decoder-encoder + discriminator on normal images; score = latent "
+        "distance; --normal CLASSES (default 0) of a labelled dataset",
+        RunConfig("ganomaly", "mnist-5k", AnomalyConfig(), GANomalyObjectiveConfig(), TrainConfig(**_ANOMALY_TRAIN),
+                  "ganomaly", _ANOMALY_DATA),
+    ),
+)
+PRESETS.register(
+    "autoencoder",
+    Preset(
+        "convolutional autoencoder on normal images; score = reconstruction error (anomaly baseline)",
+        RunConfig("autoencoder", "mnist-5k", AnomalyConfig(), AutoencoderObjectiveConfig(),
+                  TrainConfig(**_ANOMALY_TRAIN, lr_generator=1e-3), "autoencoder", _ANOMALY_DATA),
+    ),
+)
+PRESETS.register(
+    "deep-svdd",
+    Preset(
+        "one-class Deep SVDD (Ruff et al. 2018): bias-free encoder pulled to a centre; score = distance "
+        "(anomaly baseline)",
+        RunConfig("deep-svdd", "mnist-5k", AnomalyConfig(latent_dim=32), DeepSVDDObjectiveConfig(),
+                  TrainConfig(**_ANOMALY_TRAIN, lr_generator=1e-4, beta1=0.9), "deep-svdd", _ANOMALY_DATA),
     ),
 )
 

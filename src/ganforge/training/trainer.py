@@ -92,10 +92,10 @@ class Trainer:
         self.dist = dist
         self.progress = progress and dist.is_main
         self.family = FAMILIES.get(self.run.family)
-        if self.run.train.eval_every and self.family.translates:
+        if self.run.train.eval_every and not self.family.draws_from_noise:
             raise GanforgeError(
-                "--eval-every scores noise-to-image generators; measure a translation run afterwards with "
-                "`ganforge evaluate --checkpoint RUN`"
+                "--eval-every scores noise-to-image generators; measure a translation or anomaly run afterwards "
+                "with `ganforge evaluate --checkpoint RUN`"
             )
         self.objective = OBJECTIVES.get(self.run.family).build(self.run.objective, self.run.model)
         # the order below is part of the run's identity: it decides which random numbers go where
@@ -109,8 +109,9 @@ class Trainer:
             batch_size=self.run.train.batch_size, seed=self.run.train.seed, rank=dist.rank, world_size=dist.world_size
         )
         self._check_batch_fits()
-        # the fixed real inputs of sample grids (translation families; noise families draw noise)
-        self.preview_batch = self._to_device(dataset.preview_batch(PREVIEW_PAIRS)) if self.family.translates else ()
+        # the fixed real inputs of sample grids (translation, anomaly families; noise families draw noise)
+        self.preview_batch = (self._to_device(dataset.preview_batch(PREVIEW_PAIRS)) if self.family.previews_real_images
+                              else ())
         self._stop_requested = False
         self.evaluation = self._build_evaluation()
         self.best = best_evaluation(self.run_dir) if resume else None
@@ -272,7 +273,7 @@ class Trainer:
 
     def refresh_ema(self) -> None:
         """Give the EMA generator BN statistics of its own weights (noise from a step-seeded RNG)."""
-        if self.ema is None or self.family.translates:  # translators have no noise to refresh from
+        if self.ema is None or not self.family.draws_from_noise:  # only noise generators have noise to refresh from
             return
         rng = torch.Generator().manual_seed(self.run.train.seed * 1_000_003 + self.step)
         classes = self.family.num_classes(self.run.model)

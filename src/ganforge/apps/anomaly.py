@@ -1,0 +1,216 @@
+"""Scoring images with a trained anomaly detector (`ganforge anomaly`) and measuring it on the
+one-class protocol (`ganforge evaluate --checkpoint` of a ganomaly, autoencoder or deep-svdd run).
+
+Scores are higher for more anomalous images; the networks run in eval mode (BatchNorm on its running
+statistics, never the test batch's). A threshold comes from a stated false-positive rate on the
+run's validation images (normal training images it never trained on, ganforge.data.oneclass), never
+from test images. Images of another size or channel count than the model's are converted (and the
+command says so): grayscale <-> RGB, and a resize of the shorter side plus a centre crop.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from ganforge import __version__
+from ganforge.apps.translate import read_inputs
+from ganforge.data import PreprocessConfig, load_dataset
+from ganforge.data.oneclass import one_class
+from ganforge.data.streaming import square_image
+from ganforge.errors import GanforgeError
+from ganforge.models import FAMILIES
+from ganforge.models.io import load_network, read_state, resolve_checkpoint
+from ganforge.utils.files import atomic_write, atomic_write_text
+from ganforge.utils.images import from_uint8
+from ganforge.utils.seed import resolve_device
+
+BATCH = 256
+DEFAULT_FPR = 0.05  # false-positive rate of the threshold `evaluate` reports
+
+
+@dataclass
+class Detector:
+    """A trained anomaly detector, ready to score uint8 images."""
+
+    network: torch.nn.Module
+    family: str
+    image_shape: tuple[int, int, int]  # (C, H, W)
+    data: str  # what it was trained on
+    normal: tuple[int, ...]  # its normal classes
+    source: Path
+    step: int
+
+    @torch.no_grad()
+    def __call__(self, images: np.ndarray) -> np.ndarray:
+        """uint8 (N, H, W, C) of the model's shape -> float64 scores (N,)."""
+        device = next(self.network.parameters()).device
+        score = FAMILIES.get(self.family).anomaly_score
+        scores = [score(self.network, from_uint8(images[i : i + BATCH]).to(device)).double().cpu()
+                  for i in range(0, len(images), BATCH)]
+        values = torch.cat(scores).numpy()
+        if not np.isfinite(values).all():
+            raise GanforgeError(f"{self.source} gave non-finite scores; its training diverged: use an earlier checkpoint")
+        return values
+
+
+def is_anomaly_checkpoint(checkpoint: str | Path) -> bool:
+    """Whether a checkpoint holds an anomaly detector."""
+    return FAMILIES.get(read_state(resolve_checkpoint(checkpoint))["family"]).detects_anomalies
+
+
+def load_detector(checkpoint: str | Path, device: str = "cpu") -> Detector:
+    """The scoring network of an anomaly checkpoint."""
+    folder = resolve_checkpoint(checkpoint)
+    state = read_state(folder)
+    family = FAMILIES.get(state["family"])
+    if not family.detects_anomalies:
+        raise GanforgeError(f"{folder} is a {state['family']} checkpoint, not an anomaly detector; train one with "
+                            "`ganforge train ganomaly|autoencoder|deep-svdd --normal CLASSES`")
+    loaded = load_network(folder, device=resolve_device(device))
+    run = state.get("run", {})
+    normal = tuple(PreprocessConfig(**run.get("preprocess", {})).normal)
+    return Detector(loaded.generator.eval(), state["family"], loaded.config.image_shape, run.get("data", ""), normal,
+                    folder, state["step"])
+
+
+def conform(images: np.ndarray, shape: tuple[int, int, int], notes: list[str]) -> np.ndarray:
+    """uint8 (N, H, W, C) converted to the model's (C, H, W): channels, then size; each change noted once."""
+    channels, height, _ = shape
+    if images.shape[3] != channels:
+        notes.append(f"images converted to {'grayscale' if channels == 1 else 'RGB'}, as the model was trained")
+        images = (np.repeat(images, 3, axis=3) if channels == 3 else
+                  (images.astype(np.float64) @ [0.299, 0.587, 0.114]).round().astype(np.uint8)[..., None])
+    if images.shape[1:3] != (height, height):
+        notes.append(f"images resized to {height}x{height} (shorter side, then the centre), as the model was trained")
+        images = np.stack([square_image(image, height) for image in images])
+    return np.ascontiguousarray(images)
+
+
+def validation_scores(detector: Detector) -> np.ndarray:
+    """Scores of the run's validation images: normal training images it did not train on."""
+    if not detector.normal:
+        raise GanforgeError(f"{detector.source} records no normal classes; pass a checkpoint of `ganforge train "
+                            "... --normal CLASSES`")
+    validation = one_class(load_dataset(detector.data, "train"), detector.normal, "validation")
+    return detector(conform(validation.images, detector.image_shape, []))
+
+
+def threshold_for(detector: Detector, false_positive_rate: float) -> float:
+    """The score above which an image is called anomalous, so that `false_positive_rate` of the
+    validation (normal) images would be."""
+    if not 0 < false_positive_rate < 1:
+        raise GanforgeError(f"--threshold-fpr {false_positive_rate}: give a rate between 0 and 1, e.g. 0.05")
+    return float(np.quantile(validation_scores(detector), 1 - false_positive_rate))
+
+
+def _read(path: Path, notes: list[str]) -> tuple[list[str], np.ndarray]:
+    if path.suffix.lower() == ".npz":
+        try:
+            with np.load(path) as arrays:
+                images = arrays["images"]
+        except (OSError, KeyError, ValueError) as error:
+            raise GanforgeError(f"{path} is not an .npz with an 'images' array ({error})") from None
+        if images.dtype != np.uint8 or images.ndim != 4:
+            raise GanforgeError(f"{path}: 'images' must be uint8 (N, H, W, C), not {images.dtype} {images.shape}")
+        return [f"{path.name}[{i}]" for i in range(len(images))], images
+    names, arrays = [], []
+    for file, image in read_inputs(path):
+        names.append(file.name)
+        arrays.append(image)
+    shapes = {a.shape for a in arrays}
+    if len(shapes) > 1:  # conform each to the first one's channels, then all to one size below
+        channels = max(a.shape[2] for a in arrays)
+        arrays = [np.repeat(a, 3, axis=2) if a.shape[2] < channels else a for a in arrays]
+        side = min(min(a.shape[:2]) for a in arrays)
+        arrays = [square_image(a, side) for a in arrays]
+        notes.append("images of several sizes were cut to centred squares of one size before scoring")
+    return names, np.stack(arrays)
+
+
+def score_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, threshold_fpr: float | None = None,
+                device: str = "cpu") -> dict[str, Any]:
+    """Score an image, a folder of images or an .npz; write `out` as CSV (file, score[, anomalous])."""
+    detector = load_detector(checkpoint, device)
+    threshold = threshold_for(detector, threshold_fpr) if threshold_fpr is not None else None
+    notes: list[str] = []
+    names, images = _read(Path(inputs), notes)
+    scores = detector(conform(images, detector.image_shape, notes))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["file", "score"] + (["anomalous"] if threshold is not None else []))
+    for name, score in zip(names, scores):
+        writer.writerow([name, f"{score:.6g}"] + ([int(score > threshold)] if threshold is not None else []))
+    atomic_write_text(out, buffer.getvalue())
+    return {"count": len(scores), "threshold": threshold, "anomalous": None if threshold is None else
+            int((scores > threshold).sum()), "notes": list(dict.fromkeys(notes))}
+
+
+def evaluate_anomaly(checkpoint: str | Path, *, real: str | None = None, device: str = "cpu",
+                     out: str | Path | None = None, histogram: str | Path | None = None) -> dict[str, Any]:
+    """AUROC and average precision on the held-out split of the run's data (or `real`), all images,
+    labelled by the run's normal classes; the threshold at DEFAULT_FPR on validation images and the
+    rates it gives on the test images; optionally a histogram of the scores (PNG)."""
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
+    started = time.perf_counter()
+    detector = load_detector(checkpoint, device)
+    data = real or detector.data
+    if not detector.normal:
+        raise GanforgeError(f"{detector.source} records no normal classes; it cannot be scored one-class")
+    test = one_class(load_dataset(data, "heldout"), detector.normal, "test")
+    scores = detector(conform(test.images, detector.image_shape, []))
+    labels = test.labels
+    threshold = threshold_for(detector, DEFAULT_FPR)
+    metrics = {
+        "auroc": float(roc_auc_score(labels, scores)),
+        "average_precision": float(average_precision_score(labels, scores)),
+        "threshold": threshold,
+        "true_positive_rate": float((scores[labels == 1] > threshold).mean()),
+        "false_positive_rate": float((scores[labels == 0] > threshold).mean()),
+    }
+    if histogram is not None:
+        _histogram(scores, labels, threshold, Path(histogram), detector)
+    result = {
+        "metrics": metrics,
+        "protocol": {
+            "ganforge_version": __version__, "checkpoint": str(detector.source), "family": detector.family,
+            "step": detector.step, "data": data, "normal": list(detector.normal), "n_normal": int((labels == 0).sum()),
+            "n_anomalous": int((labels == 1).sum()),
+            "notes": ["test: the whole held-out split; anomalous = not a normal class",
+                      (f"threshold: the {1 - DEFAULT_FPR:.0%} quantile of the scores of the validation images "
+                      "(normal training images held back from training)"),
+                      "networks in eval mode; the model is the run's last step (never chosen by test scores)"],
+        },
+        "seconds": round(time.perf_counter() - started, 2),
+    }
+    if out is not None:
+        atomic_write_text(out, json.dumps(result, indent=2) + "\n")
+    return result
+
+
+def _histogram(scores: np.ndarray, labels: np.ndarray, threshold: float, path: Path, detector: Detector) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(6, 3.2), dpi=120)
+    bins = np.linspace(scores.min(), np.quantile(scores, 0.995), 60)
+    axes.hist(scores[labels == 0], bins=bins, alpha=0.6, density=True, label="normal")
+    axes.hist(scores[labels == 1], bins=bins, alpha=0.6, density=True, label="anomalous")
+    axes.axvline(threshold, color="black", linestyle="--", linewidth=1, label=f"threshold ({DEFAULT_FPR:.0%} FPR)")
+    axes.set_xlabel("anomaly score")
+    axes.set_title(f"{detector.family}, normal: {','.join(map(str, detector.normal))}, {detector.data}", fontsize=9)
+    axes.legend(fontsize=8)
+    figure.tight_layout()
+    atomic_write(path, lambda tmp: figure.savefig(tmp, format="png"))
+    plt.close(figure)
