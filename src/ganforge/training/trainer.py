@@ -314,7 +314,9 @@ class Trainer:
         }
 
     def save(self) -> None:
-        """Checkpoint the current step (main process writes; all wait)."""
+        """Checkpoint the current step (main process writes; all wait). Every process checks the weights
+        first, so a divergence stops all of them rather than leaving the others at the barrier."""
+        self._check_finite_weights()
         if self.dist.is_main:
             self._write_checkpoint()
         barrier(self.dist)
@@ -322,11 +324,9 @@ class Trainer:
     def _write_checkpoint(self) -> None:
         """Save the current step, unless a weight is not finite (then the divergence is reported and
         the last checkpoint stays the newest); a full disk is one line, the previous checkpoint intact."""
+        self._check_finite_weights()
         self.refresh_ema()
         modules = self._checkpointed_modules()
-        for role, module in modules.items():
-            if not all(torch.isfinite(p).all() for p in module.parameters()):
-                self._diverged(self.step, f"a weight of the {role} is not finite")
         try:
             save_checkpoint(self.run_dir, step=self.step, modules=modules, optimizers=self.optimizers,
                             state=self._state(), keep=self.run.train.keep_checkpoints,
@@ -340,6 +340,12 @@ class Trainer:
                 f"{3 * size / 1e6:.0f} MB with the optimiser state); free space or train into another --out "
                 "(--resume continues from the last checkpoint, which is intact)"
             ) from None
+
+    def _check_finite_weights(self) -> None:
+        """Stop the run (nothing saved) when a weight is NaN or infinite."""
+        for role, module in self._checkpointed_modules().items():
+            if not all(torch.isfinite(p).all() for p in module.parameters()):
+                self._diverged(self.step, f"a weight of the {role} is not finite")
 
     def _diverged(self, step: int, what: str) -> None:
         """Stop the run: training has produced non-finite numbers; nothing of it is saved."""
