@@ -40,7 +40,7 @@ demo: setup
 test: setup data
 	$(PY) -m pytest -q
 
-# the figures in README.md: sample quality, training speed against a reference loop, evaluation speed,
+# figures of docs/: sample quality, training speed against a reference loop, evaluation speed,
 # pix2pix against its L1-only baseline on real photos (trains four small runs, about 22 min on 2 cores)
 bench: setup
 	$(PY) bench/mnist_quality.py --model mnist-cgan

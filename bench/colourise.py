@@ -1,9 +1,10 @@
 """The Lab colouriser against its own grayscale input and its L1-only twin, on photos never trained on.
 
     python bench/colourise.py [--gan runs/colourise] [--l1 runs/colourise-l1] [--seed 0]
+    python bench/colourise.py --gan src/ganforge/weights/colourise      # the shipped float16 weights
 
 Trains (or reuses, when the folder already holds a finished checkpoint) the `colourise` preset
-(pix2pix on Lab chroma: GAN + 100 x L1) and `colourise-l1` (the same network, L1 alone), both on the
+(pix2pix on Lab chroma: 100 x L1 + 0.03 x adversarial) and `colourise-l1` (the same network, L1 alone), both on the
 118 training photos of `shared-photos` (../shared/data; data/photos.py fixes the split). Both are
 scored by `ganforge evaluate` on the 30 held-out shared photos and on scikit-image's 9 colour photos
 (no model saw them), at the photos' own sizes: PSNR/SSIM against the truth beside the gray input's
@@ -29,7 +30,7 @@ from ganforge.apps.evaluate_translation import evaluate_translation
 from ganforge.apps.translate import colourise_image, load_translator
 from ganforge.data import PreprocessConfig, load_translation_dataset
 from ganforge.data.translation import resize_shorter_side
-from ganforge.models.io import read_state
+from ganforge.models.io import read_state, resolve_checkpoint
 from ganforge.training import train
 from ganforge.training.checkpoint import latest_checkpoint
 from ganforge.training.config import COLOURISE_STEPS
@@ -43,7 +44,10 @@ PICTURE_ROWS = {"shared-photos": (0, 7, 15, 23), "skimage-photos": (7, 8)}  # sk
 
 
 def trained(preset: str, run: Path, seed: int) -> Path:
-    """`run` trained on `preset` to its last step, unless it already is."""
+    """`run` trained on `preset` to its last step, unless it already is (or is a model folder, such as
+    the shipped src/ganforge/weights/colourise)."""
+    if (run / "state.json").is_file():
+        return run
     checkpoint = latest_checkpoint(run) if run.exists() else None
     if checkpoint is None or read_state(checkpoint)["step"] < COLOURISE_STEPS:
         result = train(preset, out=run, seed=None if checkpoint else seed, resume=checkpoint is not None)
@@ -91,7 +95,7 @@ def main() -> None:
             print(f"{variant:<5} {name:<20} {m['psnr']:6.2f} {m['psnr_input']:6.2f} {m['ssim']:6.3f} "
                   f"{m['psnr_ab']:6.2f} {m['colourfulness_ratio']:6.2f} {m['hue_accuracy']:5.2f}")
             report["results"].append({"variant": variant, "test": data, "split": split, "n": len(photos),
-                                      "step": read_state(latest_checkpoint(run))["step"],
+                                      "step": read_state(resolve_checkpoint(run))["step"], "model": str(run),
                                       **{k: round(v, 4) for k, v in m.items()}})
         for index in PICTURE_ROWS[data]:
             truth = photos[index]
