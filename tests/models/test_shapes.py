@@ -10,7 +10,7 @@ from ganforge.models.dcgan import DCGANConfig, Discriminator, Generator
 from ganforge.training.config import PRESETS
 
 
-@pytest.mark.parametrize("name", [n for n in PRESETS if not FAMILIES.get(PRESETS.get(n).run.family).translates])
+@pytest.mark.parametrize("name", [n for n in PRESETS if FAMILIES.get(PRESETS.get(n).run.family).draws_from_noise])
 def test_preset_shapes(name):
     run = PRESETS.get(name).run
     networks = FAMILIES.get(run.family).build(run.model)
@@ -22,6 +22,19 @@ def test_preset_shapes(name):
     if run.family == "dcgan":
         assert images.abs().max() <= 1  # tanh output (StyleGAN2's output is linear, as in the paper)
     assert discriminator(images, labels).shape == (3,)
+
+
+@pytest.mark.parametrize("name", [n for n in PRESETS if FAMILIES.get(PRESETS.get(n).run.family).detects_anomalies])
+def test_anomaly_preset_shapes(name):
+    run = PRESETS.get(name).run
+    family = FAMILIES.get(run.family)
+    networks = family.build(run.model)
+    images = torch.rand(3, *run.model.image_shape) * 2 - 1
+    scores = family.anomaly_score(networks["generator"].eval(), images)
+    assert scores.shape == (3,) and torch.isfinite(scores).all()
+    if "discriminator" in networks:  # GANomaly's: features and a logit per image
+        features, logits = networks["discriminator"](images)
+        assert logits.shape == (3,) and features.shape[0] == 3
 
 
 def test_dcgan64_is_radford_et_al():

@@ -94,8 +94,8 @@ class Trainer:
         self.family = FAMILIES.get(self.run.family)
         if self.run.train.eval_every and not self.family.draws_from_noise:
             raise GanforgeError(
-                "--eval-every scores noise-to-image generators; measure a translation or anomaly run afterwards "
-                "with `ganforge evaluate --checkpoint RUN`"
+                "--eval-every scores noise-to-image generators; measure a translation run (or an anomaly detector) "
+                "afterwards with `ganforge evaluate --checkpoint RUN`"
             )
         self.objective = OBJECTIVES.get(self.run.family).build(self.run.objective, self.run.model)
         # the order below is part of the run's identity: it decides which random numbers go where

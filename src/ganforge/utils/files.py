@@ -59,7 +59,7 @@ def ensure_writable_dir(path: str | Path) -> Path:
     """Create `path` if needed; a user error if it cannot be created or written."""
     path = Path(path)
     if path.exists() and not path.is_dir():
-        raise GanforgeError(f"{path} is a file, not a folder; choose a folder for --out")
+        raise GanforgeError(f"{path} is a file, not a folder; choose a writable --out (a folder)")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:
