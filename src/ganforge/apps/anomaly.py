@@ -198,12 +198,10 @@ def evaluate_anomaly(checkpoint: str | Path, *, real: str | None = None, device:
 
 
 def _histogram(scores: np.ndarray, labels: np.ndarray, threshold: float, path: Path, detector: Detector) -> None:
-    import matplotlib
+    from matplotlib.figure import Figure  # not pyplot: the caller's backend is left alone
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(6, 3.2), dpi=120)
+    figure = Figure(figsize=(6, 3.2), dpi=120)
+    axes = figure.subplots()
     bins = np.linspace(scores.min(), np.quantile(scores, 0.995), 60)
     axes.hist(scores[labels == 0], bins=bins, alpha=0.6, density=True, label="normal")
     axes.hist(scores[labels == 1], bins=bins, alpha=0.6, density=True, label="anomalous")
@@ -213,4 +211,3 @@ def _histogram(scores: np.ndarray, labels: np.ndarray, threshold: float, path: P
     axes.legend(fontsize=8)
     figure.tight_layout()
     atomic_write(path, lambda tmp: figure.savefig(tmp, format="png"))
-    plt.close(figure)

@@ -71,12 +71,11 @@ def plot_losses(metrics_path: Path, out: Path) -> Path | None:
     keys = sorted({k for r in records for k in r if k.startswith("loss_")})
     if not keys:
         return None
-    import matplotlib
+    # a Figure of its own, not pyplot: the caller's backend (a notebook's inline one) is left alone
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    figure, axes = plt.subplots(figsize=(7, 3.5), dpi=100)
+    figure = Figure(figsize=(7, 3.5), dpi=100)
+    axes = figure.subplots()
     for key in keys:
         points = [(r["step"], r[key]) for r in records if key in r]
         axes.plot(*zip(*points), label=key)
@@ -86,5 +85,4 @@ def plot_losses(metrics_path: Path, out: Path) -> Path | None:
     axes.legend()
     figure.tight_layout()
     atomic_write(out, lambda tmp: figure.savefig(tmp, format="png"))
-    plt.close(figure)
     return out
