@@ -23,9 +23,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ganforge.data.base import ImageDataset
+from ganforge.data.base import ImageDataset, ImageSource
 from ganforge.data.folder import _open, folder_files, load_image_folder, read_image
-from ganforge.data.loader import BatchSampler
 from ganforge.data.translation import resize_shorter_side
 from ganforge.errors import GanforgeError
 from ganforge.utils.images import from_uint8
@@ -72,7 +71,7 @@ def header_shapes(files: list[Path]) -> list[tuple[int, int, int]]:
     return shapes
 
 
-class StreamingImageFolder:
+class StreamingImageFolder(ImageSource):
     """The training side of an ImageDataset (sampler, batch, describe) over files decoded on demand."""
 
     def __init__(self, name: str, files: list[Path], labels: np.ndarray | None, class_names: tuple[str, ...],
@@ -90,19 +89,10 @@ class StreamingImageFolder:
         return len(self.files)
 
     @property
-    def num_classes(self) -> int:
-        """Number of classes; 0 for unlabelled data."""
-        return len(self.class_names) if self.labels is not None else 0
-
-    @property
     def image_shape(self) -> tuple[int, int, int]:
         """(C, H, W) as the networks see it."""
         height, width, channels = self._shape
         return channels, height, width
-
-    def sampler(self, *, batch_size: int, seed: int, rank: int = 0, world_size: int = 1) -> BatchSampler:
-        """The per-step index source of training (the same as in memory)."""
-        return BatchSampler(num_items=len(self), batch_size=batch_size, seed=seed, rank=rank, world_size=world_size)
 
     def _decode(self, index: int) -> np.ndarray:
         path = self.files[index]
@@ -129,10 +119,6 @@ class StreamingImageFolder:
         images = ahead[1].result() if ahead is not None and ahead[0] == indices.tobytes() else self._decode_all(indices)
         labels = None if self.labels is None else torch.from_numpy(self.labels[indices])
         return from_uint8(images), labels
-
-    def preview_batch(self, count: int) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """`count` images spread evenly over the folder: the fixed real inputs of a sample grid."""
-        return self.batch(np.linspace(0, len(self) - 1, min(count, len(self))).round().astype(np.int64))
 
     def describe(self) -> dict:
         """A JSON-ready summary recorded in checkpoints."""
