@@ -11,6 +11,7 @@ process holds the very same bytes.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 from collections.abc import Iterable
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 
 import torch
 import torch.distributed as dist
+
+SHUTDOWN_WAIT_SECONDS = 300  # how long a finished process waits for the others before leaving the group
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,17 @@ def barrier(context: DistContext) -> None:
 
 
 def shutdown(context: DistContext) -> None:
-    """Leave the process group."""
+    """Leave the process group, all processes together: a process that tears gloo down while another
+    still finishes its last files can abort ("terminate called without an active exception"). The
+    wait is bounded, so a process whose peer already died still exits."""
     if context.enabled and dist.is_initialized():
+        try:
+            if dist.get_backend() == "gloo":
+                dist.monitored_barrier(timeout=datetime.timedelta(seconds=SHUTDOWN_WAIT_SECONDS))
+            else:
+                dist.barrier()
+        except RuntimeError:  # a peer is gone (it failed): leave anyway
+            pass
         dist.destroy_process_group()
 
 
