@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import time
 from pathlib import Path
+
+import torch
 
 from ganforge.utils.files import atomic_write
 
@@ -86,3 +90,34 @@ def plot_losses(metrics_path: Path, out: Path) -> Path | None:
     figure.tight_layout()
     atomic_write(out, lambda tmp: figure.savefig(tmp, format="png"))
     return out
+
+
+class StatsWindow:
+    """Statistics and throughput since the last log line; time spent in `paused()` does not count."""
+
+    def __init__(self):
+        self.values: dict[str, list[torch.Tensor]] = {}
+        self.start, self.steps = time.perf_counter(), 0
+
+    def add(self, stats: dict[str, torch.Tensor]) -> None:
+        """One step's statistics."""
+        self.steps += 1
+        for key, value in stats.items():
+            self.values.setdefault(key, []).append(value)
+
+    def report(self, batch_size: int) -> dict[str, float]:
+        """Means since the last report and images/s; starts a new window."""
+        elapsed = time.perf_counter() - self.start
+        values = {k: torch.stack(v).float().mean().item() for k, v in self.values.items()}
+        values["images_per_second"] = self.steps * batch_size / max(elapsed, 1e-9)
+        self.values, self.start, self.steps = {}, time.perf_counter(), 0
+        return values
+
+    @contextlib.contextmanager
+    def paused(self):
+        """Leave the enclosed time out of the throughput."""
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.start += time.perf_counter() - began

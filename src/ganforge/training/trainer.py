@@ -3,7 +3,6 @@ checkpoints. It knows no family: networks come from ganforge.models, losses from
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import dataclasses
 import errno
@@ -39,7 +38,7 @@ from ganforge.training.distributed import (
 )
 from ganforge.training.ema import refresh_batch_norm, update_ema
 from ganforge.training.evaluation import PeriodicEvaluation
-from ganforge.training.logger import MetricsLogger, plot_losses
+from ganforge.training.logger import MetricsLogger, StatsWindow, plot_losses
 from ganforge.utils.files import ensure_writable_dir
 from ganforge.utils.images import save_grid
 from ganforge.utils.memory import require_memory
@@ -395,7 +394,7 @@ class Trainer:
             initial=self.step, disable=not self.progress, unit="step", dynamic_ncols=True,
         )
         start_step, started = self.step, time.perf_counter()
-        window = _Window()
+        window = StatsWindow()
         last_checkpoint_step, samples = -1, None
         for module in self.networks.values():
             module.train()
@@ -477,34 +476,3 @@ class Trainer:
             )
         if self.dist.enabled and self.dist.is_main:
             print(f"data-parallel: {self.dist.world_size} processes, replicas identical: True")
-
-
-class _Window:
-    """Statistics and throughput since the last log line; time spent in `paused()` does not count."""
-
-    def __init__(self):
-        self.values: dict[str, list[torch.Tensor]] = {}
-        self.start, self.steps = time.perf_counter(), 0
-
-    def add(self, stats: dict[str, torch.Tensor]) -> None:
-        """One step's statistics."""
-        self.steps += 1
-        for key, value in stats.items():
-            self.values.setdefault(key, []).append(value)
-
-    def report(self, batch_size: int) -> dict[str, float]:
-        """Means since the last report and images/s; starts a new window."""
-        elapsed = time.perf_counter() - self.start
-        values = {k: torch.stack(v).float().mean().item() for k, v in self.values.items()}
-        values["images_per_second"] = self.steps * batch_size / max(elapsed, 1e-9)
-        self.values, self.start, self.steps = {}, time.perf_counter(), 0
-        return values
-
-    @contextlib.contextmanager
-    def paused(self):
-        """Leave the enclosed time out of the throughput."""
-        began = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.start += time.perf_counter() - began
