@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import os
+import re
 import sys
 
 from ganforge import __version__
@@ -12,11 +13,15 @@ from ganforge.cli import (
     anomaly,
     augment,
     colourise,
+    combine,
     complete,
+    directions,
+    edit,
     evaluate,
     export,
     info,
     interpolate,
+    invert,
     make_data,
     mix,
     models,
@@ -27,13 +32,19 @@ from ganforge.cli import (
 )
 from ganforge.errors import GanforgeError
 
-COMMANDS = (train, sample, augment, anomaly, mix, interpolate, translate, colourise, complete, upscale, evaluate, make_data, models,
-            info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
+COMMANDS = (train, sample, augment, anomaly, mix, interpolate, invert, directions, edit, combine, translate, colourise,
+            complete, upscale, evaluate, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
 EXIT_USER_ERROR = 2
+NEGATIVE_NUMBERS = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(,\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)*$")
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line (no usage dump) and exits 2."""
+    """argparse, but a usage error is one line (no usage dump) and exits 2, and a list of numbers
+    starting with a minus sign (`--strength -3,0,3`) is a value, not an unknown option."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = NEGATIVE_NUMBERS  # argparse's own matcher knows single numbers only
 
     def error(self, message: str):
         self.exit(EXIT_USER_ERROR, f"{self.prog}: error: {message}; see {self.prog} --help\n")

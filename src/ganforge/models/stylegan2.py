@@ -181,12 +181,15 @@ class StyledConv(nn.Module):
         outputs, inputs = self.weight.shape[:2]
         return f"{'up x2, ' if self.upsample else ''}ModConv {inputs}->{outputs} w[{self.w_index}]"
 
-    def forward(self, x: Tensor, w: Tensor, noise_mode: str = "random") -> Tensor:
-        """x (B, inputs, r', r'), w (B, w_dim) -> (B, outputs, r, r)."""
+    def forward(self, x: Tensor, w: Tensor, noise_mode: str = "random", noise: Tensor | None = None) -> Tensor:
+        """x (B, inputs, r', r'), w (B, w_dim) -> (B, outputs, r, r); `noise` (B or 1, 1, r, r), when
+        given, replaces the noise input (the projector optimises it)."""
         if self.upsample:
             x = upsample2x(x)
         x = modulated_conv2d(x, self.weight * self.weight_gain, self.affine(w))
-        if noise_mode == "random":
+        if noise is not None:
+            x = x + noise * self.noise_strength
+        elif noise_mode == "random":
             x = x + torch.randn(x.shape[0], 1, *x.shape[2:], device=x.device, dtype=x.dtype) * self.noise_strength
         elif noise_mode == "const":
             x = x + self.noise_const * self.noise_strength
@@ -256,17 +259,24 @@ class SynthesisNetwork(nn.Module):
             channels = out
         self.num_ws = config.num_ws
 
-    def forward(self, ws: Tensor, noise_mode: str | None = None) -> Tensor:
-        """Layer i of the convs takes ws[:, i]; toRGB of a resolution takes the w after its last conv."""
+    def forward(self, ws: Tensor, noise_mode: str | None = None, noises: list[Tensor] | None = None) -> Tensor:
+        """Layer i of the convs takes ws[:, i]; toRGB of a resolution takes the w after its last conv.
+        `noises`, one map per conv (see `noise_shapes`), replaces the noise inputs when given."""
         noise_mode = noise_mode or ("random" if self.training else "const")
+        noises = noises if noises is not None else [None] * len(self.convs)
         x = self.const[None].expand(ws.shape[0], -1, -1, -1)
-        x = self.convs[0](x, ws[:, self.convs[0].w_index], noise_mode)
+        x = self.convs[0](x, ws[:, self.convs[0].w_index], noise_mode, noises[0])
         image = self.to_rgbs[0](x, ws[:, self.to_rgbs[0].w_index])
         for level, to_rgb in enumerate(self.to_rgbs[1:], start=1):
-            for conv in self.convs[2 * level - 1 : 2 * level + 1]:  # the two convs of this resolution
-                x = conv(x, ws[:, conv.w_index], noise_mode)
+            for index in (2 * level - 1, 2 * level):  # the two convs of this resolution
+                conv = self.convs[index]
+                x = conv(x, ws[:, conv.w_index], noise_mode, noises[index])
             image = upsample2x(image) + to_rgb(x, ws[:, to_rgb.w_index])
         return image
+
+    def noise_shapes(self) -> list[tuple[int, int, int]]:
+        """(1, r, r) of each conv's noise input, in the order `forward(noises=...)` takes them."""
+        return [tuple(conv.noise_const.shape[1:]) for conv in self.convs]
 
 
 class Generator(nn.Module):

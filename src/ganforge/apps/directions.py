@@ -1,0 +1,267 @@
+"""Directions in a generator's edit space (w for stylegan2, z for the others) that change one thing
+about its images, found three ways, and saved with what they were measured to do.
+
+  sefa       closed form (Shen & Zhou 2021): the top eigenvectors of A^T A, A the weights that read the
+             latent first (stylegan2: the style affines of the chosen layers, stacked; dcgan: the
+             first dense layer's z columns): the latent moves that change those layers' inputs most.
+  pca        GANSpace (Härkönen et al. 2020): principal components of 10,000 sampled w (stylegan2);
+             for dcgan, whose z is isotropic, of the first feature map after BatchNorm and ReLU, each
+             mapped back to z by least squares (GANSpace's recipe for BigGAN).
+  attribute  supervised (InterFaceGAN, Shen et al. 2020): render samples, measure attributes
+             (`ganforge.metrics.attributes`) and fit each as a linear function of the latent (ridge
+             regression); with several attributes the directions are the minimum-norm moves that
+             change one fitted attribute by one unit and leave the others unchanged (InterFaceGAN's
+             conditional manipulation, for any number of attributes).
+A direction is a unit vector v with a scale: the standard deviation of sampled latents along v, so
+strength s moves a latent by s x scale x v (strength 1: one standard deviation, whatever the method).
+Each direction's effect is measured on 200 fresh samples moved to strengths -1 and +1: the mean
+change per unit strength of every attribute (grayscale models) and of the pixels.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors import SafetensorError, safe_open
+from safetensors.torch import load_file, save_file
+from torch import Tensor
+
+from ganforge.apps.latent import LatentGenerator
+from ganforge.errors import GanforgeError
+from ganforge.metrics.attributes import ATTRIBUTES, measure_attributes
+from ganforge.models.sampling import cycling_labels
+from ganforge.registry import did_you_mean
+from ganforge.utils.files import atomic_write, ensure_writable_dir
+
+METHODS = ("sefa", "pca", "attribute")
+FORMAT = "ganforge-directions"
+DEFAULT_ATTRIBUTES = ("thickness", "slant")
+EFFECT_SAMPLES = 200  # samples each direction's effect is measured on
+RENDER_BATCH = 500
+
+
+@dataclass
+class Direction:
+    """One unit direction of the edit space and what it does."""
+
+    name: str
+    method: str
+    scale: float  # std of sampled latents along the direction: strength 1 moves this far
+    effect: dict[str, float] = field(default_factory=dict)  # measure -> mean change per unit strength
+    vector: Tensor | None = None  # (dim,), unit norm
+
+
+@dataclass
+class DirectionSet:
+    """Directions of one model, as saved in a .safetensors file."""
+
+    space: str  # z or w
+    model_id: str  # fingerprint of the generator's weights (model_fingerprint)
+    source: str  # the model they were found on, for messages
+    directions: list[Direction]
+
+    def get(self, name: str) -> Direction:
+        """The direction called `name`; a one-line error listing the names otherwise."""
+        for direction in self.directions:
+            if direction.name == name:
+                return direction
+        names = [d.name for d in self.directions]
+        raise GanforgeError(f"no direction '{name}'{did_you_mean(name, names)} in this file; it has: "
+                            f"{', '.join(names)}")
+
+
+def model_fingerprint(model: LatentGenerator) -> str:
+    """16 hex digits of SHA-256 over the generator's weights: which model a direction file belongs to."""
+    digest = hashlib.sha256()
+    for key, value in sorted(model.generator.state_dict().items()):
+        digest.update(key.encode())
+        digest.update(value.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def edit_latents(model: LatentGenerator, count: int, seed: int) -> tuple[Tensor, Tensor | None]:
+    """`count` sampled latents of the edit space and their labels (cycling; None if unconditional)."""
+    with torch.no_grad():
+        latents = model.from_z(model.random_z(count, seed), model.edit_space)
+    labels = cycling_labels(model.num_classes, count) if model.num_classes else None
+    return latents, None if labels is None else labels.to(model.device)
+
+
+@torch.no_grad()
+def render(model: LatentGenerator, latents: Tensor, labels: Tensor | None, *, layers: tuple[int, int] | None = None,
+           base: Tensor | None = None) -> Tensor:
+    """Images of edit-space latents in batches. With `layers` (stylegan2), only those style inputs take
+    `latents`; the others keep `base`."""
+    images = []
+    for start in range(0, len(latents), RENDER_BATCH):
+        part = latents[start : start + RENDER_BATCH]
+        part_labels = None if labels is None else labels[start : start + RENDER_BATCH]
+        if layers is not None and model.style_based and layers != (0, model.num_ws - 1):
+            kept = model.to_ws(base[start : start + RENDER_BATCH], "w").clone()
+            kept[:, layers[0] : layers[1] + 1] = model.to_ws(part, "w")[:, layers[0] : layers[1] + 1]
+            images.append(model.render(kept, "w+"))
+        else:
+            images.append(model.render(part, model.edit_space, part_labels))
+    return torch.cat(images)
+
+
+def sefa(model: LatentGenerator, count: int, layers: tuple[int, int]) -> list[Tensor]:
+    """Closed-form directions: top eigenvectors of A^T A (see the module doc)."""
+    if model.style_based:
+        synthesis = model.generator.synthesis
+        readers = [m.affine for m in [*synthesis.convs, *synthesis.to_rgbs] if layers[0] <= m.w_index <= layers[1]]
+        weight = torch.cat([r.weight * r.weight_gain for r in readers])
+    else:
+        weight = model.generator.dense[0].weight[:, : model.z_dim]
+    weight = weight.detach().double().cpu()
+    _, vectors = torch.linalg.eigh(weight.T @ weight)  # ascending eigenvalues
+    return [vectors[:, -1 - k].float() for k in range(min(count, weight.shape[1]))]
+
+
+def pca(model: LatentGenerator, count: int, samples: int, seed: int) -> list[Tensor]:
+    """GANSpace directions (see the module doc)."""
+    latents, _ = edit_latents(model, samples, seed)
+    latents = latents.cpu().double()
+    if model.style_based:
+        centred = latents - latents.mean(0)
+        return [v.float() for v in torch.linalg.svd(centred, full_matrices=False).Vh[:count]]
+    with torch.no_grad():
+        z = latents.float().to(model.device)
+        labels = cycling_labels(model.num_classes, samples)
+        inputs = z if labels is None else torch.cat([z, model.generator.label_embedding(labels.to(model.device))], 1)
+        features = model.generator.convs[:2](model.generator.dense(inputs)).flatten(1).cpu().double()
+    centred = features - features.mean(0)
+    _, _, components = torch.pca_lowrank(centred, q=min(count + 10, *centred.shape), center=False)
+    coordinates = centred @ components[:, :count]  # (samples, count)
+    mapped = torch.linalg.lstsq(latents, coordinates).solution  # (z_dim, count)
+    return [(mapped[:, k] / mapped[:, k].norm()).float() for k in range(mapped.shape[1])]
+
+
+def check_grayscale(model: LatentGenerator) -> None:
+    """Attributes are measured on single-channel stroke images."""
+    if model.image_shape[0] != 1:
+        raise GanforgeError(f"{model.source} draws colour images; the measured attributes ({', '.join(ATTRIBUTES)}) "
+                            "are of grayscale strokes (digits): use --method sefa or pca")
+
+
+def attribute_directions(model: LatentGenerator, names: tuple[str, ...], samples: int, seed: int,
+                         ridge: float = 1.0) -> list[Tensor]:
+    """Supervised directions, one per attribute (see the module doc)."""
+    check_grayscale(model)
+    latents, labels = edit_latents(model, samples, seed)
+    measured = measure_attributes(render(model, latents, labels), names)
+    keep = np.all([np.isfinite(values) for values in measured.values()], axis=0)
+    if keep.sum() < 2 * len(names) + 10:
+        raise GanforgeError(f"only {int(keep.sum())} of {samples} samples had ink to measure; ask for more --samples")
+    x = latents.cpu().double()[torch.from_numpy(keep)]
+    columns = [x - x.mean(0)]
+    if labels is not None:  # class as covariates: directions that work within a class
+        one_hot = torch.nn.functional.one_hot(labels.cpu()[torch.from_numpy(keep)], model.num_classes).double()
+        columns.append(one_hot - one_hot.mean(0))
+    design = torch.cat(columns, 1)
+    gram = design.T @ design + ridge * torch.eye(design.shape[1], dtype=torch.float64)
+    rows = []
+    for name in names:
+        y = torch.from_numpy(measured[name][keep])
+        rows.append(torch.linalg.solve(gram, design.T @ (y - y.mean()))[: x.shape[1]])  # latent part only
+    moves = torch.linalg.pinv(torch.stack(rows))  # (dim, k): column a changes attribute a only
+    return [(moves[:, k] / moves[:, k].norm()).float() for k in range(len(names))]
+
+
+def latent_scale(model: LatentGenerator, vector: Tensor) -> float:
+    """Std of sampled edit-space latents projected on a unit vector."""
+    latents, _ = edit_latents(model, 2000, seed=1)
+    return float((latents.cpu() @ vector.cpu()).std())
+
+
+def measure_effect(model: LatentGenerator, direction: Direction, seed: int) -> dict[str, float]:
+    """Mean change per unit strength, on EFFECT_SAMPLES samples moved to -1 and +1."""
+    latents, labels = edit_latents(model, EFFECT_SAMPLES, seed)
+    step = direction.scale * direction.vector.to(latents.device)
+    low, high = render(model, latents - step, labels), render(model, latents + step, labels)
+    effect = {"pixels": float((high - low).abs().mean() / 2)}
+    if model.image_shape[0] == 1:
+        for name in ATTRIBUTES:
+            a, b = measure_attributes(low, (name,))[name], measure_attributes(high, (name,))[name]
+            effect[name] = float(np.nanmean(b - a) / 2)
+    return effect
+
+
+def find_directions(model: LatentGenerator, method: str, *, attributes: tuple[str, ...] = DEFAULT_ATTRIBUTES,
+                    count: int = 10, samples: int = 2000, seed: int = 0, layers: str | None = None) -> DirectionSet:
+    """Directions by `method` (sefa, pca, attribute), each with its scale and measured effect."""
+    if method not in METHODS:
+        raise GanforgeError(f"--method {method}: choose one of {', '.join(METHODS)}")
+    if count < 1 or samples < 10:
+        raise GanforgeError("--count must be >= 1 and --samples >= 10")
+    span = model.parse_layers(layers)
+    if method == "sefa":
+        vectors, names = sefa(model, count, span), [f"sefa-{k}" for k in range(count)]
+    elif method == "pca":
+        vectors, names = pca(model, count, max(samples, count + 10), seed), [f"pca-{k}" for k in range(count)]
+    else:
+        for name in attributes:
+            ATTRIBUTES.get(name)
+        if len(set(attributes)) != len(attributes) or not attributes:
+            raise GanforgeError("--attribute: name each attribute once, e.g. thickness,slant")
+        vectors, names = attribute_directions(model, tuple(attributes), samples, seed), list(attributes)
+    directions = []
+    for name, vector in zip(names, vectors):
+        direction = Direction(name, method, latent_scale(model, vector), vector=vector.cpu())
+        direction.effect = measure_effect(model, direction, seed + 1)
+        directions.append(direction)
+    return DirectionSet(model.edit_space, model_fingerprint(model), model.source, directions)
+
+
+def save_directions(directions: DirectionSet, path: str | Path) -> Path:
+    """Write vectors as tensors and everything else as JSON metadata, atomically."""
+    path = Path(path)
+    if path.suffix != ".safetensors":
+        raise GanforgeError(f"--out {path}: directions are written as a .safetensors file")
+    ensure_writable_dir(path.parent)
+    tensors = {d.name: d.vector.contiguous() for d in directions.directions}
+    described = [{k: v for k, v in asdict(d).items() if k != "vector"} for d in directions.directions]
+    metadata = {"format": FORMAT, "version": "1", "space": directions.space, "model_id": directions.model_id,
+                "source": directions.source, "directions": json.dumps(described)}
+    return atomic_write(path, lambda tmp: save_file(tensors, str(tmp), metadata=metadata))
+
+
+def load_directions(path: str | Path, model: LatentGenerator | None = None) -> DirectionSet:
+    """Read a directions file; with `model`, refuse one made for another model."""
+    path = Path(path)
+    if not path.is_file():
+        raise GanforgeError(f"{path} not found; make directions with `ganforge directions`")
+    try:
+        with safe_open(str(path), "pt") as handle:
+            metadata = handle.metadata() or {}
+        tensors = load_file(str(path))
+        described = json.loads(metadata["directions"])
+        space, model_id, source = metadata["space"], metadata["model_id"], metadata["source"]
+    except (SafetensorError, OSError, KeyError, ValueError) as error:
+        raise GanforgeError(f"{path} is not a ganforge directions file ({type(error).__name__}); make one with "
+                            "`ganforge directions`") from None
+    if metadata.get("format") != FORMAT:
+        raise GanforgeError(f"{path} is not a ganforge directions file; make one with `ganforge directions`")
+    directions = [Direction(d["name"], d["method"], float(d["scale"]), d.get("effect", {}), tensors[d["name"]])
+                  for d in described]
+    if any(not math.isfinite(d.scale) or not torch.isfinite(d.vector).all() for d in directions):
+        raise GanforgeError(f"{path} holds non-finite numbers; make the directions again")
+    loaded = DirectionSet(space, model_id, source, directions)
+    if model is not None and (model_id != model_fingerprint(model) or directions[0].vector.numel() != model.dim(space)):
+        raise GanforgeError(f"{path} was made for another model ({source}); make directions for {model.source} "
+                                "with `ganforge directions`")
+    return loaded
+
+
+def parse_direction(text: str) -> tuple[str, str]:
+    """--direction FILE:NAME -> (FILE, NAME)."""
+    file, sep, name = text.rpartition(":")
+    if not sep or not file or not name:
+        raise GanforgeError(f"--direction {text}: give FILE:NAME, e.g. directions.safetensors:thickness")
+    return file, name

@@ -1,0 +1,270 @@
+"""Editing real images through a generator's latent space: invert, edit along a direction, complete
+a masked image, combine two images (the structure of one, the style of the other).
+
+Inputs are converted to what the model draws, and the user is told once per call: colour to
+grayscale (luma) or grayscale to colour, and any other size to the model's (a centred square crop,
+then a bilinear, antialiased resize). Outputs go to a folder, created only once the work succeeded.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import Tensor
+
+from ganforge.apps.directions import Direction, load_directions, parse_direction
+from ganforge.apps.inversion import Inversion, InversionSettings, Inverter
+from ganforge.apps.latent import LatentGenerator
+from ganforge.apps.translate import match_channels, read_inputs, read_mask
+from ganforge.errors import GanforgeError
+from ganforge.utils.files import atomic_write, ensure_writable_dir, refuse_overwriting
+from ganforge.utils.images import from_uint8, make_grid, save_image, to_uint8
+
+MAX_STRENGTHS = 21
+
+
+def say(message: str) -> None:
+    """A note on stderr (conversions the user should know about)."""
+    print(message, file=sys.stderr)
+
+
+def to_model_images(arrays: list[np.ndarray], model: LatentGenerator, on_note: Callable[[str], None] = say) -> Tensor:
+    """uint8 (H, W, C) images -> (N, C, H, W) in [-1, 1] of the model's shape, saying what was converted."""
+    channels, side, _ = model.image_shape
+    converted, resized, cropped = 0, 0, 0
+    images = []
+    for array in arrays:
+        image = from_uint8(array[None])
+        if image.shape[1] != channels:
+            converted += 1
+            image = match_channels(image, channels)
+        height, width = image.shape[-2:]
+        if (height, width) != (side, side):
+            resized += 1
+            if height != width:
+                cropped += 1
+                edge = min(height, width)
+                top, left = (height - edge) // 2, (width - edge) // 2
+                image = image[..., top : top + edge, left : left + edge]
+            image = F.interpolate(image, size=(side, side), mode="bilinear", antialias=True, align_corners=False)
+        images.append(image)
+    if converted:
+        kind = "grayscale" if channels == 1 else "colour"
+        on_note(f"note: {converted} image(s) converted to {kind}: the model draws {channels}-channel images")
+    if resized:
+        crop = f" ({cropped} cropped to a centred square first)" if cropped else ""
+        on_note(f"note: {resized} image(s) resized to {side}x{side}, the model's size{crop}")
+    return torch.cat(images)
+
+
+def read_model_images(path: str | Path, model: LatentGenerator, on_note: Callable[[str], None] = say
+                      ) -> tuple[list[str], Tensor]:
+    """(file names, images of the model's shape) for an image file or a folder of images."""
+    pairs = list(read_inputs(path, on_note))
+    return [file.name for file, _ in pairs], to_model_images([array for _, array in pairs], model, on_note)
+
+
+def strip(images: list[Tensor]) -> np.ndarray:
+    """One row of same-sized images (each (C, H, W) in [-1, 1]) as uint8 (H, W', C)."""
+    return make_grid(to_uint8(torch.stack(images)), columns=len(images))
+
+
+def output_name(name: str, suffix: str = "") -> str:
+    """The PNG that an input file's result is written to."""
+    return Path(name).stem + suffix + ".png"
+
+
+def check_out(out: str | Path, inputs: list[str | Path]) -> Path:
+    """Refuse an --out that would overwrite inputs or a model, before any work."""
+    refuse_overwriting(out, inputs, output_name=lambda source: output_name(source.name))
+    return Path(out)
+
+
+def save_latents(inversion: Inversion, names: list[str], path: Path) -> Path:
+    """latents.npz: `latents` (one row per input), `names`, `space`, and `labels` for conditional models."""
+    arrays = {"latents": inversion.latents.cpu().numpy(), "names": np.array(names), "space": np.array(inversion.space),
+              "pixel_mse": inversion.pixel_mse.cpu().numpy()}
+    if inversion.labels is not None:
+        arrays["labels"] = inversion.labels.cpu().numpy()
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as handle:
+            np.savez_compressed(handle, **arrays)
+
+    return atomic_write(path, write)
+
+
+def invert_files(model: LatentGenerator, inputs: str | Path, out: str | Path, settings: InversionSettings, *,
+                 label: int | None = None, scale: int = 4) -> Inversion:
+    """Invert an image or a folder: latents.npz plus one before | after strip per input in `out`."""
+    out = check_out(out, [inputs])
+    names, images = read_model_images(inputs, model)
+    inversion = Inverter(model, settings).invert(images, labels=None if label is None else torch.tensor([label]))
+    ensure_writable_dir(out)
+    for name, image, result in zip(names, images, inversion.images.cpu()):
+        save_image(strip([image, result]), out / output_name(name), scale)
+    save_latents(inversion, names, out / "latents.npz")
+    return inversion
+
+
+def parse_strengths(text: str) -> list[float]:
+    """'-3,-1.5,0,1.5,3' -> floats; a one-line error for anything else."""
+    try:
+        values = [float(part) for part in text.split(",")]
+    except ValueError:
+        raise GanforgeError(f"--strength {text!r}: give numbers separated by commas, like -3,-1.5,0,1.5,3") from None
+    if not values or len(values) > MAX_STRENGTHS or not all(np.isfinite(values)) or max(map(abs, values)) > 100:
+        raise GanforgeError(f"--strength {text!r}: give 1 to {MAX_STRENGTHS} finite numbers within +-100, like -3,0,3")
+    return values
+
+
+def edited(model: LatentGenerator, latents: Tensor, space: str, direction: Direction, strength: float,
+           layers: tuple[int, int]) -> tuple[Tensor, str]:
+    """Latents moved `strength` standard deviations along `direction`, and their space. Directions live
+    in the edit space (w or z): w latents move in w (or in w+ when only some layers move), w+ latents
+    move on the chosen layers, z latents of stylegan2 are mapped to w first."""
+    step = strength * direction.scale * direction.vector.to(latents.device)
+    if space == "z" and model.style_based:
+        latents, space = model.from_z(latents, "w"), "w"
+    if space == "z" or (space == "w" and layers == (0, model.num_ws - 1)):
+        return latents + step, space
+    ws = model.to_ws(latents, space).clone()
+    ws[:, layers[0] : layers[1] + 1] += step
+    return ws, "w+"
+
+
+@dataclass
+class EditResult:
+    """Images (N, S, C, H, W) for N inputs at S strengths, and each input's starting image."""
+
+    names: list[str]
+    originals: Tensor | None  # the real inputs (None when the latents were sampled)
+    images: Tensor
+    strengths: list[float]
+
+
+def edit_latents(model: LatentGenerator, latents: Tensor, space: str, labels: Tensor | None, direction: Direction,
+                 strengths: list[float], layers: tuple[int, int], noises: list[Tensor] | None = None) -> Tensor:
+    """(N, S, C, H, W) renders of each latent at each strength."""
+    rows = []
+    with torch.no_grad():
+        for strength in strengths:
+            moved, moved_space = edited(model, latents, space, direction, strength, layers)
+            rows.append(model.render(moved, moved_space, labels, noises))
+    return torch.stack(rows, 1)
+
+
+def edit(model: LatentGenerator, direction_spec: str, strengths: list[float], *, inputs: str | Path | None = None,
+         seeds: list[int] | None = None, layers: str | None = None, settings: InversionSettings | None = None,
+         label: int | None = None) -> EditResult:
+    """Invert `inputs` (or sample `seeds`) and walk one direction (FILE:NAME)."""
+    settings = settings or InversionSettings()
+    file, name = parse_direction(direction_spec)
+    direction = load_directions(file, model).get(name)
+    span = model.parse_layers(layers)
+    if (inputs is None) == (seeds is None):
+        raise GanforgeError("give --input (real images to edit) or --seed (samples to edit), not both")
+    if inputs is not None:
+        names, images = read_model_images(inputs, model)
+        inversion = Inverter(model, settings).invert(images, labels=None if label is None else torch.tensor([label]))
+        result = edit_latents(model, inversion.latents, inversion.space, inversion.labels, direction, strengths, span,
+                              inversion.noises)
+        return EditResult(names, images, result, strengths)
+    labels = None
+    if model.num_classes:
+        labels = torch.full((len(seeds),), 0 if label is None else label, dtype=torch.long, device=model.device)
+    with torch.no_grad():
+        latents = model.from_z(model.seed_z(seeds), model.edit_space)
+    result = edit_latents(model, latents, model.edit_space, labels, direction, strengths, span)
+    return EditResult([f"seed{seed:04d}" for seed in seeds], None, result, strengths)
+
+
+def save_edits(result: EditResult, out: Path, scale: int = 4) -> list[Path]:
+    """One strip per input: [the real image |] the edit at each strength, left to right."""
+    ensure_writable_dir(out)
+    written = []
+    for index, name in enumerate(result.names):
+        cells = ([result.originals[index]] if result.originals is not None else []) + list(result.images[index].cpu())
+        written.append(save_image(strip(cells), out / output_name(name), scale))
+    return written
+
+
+def complete(model: LatentGenerator, images: Tensor, known: Tensor, settings: InversionSettings, *,
+             label: int | None = None) -> tuple[Tensor, Inversion]:
+    """Fill the unknown pixels (known: bool (N or 1, 1, H, W)) from the inversion of the known ones;
+    known pixels are kept exactly."""
+    inversion = Inverter(model, settings).invert(images, labels=None if label is None else torch.tensor([label]),
+                                                 known=known)
+    return torch.where(known.to(images.device), images, inversion.images.cpu().clamp(-1, 1)), inversion
+
+
+def read_known(mask_path: str | Path, size: tuple[int, int], side: int) -> Tensor:
+    """A mask image (white = fill) of the inputs' (H, W) as `known` (1, 1, side, side): True where the
+    pixel is known, cropped and resized (nearest) as the inputs are; refused when it is not black and
+    white, has another size, or marks every pixel or none."""
+    array = next(read_inputs(mask_path))[1]
+    if not np.all((array < 32) | (array > 223)):
+        raise GanforgeError(f"mask {mask_path} is not black and white (values between 32 and 223 found); "
+                            "draw the region to fill in white on black")
+    holes = torch.from_numpy(read_mask(mask_path, size).astype(np.float32))[None, None]
+    edge = min(size)
+    top, left = (size[0] - edge) // 2, (size[1] - edge) // 2
+    holes = F.interpolate(holes[..., top : top + edge, left : left + edge], size=(side, side), mode="nearest")
+    if holes.all() or not holes.any():
+        raise GanforgeError(f"mask {mask_path} marks {'every' if holes.all() else 'no'} pixel to fill; mark some "
+                            "pixels white (to fill) and leave some black (known)")
+    return holes == 0
+
+
+def complete_files(model: LatentGenerator, inputs: str | Path, mask: str | Path, out: str | Path,
+                   settings: InversionSettings, *, label: int | None = None, scale: int = 4) -> list[Path]:
+    """Complete an image or folder by inversion: per input, a strip masked input | completion."""
+    out = check_out(out, [inputs, mask])
+    pairs = list(read_inputs(inputs))
+    size = pairs[0][1].shape[:2]
+    for file, array in pairs:
+        if array.shape[:2] != size:
+            raise GanforgeError(f"{file.name} is {array.shape[1]}x{array.shape[0]}, not {size[1]}x{size[0]} as "
+                                f"{pairs[0][0].name}; complete images of one size (the mask's) per call")
+    known = read_known(mask, size, model.image_shape[1])
+    names, images = [file.name for file, _ in pairs], to_model_images([array for _, array in pairs], model)
+    filled, _ = complete(model, images, known, settings, label=label)
+    shown = torch.where(known, images, torch.zeros_like(images))  # the hole in mid-grey
+    ensure_writable_dir(out)
+    return [save_image(strip([a, b]), out / output_name(name), scale) for name, a, b in zip(names, shown, filled)]
+
+
+def combine(model: LatentGenerator, structure: Tensor, style: Tensor, settings: InversionSettings, *,
+            cut: int | None = None) -> Tensor:
+    """Structure A and style B (each (1, C, H, W)) -> [A, B, A inverted, B inverted, A's coarse styles with
+    B's fine ones] (5, C, H, W): style mixing of real images (Karras et al. 2019, section 3.1)."""
+    if not model.style_based:
+        raise GanforgeError(f"{model.source} is a {model.loaded.family} model; combining styles needs a stylegan2 "
+                            "checkpoint (ganforge train stylegan2-mnist)")
+    cut = model.num_ws // 2 if cut is None else cut
+    if not 1 <= cut < model.num_ws:
+        raise GanforgeError(f"--cut {cut}: choose a layer from 1 to {model.num_ws - 1} (this model has "
+                            f"{model.num_ws} style inputs)")
+    inversion = Inverter(model, settings).invert(torch.cat([structure, style]))
+    ws = model.to_ws(inversion.latents, inversion.space)
+    mixed = model.generator.mix(ws[:1], ws[1:], cut)
+    noises = None if inversion.noises is None else [n[:1] for n in inversion.noises]  # the structure's noise
+    with torch.no_grad():
+        combined = model.render(mixed, "w+", noises=noises)
+    return torch.cat([structure, style, inversion.images.cpu(), combined.cpu()])
+
+
+def combine_files(model: LatentGenerator, structure: str | Path, style: str | Path, out: str | Path,
+                  settings: InversionSettings, *, cut: int | None = None, scale: int = 4) -> Path:
+    """combine.png in `out`: structure | style | their inversions | the combination."""
+    out = check_out(out, [structure, style])
+    images = [read_model_images(path, model)[1][:1] for path in (structure, style)]
+    cells = combine(model, *images, settings, cut=cut)
+    ensure_writable_dir(out)
+    return save_image(strip(list(cells)), out / "combine.png", scale)

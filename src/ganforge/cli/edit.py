@@ -1,0 +1,49 @@
+"""Edit real images (inverted first) or samples along a latent direction.
+
+Each input becomes one strip: the input (for real images), then the edit at each --strength, in
+standard deviations of the latents along the direction (0 is the plain reconstruction). Directions
+come from `ganforge directions`; a file made for another model is refused. For stylegan2, --layers
+limits the edit to some style inputs: coarse (pose, shape), middle or fine (texture, stroke).
+
+examples:
+  ganforge directions --model mnist-gan --method attribute --out dirs.safetensors
+  ganforge edit --model mnist-gan --input digits/ --direction dirs.safetensors:thickness --strength -2,0,2 --out thick/
+  ganforge edit --model stylegan2-mnist --seed 1,2,3 --direction sefa.safetensors:sefa-0 --layers coarse --out walk/
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from ganforge.apps.edit import check_out, edit, parse_strengths, save_edits
+from ganforge.apps.style import parse_seeds
+from ganforge.cli.args import add_inversion_arguments, add_model_source, inversion_settings, load_latent_model
+
+NAME = "edit"
+HELP = "move real images or samples along a latent direction"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `ganforge edit`."""
+    add_model_source(parser)
+    what = parser.add_mutually_exclusive_group(required=True)
+    what.add_argument("--input", help="an image file or a folder of images to invert and edit")
+    what.add_argument("--seed", help="edit samples instead: their seeds, e.g. 1 or 1,2,5-7")
+    parser.add_argument("--direction", required=True, help="FILE:NAME, a direction from `ganforge directions`")
+    parser.add_argument("--strength", default="-3,-1.5,0,1.5,3",
+                        help="strengths in standard deviations, comma-separated (default: -3,-1.5,0,1.5,3)")
+    parser.add_argument("--layers", help="stylegan2: coarse, middle, fine or A-B style inputs (default: all)")
+    parser.add_argument("--out", required=True, help="output folder: one strip per input")
+    add_inversion_arguments(parser, seed=False)
+
+
+def run(args: argparse.Namespace) -> None:
+    """Edit and say where the strips went."""
+    strengths = parse_strengths(args.strength)
+    seeds = parse_seeds(args.seed, "--seed") if args.seed is not None else None
+    out = check_out(args.out, [args.input] if args.input else [])
+    model = load_latent_model(args)
+    result = edit(model, args.direction, strengths, inputs=args.input, seeds=seeds, layers=args.layers,
+                  settings=inversion_settings(args), label=args.label)
+    written = save_edits(result, out)
+    print(f"wrote {len(written)} strip(s) of {len(strengths)} strengths to {out}")
