@@ -1,0 +1,146 @@
+"""Notebook 6, what GANs are used for: editing real images through the latent space, synthetic data
+for augmentation, anomaly detection (speech joins when it lands)."""
+
+from common import SETUP
+
+INVERT = '''import torch
+from ganforge.apps.generate import load_model
+from ganforge.apps.inversion import Inverter, InversionSettings
+from ganforge.apps.latent import LatentGenerator
+from ganforge.data import load_dataset
+from ganforge.utils.images import from_uint8
+
+held = load_dataset("mnist-5k", "heldout")  # real digits the generator never saw
+picks = [int(np.flatnonzero(held.labels == k)[7]) for k in range(10)]
+real = from_uint8(held.images[picks])
+model = LatentGenerator(load_model(model="mnist-gan"))
+steps = 30 if QUICK else 300
+inversion = Inverter(model, InversionSettings(steps=steps), progress=False).invert(real)
+psnr = 10 * torch.log10(4 / inversion.pixel_mse)
+print(f"{steps} steps; reconstruction PSNR {psnr.mean():.1f} dB on average")
+show(torch.cat([real, inversion.images]), title="top: real digits; bottom: the generator's closest drawing")'''
+
+DIRECTIONS = '''from ganforge.apps.directions import find_directions
+
+found = find_directions(model, "attribute", attributes=("thickness", "slant"), samples=300 if QUICK else 2000)
+for direction in found.directions:
+    effect = direction.effect
+    print(f"{direction.name:10s} per unit of strength: thickness {effect['thickness']:+.2f} px, "
+          f"slant {effect['slant']:+.3f}, width {effect['width']:+.2f} px, height {effect['height']:+.2f} px")'''
+
+EDIT = '''from ganforge.apps.edit import edit_latents
+
+strengths = [-4, -2, 0, 2, 4]
+for name in ("thickness", "slant"):
+    images = edit_latents(model, inversion.latents[:5], "z", None, found.get(name), strengths, (0, 0))
+    show(images.flatten(0, 1), columns=len(strengths), title=f"{name}: strength {strengths[0]} ... {strengths[-1]}")'''
+
+COMPLETE = '''from ganforge.apps.edit import complete
+
+known = torch.ones(1, 1, 28, 28, dtype=torch.bool)
+known[..., 14:, :] = False  # the lower half is missing
+filled, _ = complete(model, real, known, InversionSettings(steps=steps))
+masked = torch.where(known, real, torch.full_like(real, -1.0))
+show(torch.cat([masked, filled, real]), title="masked | completed by inversion | the real digit")'''
+
+AUGMENT = '''import shutil
+from ganforge.apps.augment import augment
+from ganforge.metrics.cas import classification_accuracy_score
+
+shutil.rmtree(WORK / "synthetic", ignore_errors=True)
+manifest = augment(model="mnist-cgan", per_class=20 if QUICK else 400, out=WORK / "synthetic", seed=0)
+synthetic = load_dataset(str(WORK / "synthetic"))
+print(f"{len(synthetic)} generated digits in {len(synthetic.class_names)} labelled folders")
+train = load_dataset("mnist-5k", "train")
+scores = classification_accuracy_score(synthetic.images, synthetic.labels, held.images, held.labels,
+                                       real_images=train.images, real_labels=train.labels,
+                                       steps=50 if QUICK else 500)
+print(f"a classifier trained on generated digits only: {scores['cas']:.1%} on real digits; "
+      f"on as many real digits: {scores['cas_real']:.1%}")'''
+
+ANOMALY = '''from ganforge.apps.anomaly import evaluate_anomaly
+from ganforge.training import train
+
+shutil.rmtree(WORK / "anomaly", ignore_errors=True)
+run = train("autoencoder", out=WORK / "anomaly", steps=20 if QUICK else 600, seed=0, device="cpu",
+            progress=False, overrides=["preprocess.normal=[1]"])
+result = evaluate_anomaly(run.run_dir, histogram=WORK / "anomaly-scores.png")
+m = result["metrics"]
+print(f"normal: digit 1 only; test: {result['protocol']['n_normal']} ones and {result['protocol']['n_anomalous']} other digits")
+print(f"AUROC {m['auroc']:.3f}; at the threshold that flags 5 % of normal validation images, "
+      f"{m['true_positive_rate']:.0%} of the other digits are caught")
+from PIL import Image
+plt.figure(figsize=(6, 3)); plt.imshow(np.asarray(Image.open(WORK / "anomaly-scores.png"))); plt.axis("off"); plt.show()'''
+
+NOTEBOOK = {
+    "fr": ("06-usages", [
+        ("md", ("# 6. À quoi servent les GAN\n\n"
+                "Le cours cite plusieurs usages : la **retouche de photos** (changer un attribut d'une image "
+                "réelle, la compléter), les **données synthétiques** pour enrichir un jeu d'apprentissage, la "
+                "**détection d'anomalies**, et la génération d'autre chose que des images. Ce carnet les essaie "
+                "sur de vrais chiffres manuscrits, avec les modèles livrés.")),
+        ("code", SETUP),
+        ("md", ("## Retouche : retrouver le *z* d'une image réelle\n\nPour modifier une image réelle avec un "
+                "générateur, il faut d'abord trouver le vecteur latent qui la dessine : c'est l'**inversion**. "
+                "On part de plusieurs *z* au hasard et on descend le gradient d'une distance entre l'image "
+                "dessinée et l'image réelle (pixels + caractéristiques d'un réseau déjà entraîné), comme le "
+                "« projecteur » de StyleGAN2.")),
+        ("code", INVERT),
+        ("md", ("## Des directions qui changent un attribut\n\nL'épaisseur du trait et son inclinaison se "
+                "**mesurent** sur une image (aire de l'encre / longueur du squelette ; cisaillement tiré des "
+                "moments d'ordre 2). On dessine 2 000 chiffres, on mesure, et on cherche la direction de "
+                "l'espace latent le long de laquelle l'attribut croît (InterFaceGAN) ; les deux directions "
+                "sont rendues indépendantes l'une de l'autre.")),
+        ("code", DIRECTIONS),
+        ("md", ("On déplace les chiffres réels inversés le long de chaque direction. Dans l'espace *z* d'un "
+                "DCGAN l'effet reste faible et, poussé loin, change parfois le chiffre : l'espace *w* de "
+                "StyleGAN2 (voir docs/editing.md) sépare mieux les attributs.")),
+        ("code", EDIT),
+        ("md", ("## Compléter une image\n\nOn cache la moitié basse : l'inversion ne regarde que les pixels "
+                "connus, et le générateur dessine le reste.")),
+        ("code", COMPLETE),
+        ("md", ("## Données synthétiques\n\n`ganforge augment` écrit des chiffres générés rangés par classe. "
+                "Entraîne-t-on un aussi bon classifieur avec eux qu'avec de vrais chiffres ? Le score CAS "
+                "(Ravuri et Vinyals, 2019) répond : un classifieur appris sur les seuls faux, testé sur de "
+                "vrais chiffres, à côté du même classifieur appris sur autant de vrais.")),
+        ("code", AUGMENT),
+        ("md", ("## Détection d'anomalies\n\nUn modèle apprend à quoi ressemblent les images *normales* (ici "
+                "les seuls 1) ; ce qu'il reconstruit mal est une anomalie. L'AUROC résume la séparation (1 : "
+                "parfaite, 0,5 : le hasard) ; l'histogramme montre les scores des normaux et des autres.")),
+        ("code", ANOMALY),
+    ]),
+    "en": ("06-uses", [
+        ("md", ("# 6. What GANs are used for\n\n"
+                "The lecture names several uses: **photo editing** (change an attribute of a real image, "
+                "complete it), **synthetic data** to enlarge a training set, **anomaly detection**, and "
+                "generating more than images. This notebook tries them on real handwritten digits with the "
+                "shipped models.")),
+        ("code", SETUP),
+        ("md", ("## Editing: finding the *z* of a real image\n\nTo change a real image with a generator we "
+                "first need the latent vector that draws it: this is **inversion**. We start from several "
+                "random *z* and follow the gradient of a distance between the drawn image and the real one "
+                "(pixels + the features of an already trained network), as StyleGAN2's projector does.")),
+        ("code", INVERT),
+        ("md", ("## Directions that change an attribute\n\nStroke thickness and slant can be **measured** on "
+                "an image (ink area / skeleton length; the shear from second-order moments). We draw 2,000 "
+                "digits, measure them, and fit the latent direction along which the attribute grows "
+                "(InterFaceGAN); the two directions are made independent of each other.")),
+        ("code", DIRECTIONS),
+        ("md", ("We move the inverted real digits along each direction. In a DCGAN's *z* the effect stays "
+                "small and, pushed far, sometimes changes the digit: StyleGAN2's *w* separates attributes "
+                "better (see docs/editing.md).")),
+        ("code", EDIT),
+        ("md", ("## Completing an image\n\nWe hide the lower half: the inversion looks at the known pixels "
+                "only, and the generator draws the rest.")),
+        ("code", COMPLETE),
+        ("md", ("## Synthetic data\n\n`ganforge augment` writes generated digits sorted by class. Do they "
+                "train as good a classifier as real digits? The Classification Accuracy Score (Ravuri & "
+                "Vinyals, 2019) answers: a classifier trained on the fakes alone, tested on real digits, "
+                "beside the same classifier trained on as many real ones.")),
+        ("code", AUGMENT),
+        ("md", ("## Anomaly detection\n\nA model learns what *normal* images look like (here: 1s only); what it "
+                "reconstructs badly is an anomaly. AUROC sums up the separation (1: perfect, 0.5: chance); "
+                "the histogram shows the scores of normal and other digits.")),
+        ("code", ANOMALY),
+    ]),
+}
