@@ -29,7 +29,7 @@ import torch.nn.functional as F
 from ganforge.apps.directions import best_closed_form, find_directions
 from ganforge.apps.edit import complete, edit_latents
 from ganforge.apps.generate import load_model
-from ganforge.apps.inversion import Inverter, InversionSettings
+from ganforge.apps.inversion import InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
 from ganforge.data import load_dataset
 from ganforge.utils.images import from_uint8, make_grid, save_image, to_uint8

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import torch
@@ -57,8 +58,28 @@ def _shift(images: torch.Tensor, generator: torch.Generator, max_shift: int = 2)
     return out
 
 
-def train_classifier(dataset: ImageDataset, *, steps: int = 1500, batch_size: int = 64, seed: int = 0) -> DigitClassifier:
-    """Train a DigitClassifier on `dataset` with random shifts; deterministic for a given seed."""
+def classic_augment(images: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """The classic augmentation of digits: a random rotation (up to 10 degrees either way), scaling
+    (0.9 to 1.1) and shift (up to 2 pixels) of each image, background (-1) filling the corners."""
+    count, _, height, width = images.shape
+    angle = (torch.rand(count, generator=generator) * 2 - 1) * math.radians(10)
+    scale = 0.9 + torch.rand(count, generator=generator) * 0.2
+    shift = (torch.rand(count, 2, generator=generator) * 2 - 1) * 2 / torch.tensor([width / 2, height / 2])
+    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
+    theta = torch.stack([torch.stack([cos, -sin, shift[:, 0]], 1), torch.stack([sin, cos, shift[:, 1]], 1)], 1)
+    grid = F.affine_grid(theta, list(images.shape), align_corners=False)
+    return F.grid_sample(images + 1, grid, mode="bilinear", padding_mode="zeros", align_corners=False) - 1
+
+
+AUGMENTATIONS = {"shift": _shift, "classic": classic_augment, "none": lambda images, generator: images}
+
+
+def train_classifier(dataset: ImageDataset, *, steps: int = 1500, batch_size: int = 64, seed: int = 0,
+                     augmentation: str = "shift") -> DigitClassifier:
+    """Train a DigitClassifier on `dataset`, deterministic for a given seed; each batch augmented by
+    `augmentation`: shift (random shifts of up to 2 pixels), classic (rotation, scaling and shift) or none."""
+    if augmentation not in AUGMENTATIONS:
+        raise GanforgeError(f"augmentation {augmentation!r}: choose one of {', '.join(AUGMENTATIONS)}")
     if dataset.labels is None:
         raise GanforgeError(f"{dataset.name} has no labels; a classifier needs labelled images")
     torch.manual_seed(seed)
@@ -70,7 +91,7 @@ def train_classifier(dataset: ImageDataset, *, steps: int = 1500, batch_size: in
     model.train()
     for step in range(steps):
         images, labels = dataset.batch(sampler.indices(step))
-        loss = F.cross_entropy(model(_shift(images, augment)), labels)
+        loss = F.cross_entropy(model(AUGMENTATIONS[augmentation](images, augment)), labels)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
