@@ -39,10 +39,10 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ganforge.apps.directions import best_closed_form, find_directions
+from ganforge.apps.directions import best_closed_form, find_directions, model_fingerprint
 from ganforge.apps.edit import edited
 from ganforge.apps.generate import load_model
-from ganforge.apps.inversion import InversionSettings, Inverter
+from ganforge.apps.inversion import Inversion, InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
 from ganforge.data import load_dataset
 from ganforge.metrics.attributes import measure_attributes
@@ -50,6 +50,7 @@ from ganforge.metrics.extractors import build_extractor
 from ganforge.utils.images import from_uint8, to_uint8
 
 EVAL = Path(__file__).resolve().parent.parent / "docs" / "eval"
+CACHE = Path(__file__).resolve().parent.parent / "runs" / "editing"
 ATTRIBUTES = ("thickness", "slant")
 STRENGTHS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0)
 
@@ -76,12 +77,21 @@ def psnr(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return 10 * np.log10(255.0**2 / np.maximum(mse, 1e-10))
 
 
-def invert(model: LatentGenerator, digits: np.ndarray, space: str, steps: int, known=None):
-    """(inversion, seconds per image)."""
+def invert(model: LatentGenerator, digits: np.ndarray, space: str, steps: int, known=None, *, cache: str = ""):
+    """(inversion, seconds per image); with `cache`, kept under runs/editing/ and reused by later runs
+    of the same model, digits, space and steps (inversion is the costly part)."""
+    path = CACHE / f"{cache}-{space}-{steps}-{len(digits)}.pt" if cache else None
+    if path is not None and path.exists():
+        saved = torch.load(path, weights_only=True)
+        return Inversion(**saved["inversion"]), saved["seconds"]
     started = time.perf_counter()
     settings = InversionSettings(space=space, steps=steps)
     result = Inverter(model, settings).invert(to_model(digits, model), known=known)
-    return result, (time.perf_counter() - started) / len(digits)
+    seconds = (time.perf_counter() - started) / len(digits)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        torch.save({"inversion": vars(result), "seconds": seconds}, path)
+    return result, seconds
 
 
 def edit_outcomes(model, inversion, direction, strength, attribute, other, labels, classifier, real_std):
@@ -117,6 +127,7 @@ def run(args) -> None:
         out.write_text(json.dumps(report, indent=2) + "\n")
 
     model = LatentGenerator(load_model(model=args.model, checkpoint=args.checkpoint))
+    key = f"{name}-{model_fingerprint(model)}"  # inversions are cached per model weights
     classifier = build_extractor("digits")
     held, train = load_dataset("mnist-5k", "heldout"), load_dataset("mnist-5k", "train")
     digits, labels = held.images[: args.num], held.labels[: args.num]
@@ -126,7 +137,7 @@ def run(args) -> None:
     calibration = train.images[np.random.default_rng(0).permutation(len(train))[: args.calibrate]]
     inversions = {}
     for space in args.spaces or [model.edit_space]:
-        result, seconds = invert(model, digits, space, args.steps)
+        result, seconds = invert(model, digits, space, args.steps, cache=f"{key}-heldout")
         inversions[space] = result
         shown = at_28(result.images)
         report.setdefault("inversion", {})[space] = {
@@ -137,7 +148,7 @@ def run(args) -> None:
         save()
     space = model.edit_space if model.edit_space in inversions else next(iter(inversions))
     held_inversion = inversions[space]
-    calibration_inversion, _ = invert(model, calibration, space, args.steps)
+    calibration_inversion, _ = invert(model, calibration, space, args.steps, cache=f"{key}-calibration")
     supervised = find_directions(model, "attribute", attributes=ATTRIBUTES, seed=args.seed)
     edits = {}
     for attribute in ATTRIBUTES:
@@ -165,7 +176,7 @@ def run(args) -> None:
     known[..., model.image_shape[1] // 2 :, :] = False
     masked = digits.copy()
     masked[:, 14:] = 0
-    completion, _ = invert(model, digits, space, args.steps, known=known)
+    completion, _ = invert(model, digits, space, args.steps, known=known, cache=f"{key}-lower-half")
     filled = at_28(torch.where(known, to_model(digits, model), completion.images.cpu().clamp(-1, 1)))
     report["completion"] = {
         "space": space, "digits": len(digits), "mask": "lower half",

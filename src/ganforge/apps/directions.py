@@ -137,7 +137,9 @@ def pca(model: LatentGenerator, count: int, samples: int, seed: int) -> list[Ten
         inputs = z if labels is None else torch.cat([z, model.generator.label_embedding(labels.to(model.device))], 1)
         features = model.generator.convs[:2](model.generator.dense(inputs)).flatten(1).cpu().double()
     centred = features - features.mean(0)
-    _, _, components = torch.pca_lowrank(centred, q=min(count + 10, *centred.shape), center=False)
+    with torch.random.fork_rng():  # pca_lowrank draws random projections: the same seed, the same directions
+        torch.manual_seed(seed)
+        _, _, components = torch.pca_lowrank(centred, q=min(count + 10, *centred.shape), center=False)
     coordinates = centred @ components[:, :count]  # (samples, count)
     mapped = torch.linalg.lstsq(latents, coordinates).solution  # (z_dim, count)
     return [(mapped[:, k] / mapped[:, k].norm()).float() for k in range(mapped.shape[1])]
