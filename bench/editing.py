@@ -94,10 +94,9 @@ def invert(model: LatentGenerator, digits: np.ndarray, space: str, steps: int, k
     return result, seconds
 
 
-def edit_outcomes(model, inversion, direction, strength, attribute, other, labels, classifier, real_std):
+def edit_outcomes(model, inversion, direction, strength, attribute, other, labels, classifier, real_std, span):
     """Per digit and sign: moved >= 1 std the asked way, still read as its digit, |other change| / std."""
     space = inversion.space
-    span = (0, model.num_ws - 1)
     with torch.no_grad():
         base = at_28(model.render(inversion.latents, space, inversion.labels, inversion.noises))
     before = measure_attributes(base, (attribute, other))
@@ -149,24 +148,34 @@ def run(args) -> None:
     space = model.edit_space if model.edit_space in inversions else next(iter(inversions))
     held_inversion = inversions[space]
     calibration_inversion, _ = invert(model, calibration, space, args.steps, cache=f"{key}-calibration")
+    calibration_labels = train.labels[np.random.default_rng(0).permutation(len(train))[: args.calibrate]]
     supervised = find_directions(model, "attribute", attributes=ATTRIBUTES, seed=args.seed)
+    layer_options = ["all", "coarse", "middle", "fine"] if model.style_based else ["all"]
     edits = {}
     for attribute in ATTRIBUTES:
         other = next(a for a in ATTRIBUTES if a != attribute)
-        for kind, direction in (("supervised", supervised.get(attribute)),
-                                ("closed-form", best_closed_form(model, attribute, other, seed=args.seed))):
-            strength = None
-            for candidate in STRENGTHS:  # calibrated on training digits only
-                moved, _, _ = edit_outcomes(model, calibration_inversion, direction, candidate, attribute, other,
-                                            np.zeros(len(calibration), int) - 1, classifier, real_std)
-                if moved.mean() >= 0.9:
-                    strength = candidate
-                    break
-            strength = strength or STRENGTHS[-1]
+        candidates = {"supervised": [(supervised.get(attribute), layers) for layers in layer_options],
+                      "closed-form": [(best_closed_form(model, attribute, other, seed=args.seed, layers=layers), layers)
+                                      for layers in layer_options]}
+        for kind, options in candidates.items():
+            # calibrated on training digits only: per direction and layer range, the smallest strength at which
+            # >= 90 % move >= 1 std both ways; of those, the one that keeps the most digits readable
+            best = None
+            for direction, layers in options:
+                span = model.parse_layers(layers)
+                for strength in STRENGTHS:
+                    moved, kept, _ = edit_outcomes(model, calibration_inversion, direction, strength, attribute, other,
+                                                   calibration_labels, classifier, real_std, span)
+                    if moved.mean() >= 0.9 or strength == STRENGTHS[-1]:
+                        score = (moved.mean() >= 0.9, kept.mean() if moved.mean() >= 0.9 else moved.mean())
+                        if best is None or score > best[0]:
+                            best = (score, direction, layers, strength)
+                        break
+            _, direction, layers, strength = best
             moved, kept, other_change = edit_outcomes(model, held_inversion, direction, strength, attribute, other,
-                                                      labels, classifier, real_std)
+                                                      labels, classifier, real_std, model.parse_layers(layers))
             edits[f"{attribute} / {kind}"] = {
-                "direction": direction.name, "space": space, "strength": strength,
+                "direction": direction.name, "space": space, "layers": layers, "strength": strength,
                 "moved_1_std": round(float(moved.mean()), 4), "classifier_reads_original": round(float(kept.mean()), 4),
                 f"mean_abs_{other}_change_std": round(float(np.nanmean(other_change)), 3)}
             print(attribute, kind, edits[f"{attribute} / {kind}"], flush=True)
@@ -195,12 +204,13 @@ def table() -> None:
         for space, row in r.get("inversion", {}).items():
             print(f"| {r['model']} | {space} | {row['psnr_db']:.2f} | {100 * row['classifier_reads_original']:.1f} % "
                   f"| {row['seconds_per_image']:.3f} |")
-    print("\n| model | edit | direction | strength | moved >= 1 std | still read | other attribute moved (std) |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print("\n| model | edit | direction | layers | strength | moved >= 1 std | still read | other attribute moved (std) |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in reports:
         for edit, row in r.get("edits", {}).items():
             other = next(v for k, v in row.items() if k.startswith("mean_abs"))
-            print(f"| {r['model']} | {edit} | {row['direction']} | {row['strength']} | {100 * row['moved_1_std']:.1f} % "
+            print(f"| {r['model']} | {edit} | {row['direction']} | {row.get('layers', 'all')} | {row['strength']} | "
+                  f"{100 * row['moved_1_std']:.1f} % "
                   f"| {100 * row['classifier_reads_original']:.1f} % | {other:.3f} |")
     print("\n| model | space | accuracy completed | masked | original |\n| --- | --- | --- | --- | --- |")
     for r in reports:

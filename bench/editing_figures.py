@@ -76,13 +76,15 @@ def digit_figures(model: LatentGenerator, name: str, steps: int) -> None:
     for key, row in report["edits"].items():
         attribute, kind = key.split(" / ")
         other = "slant" if attribute == "thickness" else "thickness"
-        direction = supervised.get(attribute) if kind == "supervised" else best_closed_form(model, attribute, other)
+        layers = row.get("layers", "all")
+        direction = (supervised.get(attribute) if kind == "supervised"
+                     else best_closed_form(model, attribute, other, layers=layers))
         s = row["strength"]
         strengths = [-s, -s / 2, 0.0, s / 2, s]
         images = edit_latents(model, inversion.latents, inversion.space, inversion.labels, direction, strengths,
-                              (0, model.num_ws - 1), inversion.noises)
+                              model.parse_layers(layers), inversion.noises)
         panels.append(grid([[real[i], *images[i]] for i in range(len(picks))]))
-        print(f"panel {len(panels)}: {key} ({direction.name}), strengths {strengths}")
+        print(f"panel {len(panels)}: {key} ({direction.name}, layers {layers}), strengths {strengths}")
     save_image(side_by_side(panels), DOCS / f"editing-{name}.png", 2)
     known = torch.ones(1, 1, *model.image_shape[1:], dtype=torch.bool)
     known[..., model.image_shape[1] // 2 :, :] = False

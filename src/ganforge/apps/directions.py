@@ -221,12 +221,13 @@ def find_directions(model: LatentGenerator, method: str, *, attributes: tuple[st
     return DirectionSet(model.edit_space, model_fingerprint(model), model.source, directions)
 
 
-def best_closed_form(model: LatentGenerator, attribute: str, other: str, *, count: int = 10, seed: int = 0) -> Direction:
-    """Of the first `count` SeFa and PCA directions, the one whose measured effect on `attribute` is
-    largest relative to its effect on `other`, turned so that it increases `attribute`."""
+def best_closed_form(model: LatentGenerator, attribute: str, other: str, *, count: int = 10, seed: int = 0,
+                     layers: str | None = None) -> Direction:
+    """Of the first `count` SeFa (of `layers`) and PCA directions, the one whose measured effect on
+    `attribute` is largest relative to its effect on `other`, turned so that it increases `attribute`."""
     best, best_score = None, -1.0
     for method in ("sefa", "pca"):
-        for direction in find_directions(model, method, count=count, seed=seed).directions:
+        for direction in find_directions(model, method, count=count, seed=seed, layers=layers).directions:
             effect = direction.effect
             score = abs(effect[attribute]) / (abs(effect[other]) + 1e-3 * abs(effect[attribute]) + 1e-9)
             if score > best_score:
