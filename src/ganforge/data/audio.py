@@ -1,0 +1,197 @@
+"""Audio data: labelled WAV clips at one sample rate and length, as the speech families train on.
+
+Files are read with scipy.io.wavfile (a dependency already): 8/16/32-bit integer or float WAV, mono
+or several channels (averaged to mono, and said so), resampled to the dataset's rate with a
+polyphase filter (scipy.signal.resample_poly; said so), then padded with silence at the end or
+cropped to the fixed length (cropping is said, with how many clips). Two layouts:
+  FSDD       recordings/{digit}_{speaker}_{take}.wav (the Free Spoken Digit Dataset): label = digit,
+             speaker from the name; its own split holds out takes 0-4 of every digit and speaker
+  folders    one subfolder of .wav files per class (users' own audio); no held-out part
+The defaults are WaveGAN's and SpecGAN's (Donahue et al. 2019): 16 kHz, 16,384 samples (1.02 s), so
+FSDD's 8 kHz recordings are upsampled x2 (no new content above 4 kHz).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from math import gcd
+from pathlib import Path
+
+import numpy as np
+import torch
+from scipy.io import wavfile
+from scipy.signal import resample_poly
+
+from ganforge.data.base import ImageSource
+from ganforge.errors import GanforgeError
+
+SAMPLE_RATE = 16_000
+CLIP_LENGTH = 16_384
+FSDD_NAME = re.compile(r"^(\d)_([A-Za-z]+)_(\d+)\.wav$")
+FSDD_TEST_TAKES = range(5)  # the dataset's convention: takes 0-4 of every digit and speaker are the test set
+MAX_SECONDS = 60.0  # a longer file is refused before it is decoded in full (a clip, not a recording session)
+
+
+def read_wav(path: str | Path) -> tuple[np.ndarray, int, int]:
+    """(float32 samples in [-1, 1] averaged to mono, sample rate, channels in the file); a one-line
+    error for anything that is not a readable WAV."""
+    path = Path(path)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", wavfile.WavFileWarning)  # unknown chunks (metadata) are harmless
+            rate, data = wavfile.read(path, mmap=True)
+    except (ValueError, OSError, EOFError, IndexError) as error:
+        raise GanforgeError(f"{path} is not a readable WAV file ({error}); give 8/16/32-bit PCM or float WAV") from None
+    if len(data) > MAX_SECONDS * rate:
+        raise GanforgeError(f"{path} lasts {len(data) / rate:.0f} s; ganforge takes clips of up to {MAX_SECONDS:.0f} s")
+    if data.dtype == np.uint8:
+        samples = (data.astype(np.float32) - 128) / 128
+    elif np.issubdtype(data.dtype, np.integer):
+        samples = data.astype(np.float32) / float(np.iinfo(data.dtype).max + 1)
+    else:
+        samples = np.asarray(data, dtype=np.float32)
+    channels = 1 if samples.ndim == 1 else samples.shape[1]
+    if samples.ndim == 2:
+        samples = samples.mean(axis=1)
+    if not np.isfinite(samples).all():
+        raise GanforgeError(f"{path} holds samples that are not finite numbers; re-export it as PCM WAV")
+    return np.clip(samples, -1, 1), int(rate), channels
+
+
+def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
+    """Samples at `rate` -> at `target` (polyphase, anti-aliased)."""
+    if rate == target:
+        return samples
+    common = gcd(rate, target)
+    return resample_poly(samples, target // common, rate // common).astype(np.float32)
+
+
+def fit_length(samples: np.ndarray, length: int) -> tuple[np.ndarray, bool]:
+    """(the clip padded with silence at the end or cropped to `length`, whether it was cropped)."""
+    if len(samples) >= length:
+        return samples[:length], len(samples) > length
+    return np.pad(samples, (0, length - len(samples))), False
+
+
+def write_wav(path: str | Path, samples: np.ndarray, rate: int) -> None:
+    """16-bit PCM mono WAV."""
+    pcm = np.round(np.clip(samples, -1, 1) * 32767).astype(np.int16)
+    wavfile.write(path, rate, pcm)
+
+
+@dataclass(frozen=True, eq=False)
+class AudioDataset(ImageSource):
+    """Clips as float32 (N, L) at one rate; `batch` gives (B, 1, L) waveforms in [-1, 1]."""
+
+    name: str
+    waveforms: np.ndarray  # float32 (N, L)
+    sample_rate: int
+    labels: np.ndarray | None = None  # int64 (N,)
+    class_names: tuple[str, ...] = field(default_factory=tuple)
+    speakers: np.ndarray | None = None  # int64 (N,), index into speaker_names
+    speaker_names: tuple[str, ...] = field(default_factory=tuple)
+
+    def __len__(self) -> int:
+        return len(self.waveforms)
+
+    @property
+    def clip_length(self) -> int:
+        """Samples per clip."""
+        return self.waveforms.shape[1]
+
+    @property
+    def image_shape(self) -> tuple[int, int]:
+        """(channels, samples) as the networks see a clip."""
+        return 1, self.clip_length
+
+    def batch(self, indices: np.ndarray, rng: np.random.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Waveforms (B, 1, L) and labels (B,) or None."""
+        indices = np.asarray(indices)
+        labels = None if self.labels is None else torch.from_numpy(self.labels[indices])
+        return torch.from_numpy(self.waveforms[indices])[:, None], labels
+
+    def subset(self, indices: np.ndarray, name: str | None = None) -> AudioDataset:
+        """The clips of the given rows."""
+        pick = (lambda a: None if a is None else a[indices])
+        return AudioDataset(name or self.name, self.waveforms[indices], self.sample_rate, pick(self.labels),
+                            self.class_names, pick(self.speakers), self.speaker_names)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def load_clips(files: list[Path], *, rate: int, length: int, on_note: Callable[[str], None] = _say) -> np.ndarray:
+    """float32 (N, length) clips of the files, converted as the module doc says; one note per kind of
+    conversion, with counts."""
+    clips, stereo, resampled, cropped = [], 0, set(), 0
+    for path in files:
+        samples, file_rate, channels = read_wav(path)
+        stereo += channels > 1
+        if file_rate != rate:
+            resampled.add(file_rate)
+            samples = resample(samples, file_rate, rate)
+        samples, was_cropped = fit_length(samples, length)
+        cropped += was_cropped
+        clips.append(samples)
+    if stereo:
+        on_note(f"note: {stereo} file(s) had several channels, averaged to mono")
+    if resampled:
+        on_note(f"note: resampled from {', '.join(f'{r} Hz' for r in sorted(resampled))} to {rate} Hz")
+    if cropped:
+        on_note(f"note: {cropped} clip(s) longer than {length / rate:.2f} s were cropped to it (their ends lost)")
+    return np.stack(clips).astype(np.float32)
+
+
+def is_fsdd(folder: Path) -> bool:
+    """Whether `folder` has the Free Spoken Digit Dataset's layout."""
+    recordings = folder / "recordings"
+    return recordings.is_dir() and any(FSDD_NAME.match(p.name) for p in recordings.iterdir())
+
+
+def load_fsdd(folder: str | Path, split: str = "train", *, rate: int = SAMPLE_RATE, length: int = CLIP_LENGTH,
+              on_note: Callable[[str], None] = _say) -> AudioDataset:
+    """FSDD's recordings of `split`: train (takes 5-49), heldout (takes 0-4) or all."""
+    folder = Path(folder)
+    entries = []
+    for path in sorted((folder / "recordings").iterdir()):
+        match = FSDD_NAME.match(path.name)
+        if match:
+            digit, speaker, take = int(match[1]), match[2], int(match[3])
+            held_out = take in FSDD_TEST_TAKES
+            if split == "all" or held_out == (split == "heldout"):
+                entries.append((path, digit, speaker))
+    if not entries:
+        raise GanforgeError(f"no recordings of the {split} split in {folder / 'recordings'}")
+    speaker_names = tuple(sorted({speaker for _, _, speaker in entries}))
+    waveforms = load_clips([path for path, _, _ in entries], rate=rate, length=length, on_note=on_note)
+    return AudioDataset(f"fsdd ({split})", waveforms, rate, np.array([d for _, d, _ in entries], np.int64),
+                        tuple(str(d) for d in range(10)),
+                        np.array([speaker_names.index(s) for _, _, s in entries], np.int64), speaker_names)
+
+
+def load_audio_folder(folder: str | Path, *, rate: int = SAMPLE_RATE, length: int = CLIP_LENGTH,
+                      on_note: Callable[[str], None] = _say) -> AudioDataset:
+    """One subfolder of .wav files per class."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise GanforgeError(f"audio folder {folder} does not exist; pass a folder with one subfolder of .wav per class")
+    classes = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    files = [(path, label) for label, d in enumerate(classes) for path in sorted(d.glob("*.wav"))]
+    if not files:
+        raise GanforgeError(f"no .wav files in class subfolders of {folder}; put each class's clips in a subfolder")
+    waveforms = load_clips([path for path, _ in files], rate=rate, length=length, on_note=on_note)
+    return AudioDataset(str(folder), waveforms, rate, np.array([label for _, label in files], np.int64),
+                        tuple(d.name for d in classes))
+
+
+def load_audio(spec: str | Path, split: str = "train", **kwargs) -> AudioDataset:
+    """FSDD (its split) or a folder of class subfolders (all of it, whatever the split)."""
+    folder = Path(spec).expanduser()
+    if is_fsdd(folder):
+        return load_fsdd(folder, split, **kwargs)
+    return load_audio_folder(folder, **kwargs)
