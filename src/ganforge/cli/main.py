@@ -26,13 +26,14 @@ from ganforge.cli import (
     mix,
     models,
     sample,
+    say,
     train,
     translate,
     upscale,
 )
 from ganforge.errors import GanforgeError
 
-COMMANDS = (train, sample, augment, anomaly, mix, interpolate, invert, directions, edit, combine, translate, colourise,
+COMMANDS = (train, sample, say, augment, anomaly, mix, interpolate, invert, directions, edit, combine, translate, colourise,
             complete, upscale, evaluate, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
 EXIT_USER_ERROR = 2
 NEGATIVE_NUMBERS = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(,\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)*$")

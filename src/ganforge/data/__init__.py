@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ganforge.data.audio import AudioDataset, is_audio, load_audio
 from ganforge.data.base import ImageDataset
 from ganforge.data.demos import digit_styles, lfw_faces, skimage_all, skimage_photos
 from ganforge.data.download import data_home, download_mnist
@@ -108,13 +109,19 @@ def load_translation_dataset(spec: str, split: str = "train", preprocess: Prepro
     raise AssertionError("unreachable")
 
 
-# what each kind of family trains on: "images" (noise -> image GANs), "unpaired" or "paired" translation
-DATA_KINDS = ("images", "unpaired", "paired")
+# what each kind of family trains on: "images" (noise -> image GANs; audio is given to them as
+# spectrogram images), "audio" (waveforms), "unpaired" or "paired" translation
+DATA_KINDS = ("images", "audio", "unpaired", "paired")
 
 
 def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess: PreprocessConfig | None = None,
                        download: bool = False) -> ImageDataset | TranslationDataset:
     """The data a family of `kind` trains on (see DATA_KINDS)."""
+    if kind in ("images", "audio") and is_audio(spec):  # images of sound (SpecGAN) or the sound itself (WaveGAN)
+        return load_audio(spec, split).as_representation("spectrogram" if kind == "images" else "wave")
+    if kind == "audio":
+        raise GanforgeError(f"{spec} holds no audio; this model learns from sound: give the Free Spoken Digit "
+                            "Dataset's folder or one subfolder of .wav files per class")
     if kind == "images":
         preprocess = preprocess or PreprocessConfig()
         path = Path(spec).expanduser()
@@ -148,6 +155,7 @@ __all__ = [
     "DATASETS",
     "DATA_KINDS",
     "TRANSLATION_DATASETS",
+    "AudioDataset",
     "BatchSampler",
     "ImageDataset",
     "PreprocessConfig",

@@ -13,6 +13,7 @@ FSDD's 8 kHz recordings are upsampled x2 (no new content above 4 kHz).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 import warnings
@@ -28,6 +29,7 @@ from scipy.signal import resample_poly
 
 from ganforge.data.base import ImageSource
 from ganforge.errors import GanforgeError
+from ganforge.utils.spectrogram import HOP, N_FFT, to_spectrogram
 
 SAMPLE_RATE = 16_000
 CLIP_LENGTH = 16_384
@@ -83,9 +85,14 @@ def write_wav(path: str | Path, samples: np.ndarray, rate: int) -> None:
     wavfile.write(path, rate, pcm)
 
 
+REPRESENTATIONS = ("wave", "spectrogram")
+
+
 @dataclass(frozen=True, eq=False)
 class AudioDataset(ImageSource):
-    """Clips as float32 (N, L) at one rate; `batch` gives (B, 1, L) waveforms in [-1, 1]."""
+    """Clips as float32 (N, L) at one rate. `batch` gives what the networks learn from: waveforms
+    (B, 1, L) in [-1, 1] ("wave", WaveGAN), or log-magnitude spectrogram images (B, 1, 128, L/128)
+    ("spectrogram", SpecGAN: utils.spectrogram), made batch by batch."""
 
     name: str
     waveforms: np.ndarray  # float32 (N, L)
@@ -94,6 +101,11 @@ class AudioDataset(ImageSource):
     class_names: tuple[str, ...] = field(default_factory=tuple)
     speakers: np.ndarray | None = None  # int64 (N,), index into speaker_names
     speaker_names: tuple[str, ...] = field(default_factory=tuple)
+    representation: str = "wave"
+
+    def __post_init__(self):
+        if self.representation not in REPRESENTATIONS:
+            raise ValueError(f"representation must be one of {REPRESENTATIONS}, not {self.representation!r}")
 
     def __len__(self) -> int:
         return len(self.waveforms)
@@ -104,21 +116,35 @@ class AudioDataset(ImageSource):
         return self.waveforms.shape[1]
 
     @property
-    def image_shape(self) -> tuple[int, int]:
-        """(channels, samples) as the networks see a clip."""
+    def image_shape(self) -> tuple[int, ...]:
+        """What the networks see of a clip: (1, samples), or (1, frequencies, frames) for spectrograms."""
+        if self.representation == "spectrogram":
+            return 1, N_FFT // 2, self.clip_length // HOP
         return 1, self.clip_length
 
     def batch(self, indices: np.ndarray, rng: np.random.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Waveforms (B, 1, L) and labels (B,) or None."""
+        """Waveforms (B, 1, L) or spectrograms (B, 1, F, T), and labels (B,) or None."""
         indices = np.asarray(indices)
         labels = None if self.labels is None else torch.from_numpy(self.labels[indices])
-        return torch.from_numpy(self.waveforms[indices])[:, None], labels
+        waves = torch.from_numpy(self.waveforms[indices])[:, None]
+        return (to_spectrogram(waves) if self.representation == "spectrogram" else waves), labels
+
+    def as_representation(self, representation: str) -> AudioDataset:
+        """The same clips, given to the networks as `representation`."""
+        return dataclasses.replace(self, representation=representation)
+
+    def describe(self) -> dict:
+        """A JSON-ready summary recorded in checkpoints (what `say` needs to make audio again)."""
+        return {"name": self.name, "num_images": len(self), "image_shape": list(self.image_shape),
+                "num_classes": self.num_classes, "class_names": list(self.class_names),
+                "audio": {"sample_rate": self.sample_rate, "clip_length": self.clip_length,
+                          "representation": self.representation, "speakers": list(self.speaker_names)}}
 
     def subset(self, indices: np.ndarray, name: str | None = None) -> AudioDataset:
         """The clips of the given rows."""
         pick = (lambda a: None if a is None else a[indices])
         return AudioDataset(name or self.name, self.waveforms[indices], self.sample_rate, pick(self.labels),
-                            self.class_names, pick(self.speakers), self.speaker_names)
+                            self.class_names, pick(self.speakers), self.speaker_names, self.representation)
 
 
 def _say(message: str) -> None:
@@ -187,6 +213,14 @@ def load_audio_folder(folder: str | Path, *, rate: int = SAMPLE_RATE, length: in
     waveforms = load_clips([path for path, _ in files], rate=rate, length=length, on_note=on_note)
     return AudioDataset(str(folder), waveforms, rate, np.array([label for _, label in files], np.int64),
                         tuple(d.name for d in classes))
+
+
+def is_audio(spec: str | Path) -> bool:
+    """Whether `spec` names audio: FSDD's layout, or class subfolders holding .wav files."""
+    folder = Path(spec).expanduser()
+    if not folder.is_dir():
+        return False
+    return is_fsdd(folder) or any(next(d.glob("*.wav"), None) for d in folder.iterdir() if d.is_dir())
 
 
 def load_audio(spec: str | Path, split: str = "train", **kwargs) -> AudioDataset:

@@ -247,6 +247,19 @@ PRESETS.register(
                   TrainConfig(steps=1000, lr_generator=1e-4, lr_discriminator=1e-4, **_SR_TRAIN), "srgan-x4", _SR_DATA),
     ),
 )
+# speech (issue 20): SpecGAN (Donahue et al. 2019) is a conditional DCGAN on 128x128 log-magnitude
+# spectrograms of 16,384 samples at 16 kHz; Griffin-Lim makes audio of its images (`ganforge say`)
+PRESETS.register(
+    "specgan-digits",
+    Preset(
+        "SpecGAN on spoken digits: a conditional DCGAN (5 transposed convolutions, 4 -> 128) on 128x128 "
+        "log-magnitude spectrograms, Griffin-Lim back to audio; needs --data with the Free Spoken Digit Dataset",
+        RunConfig("dcgan", "", DCGANConfig(num_classes=10, base_size=4, generator_channels=(256, 128, 64, 32, 16),
+                                           discriminator_channels=(16, 32, 64, 128, 256)),
+                  GANObjectiveConfig(), TrainConfig(steps=6000, batch_size=64, eval_every=0, sample_every=500),
+                  "specgan-digits"),
+    ),
+)
 # StyleGAN2 (Karras et al.): Adam 0.0025, betas (0, 0.99), EMA of G; small widths for 32x32 on a CPU
 _STYLEGAN2_MODEL = StyleGAN2Config(resolution=32, z_dim=128, w_dim=128, channel_base=2048, channel_max=64)
 _STYLEGAN2_TRAIN = {"lr_generator": 0.0025, "lr_discriminator": 0.0025, "beta1": 0.0, "beta2": 0.99,
