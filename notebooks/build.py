@@ -22,10 +22,22 @@ SOURCES = HERE / "src"  # one module per notebook (nNN_name.py, each with NOTEBO
 
 
 def notebooks() -> list[dict]:
-    """NOTEBOOK of every source module, in order: {language: (file name, [(kind, text), ...])}."""
+    """NOTEBOOK of every source module, in order: {language: (file name, [(kind, text), ...])}. A module
+    may list in NEEDS the shipped weights it runs on; it is left out, and said, until they ship."""
+    from ganforge.models.pretrained import list_pretrained
+
+    shipped = list_pretrained()
     sys.path.insert(0, str(SOURCES))
     try:
-        return [importlib.import_module(path.stem).NOTEBOOK for path in sorted(SOURCES.glob("n[0-9]*.py"))]
+        found = []
+        for path in sorted(SOURCES.glob("n[0-9]*.py")):
+            module = importlib.import_module(path.stem)
+            missing = [name for name in getattr(module, "NEEDS", ()) if name not in shipped]
+            if missing:
+                print(f"skipped {path.stem}: it needs the shipped weights {', '.join(missing)}", file=sys.stderr)
+                continue
+            found.append(module.NOTEBOOK)
+        return found
     finally:
         sys.path.remove(str(SOURCES))
 

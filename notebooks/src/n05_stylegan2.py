@@ -3,6 +3,8 @@ what training costs."""
 
 from common import SETUP
 
+NEEDS = ("stylegan2-mnist",)  # shipped weights this notebook runs on
+
 SAMPLE = '''import torch
 from ganforge.apps.generate import generate, load_model
 
