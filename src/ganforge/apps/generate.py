@@ -17,6 +17,7 @@ from ganforge.utils.files import atomic_write, ensure_writable_dir
 from ganforge.utils.images import save_grid, to_uint8
 from ganforge.utils.memory import images_bytes, largest_count, require_memory
 from ganforge.utils.seed import resolve_device
+from ganforge.utils.spectrogram import to_spectrogram
 
 
 def load_model(*, model: str | None = None, checkpoint: str | Path | None = None, device: str = "cpu") -> LoadedGenerator:
@@ -82,15 +83,17 @@ def sample_to_file(
     device: str = "cpu",
     truncation: float = 1.0,
 ) -> Path:
-    """Write `num` samples to `out`: a grid for .png/.jpg, uint8 `images` (N,H,W,C) and `labels` for .npz."""
+    """Write `num` samples to `out`: a grid for .png/.jpg (spectrograms for models of sound), uint8 `images`
+    (N,H,W,C) (float32 `waveforms` (N, samples) for models of sound) and `labels` for .npz."""
     out = Path(out)
     if out.suffix.lower() not in (".png", ".jpg", ".jpeg", ".npz"):
         raise GanforgeError(f"--out {out}: use a .png or .jpg path for a grid, or .npz for arrays")
     ensure_writable_dir(out.parent)
     loaded = load_model(model=model, checkpoint=checkpoint, device=device)
     images, labels = generate(loaded, num, label=label, seed=seed, truncation=truncation)
+    waveforms = images.dim() == 3  # a model of sound (wavegan): (N, 1, samples)
     if out.suffix.lower() == ".npz":
-        arrays = {"images": to_uint8(images)}
+        arrays = {"waveforms": images[:, 0].float().numpy()} if waveforms else {"images": to_uint8(images)}
         if labels is not None:
             arrays["labels"] = labels.numpy().astype(np.int64)
 
@@ -99,6 +102,8 @@ def sample_to_file(
                 np.savez_compressed(handle, **arrays)
 
         return atomic_write(out, write)
+    if waveforms:  # the grid shows what they sound like as spectrograms
+        images = to_spectrogram(images)
     # cycling labels with one column per class puts each class in its own column
     columns = loaded.config.num_classes if labels is not None and label is None and num >= 10 else None
     return save_grid(images, out, columns)

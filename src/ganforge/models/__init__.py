@@ -9,7 +9,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ganforge.models import anomaly, cyclegan, dcgan, pix2pix, srgan, stylegan2
+from ganforge.models import anomaly, cyclegan, dcgan, pix2pix, srgan, stylegan2, wavegan
 from ganforge.models.fitting import TranslationShape, fit_noise_model, fit_two_domains, two_domain_shape
 from ganforge.models.sampling import noise_preview
 from ganforge.registry import Registry
@@ -31,7 +31,8 @@ class Family:
     # config -> how many classes the generator is conditioned on (0: none); noise families only
     num_classes: Callable[[Any], int] = lambda config: 0
     generator_role: str = "generator"  # the network the trainer averages (EMA) and noise apps sample from
-    data_kind: str = "images"  # what it learns from: "images" (noise -> image), "unpaired" or "paired" (A -> B)
+    # what it learns from: "images" (noise -> image), "audio" (noise -> waveform), "unpaired" or "paired" (A -> B)
+    data_kind: str = "images"
     # (networks by role, a fixed real batch, a seeded RNG) -> (images for the sample grid, images per row)
     preview: Callable[[dict[str, nn.Module], tuple, torch.Generator], tuple[torch.Tensor, int]] = noise_preview
     directions: Mapping[str, str] = field(default_factory=dict)  # translation families: "AtoB" -> generator role
@@ -105,6 +106,11 @@ FAMILIES.register(
     "stylegan2",
     Family("stylegan2", stylegan2.StyleGAN2Config, stylegan2.build,
            lambda config, data, name: fit_noise_model(config, data, name, conditional=False)),
+)
+FAMILIES.register(
+    "wavegan",
+    Family("wavegan", wavegan.WaveGANConfig, wavegan.build, wavegan.fit_to_data,
+           num_classes=lambda config: config.num_classes, data_kind="audio", preview=wavegan.preview),
 )
 
 __all__ = ["FAMILIES", "Family", "TranslationShape"]

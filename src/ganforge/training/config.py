@@ -18,6 +18,7 @@ from ganforge.models.dcgan import DCGANConfig
 from ganforge.models.pix2pix import Pix2PixConfig
 from ganforge.models.srgan import SRGANConfig
 from ganforge.models.stylegan2 import StyleGAN2Config
+from ganforge.models.wavegan import WaveGANConfig
 from ganforge.objectives import OBJECTIVES
 from ganforge.objectives.anomaly import AutoencoderObjectiveConfig, DeepSVDDObjectiveConfig, GANomalyObjectiveConfig
 from ganforge.objectives.cyclegan import CycleGANObjectiveConfig
@@ -258,6 +259,18 @@ PRESETS.register(
                                            discriminator_channels=(16, 32, 64, 128, 256)),
                   GANObjectiveConfig(), TrainConfig(steps=6000, batch_size=64, eval_every=0, sample_every=500),
                   "specgan-digits"),
+    ),
+)
+PRESETS.register(
+    "wavegan-digits",
+    Preset(
+        "WaveGAN on spoken digits: a conditional 1-D DCGAN straight to 16,384 samples at 16 kHz, phase shuffle in "
+        "the discriminator, WGAN-GP (Adam 1e-4, betas 0.5 / 0.9); needs --data with the Free Spoken Digit Dataset",
+        RunConfig("wavegan", "", WaveGANConfig(num_classes=10, generator_channels=(256, 128, 64, 32, 16),
+                                               discriminator_channels=(16, 32, 64, 128, 256)),
+                  GANObjectiveConfig(loss="wgan-gp", reuse_fakes=False),
+                  TrainConfig(steps=6000, batch_size=64, eval_every=0, sample_every=500, lr_generator=1e-4,
+                              lr_discriminator=1e-4, beta1=0.5, beta2=0.9, ema_decay=0.0), "wavegan-digits"),
     ),
 )
 # StyleGAN2 (Karras et al.): Adam 0.0025, betas (0, 0.99), EMA of G; small widths for 32x32 on a CPU
