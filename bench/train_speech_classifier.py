@@ -16,7 +16,8 @@ from pathlib import Path
 import torch
 
 from ganforge.data.audio import load_audio
-from ganforge.metrics.speech import accuracy, save_speech_classifier, train_speech_classifier
+from ganforge.metrics.classifier import save_classifier
+from ganforge.metrics.speech import accuracy, train_speech_classifier
 
 ROOT = Path(__file__).resolve().parent.parent
 WEIGHTS = ROOT / "src" / "ganforge" / "weights" / "speech-classifier"
@@ -40,7 +41,7 @@ def main() -> None:
             "heldout_accuracy": round(score, 4), "heldout": f"FSDD takes 0-4 ({len(heldout)} recordings)",
             "train_seconds": round(seconds, 1),
             "machine": f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}"}
-    save_speech_classifier(model, args.out, card)
+    save_classifier(model, args.out, card)
     print(f"held-out accuracy {score:.4f} on {len(heldout)} real recordings; trained in {seconds:.0f} s")
     print(f"wrote {args.out}")
 

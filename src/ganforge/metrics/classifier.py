@@ -106,17 +106,17 @@ def classify(model: nn.Module, images: torch.Tensor, batch_size: int = 500) -> t
     return torch.cat([model(images[i : i + batch_size]).argmax(1) for i in range(0, len(images), batch_size)])
 
 
-def save_classifier(model: DigitClassifier, folder: Path, card: dict) -> None:
-    """Weights as safetensors, plus a JSON card of how they were made."""
+def save_classifier(model: nn.Module, folder: Path, card: dict) -> None:
+    """Weights as safetensors, plus a JSON card of how they were made (any classifier with num_classes)."""
     folder.mkdir(parents=True, exist_ok=True)
     state = {k: v.contiguous() for k, v in model.state_dict().items()}
     atomic_write(folder / "model.safetensors", lambda tmp: save_file(state, tmp))
     atomic_write_text(folder / "card.json", json.dumps({"num_classes": model.num_classes, **card}, indent=2) + "\n")
 
 
-def load_classifier(folder: Path) -> DigitClassifier:
-    """A classifier saved by save_classifier."""
+def load_classifier(folder: Path, architecture: type[nn.Module] = DigitClassifier) -> nn.Module:
+    """A classifier saved by save_classifier, built as `architecture(num_classes)`."""
     card = json.loads((folder / "card.json").read_text())
-    model = DigitClassifier(card["num_classes"])
+    model = architecture(card["num_classes"])
     model.load_state_dict(load_file(folder / "model.safetensors"))
     return model.eval()

@@ -12,18 +12,16 @@ so that the judge hears the digit and not where or how loud it is.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from safetensors.torch import load_file, save_file
 from torch import Tensor, nn
 
 from ganforge.data import BatchSampler
 from ganforge.data.audio import AudioDataset
-from ganforge.utils.files import atomic_write, atomic_write_text
+from ganforge.metrics.classifier import load_classifier
 from ganforge.utils.spectrogram import to_spectrogram
 
 FEATURES = 128
@@ -108,20 +106,9 @@ def inception_score(probabilities: Tensor) -> float:
     return float(torch.exp((p * (p.log() - marginal.log())).sum(1).mean()))
 
 
-def save_speech_classifier(model: SpeechClassifier, folder: Path, card: dict) -> None:
-    """Weights as safetensors, plus a JSON card of how they were made."""
-    folder.mkdir(parents=True, exist_ok=True)
-    state = {k: v.contiguous() for k, v in model.state_dict().items()}
-    atomic_write(folder / "model.safetensors", lambda tmp: save_file(state, tmp))
-    atomic_write_text(folder / "card.json", json.dumps({"num_classes": model.num_classes, **card}, indent=2) + "\n")
-
-
 def load_speech_classifier(folder: Path) -> SpeechClassifier:
-    """A judge saved by save_speech_classifier."""
-    card = json.loads((folder / "card.json").read_text())
-    model = SpeechClassifier(card["num_classes"])
-    model.load_state_dict(load_file(folder / "model.safetensors"))
-    return model.eval()
+    """A judge saved by metrics.classifier.save_classifier."""
+    return load_classifier(folder, SpeechClassifier)
 
 
 def accuracy(model: SpeechClassifier, data: AudioDataset) -> float:
