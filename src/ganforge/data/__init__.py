@@ -15,7 +15,7 @@ from ganforge.data.folder import load_image_folder
 from ganforge.data.idx import DIGIT_NAMES, FASHION_NAMES, has_idx, load_idx_folder
 from ganforge.data.loader import BatchSampler
 from ganforge.data.mnist5k import load_mnist5k
-from ganforge.data.oneclass import one_class
+from ganforge.data.oneclass import is_normal_anomalous_folder, load_normal_anomalous, one_class
 from ganforge.data.photos import shared_photos
 from ganforge.data.streaming import StreamingImageFolder, load_image_folder_for_training, resize_dataset
 from ganforge.data.translation import PreprocessConfig, TranslationDataset, load_translation_folder
@@ -76,6 +76,8 @@ def load_dataset(spec: str, split: str = "train", download: bool = False) -> Ima
     path = Path(spec).expanduser()
     if path.is_dir() and has_idx(path):
         return _idx_split(path, split, str(path))
+    if is_normal_anomalous_folder(path):  # users' anomaly data: split into training normals and a test set
+        return load_normal_anomalous(path, split)
     if path.exists() or "/" in spec or spec.startswith("."):
         return load_image_folder(path)
     DATASETS.get(spec)  # raises the unknown-dataset error, with suggestions
@@ -148,7 +150,7 @@ def has_heldout(spec: str) -> bool:
     if spec in DATASETS:
         return True
     path = Path(spec).expanduser()
-    return path.is_dir() and has_idx(path)
+    return path.is_dir() and (has_idx(path) or is_normal_anomalous_folder(path))
 
 
 __all__ = [
