@@ -2,7 +2,7 @@
 several seeds, a fixed training budget (the presets' 1,500 steps of 64), the last step evaluated
 (nothing chosen by test scores), AUROC on the whole held-out split.
 
-    python bench/anomaly.py [--datasets mnist-5k,fashion-mnist] [--methods ganomaly,autoencoder,deep-svdd]
+    python bench/anomaly.py [--datasets mnist-5k,fashion-mnist] [--methods ganomaly,fanogan,autoencoder,deep-svdd]
                             [--classes 0-9] [--seeds 0,1,2] [--steps N] [--runs runs/anomaly]
 
 Each model is one run folder (runs/anomaly/DATA/METHOD/normal-C/seed-S); a finished run is reused and
@@ -79,7 +79,7 @@ def main() -> None:
     """Train, evaluate, write after every model, print the summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", default="mnist-5k,fashion-mnist")
-    parser.add_argument("--methods", default="ganomaly,autoencoder,deep-svdd")
+    parser.add_argument("--methods", default="ganomaly,fanogan,autoencoder,deep-svdd")
     parser.add_argument("--classes", default="0-9")
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--steps", type=int, help="training steps of every model (default: the presets' 1,500)")

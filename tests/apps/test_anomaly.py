@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from conftest import run_cli
 from PIL import Image
 
@@ -22,6 +23,7 @@ TINY = {
     "ganomaly": "[model]\nwidth = 16\nlatent_dim = 32\n",
     "autoencoder": "[model]\nwidth = 8\nlatent_dim = 16\n",
     "deep-svdd": "[model]\nwidth = 8\nlatent_dim = 16\n",
+    "fanogan": "[model]\nwidth = 16\nlatent_dim = 32\n[objective]\ngan_steps = 80\n",
 }
 
 
@@ -98,3 +100,23 @@ def test_bad_requests(runs: dict[str, Path], tmp_path: Path):
     assert done.returncode == 2 and "no usable images" in done.stderr and "Traceback" not in done.stderr
     sampled = run_cli("sample", "--checkpoint", str(runs["ganomaly"]), "--out", str(tmp_path / "x.png"))
     assert sampled.returncode == 2 and "scores images instead of drawing them" in sampled.stderr
+
+
+def test_fanogan_trains_its_gan_then_only_its_encoder(tmp_path: Path):
+    from safetensors.torch import load_file
+
+    from ganforge.models.anomaly import AnomalyConfig
+    from ganforge.objectives.anomaly import FAnoGANObjective, FAnoGANObjectiveConfig
+
+    objective = FAnoGANObjective(FAnoGANObjectiveConfig(gan_steps=6, critic_steps=5), AnomalyConfig())
+    due = {step: [phase.name for phase in objective.phases if phase.due(step)] for step in (0, 1, 5, 6, 7)}
+    assert due == {0: ["D", "G"], 1: ["D"], 5: ["D", "G"], 6: ["E"], 7: ["E"]}
+    (tmp_path / "f.toml").write_text('preset = "fanogan"\n[model]\nwidth = 8\nlatent_dim = 8\n[objective]\n'
+                                     "gan_steps = 2\n[preprocess]\nnormal = [1]\n[train]\nsteps = 4\nbatch_size = 8\n"
+                                     "sample_every = 0\ncheckpoint_every = 2\nkeep_checkpoints = 3\n")
+    train(str(tmp_path / "f.toml"), out=tmp_path / "run", device="cpu", progress=False, seed=0)
+    at = {step: load_file(tmp_path / "run" / "checkpoints" / f"step-{step:08d}" / "model.safetensors") for step in (2, 4)}
+    for role in ("generator", "discriminator"):  # fixed in the encoder's stage, batch-norm statistics included
+        keys = [k for k in at[2] if k.startswith(role + ".")]
+        assert keys and all(torch.equal(at[2][k], at[4][k]) for k in keys), role
+    assert any(not torch.equal(at[2][k], at[4][k]) for k in at[2] if k.startswith("encoder."))

@@ -30,9 +30,9 @@ def test_anomaly_preset_shapes(name):
     family = FAMILIES.get(run.family)
     networks = family.build(run.model)
     images = torch.rand(3, *run.model.image_shape) * 2 - 1
-    scores = family.anomaly_score(networks["generator"].eval(), images)
+    scores = family.anomaly_score({role: networks[role].eval() for role in family.scoring_roles}, images)
     assert scores.shape == (3,) and torch.isfinite(scores).all()
-    if "discriminator" in networks:  # GANomaly's: features and a logit per image
+    if "discriminator" in networks:  # GANomaly's and f-AnoGAN's: features and a logit per image
         features, logits = networks["discriminator"](images)
         assert logits.shape == (3,) and features.shape[0] == 3
 

@@ -41,7 +41,7 @@ DEFAULT_FPR = 0.05  # false-positive rate of the threshold `evaluate` reports
 class Detector:
     """A trained anomaly detector, ready to score uint8 images."""
 
-    network: torch.nn.Module
+    networks: dict[str, torch.nn.Module]  # the roles the family scores with (its scoring_roles)
     family: str
     image_shape: tuple[int, int, int]  # (C, H, W)
     data: str  # what it was trained on
@@ -52,9 +52,9 @@ class Detector:
     @torch.no_grad()
     def __call__(self, images: np.ndarray) -> np.ndarray:
         """uint8 (N, H, W, C) of the model's shape -> float64 scores (N,)."""
-        device = next(self.network.parameters()).device
+        device = next(self.networks["generator"].parameters()).device
         score = FAMILIES.get(self.family).anomaly_score
-        scores = [score(self.network, from_uint8(images[i : i + BATCH]).to(device)).double().cpu()
+        scores = [score(self.networks, from_uint8(images[i : i + BATCH]).to(device)).double().cpu()
                   for i in range(0, len(images), BATCH)]
         values = torch.cat(scores).numpy()
         if not np.isfinite(values).all():
@@ -74,12 +74,13 @@ def load_detector(checkpoint: str | Path, device: str = "cpu") -> Detector:
     family = FAMILIES.get(state["family"])
     if not family.detects_anomalies:
         raise GanforgeError(f"{folder} is a {state['family']} checkpoint, not an anomaly detector; train one with "
-                            "`ganforge train ganomaly|autoencoder|deep-svdd --normal CLASSES`")
-    loaded = load_network(folder, device=resolve_device(device))
+                            "`ganforge train ganomaly|fanogan|autoencoder|deep-svdd --normal CLASSES`")
+    loaded = {role: load_network(folder, role, device=resolve_device(device)) for role in family.scoring_roles}
+    config = loaded["generator"].config
     run = state.get("run", {})
     normal = tuple(PreprocessConfig(**run.get("preprocess", {})).normal)
-    return Detector(loaded.generator.eval(), state["family"], loaded.config.image_shape, run.get("data", ""), normal,
-                    folder, state["step"])
+    return Detector({role: network.generator.eval() for role, network in loaded.items()}, state["family"],
+                    config.image_shape, run.get("data", ""), normal, folder, state["step"])
 
 
 def conform(images: np.ndarray, shape: tuple[int, int, int], notes: list[str]) -> np.ndarray:

@@ -40,8 +40,10 @@ class Family:
     example_inputs: Callable[[Any], dict[str, tuple[torch.Tensor, ...]]] | None = None
     # translation families: (config, direction) -> what that direction's generator takes and gives
     translation_shape: Callable[[Any, str], TranslationShape] | None = None
-    # anomaly detectors: (generator, images (B, C, H, W) in [-1, 1]) -> scores (B,), higher = more anomalous
-    anomaly_score: Callable[[nn.Module, torch.Tensor], torch.Tensor] | None = None
+    # anomaly detectors: (networks by role, images (B, C, H, W) in [-1, 1]) -> scores (B,), higher = more
+    # anomalous; the roles it reads are `scoring_roles`
+    anomaly_score: Callable[[Mapping[str, nn.Module], torch.Tensor], torch.Tensor] | None = None
+    scoring_roles: tuple[str, ...] = ("generator",)
 
     @property
     def translates(self) -> bool:
@@ -95,12 +97,17 @@ FAMILIES.register(
            directions={"AtoB": "generator"}, example_inputs=srgan.example_inputs,
            translation_shape=srgan.translation_shape),
 )
-for _name, _build in (("ganomaly", anomaly.build_ganomaly), ("autoencoder", anomaly.build_autoencoder),
-                     ("deep-svdd", anomaly.build_deep_svdd)):
+_ONE_NETWORK = (("generator",), anomaly.example_inputs)
+for _name, _build, (_roles, _examples) in (
+    ("ganomaly", anomaly.build_ganomaly, _ONE_NETWORK),
+    ("autoencoder", anomaly.build_autoencoder, _ONE_NETWORK),
+    ("deep-svdd", anomaly.build_deep_svdd, _ONE_NETWORK),
+    ("fanogan", anomaly.build_fanogan, (("generator", "encoder", "discriminator"), anomaly.fanogan_example_inputs)),
+):
     FAMILIES.register(_name, Family(
         _name, anomaly.AnomalyConfig, _build,
         lambda config, data, name: fit_noise_model(config, data, name, conditional=False),
-        preview=anomaly.preview, anomaly_score=anomaly.score, example_inputs=anomaly.example_inputs,
+        preview=anomaly.preview, anomaly_score=anomaly.score, example_inputs=_examples, scoring_roles=_roles,
     ))
 FAMILIES.register(
     "stylegan2",

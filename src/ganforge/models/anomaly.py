@@ -6,14 +6,18 @@ from it (higher = more anomalous). Three families share one DCGAN-style encoder 
   autoencoder  the same encoder and decoder alone; score = mean (x - x_hat)^2 (a baseline)
   deep-svdd    Ruff et al. 2018: an encoder without bias terms maps normal images near a centre c,
                fixed from the first training batch; score = |phi(x) - c|^2 (a one-class baseline)
+  fanogan      Schlegl et al. 2019: a WGAN-GP generator G (z -> x) and critic D trained on normal
+               images, then an encoder E (x -> z) trained with G and D fixed (izi_f); score =
+               mean (x - G(E(x)))^2 + kappa mean (f(x) - f(G(E(x))))^2, f = D's features
 
-Each family's "generator" role is the whole scoring network, so a checkpoint's generator alone
-scores images (`score(generator, images)`); GANomaly's discriminator only trains it.
+`score(networks, images)` reads the roles of the family's `scoring_roles`: the "generator" alone for
+the first three (GANomaly's discriminator only trains it), G, E and D for f-AnoGAN.
 Images are square with a side divisible by 4 (28x28 digits and clothes: 28 -> 14 -> 7).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import torch
@@ -29,8 +33,9 @@ class AnomalyConfig:
 
     image_channels: int = 1  # set from the data when training
     image_size: int = 28  # side of the square images; divisible by 4
-    latent_dim: int = 100  # size of z (GANomaly, autoencoder) or of the SVDD feature phi(x)
+    latent_dim: int = 100  # size of z (GANomaly, autoencoder, f-AnoGAN) or of the SVDD feature phi(x)
     width: int = 64  # channels of the first conv layer; the second has twice as many
+    feature_weight: float = 1.0  # f-AnoGAN's kappa: the critic-feature residual's weight in the score
 
     def __post_init__(self):
         if self.image_size % 4 or self.image_size < 8:
@@ -121,8 +126,57 @@ class SVDDEncoder(nn.Module):
         return self.encode(images)
 
 
-def score(generator: nn.Module, images: torch.Tensor) -> torch.Tensor:
+class NoiseDecoder(nn.Module):
+    """f-AnoGAN's generator G: z (B, latent_dim) ~ N(0, I) -> images (B, C, S, S) in [-1, 1]."""
+
+    def __init__(self, config: AnomalyConfig):
+        super().__init__()
+        self.config = config
+        self.decode = decoder(config)
+        self.apply(dcgan_init)
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        """Images of noise (labels are accepted and ignored: unconditional)."""
+        return self.decode(z)
+
+    def sample_latent(self, count: int, *, device=None, generator: torch.Generator | None = None) -> torch.Tensor:
+        """z ~ N(0, I)."""
+        return torch.randn(count, self.config.latent_dim, device=device, generator=generator)
+
+
+class WassersteinCritic(nn.Module):
+    """f-AnoGAN's critic D: the encoder's convolutions without batch normalisation (WGAN-GP's gradient
+    penalty is per image); features f(x) (B, 2 * width * (S/4)^2) and a score (B,)."""
+
+    def __init__(self, config: AnomalyConfig):
+        super().__init__()
+        w, base = config.width, config.image_size // 4
+        self.features = nn.Sequential(
+            nn.Conv2d(config.image_channels, w, 4, 2, 1), nn.LeakyReLU(0.2),
+            nn.Conv2d(w, 2 * w, 4, 2, 1), nn.LeakyReLU(0.2), Flatten(),
+        )
+        self.logit = nn.Linear(2 * w * base * base, 1)
+        self.apply(dcgan_init)
+
+    def forward(self, images: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """images -> (features, scores (B,))."""
+        features = self.features(images)
+        return features, self.logit(features).squeeze(1)
+
+
+def izi_f(networks: Mapping[str, nn.Module], images: torch.Tensor, kappa: float) -> torch.Tensor:
+    """f-AnoGAN's per-image residual (B,): image MSE + kappa x critic-feature MSE of x and G(E(x))."""
+    rebuilt = networks["generator"](networks["encoder"](images))
+    features = networks["discriminator"].features
+    residual = (images - rebuilt).square().flatten(1).mean(1)
+    return residual + kappa * (features(images) - features(rebuilt)).square().mean(1)
+
+
+def score(networks: Mapping[str, nn.Module], images: torch.Tensor) -> torch.Tensor:
     """Anomaly scores (B,) of images (B, C, S, S) in [-1, 1]; higher = more anomalous."""
+    generator = networks["generator"]
+    if isinstance(generator, NoiseDecoder):
+        return izi_f(networks, images, generator.config.feature_weight)
     if isinstance(generator, SVDDEncoder):
         return (generator(images) - generator.center).square().sum(1)
     z, reconstruction, z_hat = generator(images)
@@ -146,10 +200,23 @@ def build_deep_svdd(config: AnomalyConfig) -> dict[str, nn.Module]:
     return {"generator": SVDDEncoder(config)}
 
 
+def build_fanogan(config: AnomalyConfig) -> dict[str, nn.Module]:
+    """generator G (z -> x), discriminator D (the WGAN critic) and encoder E (x -> z)."""
+    encode = encoder(config, config.latent_dim)
+    encode.apply(dcgan_init)
+    return {"generator": NoiseDecoder(config), "discriminator": WassersteinCritic(config), "encoder": encode}
+
+
 def example_inputs(config: AnomalyConfig) -> dict[str, tuple[torch.Tensor, ...]]:
     """One input per network (batch 2) for architecture tables."""
     images = torch.zeros(2, *config.image_shape)
     return {"generator": (images,), "discriminator": (images,)}
+
+
+def fanogan_example_inputs(config: AnomalyConfig) -> dict[str, tuple[torch.Tensor, ...]]:
+    """f-AnoGAN's: G takes noise, D and E images."""
+    images = torch.zeros(2, *config.image_shape)
+    return {"generator": (torch.zeros(2, config.latent_dim),), "discriminator": (images,), "encoder": (images,)}
 
 
 @torch.no_grad()
@@ -158,7 +225,10 @@ def preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -
     the most normal to the most anomalous score."""
     images = real[0]
     generator = networks["generator"]
+    if isinstance(generator, NoiseDecoder):  # real | G(E(x)) | samples of G
+        z = generator.sample_latent(len(images), generator=rng).to(images.device)
+        return image_rows([images, generator(networks["encoder"](images)), generator(z)])
     if isinstance(generator, SVDDEncoder):
-        order = score(generator, images).argsort()
+        order = score(networks, images).argsort()
         return image_rows([images[order]])
     return image_rows([images, generator(images)[1]])

@@ -54,6 +54,7 @@ OBJECTIVES.register("srgan", ObjectiveSpec(paired.SRGANObjectiveConfig, paired.P
 OBJECTIVES.register("ganomaly", ObjectiveSpec(anomaly.GANomalyObjectiveConfig, anomaly.GANomalyObjective))
 OBJECTIVES.register("autoencoder", ObjectiveSpec(anomaly.AutoencoderObjectiveConfig, anomaly.AutoencoderObjective))
 OBJECTIVES.register("deep-svdd", ObjectiveSpec(anomaly.DeepSVDDObjectiveConfig, anomaly.DeepSVDDObjective))
+OBJECTIVES.register("fanogan", ObjectiveSpec(anomaly.FAnoGANObjectiveConfig, anomaly.FAnoGANObjective))
 OBJECTIVES.register("stylegan2", ObjectiveSpec(stylegan2.StyleGAN2ObjectiveConfig, stylegan2.StyleGAN2Objective))
 # WaveGAN's step is the GAN step of the dcgan family (D then G, one adversarial loss, WGAN-GP in its preset):
 # the objective is shape-agnostic, so the 1-D family reuses it rather than copying it

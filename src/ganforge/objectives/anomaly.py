@@ -7,6 +7,10 @@
   deep-svdd    G: mean |phi(x) - c|^2, with c the mean phi of the first batch (no gradient), each
                coordinate pushed to at least `center_eps` from 0 (Ruff et al. 2018: a c at 0 would
                let a bias-free phi map everything onto it)
+  fanogan      two stages (Schlegl et al. 2019). Steps before `gan_steps`: WGAN-GP on the normal
+               images, D every step, G every `critic_steps`-th; from `gan_steps` on: the encoder E
+               alone, G and D fixed, on izi_f = mean (x - G(E(x)))^2 + kappa mean (f(x) - f(G(E(x))))^2,
+               the very residual the score uses
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from ganforge.losses.regularizers import gradient_penalty
+from ganforge.models.anomaly import izi_f
 from ganforge.objectives.phase import OptimizerGroup, Phase, StatelessObjective, StepContext, adversarial_groups
 
 
@@ -48,6 +54,19 @@ class DeepSVDDObjectiveConfig:
     def __post_init__(self):
         if self.center_eps < 0:
             raise ValueError("center_eps must be >= 0")
+
+
+@dataclass(frozen=True)
+class FAnoGANObjectiveConfig:
+    """f-AnoGAN's two stages."""
+
+    gan_steps: int = 2000  # steps of the WGAN-GP stage; the encoder trains on the steps after it
+    critic_steps: int = 5  # D updates per G update (WGAN-GP's n_critic)
+    gradient_penalty_weight: float = 10.0
+
+    def __post_init__(self):
+        if self.gan_steps < 1 or self.critic_steps < 1 or self.gradient_penalty_weight < 0:
+            raise ValueError("gan_steps and critic_steps must be >= 1, gradient_penalty_weight >= 0")
 
 
 GENERATOR_ONLY = {"generator": OptimizerGroup(("generator",), "generator")}
@@ -123,3 +142,48 @@ class DeepSVDDObjective(StatelessObjective):
             self._set_center(encoder, images, context)
         loss = (encoder(images) - encoder.center).square().sum(1).mean()
         return loss, {"distance": loss.detach()}
+
+
+class FAnoGANObjective(StatelessObjective):
+    """Phases D and G (WGAN-GP) until gan_steps, then E (izi_f) with G and D fixed."""
+
+    def __init__(self, config: FAnoGANObjectiveConfig, model_config: Any):
+        self.config = config
+        self.kappa = model_config.feature_weight
+        self.optimizers = {**adversarial_groups(), "encoder": OptimizerGroup(("encoder",), "generator")}
+        self.phases = (
+            Phase("D", ("discriminator",), "discriminator", self.critic_loss, stop=config.gan_steps),
+            Phase("G", ("generator",), "generator", self.generator_loss, config.critic_steps, stop=config.gan_steps),
+            Phase("E", ("encoder",), "encoder", self.encoder_loss, start=config.gan_steps),
+        )
+
+    def critic_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
+        """WGAN-GP: E[D(fake)] - E[D(real)] + the gradient penalty."""
+        real = context.batch[0]
+        generator, critic = context.networks["generator"], context.networks["discriminator"]
+        with torch.no_grad():
+            fake = generator(generator.sample_latent(len(real), device=real.device))
+        real_score, fake_score = critic(real)[1], critic(fake)[1]
+        penalty = gradient_penalty(lambda x: critic(x)[1], real, fake)
+        distance = real_score.mean() - fake_score.mean()
+        loss = -distance + self.config.gradient_penalty_weight * penalty
+        return loss, {"loss_D": loss.detach(), "wasserstein": distance.detach(), "gradient_penalty": penalty.detach()}
+
+    def generator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
+        """-E[D(G(z))]."""
+        real = context.batch[0]
+        generator = context.networks["generator"]
+        fake = generator(generator.sample_latent(len(real), device=real.device))
+        loss = -context.networks["discriminator"](fake)[1].mean()
+        return loss, {"loss_G": loss.detach()}
+
+    def encoder_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
+        """izi_f, through the fixed G and D to E. G runs in eval mode: its batch-norm statistics stay those
+        of the GAN stage, as the score will use them."""
+        generator = context.networks["generator"]
+        generator.eval()
+        try:
+            loss = izi_f(context.networks, context.batch[0], self.kappa).mean()
+        finally:
+            generator.train()
+        return loss, {"izi_f": loss.detach()}

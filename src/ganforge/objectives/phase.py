@@ -41,6 +41,12 @@ class Phase:
     # roles this phase runs with gradients although it does not update them: their graph is kept
     # for a later phase of the same step (the D phase's fakes reused by the G phase)
     keeps: tuple[str, ...] = ()
+    start: int = 0  # the first step it runs at (staged training: f-AnoGAN's encoder after its GAN)
+    stop: int | None = None  # the step it stops before; None: to the end
+
+    def due(self, step: int) -> bool:
+        """Whether the phase runs at `step`."""
+        return step % self.interval == 0 and self.start <= step and (self.stop is None or step < self.stop)
 
 
 class StatelessObjective:

@@ -20,7 +20,12 @@ from ganforge.models.srgan import SRGANConfig
 from ganforge.models.stylegan2 import StyleGAN2Config
 from ganforge.models.wavegan import WaveGANConfig
 from ganforge.objectives import OBJECTIVES
-from ganforge.objectives.anomaly import AutoencoderObjectiveConfig, DeepSVDDObjectiveConfig, GANomalyObjectiveConfig
+from ganforge.objectives.anomaly import (
+    AutoencoderObjectiveConfig,
+    DeepSVDDObjectiveConfig,
+    FAnoGANObjectiveConfig,
+    GANomalyObjectiveConfig,
+)
 from ganforge.objectives.cyclegan import CycleGANObjectiveConfig
 from ganforge.objectives.gan import GANObjectiveConfig
 from ganforge.objectives.paired import Pix2PixObjectiveConfig, SRGANObjectiveConfig
@@ -318,6 +323,17 @@ PRESETS.register(
         "distance; --normal CLASSES (default 0) of a labelled dataset",
         RunConfig("ganomaly", "mnist-5k", AnomalyConfig(), GANomalyObjectiveConfig(), TrainConfig(**_ANOMALY_TRAIN),
                   "ganomaly", _ANOMALY_DATA),
+    ),
+)
+PRESETS.register(
+    "fanogan",
+    Preset(
+        "f-AnoGAN (Schlegl et al. 2019): WGAN-GP on normal images for 2,000 steps, then an encoder (izi_f) for "
+        "1,000 with the GAN fixed; score = image + critic-feature residual; --normal CLASSES (default 0)",
+        RunConfig("fanogan", "mnist-5k", AnomalyConfig(), FAnoGANObjectiveConfig(),
+                  TrainConfig(**{**_ANOMALY_TRAIN, "steps": 3000, "lr_generator": 1e-4, "lr_discriminator": 1e-4,
+                                 "beta1": 0.5, "beta2": 0.9}),
+                  "fanogan", _ANOMALY_DATA),
     ),
 )
 PRESETS.register(

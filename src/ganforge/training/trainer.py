@@ -250,7 +250,7 @@ class Trainer:
         stats: dict[str, torch.Tensor] = {}
         losses: list[tuple[str, torch.Tensor]] = []  # checked for NaN/inf once per step (one sync)
         for phase in self.objective.phases:
-            if step % phase.interval:
+            if not phase.due(step):
                 continue
             self._enable_gradients(phase)
             optimizer = self.optimizers[phase.optimizer]
