@@ -147,10 +147,20 @@ def downsample2x(x: Tensor) -> Tensor:
     return F.conv2d(x, kernel.expand(channels, 1, 4, 4), stride=2, groups=channels)
 
 
-def modulated_conv2d(x: Tensor, weight: Tensor, styles: Tensor, demodulate: bool = True) -> Tensor:
+def modulated_conv2d(x: Tensor, weight: Tensor, styles: Tensor, demodulate: bool = True, fused: bool = True) -> Tensor:
     """x (B, I, H, W), weight (O, I, k, k), styles (B, I) -> (B, O, H, W): each sample's weights
     scaled by its styles per input channel and (demodulate) renormalised to unit L2 norm per output
-    channel, run as one grouped convolution of the whole batch."""
+    channel, run as one grouped convolution of the whole batch. fused=False computes the same on the
+    activations instead (scale the input by the styles, convolve with the shared weights, scale the
+    output by the demodulation coefficients; NVlabs' non-fused path): the convolution weights stay
+    constant, as an ONNX graph with a dynamic batch wants them."""
+    if not fused:
+        out = F.conv2d(x * styles[:, :, None, None], weight, padding=weight.shape[-1] // 2)
+        if demodulate:
+            coefficients = torch.rsqrt((weight[None] * styles[:, None, :, None, None]).square().sum(dim=(2, 3, 4))
+                                       + 1e-8)
+            out = out * coefficients[:, :, None, None]
+        return out
     batch, inputs, height, width = x.shape
     outputs, _, kernel, _ = weight.shape
     w = weight[None] * styles[:, None, :, None, None]  # (B, O, I, k, k)
@@ -181,12 +191,13 @@ class StyledConv(nn.Module):
         outputs, inputs = self.weight.shape[:2]
         return f"{'up x2, ' if self.upsample else ''}ModConv {inputs}->{outputs} w[{self.w_index}]"
 
-    def forward(self, x: Tensor, w: Tensor, noise_mode: str = "random", noise: Tensor | None = None) -> Tensor:
+    def forward(self, x: Tensor, w: Tensor, noise_mode: str = "random", noise: Tensor | None = None,
+                fused: bool = True) -> Tensor:
         """x (B, inputs, r', r'), w (B, w_dim) -> (B, outputs, r, r); `noise` (B or 1, 1, r, r), when
         given, replaces the noise input (the projector optimises it)."""
         if self.upsample:
             x = upsample2x(x)
-        x = modulated_conv2d(x, self.weight * self.weight_gain, self.affine(w))
+        x = modulated_conv2d(x, self.weight * self.weight_gain, self.affine(w), fused=fused)
         if noise is not None:
             x = x + noise * self.noise_strength
         elif noise_mode == "random":
@@ -212,10 +223,10 @@ class ToRGB(nn.Module):
         channels, inputs = self.weight.shape[:2]
         return f"ToRGB {inputs}->{channels} w[{self.w_index}]"
 
-    def forward(self, x: Tensor, w: Tensor) -> Tensor:
+    def forward(self, x: Tensor, w: Tensor, fused: bool = True) -> Tensor:
         """The image contribution of this resolution."""
         styles = self.affine(w) * self.weight_gain
-        return modulated_conv2d(x, self.weight, styles, demodulate=False) + self.bias[None, :, None, None]
+        return modulated_conv2d(x, self.weight, styles, demodulate=False, fused=fused) + self.bias[None, :, None, None]
 
 
 class MappingNetwork(nn.Module):
@@ -259,19 +270,21 @@ class SynthesisNetwork(nn.Module):
             channels = out
         self.num_ws = config.num_ws
 
-    def forward(self, ws: Tensor, noise_mode: str | None = None, noises: list[Tensor] | None = None) -> Tensor:
+    def forward(self, ws: Tensor, noise_mode: str | None = None, noises: list[Tensor] | None = None,
+                fused: bool = True) -> Tensor:
         """Layer i of the convs takes ws[:, i]; toRGB of a resolution takes the w after its last conv.
-        `noises`, one map per conv (see `noise_shapes`), replaces the noise inputs when given."""
+        `noises`, one map per conv (see `noise_shapes`), replaces the noise inputs when given; `fused`
+        as in modulated_conv2d."""
         noise_mode = noise_mode or ("random" if self.training else "const")
         noises = noises if noises is not None else [None] * len(self.convs)
         x = self.const[None].expand(ws.shape[0], -1, -1, -1)
-        x = self.convs[0](x, ws[:, self.convs[0].w_index], noise_mode, noises[0])
-        image = self.to_rgbs[0](x, ws[:, self.to_rgbs[0].w_index])
+        x = self.convs[0](x, ws[:, self.convs[0].w_index], noise_mode, noises[0], fused)
+        image = self.to_rgbs[0](x, ws[:, self.to_rgbs[0].w_index], fused)
         for level, to_rgb in enumerate(self.to_rgbs[1:], start=1):
             for index in (2 * level - 1, 2 * level):  # the two convs of this resolution
                 conv = self.convs[index]
-                x = conv(x, ws[:, conv.w_index], noise_mode, noises[index])
-            image = upsample2x(image) + to_rgb(x, ws[:, to_rgb.w_index])
+                x = conv(x, ws[:, conv.w_index], noise_mode, noises[index], fused)
+            image = upsample2x(image) + to_rgb(x, ws[:, to_rgb.w_index], fused)
         return image
 
     def noise_shapes(self) -> list[tuple[int, int, int]]:

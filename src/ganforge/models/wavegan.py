@@ -84,7 +84,7 @@ class Generator(nn.Module):
             if labels is None:
                 raise ValueError("this generator is conditional: pass labels")
             z = torch.cat([z, self.label_embedding(labels)], dim=1)
-        x = self.dense(z).view(len(z), self.config.generator_channels[0], self.config.base_length)
+        x = self.dense(z).unflatten(1, (self.config.generator_channels[0], self.config.base_length))
         return self.convs(x)
 
     def sample_latent(self, count: int, *, device=None, generator: torch.Generator | None = None) -> torch.Tensor:
