@@ -96,6 +96,7 @@ def _check(path: Path, module: nn.Module, inputs: tuple[Tensor, ...], names: lis
     """Largest |onnxruntime - PyTorch| on `inputs` and on a batch of another size; None without onnxruntime."""
     try:
         import onnxruntime
+        from onnxruntime.capi.onnxruntime_pybind11_state import Fail, InvalidArgument, RuntimeException
     except ImportError:
         return None
     session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
@@ -105,7 +106,7 @@ def _check(path: Path, module: nn.Module, inputs: tuple[Tensor, ...], names: lis
             expected = module(*batch).numpy()
         try:
             got = session.run(None, {name: t.numpy() for name, t in zip(names, batch)})[0]
-        except Exception as error:  # onnxruntime raises its own types; a fixed batch shows up here
+        except (Fail, InvalidArgument, RuntimeException) as error:  # e.g. a batch size fixed in the graph
             raise GanforgeError(f"the ONNX graph {path.name} fails on a batch of {len(batch[0])} "
                                 f"({str(error).splitlines()[0][:160]}); it was not kept") from None
         worst = max(worst, float(np.abs(got - expected).max()))
