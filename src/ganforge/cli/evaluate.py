@@ -23,13 +23,16 @@ examples:
 from __future__ import annotations
 
 import argparse
+import json
 
 from ganforge.apps.anomaly import evaluate_anomaly, is_anomaly_checkpoint
 from ganforge.apps.evaluate import evaluate
+from ganforge.apps.evaluate_speech import evaluate_speech, is_audio_checkpoint
 from ganforge.apps.evaluate_translation import evaluate_translation, is_translation_checkpoint
 from ganforge.cli.args import seed_type
 from ganforge.metrics.extractors import EXTRACTORS
 from ganforge.metrics.suite import METRICS
+from ganforge.utils.files import atomic_write_text
 
 NAME = "evaluate"
 HELP = "FID, KID, precision/recall, memorisation and class accuracy of a generator"
@@ -116,6 +119,23 @@ def run(args: argparse.Namespace) -> None:
         for path in (args.out, args.histogram):
             if path:
                 print(f"wrote {path}")
+        return
+    if args.checkpoint and is_audio_checkpoint(args.checkpoint):
+        result = evaluate_speech(args.checkpoint, num=args.num or 1000, seed=args.seed, real=args.real,
+                                 device=args.device)
+        m, p = result["metrics"], result["protocol"]
+        real = m["real_test"]
+        print(f"{'':22s}{'samples':>10s}{'real test takes':>17s}")
+        for key in ("accuracy", "inception_score", "frechet_distance", "memorisation"):
+            print(f"{key:22s}{m[key]:10.4f}{real[key]:17.4f}")
+        print(f"{'worst digit accuracy':22s}{min(m['accuracy_per_digit']):10.4f}{min(real['accuracy_per_digit']):17.4f}")
+        print(f"\nmodel     {p['checkpoint']} (step {p['step']}, {p['representation']}); {p['num']} clips, seed {p['seed']}")
+        print(f"judge     {p['judge']} against {p['n_real_test']} real test takes of {p['data']}")
+        for note in p["notes"]:
+            print(f"note      {note}")
+        if args.out:
+            atomic_write_text(args.out, json.dumps(result, indent=2) + "\n")
+            print(f"wrote {args.out}")
         return
     if args.checkpoint and is_translation_checkpoint(args.checkpoint):
         result = evaluate_translation(args.checkpoint, real=args.real, split=args.split, seed=args.seed,

@@ -62,7 +62,7 @@ class StyleGraph(nn.Module):
         return self.generator.synthesis(self.generator.ws(z), "const", None, fused=False)
 
 
-def _graphs(folder: Path) -> list[tuple[str, nn.Module, tuple[Tensor, ...], list[str], dict]]:
+def onnx_graphs(folder: Path) -> list[tuple[str, nn.Module, tuple[Tensor, ...], list[str], dict]]:
     """(file stem, module, example inputs, input names, dynamic axes) for each graph of the checkpoint."""
     state = read_state(folder)
     family = FAMILIES.get(state["family"])
@@ -117,7 +117,7 @@ def export_onnx(checkpoint: str | Path, out: str | Path) -> list[Path]:
     """Write each generator of `checkpoint` as <out>/<name>.onnx plus <out>/onnx.json; see the module doc."""
     folder = resolve_checkpoint(checkpoint)
     state = read_state(folder)
-    graphs = _graphs(folder)  # refuses families without an ONNX path before anything is written
+    graphs = onnx_graphs(folder)  # refuses families without an ONNX path before anything is written
     refuse_overwriting(out)
     out = ensure_writable_dir(out)
     written, described = [], {}
