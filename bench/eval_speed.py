@@ -5,9 +5,10 @@ the same images.
 
 (a) Sampling: images/s of each shipped generator (batches of 500, CPU).
 (b) FID with the standard Inception on `--num` generated and `--num` real mnist-5k digits (a
-    fixed random draw; real images repeat when --num exceeds the 5,000 there are): ganforge (clean-fid preprocessing,
-    batched, channels_last, inference mode) against torchmetrics' FrechetInceptionDistance fed the
-    same images through the same network and preprocessing, batch by batch as its docs show. Both
+    fixed random draw; real images repeat when --num exceeds the 5,000 there are): ganforge (clean-fid
+    preprocessing, batched, the network in onnxruntime when it is installed, the next batch resized
+    while the network runs) against torchmetrics' FrechetInceptionDistance fed the same images through
+    the same network in PyTorch and the same preprocessing, batch by batch as its docs show. Both
     values are printed, so their agreement is visible too.
 (c) The quick `digits` FID on the same images, and a second ganforge evaluation whose real
     features come from the cache.
@@ -28,6 +29,7 @@ from ganforge.data import load_dataset
 from ganforge.metrics.cache import cached_features
 from ganforge.metrics.extractors import build_extractor
 from ganforge.metrics.features import fid
+from ganforge.metrics.inception import InceptionFeatures
 from ganforge.utils.images import to_uint8
 
 BATCH = 50
@@ -79,16 +81,18 @@ def main() -> None:
     order = np.random.default_rng(0).permutation(len(digits))
     real = digits[order[np.arange(args.num) % len(digits)]]
     fake = to_uint8(generate(load_model(model=args.models.split(",")[0]), args.num, seed=0)[0])
-    inception = build_extractor("inception")
+    inception = build_extractor("inception")  # onnxruntime on a CPU when it is installed, with the resizing overlapped
     inception.batch_size = BATCH
+    reference = InceptionFeatures(backend="torch", batch_size=BATCH)  # the same network in PyTorch, for torchmetrics
 
     started = time.perf_counter()
     ours = fid(inception(real), inception(fake))
     ours_seconds = time.perf_counter() - started
     started = time.perf_counter()
-    theirs = torchmetrics_fid(inception, real, fake)
+    theirs = torchmetrics_fid(reference, real, fake)
     theirs_seconds = time.perf_counter() - started
-    print(f"Inception FID of {args.num:,} vs {args.num:,} images: ganforge {ours:.4f} in {ours_seconds:.0f} s "
+    print(f"Inception FID of {args.num:,} vs {args.num:,} images: ganforge ({inception.backend}) {ours:.4f} in "
+          f"{ours_seconds:.0f} s "
           f"({2 * args.num / ours_seconds:.1f} images/s); torchmetrics {theirs:.4f} in {theirs_seconds:.0f} s "
           f"({2 * args.num / theirs_seconds:.1f} images/s); relative difference {abs(ours - theirs) / theirs:.1e}")
 

@@ -97,8 +97,7 @@ def test_fid_agrees_with_clean_fid(image_sets, extractor, ours, tmp_path):
 
     def network_only(batch: torch.Tensor) -> torch.Tensor:
         # clean-fid resizes itself and hands over float [0, 255] at 299x299: only the scaling remains
-        with torch.inference_mode():
-            return extractor.model((batch - 128) / 128)
+        return extractor.run_network((batch - 128) / 128)
 
     theirs = clean_fid.compute_fid(
         *folders, mode="clean", custom_feat_extractor=network_only, device=torch.device("cpu"),

