@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -84,14 +85,21 @@ def train_classifier(dataset: ImageDataset, *, steps: int = 1500, batch_size: in
         raise GanforgeError(f"{dataset.name} has no labels; a classifier needs labelled images")
     torch.manual_seed(seed)
     model = DigitClassifier(dataset.num_classes, dataset.image_shape[0])
+    return fit_classifier(model, dataset, AUGMENTATIONS[augmentation], steps=steps, batch_size=batch_size, seed=seed)
+
+
+def fit_classifier(model: nn.Module, data, augment: Callable[[torch.Tensor, torch.Generator], torch.Tensor], *,
+                   steps: int, batch_size: int, seed: int) -> nn.Module:
+    """The judges' training loop: Adam with a one-cycle schedule (peak 3e-3) on cross-entropy, batches
+    from a seeded sampler, each augmented by `augment(inputs, generator)`; returns the model in eval mode."""
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=3e-3, total_steps=steps)
-    sampler = BatchSampler(num_items=len(dataset), batch_size=batch_size, seed=seed)
-    augment = torch.Generator().manual_seed(seed)
+    sampler = BatchSampler(num_items=len(data), batch_size=batch_size, seed=seed)
+    generator = torch.Generator().manual_seed(seed)
     model.train()
     for step in range(steps):
-        images, labels = dataset.batch(sampler.indices(step))
-        loss = F.cross_entropy(model(AUGMENTATIONS[augmentation](images, augment)), labels)
+        inputs, labels = data.batch(sampler.indices(step))
+        loss = F.cross_entropy(model(augment(inputs, generator)), labels)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()

@@ -16,12 +16,10 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 
-from ganforge.data import BatchSampler
 from ganforge.data.audio import AudioDataset
-from ganforge.metrics.classifier import load_classifier
+from ganforge.metrics.classifier import fit_classifier, load_classifier
 from ganforge.utils.spectrogram import to_spectrogram
 
 FEATURES = 128
@@ -69,20 +67,8 @@ def train_speech_classifier(data: AudioDataset, *, steps: int = 1500, batch_size
                             seed: int = 0) -> SpeechClassifier:
     """Train the judge on labelled clips; deterministic for a seed on one machine."""
     torch.manual_seed(seed)
-    model = SpeechClassifier(data.num_classes)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=3e-3, total_steps=steps)
-    sampler = BatchSampler(num_items=len(data), batch_size=batch_size, seed=seed)
-    generator = torch.Generator().manual_seed(seed)
-    model.train()
-    for step in range(steps):
-        waves, labels = data.batch(sampler.indices(step))
-        loss = F.cross_entropy(model(augment(waves, generator)), labels)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        schedule.step()
-    return model.eval()
+    return fit_classifier(SpeechClassifier(data.num_classes), data, augment, steps=steps, batch_size=batch_size,
+                          seed=seed)
 
 
 @torch.no_grad()
