@@ -55,7 +55,7 @@ def add_model_source(parser: argparse.ArgumentParser) -> None:
 def add_inversion_arguments(parser: argparse.ArgumentParser, *, space_default: str = "", seed: bool = True) -> None:
     """How real images are inverted (the StyleGAN2 projector's recipe; see ganforge.apps.inversion)."""
     group = parser.add_argument_group("inversion")
-    group.add_argument("--space", default=space_default, choices=("z", "w", "w+", ""),
+    group.add_argument("--space", default=space_default or None, choices=("z", "w", "w+"),
                        help="latent space to invert into: z (every model), w or w+ (stylegan2; w+ reconstructs "
                             f"best, w edits best) (default: {space_default or 'w for stylegan2, z otherwise'})")
     group.add_argument("--steps", type=positive_int, default=300,
@@ -66,14 +66,14 @@ def add_inversion_arguments(parser: argparse.ArgumentParser, *, space_default: s
     group.add_argument("--label", type=int, help="class of the input(s), for conditional models (default: each "
                                                  "image's best-fitting class)")
     if seed:
-        group.add_argument("--seed", dest="search_seed", type=seed_type, default=0,
+        group.add_argument("--seed", dest="search_seed", metavar="SEED", type=seed_type, default=0,
                            help="seed of the search's noise (default: 0)")
     group.add_argument("--batch-size", type=positive_int, default=100, help="images inverted at once (default: 100)")
 
 
 def inversion_settings(args: argparse.Namespace) -> InversionSettings:
     """InversionSettings from the parsed options."""
-    return InversionSettings(space=args.space, steps=args.steps, perceptual=args.perceptual,
+    return InversionSettings(space=args.space or "", steps=args.steps, perceptual=args.perceptual,
                              seed=getattr(args, "search_seed", 0), batch_size=args.batch_size)
 
 
