@@ -7,15 +7,29 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ROOT, TINY_TOML
+from scipy.io import wavfile
 
 from ganforge.models import FAMILIES
 from ganforge.models.io import read_state, resolve_checkpoint
 
 PHOTO_TRAIN = "[train]\nsteps = 3\nbatch_size = 4\nsample_every = 0\nlog_every = 1\n"
+def _tones() -> str:
+    """A folder of two classes of short tones (WAV), for the audio family."""
+    folder = Path(tempfile.mkdtemp(prefix="ganforge-tones-"))
+    for label, frequency in (("low", 300), ("high", 900)):
+        (folder / label).mkdir()
+        for take in range(4):
+            t = np.arange(3000 + 500 * take) / 8000
+            wavfile.write(folder / label / f"{take}.wav", 8000, (0.3 * np.sin(2 * np.pi * frequency * t) * 32767).astype(np.int16))
+    return str(folder)
+
+
 # the smallest config of each registered family that still runs every phase in a few steps
 FAMILY_CONFIGS = {
     "dcgan": TINY_TOML,
@@ -48,7 +62,9 @@ log_every = 1
     "pix2pix": 'preset = "colourise"\ndata = "skimage-photos"\n[model]\ngenerator_width = 4\nunet_depth = 5\n'
                'discriminator_width = 4\n[preprocess]\nload_size = 48\ncrop_size = 32\n' + PHOTO_TRAIN,
     **{family: f'preset = "{family}"\n[model]\nwidth = 8\nlatent_dim = 8\n[preprocess]\nnormal = [1]\n' + PHOTO_TRAIN
-       for family in ("ganomaly", "autoencoder", "deep-svdd")},
+       for family in ("ganomaly", "autoencoder", "deep-svdd", "fanogan")},
+    "wavegan": f'preset = "wavegan-digits"\ndata = "{_tones()}"\n[model]\ngenerator_channels = [4, 4, 4, 4, 4]\n'
+               'discriminator_channels = [4, 4, 4, 4, 4]\nlatent_dim = 8\nlabel_embed_dim = 4\n' + PHOTO_TRAIN,
     "srgan": 'preset = "srgan-x4"\n[model]\ngenerator_width = 4\nresidual_blocks = 1\ndiscriminator_width = 4\n'
              '[objective]\ncontent = ""\n[preprocess]\ncrop_size = 32\n' + PHOTO_TRAIN,
 }

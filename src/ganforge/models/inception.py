@@ -52,8 +52,8 @@ ONNX_TOLERANCE = 1e-4  # largest |onnxruntime - TorchScript| feature difference 
 def onnx_inception_path() -> Path | None:
     """The Inception converted to ONNX (once, into the data cache, checked against the TorchScript
     network on a fixed input), or None when onnxruntime is not installed or the check fails."""
-    if importlib.util.find_spec("onnxruntime") is None:
-        return None
+    if importlib.util.find_spec("onnxruntime") is None or importlib.util.find_spec("onnx") is None:
+        return None  # the exporter writes through the onnx package; onnxruntime runs the result
     source = inception_path()
     target = data_home() / "inception" / f"pool3-{file_digest(source, 'sha256')[:16]}.onnx"
     if target.is_file():

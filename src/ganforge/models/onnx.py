@@ -11,14 +11,15 @@ What is exported, per family (every graph has a dynamic batch axis):
                     height and width dynamic too; sides must be multiples of the family's input
                     multiple (ganforge's Python side pads; an ONNX caller pads itself)
   anomaly families  not yet: refused in one line
-The legacy TorchScript-based exporter (torch.onnx.export(dynamo=False)) is used: it needs no package
-beyond torch. onnx.json beside the graphs lists each file's inputs and outputs, the checkpoint and
+The TorchScript-based exporter (torch.onnx.export(dynamo=False)) is used: it needs the onnx package
+(the `ganforge[onnx]` extra), not onnxscript. onnx.json beside the graphs lists each file's inputs and outputs, the checkpoint and
 step, and the largest difference onnxruntime gave against PyTorch on the check inputs (needs
 onnxruntime; the export fails when the difference exceeds TOLERANCE).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 import warnings
@@ -118,6 +119,8 @@ def export_onnx(checkpoint: str | Path, out: str | Path) -> list[Path]:
     folder = resolve_checkpoint(checkpoint)
     state = read_state(folder)
     graphs = onnx_graphs(folder)  # refuses families without an ONNX path before anything is written
+    if importlib.util.find_spec("onnx") is None:
+        raise GanforgeError("ONNX export needs the onnx package: pip install 'ganforge[onnx]' (or onnx onnxruntime)")
     refuse_overwriting(out)
     out = ensure_writable_dir(out)
     written, described = [], {}
