@@ -133,7 +133,8 @@ def run(args) -> None:
     real = measure_attributes(held.images, ATTRIBUTES)
     real_std = {k: float(np.nanstd(v)) for k, v in real.items()}
     report["real_std"] = real_std
-    calibration = train.images[np.random.default_rng(0).permutation(len(train))[: args.calibrate]]
+    calibration_rows = np.random.default_rng(0).permutation(len(train))[: args.calibrate]  # training digits only
+    calibration, calibration_labels = train.images[calibration_rows], train.labels[calibration_rows]
     inversions = {}
     for space in args.spaces or [model.edit_space]:
         result, seconds = invert(model, digits, space, args.steps, cache=f"{key}-heldout")
@@ -148,7 +149,6 @@ def run(args) -> None:
     space = model.edit_space if model.edit_space in inversions else next(iter(inversions))
     held_inversion = inversions[space]
     calibration_inversion, _ = invert(model, calibration, space, args.steps, cache=f"{key}-calibration")
-    calibration_labels = train.labels[np.random.default_rng(0).permutation(len(train))[: args.calibrate]]
     supervised = find_directions(model, "attribute", attributes=ATTRIBUTES, seed=args.seed)
     layer_options = ["all", "coarse", "middle", "fine"] if model.style_based else ["all"]
     edits = {}

@@ -71,21 +71,6 @@ class LatentGenerator:
                                 "space is z (w and w+ belong to stylegan2); use --space z")
         return space
 
-    def check_labels(self, labels: Tensor | None, count: int) -> Tensor | None:
-        """Labels (count,) for a conditional generator, None for another; one-line errors otherwise."""
-        if self.num_classes == 0:
-            if labels is not None:
-                raise GanforgeError(f"{self.source} is unconditional: drop --label")
-            return None
-        if labels is None:
-            raise GanforgeError(f"{self.source} is conditional: give the class of each image (--label)")
-        labels = torch.as_tensor(labels, dtype=torch.long).reshape(-1)
-        if labels.numel() == 1:
-            labels = labels.expand(count)
-        if labels.numel() != count or int(labels.min()) < 0 or int(labels.max()) >= self.num_classes:
-            raise GanforgeError(f"--label: give one class from 0 to {self.num_classes - 1}")
-        return labels.to(self.device)
-
     def random_z(self, count: int, seed: int) -> Tensor:
         """`count` noise vectors from the training distribution, the same for a seed on every device."""
         return self.generator.sample_latent(count, generator=torch.Generator().manual_seed(seed)).to(self.device)
