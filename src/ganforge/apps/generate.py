@@ -91,19 +91,31 @@ def sample_to_file(
     ensure_writable_dir(out.parent)
     loaded = load_model(model=model, checkpoint=checkpoint, device=device)
     images, labels = generate(loaded, num, label=label, seed=seed, truncation=truncation)
-    waveforms = images.dim() == 3  # a model of sound (wavegan): (N, 1, samples)
     if out.suffix.lower() == ".npz":
-        arrays = {"waveforms": images[:, 0].float().numpy()} if waveforms else {"images": to_uint8(images)}
-        if labels is not None:
-            arrays["labels"] = labels.numpy().astype(np.int64)
+        return save_arrays(images, labels, out)
+    return save_grid(grid_images(images), out, grid_columns(loaded, labels, label, num))
 
-        def write(tmp: Path) -> None:
-            with open(tmp, "wb") as handle:
-                np.savez_compressed(handle, **arrays)
 
-        return atomic_write(out, write)
-    if waveforms:  # the grid shows what they sound like as spectrograms
-        images = to_spectrogram(images)
-    # cycling labels with one column per class puts each class in its own column
-    columns = loaded.config.num_classes if labels is not None and label is None and num >= 10 else None
-    return save_grid(images, out, columns)
+def save_arrays(images: torch.Tensor, labels: torch.Tensor | None, out: str | Path) -> Path:
+    """An .npz of samples: uint8 `images` (N, H, W, C) (float32 `waveforms` (N, samples) for models of
+    sound) and int64 `labels` when the model is conditional; written whole or not at all."""
+    waveforms = images.dim() == 3  # a model of sound (wavegan): (N, 1, samples)
+    arrays = {"waveforms": images[:, 0].float().numpy()} if waveforms else {"images": to_uint8(images)}
+    if labels is not None:
+        arrays["labels"] = labels.numpy().astype(np.int64)
+
+    def write(tmp: Path) -> None:
+        with open(tmp, "wb") as handle:
+            np.savez_compressed(handle, **arrays)
+
+    return atomic_write(out, write)
+
+
+def grid_images(images: torch.Tensor) -> torch.Tensor:
+    """What a grid shows of samples: the images, or for a model of sound its clips as spectrograms."""
+    return to_spectrogram(images) if images.dim() == 3 else images
+
+
+def grid_columns(loaded: LoadedGenerator, labels: torch.Tensor | None, label: int | None, num: int) -> int | None:
+    """One column per class when the labels cycle through the classes; None (a square grid) otherwise."""
+    return loaded.config.num_classes if labels is not None and label is None and num >= 10 else None

@@ -27,6 +27,7 @@ from ganforge.cli import (
     models,
     sample,
     say,
+    serve,
     train,
     translate,
     upscale,
@@ -34,7 +35,7 @@ from ganforge.cli import (
 from ganforge.errors import GanforgeError
 
 COMMANDS = (train, sample, say, augment, anomaly, mix, interpolate, invert, directions, edit, combine, translate, colourise,
-            complete, upscale, evaluate, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
+            complete, upscale, evaluate, serve, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
 EXIT_USER_ERROR = 2
 NEGATIVE_NUMBERS = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(,\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)*$")
 

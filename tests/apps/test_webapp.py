@@ -1,0 +1,188 @@
+"""The browser app's work without the page (apps/webapp.py): which models each tab offers, and that
+each button gives what the matching command gives, or a one-line reason."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ganforge.apps.webapp import MAX_UPSCALE_PIXELS, Catalogue, WebApp, check_upload, mask_from_editor
+from ganforge.data.folder import read_image
+from ganforge.errors import GanforgeError
+from tests.apps.test_speech import tiny_toml
+from tests.conftest import PHOTO, TINY_TOML, run_cli
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> Path:
+    """A runs folder with a tiny conditional GAN, a tiny SpecGAN on tones, and a folder that is no run."""
+    root = tmp_path_factory.mktemp("runs")
+    (root / "tiny.toml").write_text(TINY_TOML)
+    result = run_cli("train", str(root / "tiny.toml"), "--out", str(root / "runs" / "cgan"), "--no-progress")
+    assert result.returncode == 0, result.stderr
+    rate = 8000
+    for label, frequency in (("low", 300), ("high", 1200)):
+        (root / "audio" / label).mkdir(parents=True)
+        for take in range(2):
+            t = np.arange(rate // 2) / rate
+            from scipy.io import wavfile
+            wavfile.write(root / "audio" / label / f"{take}.wav", rate,
+                          (0.4 * np.sin(2 * np.pi * frequency * t) * 32767).astype(np.int16))
+    (root / "speech.toml").write_text(tiny_toml("specgan-digits"))
+    result = run_cli("train", str(root / "speech.toml"), "--data", str(root / "audio"), "--out",
+                     str(root / "runs" / "speech"), "--no-progress")
+    assert result.returncode == 0, result.stderr
+    (root / "runs" / "notes").mkdir()
+    (root / "runs" / "notes" / "todo.txt").write_text("not a run")
+    return root / "runs"
+
+
+@pytest.fixture(scope="module")
+def app(runs, tmp_path_factory) -> WebApp:
+    return WebApp(runs, work=tmp_path_factory.mktemp("work"))
+
+
+def write_png(path: Path, array: np.ndarray) -> Path:
+    Image.fromarray(array[..., 0] if array.shape[-1] == 1 else array).save(path)
+    return path
+
+
+def test_each_model_is_offered_to_the_tabs_it_can_serve(app):
+    keys = {task: app.catalogue.keys(task) for task in ("generate", "edit", "colourise", "upscale", "speak",
+                                                         "complete", "evaluate")}
+    assert {"mnist-gan", "mnist-cgan", "runs/cgan"} <= set(keys["generate"]) and "colourise" not in keys["generate"]
+    assert set(keys["generate"]) == set(keys["edit"])
+    assert keys["colourise"][0] == "colourise" and keys["upscale"] == ["srresnet-x4"]
+    assert keys["speak"] == ["runs/speech"] and "runs/speech" not in keys["generate"]
+    assert "mnist-gan" in keys["complete"] and "runs/notes" not in keys["evaluate"]
+    with pytest.raises(GanforgeError, match="not upscale; choose one of: srresnet-x4"):
+        app.catalogue.get("mnist-gan", "upscale")
+    with pytest.raises(GanforgeError, match="choose a model first"):
+        app.catalogue.get(None, "generate")
+    with pytest.raises(GanforgeError, match="no such folder"):
+        Catalogue(app.catalogue.runs / "missing")
+
+
+def test_generate_gives_the_grid_and_the_arrays_of_ganforge_sample(app, tmp_path):
+    grid, npz = app.generate("mnist-cgan", 12, seed=3, label="7")
+    assert run_cli("sample", "--model", "mnist-cgan", "--num", "12", "--seed", "3", "--label", "7", "--out",
+                   str(tmp_path / "same.npz")).returncode == 0
+    ours, theirs = np.load(npz), np.load(tmp_path / "same.npz")
+    np.testing.assert_array_equal(ours["images"], theirs["images"])
+    assert (ours["labels"] == 7).all() and ours["images"].shape == (12, 28, 28, 1)
+    assert grid.dtype == np.uint8 and grid.shape[1] >= 512 and grid.std() > 20  # enlarged, not blank
+    assert app.classes("mnist-cgan") == ["any"] + [str(k) for k in range(10)] and app.classes("mnist-gan") == []
+    for bad, reason in ((0, "ask for 1 to"), (10_000, "ask for 1 to")):
+        with pytest.raises(GanforgeError, match=reason):
+            app.generate("mnist-gan", bad, seed=0)
+    with pytest.raises(GanforgeError, match="unconditional"):
+        app.generate("mnist-gan", 4, seed=0, label="3")
+
+
+def test_uploads_that_are_no_picture_or_too_big_are_refused_in_one_line(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a picture")
+    with pytest.raises(GanforgeError, match=r"notes.txt is not a picture: upload a PNG"):
+        check_upload(tmp_path / "notes.txt", 10**6, "upscale", "x")
+    with pytest.raises(GanforgeError, match="no picture yet"):
+        check_upload(None, 10**6, "upscale", "x")
+    side = math.isqrt(MAX_UPSCALE_PIXELS) + 1
+    big = write_png(tmp_path / "big.png", np.zeros((side, side, 1), np.uint8))
+    with pytest.raises(GanforgeError, match=rf"big.png is {side}x{side}; .* `ganforge upscale --tile"):
+        check_upload(big, MAX_UPSCALE_PIXELS, "upscale", "`ganforge upscale --tile 128`")
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(write_png(tmp_path / "whole.png", PHOTO).read_bytes()[:200])
+    with pytest.raises(GanforgeError, match="cut.png"):
+        check_upload(cut, 10**6, "upscale", "x")
+    assert check_upload(tmp_path / "whole.png", 10**6, "upscale", "x").shape == PHOTO.shape
+
+
+def test_upscale_is_ganforge_upscale_beside_bicubic(app, tmp_path):
+    photo = write_png(tmp_path / "photo.png", PHOTO)
+    bicubic, result = app.upscale("srresnet-x4", str(photo))
+    assert run_cli("upscale", "--model", "srresnet-x4", "--input", str(photo), "--out", str(tmp_path / "up")
+                   ).returncode == 0
+    np.testing.assert_array_equal(result, read_image(tmp_path / "up" / "photo.png"))
+    assert bicubic.shape == result.shape == (96, 128, 3)
+    assert np.abs(bicubic.astype(int) - result).mean() > 0.5  # the model is not bicubic
+
+
+def test_colourise_gives_the_colours_of_ganforge_colourise(app, tmp_path):
+    photo = write_png(tmp_path / "photo.png", PHOTO)
+    gray, coloured = app.colourise("colourise", str(photo))
+    assert run_cli("colourise", "--model", "colourise", "--input", str(photo), "--out", str(tmp_path / "col")
+                   ).returncode == 0
+    np.testing.assert_array_equal(coloured, read_image(tmp_path / "col" / "photo.png"))
+    assert gray.shape == (24, 32, 1) and coloured.shape == (24, 32, 3)
+
+
+def test_complete_by_inversion_keeps_the_known_pixels(app):
+    picture, _ = app.generate("mnist-gan", 1, seed=5)
+    digit = np.asarray(Image.fromarray(picture[..., 0]).resize((28, 28), Image.BILINEAR))[..., None]
+    mask = np.zeros((28, 28), bool)
+    mask[14:] = True
+    shown, filled = app.complete("mnist-gan", digit, mask, steps=10)
+    scale = shown.shape[0] // 28
+    known = ~np.repeat(np.repeat(mask, scale, 0), scale, 1)
+    np.testing.assert_array_equal(filled[known], shown[known])
+    assert (shown[~known] == 128).all() and filled[~known].std() > 0
+    for bad, reason in ((np.zeros_like(mask), "nothing to fill"), (np.ones_like(mask), "whole picture is painted")):
+        with pytest.raises(GanforgeError, match=reason):
+            app.complete("mnist-gan", digit, bad)
+
+
+def test_the_editors_painted_strokes_are_the_mask():
+    background = np.full((10, 12, 4), 255, np.uint8)
+    background[..., :3] = 40
+    layer = np.zeros((10, 12, 4), np.uint8)
+    layer[2:5, 3:7] = (255, 48, 48, 255)
+    image, mask = mask_from_editor({"background": background, "layers": [layer], "composite": background})
+    assert image.shape == (10, 12, 3) and (image == 40).all()
+    assert mask.sum() == 12 and mask[2:5, 3:7].all()
+    assert mask_from_editor(None) == (None, None)
+
+
+def test_edit_moves_a_sample_or_an_inverted_picture_along_sefa_directions(app, tmp_path):
+    session = app.start_edit("mnist-gan", seed=1)
+    assert len(session.directions) == 4 and all(d.method == "sefa" for d in session.directions)
+    still = app.render_edit(session, [0, 0, 0, 0])
+    np.testing.assert_array_equal(still, app.render_edit(session, [0, 0, 0, 0]))
+    moved = app.render_edit(session, [3, 0, 0, 0])
+    assert np.abs(moved.astype(int) - still).mean() > 5
+    digit = write_png(tmp_path / "digit.png", app.generate("mnist-gan", 1, seed=2)[0])
+    inverted = app.start_edit("mnist-gan", upload=str(digit), steps=20)
+    assert inverted.original is not None
+    both = app.render_edit(inverted, [0, 0, 0, 0])
+    assert both.shape[1] == 2 * both.shape[0]  # the picture | its edit
+    with pytest.raises(GanforgeError, match="nothing to edit yet"):
+        app.render_edit(None, [0])
+    with pytest.raises(GanforgeError, match="steps: choose 1 to"):
+        app.start_edit("mnist-gan", upload=str(digit), steps=0)
+
+
+def test_speak_plays_the_models_clips_at_its_rate(app):
+    rate, audio, pictures = app.speak("runs/speech", digit=1, seed=0, num=2)
+    loaded = app.generator("runs/speech", "speak")
+    clip = loaded.state["data"]["audio"]["clip_length"]
+    assert rate == 16000 and audio.dtype == np.float32 and audio.shape == (2 * (clip + rate // 4),)
+    assert np.abs(audio).max() <= 1 and np.abs(audio).max() > 0 and pictures.ndim == 3
+    with pytest.raises(GanforgeError, match="says classes 0 to 1"):
+        app.speak("runs/speech", digit=5, seed=0)
+    with pytest.raises(GanforgeError, match="not conditioned on the speaker"):
+        app.speak("runs/speech", digit=0, seed=0, speaker="low")
+    with pytest.raises(GanforgeError, match="not speak"):
+        app.speak("mnist-gan", digit=0, seed=0)
+
+
+def test_evaluate_shows_what_a_run_logged_and_a_shipped_models_card(app):
+    card, last, evaluations, losses, samples = app.report("runs/cgan")
+    names = {row[0] for row in last}
+    assert {"loss_D", "loss_G"} <= names and all(row[1] == 6 for row in last if row[0].startswith("loss_"))
+    assert samples is not None and samples.std() > 0 and "runs/cgan" in card
+    assert losses is not None and losses.std() > 0 and evaluations == []  # this run evaluated nothing
+    card, *_ = app.report("mnist-cgan")
+    assert card.startswith("#") and "mnist-cgan" in card
+
