@@ -38,8 +38,8 @@ from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import LoadedGenerator, load_generator, read_state, resolve_checkpoint
 from ganforge.models.pretrained import WEIGHTS_DIR, list_pretrained
-from ganforge.training.logger import METRICS_FILE, read_metrics
 from ganforge.utils.images import from_uint8, make_grid, to_uint8
+from ganforge.utils.records import METRICS_FILE, read_metrics
 from ganforge.utils.spectrogram import to_spectrogram
 
 MAX_UPLOAD_BYTES = 20 * 2**20  # the server refuses bigger files before they are stored

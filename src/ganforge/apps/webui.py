@@ -125,18 +125,20 @@ def build(app: WebApp):
             session = gr.State(None)
             with gr.Row():
                 with gr.Column(scale=1):
-                    edit_model = gr.Dropdown(choices("edit"), value=first("edit"), label="model")
+                    edit_model = gr.Dropdown(choices("edit"), value=first("edit"), label="model", elem_id="edit-model")
                     edit_upload = gr.File(label="a picture to edit (or none: Sample)", elem_id="edit-upload")
                     edit_directions = gr.File(label="directions (.safetensors from ganforge directions; optional)")
                     edit_steps = gr.Slider(20, MAX_STEPS, value=200, step=10, label="inversion steps")
                     edit_seed = gr.Number(0, precision=0, label="seed")
                     with gr.Row():
-                        invert_button = gr.Button("Invert the picture", variant="primary")
-                        sample_button = gr.Button("Sample")
+                        invert_button = gr.Button("Invert the picture", variant="primary", elem_id="edit-invert")
+                        sample_button = gr.Button("Sample", elem_id="edit-sample")
                 with gr.Column(scale=2):
-                    edit_view = gr.Image(label="picture | edit", type="numpy", format="png", interactive=False)
+                    edit_view = gr.Image(label="picture | edit", type="numpy", format="png", interactive=False,
+                                         elem_id="edit-result")
                     edit_names = gr.Markdown()
-                    sliders = [gr.Slider(-5, 5, value=0, step=0.25, label=f"direction {k + 1}")
+                    sliders = [gr.Slider(-5, 5, value=0, step=0.25, label=f"direction {k + 1}",
+                                         elem_id=f"edit-slider-{k}")
                                for k in range(EDIT_SLIDERS)]
             dropdowns.append((edit_model, "edit"))
 
@@ -155,8 +157,8 @@ def build(app: WebApp):
             sample_button.click(on_page(functools.partial(start, use_upload=False)),
                                 [edit_model, edit_upload, edit_directions, edit_steps, edit_seed], outputs)
             for slider in sliders:
-                slider.release(on_page(lambda state, *strengths: app.render_edit(state, list(strengths))),
-                               [session, *sliders], edit_view)
+                slider.change(on_page(lambda state, *strengths: app.render_edit(state, list(strengths))),
+                               [session, *sliders], edit_view, trigger_mode="always_last", show_progress="hidden")
 
         # Translate / Colourise / Complete -----------------------------------------------------------
         with gr.Tab("Translate / Colourise / Complete", id="translate"):
@@ -165,11 +167,13 @@ def build(app: WebApp):
                             "its own lightness. Same as `ganforge colourise`.")
                 with gr.Row():
                     with gr.Column(scale=1):
-                        col_model = gr.Dropdown(choices("colourise"), value=first("colourise"), label="model")
+                        col_model = gr.Dropdown(choices("colourise"), value=first("colourise"), label="model",
+                                                elem_id="colourise-model")
                         col_upload = gr.File(label="a photo (colour photos are read in gray)", elem_id="colourise-upload")
                         col_button = gr.Button("Colourise", variant="primary", elem_id="colourise-button")
                     col_in = gr.Image(label="in gray", type="numpy", format="png", interactive=False)
-                    col_out = gr.Image(label="colourised", type="numpy", format="png", interactive=False)
+                    col_out = gr.Image(label="colourised", type="numpy", format="png", interactive=False,
+                                       elem_id="colourise-result")
                 dropdowns.append((col_model, "colourise"))
                 col_button.click(on_page(app.colourise), [col_model, col_upload], [col_in, col_out])
             with gr.Tab("Translate"):
@@ -178,11 +182,13 @@ def build(app: WebApp):
                     "and start the app with `--runs runs`."))
                 with gr.Row():
                     with gr.Column(scale=1):
-                        tr_model = gr.Dropdown(choices("translate"), value=first("translate"), label="model")
-                        tr_upload = gr.File(label="a picture")
-                        tr_button = gr.Button("Translate", variant="primary")
+                        tr_model = gr.Dropdown(choices("translate"), value=first("translate"), label="model",
+                                               elem_id="translate-model")
+                        tr_upload = gr.File(label="a picture", elem_id="translate-upload")
+                        tr_button = gr.Button("Translate", variant="primary", elem_id="translate-button")
                     tr_in = gr.Image(label="as the model reads it", type="numpy", format="png", interactive=False)
-                    tr_out = gr.Image(label="translated", type="numpy", format="png", interactive=False)
+                    tr_out = gr.Image(label="translated", type="numpy", format="png", interactive=False,
+                                      elem_id="translate-result")
                 dropdowns.append((tr_model, "translate"))
                 tr_button.click(on_page(app.translate), [tr_model, tr_upload], [tr_in, tr_out])
             with gr.Tab("Complete"):
@@ -191,16 +197,18 @@ def build(app: WebApp):
                             "left. Same as `ganforge complete`.")
                 with gr.Row():
                     with gr.Column(scale=1):
-                        comp_model = gr.Dropdown(choices("complete"), value=first("complete"), label="model")
-                        comp_editor = gr.ImageEditor(label="picture: paint the part to fill", type="numpy",
+                        comp_model = gr.Dropdown(choices("complete"), value=first("complete"), label="model",
+                                                 elem_id="complete-model")
+                        comp_editor = gr.ImageEditor(label="picture: paint the part to fill", type="numpy", elem_id="complete-editor",
                                                      sources=("upload",), layers=False, transforms=(),
                                                      brush=gr.Brush(colors=["#ff3030"], color_mode="fixed"))
                         comp_steps = gr.Slider(20, MAX_STEPS, value=200, step=10,
                                                label="inversion steps (noise models)")
-                        comp_button = gr.Button("Complete", variant="primary")
+                        comp_button = gr.Button("Complete", variant="primary", elem_id="complete-button")
                     comp_in = gr.Image(label="what the model sees (hole in gray)", type="numpy", format="png",
                                        interactive=False)
-                    comp_out = gr.Image(label="completed", type="numpy", format="png", interactive=False)
+                    comp_out = gr.Image(label="completed", type="numpy", format="png", interactive=False,
+                                        elem_id="complete-result")
                 dropdowns.append((comp_model, "complete"))
 
                 def complete(key, value, steps,
@@ -217,7 +225,8 @@ def build(app: WebApp):
                         "`ganforge upscale --tile 128` takes any size.")
             with gr.Row():
                 with gr.Column(scale=1):
-                    up_model = gr.Dropdown(choices("upscale"), value=first("upscale"), label="model")
+                    up_model = gr.Dropdown(choices("upscale"), value=first("upscale"), label="model",
+                                           elem_id="upscale-model")
                     up_upload = gr.File(label=f"a picture (up to {side}x{side})", elem_id="upscale-upload")
                     up_button = gr.Button("Upscale", variant="primary", elem_id="upscale-button")
                 up_bicubic = gr.Image(label="bicubic", type="numpy", format="png", interactive=False)
@@ -235,15 +244,16 @@ def build(app: WebApp):
                 "`--runs runs`."))
             with gr.Row():
                 with gr.Column(scale=1):
-                    sp_model = gr.Dropdown(choices("speak"), value=first("speak"), label="model")
+                    sp_model = gr.Dropdown(choices("speak"), value=first("speak"), label="model", elem_id="speak-model")
                     sp_digit = gr.Slider(0, 9, value=7, step=1, label="digit")
                     sp_speaker = gr.Dropdown(["any"], value="any", label="speaker")
                     sp_num = gr.Slider(1, MAX_CLIPS, value=1, step=1, label="how many clips")
                     sp_seed = gr.Number(0, precision=0, label="seed")
-                    sp_button = gr.Button("Speak", variant="primary")
+                    sp_button = gr.Button("Speak", variant="primary", elem_id="speak-button")
                 with gr.Column(scale=2):
-                    sp_audio = gr.Audio(label="listen", type="numpy", interactive=False)
-                    sp_picture = gr.Image(label="spectrograms", type="numpy", format="png", interactive=False)
+                    sp_audio = gr.Audio(label="listen", type="numpy", interactive=False, elem_id="speak-audio")
+                    sp_picture = gr.Image(label="spectrograms", type="numpy", format="png", interactive=False,
+                                          elem_id="speak-result")
             dropdowns.append((sp_model, "speak"))
             sp_model.change(on_page(lambda key: gr.update(choices=app.speakers(key) if key else ["any"], value="any")),
                             sp_model, sp_speaker)
@@ -260,8 +270,9 @@ def build(app: WebApp):
                         "evaluations (FID...) during training, its loss plot and newest samples. "
                         "`ganforge evaluate` measures a model afresh.")
             with gr.Row():
-                ev_model = gr.Dropdown(choices("evaluate"), value=first("evaluate"), label="model or run")
-                ev_button = gr.Button("Show", variant="primary")
+                ev_model = gr.Dropdown(choices("evaluate"), value=first("evaluate"), label="model or run",
+                                       elem_id="evaluate-model")
+                ev_button = gr.Button("Show", variant="primary", elem_id="evaluate-button")
             ev_card = gr.Markdown()
             with gr.Row():
                 ev_last = gr.Dataframe(headers=["statistic", "step", "value"], label="last logged values",
@@ -270,7 +281,8 @@ def build(app: WebApp):
                                         interactive=False)
             with gr.Row():
                 ev_losses = gr.Image(label="losses", type="numpy", format="png", interactive=False)
-                ev_samples = gr.Image(label="newest samples", type="numpy", format="png", interactive=False)
+                ev_samples = gr.Image(label="newest samples", type="numpy", format="png", interactive=False,
+                                      elem_id="evaluate-result")
             dropdowns.append((ev_model, "evaluate"))
             ev_button.click(on_page(app.report), ev_model, [ev_card, ev_last, ev_evals, ev_losses, ev_samples])
 
@@ -300,7 +312,7 @@ def _direction_label(direction) -> str:
 
 def _directions_note(directions) -> str:
     return (f"{len(directions)} direction(s); a slider's unit is one standard deviation of the model's latents along "
-            "that direction. Move a slider, then let go to see the edit.")
+            "that direction. The edit follows the sliders.")
 
 
 def serve(app: WebApp, *, host: str = "127.0.0.1", port: int = 7860, block: bool = True):

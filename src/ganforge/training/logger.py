@@ -10,8 +10,7 @@ from pathlib import Path
 import torch
 
 from ganforge.utils.files import atomic_write
-
-METRICS_FILE = "metrics.jsonl"
+from ganforge.utils.records import METRICS_FILE, parse_record, read_metrics
 
 
 class MetricsLogger:
@@ -25,7 +24,7 @@ class MetricsLogger:
             # lines that are not whole records: a log never blocks a resume
             kept = []
             for line in self.path.read_text(errors="replace").splitlines():
-                record = _record(line)
+                record = parse_record(line)
                 if record is None:
                     self.dropped += bool(line.strip())
                 elif record["step"] <= resume_step:
@@ -53,20 +52,6 @@ class MetricsLogger:
         self._file.close()
         if self._tensorboard is not None:
             self._tensorboard.close()
-
-
-def _record(line: str) -> dict | None:
-    """One metrics.jsonl line as a record with an integer step, or None when it is not one."""
-    try:
-        record = json.loads(line)
-    except ValueError:
-        return None
-    return record if isinstance(record, dict) and isinstance(record.get("step"), int) else None
-
-
-def read_metrics(path: Path) -> list[dict]:
-    """The records of a metrics.jsonl file (damaged lines are left out)."""
-    return [record for line in path.read_text(errors="replace").splitlines() if (record := _record(line)) is not None]
 
 
 def plot_losses(metrics_path: Path, out: Path) -> Path | None:

@@ -1,0 +1,218 @@
+"""Screenshots of `ganforge serve`, each tab doing its job, for docs/app.md: a headless Debian chromium
+(Selenium, chromedriver) drives the page as a person would: upload, click, paint, move a slider.
+
+    python bench/app_screenshots.py --runs runs --out docs/app \
+        [--edit-model runs/sg-mnist] [--speak-model runs/specgan] [--translate-model runs/digits] \
+        [--evaluate-model runs/sg-mnist]
+
+Inputs are real: a CBSD68 photo (../shared/data, else scikit-image's astronaut) for Colourise, a
+96 x 96 crop of scikit-image's camera for Upscale, held-out MNIST digits for Edit, Complete and
+Translate. A tab whose model is missing is shot as it is (saying what to train).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_PHOTOS = ROOT.parent / "shared" / "data" / "cbsd68"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def inputs(folder: Path) -> dict[str, Path]:
+    """The pictures the tabs are shown with."""
+    from skimage import data as skdata
+
+    from ganforge.data import load_dataset
+
+    photos = sorted(SHARED_PHOTOS.rglob("*.png")) if SHARED_PHOTOS.is_dir() else []
+    photo = np.asarray(Image.open(photos[0]).convert("RGB")) if photos else skdata.astronaut()
+    Image.fromarray(photo).save(folder / "photo.png")
+    Image.fromarray(skdata.camera()[200:296, 200:296]).save(folder / "small.png")
+    digits = load_dataset("mnist-5k", split="heldout")
+    Image.fromarray(digits.images[3][..., 0]).resize((112, 112), Image.NEAREST).save(folder / "digit.png")
+    Image.fromarray(digits.images[7][..., 0]).save(folder / "digit28.png")
+    return {name: folder / f"{name}.png" for name in ("photo", "small", "digit", "digit28")}
+
+
+class Page:
+    def __init__(self, url: str, out: Path):
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--window-size=1400,1050", "--hide-scrollbars"):
+            options.add_argument(argument)
+        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        self.driver.get(url)
+        self.out = out
+        self.wait(lambda d: d.title == "ganforge")
+
+    def wait(self, condition, seconds: float = 300):
+        return WebDriverWait(self.driver, seconds, poll_frequency=0.25).until(condition)
+
+    def find(self, selector: str):
+        return self.wait(lambda d: d.find_element(By.CSS_SELECTOR, selector))
+
+    def tab(self, name: str) -> None:
+        self.wait(lambda d: d.find_element(By.XPATH, f"//button[@role='tab' and normalize-space()='{name}']")).click()
+        time.sleep(0.5)
+
+    def choose(self, element_id: str, key: str | None) -> None:
+        """Pick `key` in a dropdown (type it, then Enter)."""
+        if not key:
+            return
+        box = self.find(f"#{element_id} input")
+        box.click()
+        box.send_keys(Keys.CONTROL, "a")
+        box.send_keys(key)
+        time.sleep(0.5)
+        box.send_keys(Keys.ENTER)
+        time.sleep(1)
+
+    def upload(self, element_id: str, path: Path) -> None:
+        self.find(f"#{element_id} input[type=file]").send_keys(str(path))
+        self.wait(lambda d: path.stem in d.find_element(By.ID, element_id).text.replace("\n", "") or
+                  d.find_elements(By.CSS_SELECTOR, f"#{element_id} canvas, #{element_id} img"))
+        time.sleep(1)
+
+    def click(self, element_id: str) -> None:
+        self.find(f"#{element_id}").click()
+
+    def image_in(self, element_id: str) -> None:
+        self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f"#{element_id} img"))
+        time.sleep(1)
+
+    def shoot(self, name: str, at: str | None = None) -> Path:
+        """Save the window, scrolled to the top (or to the element `at`)."""
+        if at:
+            self.driver.execute_script("arguments[0].scrollIntoView()", self.find(at))
+        else:
+            self.driver.execute_script("window.scrollTo(0, 0)")
+        time.sleep(0.5)
+        path = self.out / f"{name}.png"
+        self.driver.save_screenshot(str(path))
+        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+        return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", default="runs")
+    parser.add_argument("--out", default=str(ROOT / "docs" / "app"))
+    parser.add_argument("--edit-model", default="mnist-gan")
+    parser.add_argument("--translate-model")
+    parser.add_argument("--speak-model")
+    parser.add_argument("--evaluate-model", default="mnist-cgan")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="ganforge-shots-"))
+    pictures = inputs(folder)
+    port = free_port()
+    with open(folder / "server.log", "w") as log:
+        server = subprocess.Popen([sys.executable, "-m", "ganforge", "serve", "--port", str(port), "--runs",
+                                   args.runs], stdout=log, stderr=subprocess.STDOUT, env={**os.environ})
+    try:
+        deadline = time.monotonic() + 120
+        while "ganforge is at" not in (folder / "server.log").read_text():
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit((folder / "server.log").read_text())
+            time.sleep(0.5)
+        page = Page(f"http://127.0.0.1:{port}/", out)
+
+        page.choose("generate-model", "mnist-cgan")
+        page.click("generate-button")
+        page.image_in("generate-grid")
+        page.shoot("generate")
+
+        page.tab("Edit")
+        page.choose("edit-model", args.edit_model)
+        page.upload("edit-upload", pictures["digit"])
+        page.click("edit-invert")
+        page.image_in("edit-result")
+        number = page.find("#edit-slider-0 input[type=number]")
+        number.send_keys(Keys.CONTROL, "a")
+        number.send_keys("3", Keys.TAB)
+        time.sleep(4)
+        page.shoot("edit")
+
+        page.tab("Translate / Colourise / Complete")
+        page.upload("colourise-upload", pictures["photo"])
+        page.click("colourise-button")
+        page.image_in("colourise-result")
+        page.shoot("colourise")
+
+        page.tab("Translate")
+        if args.translate_model:
+            page.choose("translate-model", args.translate_model)
+            page.upload("translate-upload", pictures["digit28"])
+            page.click("translate-button")
+            page.image_in("translate-result")
+        page.shoot("translate")
+
+        page.tab("Complete")
+        page.choose("complete-model", "mnist-gan")
+        page.upload("complete-editor", pictures["digit"])
+        canvas = page.find("#complete-editor canvas")
+        time.sleep(1)
+        actions = ActionChains(page.driver)
+        actions.move_to_element_with_offset(canvas, -60, 10).click_and_hold()
+        for _ in range(12):
+            actions.move_by_offset(10, 0)
+        actions.move_by_offset(0, 20)
+        for _ in range(12):
+            actions.move_by_offset(-10, 0)
+        actions.release().perform()
+        time.sleep(1)
+        page.click("complete-button")
+        page.image_in("complete-result")
+        page.shoot("complete")
+
+        page.tab("Upscale")
+        page.upload("upscale-upload", pictures["small"])
+        page.click("upscale-button")
+        page.image_in("upscale-result")
+        page.shoot("upscale")
+
+        page.tab("Speak")
+        if args.speak_model:
+            page.choose("speak-model", args.speak_model)
+            page.click("speak-button")
+            page.image_in("speak-result")
+        page.shoot("speak")
+
+        page.tab("Evaluate")
+        page.choose("evaluate-model", args.evaluate_model)
+        page.click("evaluate-button")
+        page.image_in("evaluate-result")
+        page.shoot("evaluate", at="#evaluate-model")
+        page.driver.quit()
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=60)
+
+
+if __name__ == "__main__":
+    main()
