@@ -23,7 +23,8 @@ SOURCES = HERE / "src"  # one module per notebook (nNN_name.py, each with NOTEBO
 
 def notebooks() -> list[dict]:
     """NOTEBOOK of every source module, in order: {language: (file name, [(kind, text), ...])}. A module
-    may list in NEEDS the shipped weights it runs on; it is left out, and said, until they ship."""
+    may list in NEEDS the shipped weights it runs on; it is left out, and said, until they ship. A cell
+    may name a third item, the shipped weights it alone runs on: it is left out until they ship."""
     from ganforge.models.pretrained import list_pretrained
 
     shipped = list_pretrained()
@@ -36,7 +37,15 @@ def notebooks() -> list[dict]:
             if missing:
                 print(f"skipped {path.stem}: it needs the shipped weights {', '.join(missing)}", file=sys.stderr)
                 continue
-            found.append(module.NOTEBOOK)
+            notebook = {}
+            for language, (name, cells) in module.NOTEBOOK.items():
+                kept = [cell[:2] for cell in cells if len(cell) == 2 or cell[2] in shipped]
+                if len(kept) < len(cells) and language == "en":
+                    needed = sorted({cell[2] for cell in cells if len(cell) == 3 and cell[2] not in shipped})
+                    print(f"{path.stem}: {len(cells) - len(kept)} cells left out until {', '.join(needed)} ship",
+                          file=sys.stderr)
+                notebook[language] = (name, kept)
+            found.append(notebook)
         return found
     finally:
         sys.path.remove(str(SOURCES))

@@ -1,5 +1,5 @@
 """Notebook 6, what GANs are used for: editing real images through the latent space, synthetic data
-for augmentation, anomaly detection (speech joins when it lands)."""
+for augmentation, anomaly detection, and speech (its cells join once the specgan-digits weights ship)."""
 
 from common import SETUP
 
@@ -72,6 +72,24 @@ print(f"AUROC {m['auroc']:.3f}; at the threshold that flags 5 % of normal valida
 from PIL import Image
 plt.figure(figsize=(6, 3)); plt.imshow(np.asarray(Image.open(WORK / "anomaly-scores.png"))); plt.axis("off"); plt.show()'''
 
+SPEECH = '''from IPython.display import Audio, display
+from ganforge.apps.evaluate_speech import JUDGE
+from ganforge.apps.speech import speak
+from ganforge.metrics.speech import load_speech_classifier, predict_proba
+from ganforge.models.pretrained import WEIGHTS_DIR
+from ganforge.utils.spectrogram import to_spectrogram
+
+voice = load_model(model="specgan-digits")
+waves = torch.cat([speak(voice, digit, 1, seed=0) for digit in range(10)])  # (10, 1, 16384): 1.02 s at 16 kHz
+judge = load_speech_classifier(WEIGHTS_DIR / JUDGE)  # trained on real recordings only
+heard = predict_proba(judge, waves).argmax(1)
+print("asked for:     ", list(range(10)))
+print("the judge hears:", heard.tolist())
+show(to_spectrogram(waves), title="spectrograms of 0 ... 9 (time to the right, pitch up)")
+for digit in (3, 7):
+    print(f"the model saying {digit}:")
+    display(Audio(waves[digit, 0].numpy(), rate=16000))'''
+
 NOTEBOOK = {
     "fr": ("06-usages", [
         ("md", ("# 6. À quoi servent les GAN\n\n"
@@ -108,6 +126,12 @@ NOTEBOOK = {
                 "les seuls 1) ; ce qu'il reconstruit mal est une anomalie. L'AUROC résume la séparation (1 : "
                 "parfaite, 0,5 : le hasard) ; l'histogramme montre les scores des normaux et des autres.")),
         ("code", ANOMALY),
+        ("md", ("## Générer de la parole\n\nUn GAN ne dessine pas que des images. SpecGAN dessine des "
+                "**spectrogrammes** (l'énergie de chaque fréquence au fil du temps) de chiffres prononcés, "
+                "appris sur de vrais enregistrements (Free Spoken Digit Dataset) ; l'algorithme de "
+                "Griffin-Lim estime la phase qui manque et en fait un son. Un classifieur entraîné sur de "
+                "vraies voix sert de juge : entend-il le chiffre demandé ?"), "specgan-digits"),
+        ("code", SPEECH, "specgan-digits"),
     ]),
     "en": ("06-uses", [
         ("md", ("# 6. What GANs are used for\n\n"
@@ -142,5 +166,11 @@ NOTEBOOK = {
                 "reconstructs badly is an anomaly. AUROC sums up the separation (1: perfect, 0.5: chance); "
                 "the histogram shows the scores of normal and other digits.")),
         ("code", ANOMALY),
+        ("md", ("## Generating speech\n\nA GAN draws more than pictures. SpecGAN draws **spectrograms** "
+                "(the energy of each frequency over time) of spoken digits, learnt from real recordings (the "
+                "Free Spoken Digit Dataset); the Griffin-Lim algorithm estimates the missing phase and turns "
+                "them into sound. A classifier trained on real voices is the judge: does it hear the digit "
+                "that was asked for?"), "specgan-digits"),
+        ("code", SPEECH, "specgan-digits"),
     ]),
 }
