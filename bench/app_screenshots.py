@@ -104,6 +104,18 @@ class Page:
         self.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f"#{element_id} img"))
         time.sleep(1)
 
+    def press(self, task: str, model: str | None = None) -> None:
+        """Choose the model (when given), press the tab's button and wait for the result."""
+        self.choose(f"{task}-model", model)
+        self.click(f"{task}-button")
+        self.image_in(f"{task}-result")
+
+    def use(self, task: str, picture: Path, model: str | None = None) -> None:
+        """Choose the model, upload the picture, press the tab's button and wait for the result."""
+        self.choose(f"{task}-model", model)
+        self.upload(f"{task}-upload", picture)
+        self.press(task)
+
     def shoot(self, name: str, at: str | None = None) -> Path:
         """Save the window, scrolled to the top (or to the element `at`)."""
         if at:
@@ -142,9 +154,7 @@ def main() -> None:
             time.sleep(0.5)
         page = Page(f"http://127.0.0.1:{port}/", out)
 
-        page.choose("generate-model", "mnist-cgan")
-        page.click("generate-button")
-        page.image_in("generate-grid")
+        page.press("generate", "mnist-cgan")
         page.shoot("generate")
 
         page.tab("Edit")
@@ -159,17 +169,12 @@ def main() -> None:
         page.shoot("edit")
 
         page.tab("Translate / Colourise / Complete")
-        page.upload("colourise-upload", pictures["photo"])
-        page.click("colourise-button")
-        page.image_in("colourise-result")
+        page.use("colourise", pictures["photo"])
         page.shoot("colourise")
 
         page.tab("Translate")
         if args.translate_model:
-            page.choose("translate-model", args.translate_model)
-            page.upload("translate-upload", pictures["digit28"])
-            page.click("translate-button")
-            page.image_in("translate-result")
+            page.use("translate", pictures["digit28"], args.translate_model)
         page.shoot("translate")
 
         page.tab("Complete")
@@ -186,27 +191,20 @@ def main() -> None:
             actions.move_by_offset(-10, 0)
         actions.release().perform()
         time.sleep(1)
-        page.click("complete-button")
-        page.image_in("complete-result")
+        page.press("complete")
         page.shoot("complete")
 
         page.tab("Upscale")
-        page.upload("upscale-upload", pictures["small"])
-        page.click("upscale-button")
-        page.image_in("upscale-result")
+        page.use("upscale", pictures["small"])
         page.shoot("upscale")
 
         page.tab("Speak")
         if args.speak_model:
-            page.choose("speak-model", args.speak_model)
-            page.click("speak-button")
-            page.image_in("speak-result")
+            page.press("speak", args.speak_model)
         page.shoot("speak")
 
         page.tab("Evaluate")
-        page.choose("evaluate-model", args.evaluate_model)
-        page.click("evaluate-button")
-        page.image_in("evaluate-result")
+        page.press("evaluate", args.evaluate_model)
         page.shoot("evaluate", at="#evaluate-model")
         page.driver.quit()
     finally:

@@ -100,23 +100,18 @@ def test_uploads_that_are_no_picture_or_too_big_are_refused_in_one_line(tmp_path
     assert check_upload(tmp_path / "whole.png", 10**6, "upscale", "x").shape == PHOTO.shape
 
 
-def test_upscale_is_ganforge_upscale_beside_bicubic(app, tmp_path):
+@pytest.mark.parametrize(("task", "model", "shapes"), [
+    ("upscale", "srresnet-x4", ((96, 128, 3), (96, 128, 3))),  # bicubic | the model, x4
+    ("colourise", "colourise", ((24, 32, 1), (24, 32, 3))),  # in gray | colourised
+])
+def test_upscale_and_colourise_give_what_their_commands_write(app, tmp_path, task, model, shapes):
     photo = write_png(tmp_path / "photo.png", PHOTO)
-    bicubic, result = app.upscale("srresnet-x4", str(photo))
-    assert run_cli("upscale", "--model", "srresnet-x4", "--input", str(photo), "--out", str(tmp_path / "up")
-                   ).returncode == 0
-    np.testing.assert_array_equal(result, read_image(tmp_path / "up" / "photo.png"))
-    assert bicubic.shape == result.shape == (96, 128, 3)
-    assert np.abs(bicubic.astype(int) - result).mean() > 0.5  # the model is not bicubic
-
-
-def test_colourise_gives_the_colours_of_ganforge_colourise(app, tmp_path):
-    photo = write_png(tmp_path / "photo.png", PHOTO)
-    gray, coloured = app.colourise("colourise", str(photo))
-    assert run_cli("colourise", "--model", "colourise", "--input", str(photo), "--out", str(tmp_path / "col")
-                   ).returncode == 0
-    np.testing.assert_array_equal(coloured, read_image(tmp_path / "col" / "photo.png"))
-    assert gray.shape == (24, 32, 1) and coloured.shape == (24, 32, 3)
+    before, after = getattr(app, task)(model, str(photo))
+    assert run_cli(task, "--model", model, "--input", str(photo), "--out", str(tmp_path / "out")).returncode == 0
+    np.testing.assert_array_equal(after, read_image(tmp_path / "out" / "photo.png"))
+    assert (before.shape, after.shape) == shapes
+    if task == "upscale":
+        assert np.abs(before.astype(int) - after).mean() > 0.5  # the model is not bicubic
 
 
 def test_complete_by_inversion_keeps_the_known_pixels(app):

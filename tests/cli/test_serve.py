@@ -119,7 +119,7 @@ def test_the_page_generates_refuses_a_non_image_and_keeps_serving(server, browse
     browser.get(url)
     wait(browser, lambda d: d.title == "ganforge")  # set once the page's script has run
     wait(browser, lambda d: d.find_element(By.ID, "generate-button")).click()
-    first, pixels = shown_image(browser, "generate-grid")
+    first, pixels = shown_image(browser, "generate-result")
     assert pixels.shape[0] >= 256 and pixels.std() > 20  # a grid of digits arrived, not a blank picture
 
     click_tab(browser, "Upscale")
@@ -137,7 +137,7 @@ def test_the_page_generates_refuses_a_non_image_and_keeps_serving(server, browse
     seed.clear()
     seed.send_keys("1")
     browser.find_element(By.ID, "generate-button").click()
-    second, pixels = shown_image(browser, "generate-grid", after=first)  # still serving: a new grid came
+    second, pixels = shown_image(browser, "generate-result", after=first)  # still serving: a new grid came
     assert second != first and pixels.std() > 20
     with urllib.request.urlopen(url, timeout=30) as response:
         assert response.status == 200

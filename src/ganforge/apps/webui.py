@@ -80,13 +80,26 @@ def build(app: WebApp):
         keys = choices(task)
         return keys[0] if keys else None
 
+    dropdowns: list[tuple[object, str]] = []  # every model list, with its tab's task, for Refresh
+
     def none_note(task: str, how: str) -> str:
         return "" if choices(task) else f"*No model here can {task} yet.* {how}"
+
+    def picture_to_picture(task: str, action: Callable, upload_label: str, shown: tuple[str, str]) -> None:
+        """A model, an upload and a button beside two pictures (`shown` names them): action(model, upload)."""
+        with gr.Row():
+            with gr.Column(scale=1):
+                model = gr.Dropdown(choices(task), value=first(task), label="model", elem_id=f"{task}-model")
+                upload = gr.File(label=upload_label, elem_id=f"{task}-upload")
+                button = gr.Button(task.capitalize(), variant="primary", elem_id=f"{task}-button")
+            before = gr.Image(label=shown[0], type="numpy", format="png", interactive=False)
+            after = gr.Image(label=shown[1], type="numpy", format="png", interactive=False, elem_id=f"{task}-result")
+        dropdowns.append((model, task))
+        button.click(on_page(action), [model, upload], [before, after])
 
     with gr.Blocks(title="ganforge", analytics_enabled=False) as page:
         gr.Markdown(INTRO)
         refresh = gr.Button("Refresh the list of models", size="sm")
-        dropdowns: list[tuple[object, str]] = []
 
         # Generate -----------------------------------------------------------------------------------
         with gr.Tab("Generate", id="generate"):
@@ -104,7 +117,7 @@ def build(app: WebApp):
                     gen_button = gr.Button("Generate", variant="primary", elem_id="generate-button")
                 with gr.Column(scale=2):
                     gen_grid = gr.Image(label="samples", type="numpy", format="png", interactive=False,
-                                        elem_id="generate-grid")
+                                        elem_id="generate-result")
                     gen_file = gr.File(label="the same samples as arrays (.npz: images, labels)")
             dropdowns.append((gen_model, "generate"))
 
@@ -165,32 +178,13 @@ def build(app: WebApp):
             with gr.Tab("Colourise"):
                 gr.Markdown("Colour for a black-and-white photo: the model predicts the chroma, the photo keeps "
                             "its own lightness. Same as `ganforge colourise`.")
-                with gr.Row():
-                    with gr.Column(scale=1):
-                        col_model = gr.Dropdown(choices("colourise"), value=first("colourise"), label="model",
-                                                elem_id="colourise-model")
-                        col_upload = gr.File(label="a photo (colour photos are read in gray)", elem_id="colourise-upload")
-                        col_button = gr.Button("Colourise", variant="primary", elem_id="colourise-button")
-                    col_in = gr.Image(label="in gray", type="numpy", format="png", interactive=False)
-                    col_out = gr.Image(label="colourised", type="numpy", format="png", interactive=False,
-                                       elem_id="colourise-result")
-                dropdowns.append((col_model, "colourise"))
-                col_button.click(on_page(app.colourise), [col_model, col_upload], [col_in, col_out])
+                picture_to_picture("colourise", app.colourise, "a photo (colour photos are read in gray)",
+                                   ("in gray", "colourised"))
             with gr.Tab("Translate"):
                 translate_note = gr.Markdown(none_note(
                     "translate", "Train a CycleGAN or pix2pix (`ganforge train cyclegan-digits --out runs/digits`) "
                     "and start the app with `--runs runs`."))
-                with gr.Row():
-                    with gr.Column(scale=1):
-                        tr_model = gr.Dropdown(choices("translate"), value=first("translate"), label="model",
-                                               elem_id="translate-model")
-                        tr_upload = gr.File(label="a picture", elem_id="translate-upload")
-                        tr_button = gr.Button("Translate", variant="primary", elem_id="translate-button")
-                    tr_in = gr.Image(label="as the model reads it", type="numpy", format="png", interactive=False)
-                    tr_out = gr.Image(label="translated", type="numpy", format="png", interactive=False,
-                                      elem_id="translate-result")
-                dropdowns.append((tr_model, "translate"))
-                tr_button.click(on_page(app.translate), [tr_model, tr_upload], [tr_in, tr_out])
+                picture_to_picture("translate", app.translate, "a picture", ("as the model reads it", "translated"))
             with gr.Tab("Complete"):
                 gr.Markdown("Paint over the part to fill, then Complete. A pix2pix completion model fills it "
                             "directly; a noise model (mnist-gan, StyleGAN2) fills it by inverting the pixels you "
@@ -199,8 +193,8 @@ def build(app: WebApp):
                     with gr.Column(scale=1):
                         comp_model = gr.Dropdown(choices("complete"), value=first("complete"), label="model",
                                                  elem_id="complete-model")
-                        comp_editor = gr.ImageEditor(label="picture: paint the part to fill", type="numpy", elem_id="complete-editor",
-                                                     sources=("upload",), layers=False, transforms=(),
+                        comp_editor = gr.ImageEditor(label="picture: paint the part to fill", type="numpy",
+                                                     elem_id="complete-editor", sources=("upload",), layers=False, transforms=(),
                                                      brush=gr.Brush(colors=["#ff3030"], color_mode="fixed"))
                         comp_steps = gr.Slider(20, MAX_STEPS, value=200, step=10,
                                                label="inversion steps (noise models)")
@@ -223,17 +217,7 @@ def build(app: WebApp):
             side = int(MAX_UPSCALE_PIXELS**0.5)
             gr.Markdown(f"Four times the pixels, beside plain bicubic resizing. Pictures up to {side}x{side} here; "
                         "`ganforge upscale --tile 128` takes any size.")
-            with gr.Row():
-                with gr.Column(scale=1):
-                    up_model = gr.Dropdown(choices("upscale"), value=first("upscale"), label="model",
-                                           elem_id="upscale-model")
-                    up_upload = gr.File(label=f"a picture (up to {side}x{side})", elem_id="upscale-upload")
-                    up_button = gr.Button("Upscale", variant="primary", elem_id="upscale-button")
-                up_bicubic = gr.Image(label="bicubic", type="numpy", format="png", interactive=False)
-                up_out = gr.Image(label="the model", type="numpy", format="png", interactive=False,
-                                  elem_id="upscale-result")
-            dropdowns.append((up_model, "upscale"))
-            up_button.click(on_page(app.upscale), [up_model, up_upload], [up_bicubic, up_out])
+            picture_to_picture("upscale", app.upscale, f"a picture (up to {side}x{side})", ("bicubic", "the model"))
 
         # Speak --------------------------------------------------------------------------------------
         with gr.Tab("Speak", id="speak"):
