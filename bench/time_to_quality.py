@@ -1,6 +1,6 @@
 """Time from scratch to quality: train mnist-cgan and judge it every --every steps.
 
-    python bench/time_to_quality.py [--steps 3000] [--every 250] [--seed 0]
+    python bench/time_to_quality.py [--steps 3000] [--every 250] [--seed 0] [--precision bf16]
 
 Only training steps are timed (the judging in between is not). At each point it prints the
 shipped classifier's accuracy on 100 samples per digit (vs real held-out digits), the worst
@@ -29,10 +29,12 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=3000)
     parser.add_argument("--every", type=int, default=250)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--precision", default="fp32", choices=("fp32", "bf16"), help="train.precision")
     args = parser.parse_args()
     train, heldout = load_dataset("mnist-5k", "train"), load_dataset("mnist-5k", "heldout")
     classifier = load_classifier(WEIGHTS_DIR / "mnist-classifier")
-    run = with_changes(PRESETS.get("mnist-cgan").run, steps=args.steps, seed=args.seed)
+    run = with_changes(PRESETS.get("mnist-cgan").run, steps=args.steps, seed=args.seed,
+                       precision=args.precision)
     trainer = Trainer(run, train, run_dir=Path(tempfile.mkdtemp()), device=torch.device("cpu"), progress=False)
     generator = trainer.sampling_generator()
 

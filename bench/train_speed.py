@@ -1,6 +1,7 @@
 """Training speed: ganforge's trainer against a plain reference loop of the identical networks.
 
     python bench/train_speed.py [--models mnist-gan,dcgan-64] [--batch-size 64] [--seconds 15] [--rounds 3]
+                                [--ablation] [--extras compile,bf16]
 
 Reference: the pytorch/examples DCGAN loop (dcgan/main.py), written out below: D on a real batch,
 D on G(z).detach(), one D step; then the G step through D(G(z)) on the same fakes; BCE on logits;
@@ -12,7 +13,8 @@ not change the speed. The two alternate for --rounds rounds of --seconds each; t
 images/s of each is reported, and their ratio is measured in the same run.
 
 --ablation also times ganforge with channels_last and/or fake reuse switched off, to show what
-each gives. Also printed: the float32 matmul peak of this machine (2048x2048 GEMM), FLOPs per training step
+each gives; --extras compile,bf16 times it with train.compile (torch.compile, after a warm-up that
+compiles) and with train.precision = "bf16" (autocast). Also printed: the float32 matmul peak of this machine (2048x2048 GEMM), FLOPs per training step
 (torch.utils.flop_counter) and the fraction of that peak each loop reaches.
 """
 
@@ -95,14 +97,22 @@ VARIANTS = {  # ganforge settings switched off one at a time, to show what each 
 }
 
 
+EXTRAS = {  # options that are off by default, switched on one at a time
+    "compile": ("  with torch.compile", {"compile": True}),
+    "bf16": ("  with bf16 autocast", {"precision": "bf16"}),
+}
+TRAIN_KEYS = ("channels_last", "compile", "precision")
+
+
 def variant(run, changes: dict):
-    """`run` with train.channels_last and/or objective.reuse_fakes changed."""
-    train = dataclasses.replace(run.train, **{k: v for k, v in changes.items() if k == "channels_last"})
+    """`run` with train.channels_last, compile, precision and/or objective.reuse_fakes changed."""
+    train = dataclasses.replace(run.train, **{k: v for k, v in changes.items() if k in TRAIN_KEYS})
     objective = dataclasses.replace(run.objective, **{k: v for k, v in changes.items() if k == "reuse_fakes"})
     return dataclasses.replace(run, train=train, objective=objective)
 
 
-def bench_model(name: str, batch_size: int, seconds: float, rounds: int, peak: float, ablation: bool) -> list[dict]:
+def bench_model(name: str, batch_size: int, seconds: float, rounds: int, peak: float, ablation: bool,
+                extras: tuple[str, ...] = ()) -> list[dict]:
     """Reference and ganforge images/s (and FLOPs) for preset `name`; one row per loop."""
     run = with_changes(PRESETS.get(name).run, batch_size=batch_size)
     size, channels = IMAGE_SIZE[name], run.model.image_channels
@@ -114,7 +124,9 @@ def bench_model(name: str, batch_size: int, seconds: float, rounds: int, peak: f
     )
     steps: dict[str, Callable[[int], None]] = {}
     with tempfile.TemporaryDirectory() as folder:
-        for label, changes in VARIANTS.items() if ablation else list(VARIANTS.items())[:1]:
+        chosen = dict(VARIANTS.items() if ablation else list(VARIANTS.items())[:1])
+        chosen.update(dict(EXTRAS[extra] for extra in extras))
+        for label, changes in chosen.items():
             torch.manual_seed(0)
             trainer = Trainer(variant(run, changes), dataset, run_dir=Path(folder) / label.strip(),
                               device=torch.device("cpu"), progress=False)
@@ -135,8 +147,10 @@ def bench_model(name: str, batch_size: int, seconds: float, rounds: int, peak: f
                 speeds[label].append(measure(step, seconds)[0] * batch_size)
         reference_speed = statistics.median(speeds["reference (pytorch/examples)"])
         rows = []
+        plain = flops(steps["ganforge"]) / batch_size / 1e9  # the same networks: compiled kernels are not counted
         for label, step in loops.items():
-            speed, gflop = statistics.median(speeds[label]), flops(step) / batch_size / 1e9
+            speed = statistics.median(speeds[label])
+            gflop = plain if label.startswith("  with") else flops(step) / batch_size / 1e9
             rows.append({"model": name, "loop": label, "images_per_s": speed, "ratio": speed / reference_speed,
                          "gflop_per_image": gflop, "peak_fraction": speed * gflop / peak})
     return rows
@@ -151,7 +165,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--threads", type=int, default=torch.get_num_threads())
     parser.add_argument("--ablation", action="store_true", help="also time ganforge with each speed-up switched off")
+    parser.add_argument("--extras", default="", help=f"also time ganforge with these on: {', '.join(EXTRAS)}")
     args = parser.parse_args()
+    extras = tuple(extra for extra in args.extras.split(",") if extra)
+    unknown = [extra for extra in extras if extra not in EXTRAS]
+    if unknown:
+        parser.error(f"--extras {','.join(unknown)}: choose from {', '.join(EXTRAS)}")
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     peak = matmul_peak()
@@ -159,7 +178,7 @@ def main() -> None:
           f"float32 matmul peak {peak:.0f} GFLOP/s")
     print(f"{'model':<10} {'loop':<30} {'images/s':>9} {'vs reference':>12} {'GFLOP/image':>11} {'of peak':>8}")
     for name in args.models.split(","):
-        for r in bench_model(name, args.batch_size, args.seconds, args.rounds, peak, args.ablation):
+        for r in bench_model(name, args.batch_size, args.seconds, args.rounds, peak, args.ablation, extras):
             print(f"{r['model']:<10} {r['loop']:<30} {r['images_per_s']:>9.1f} {r['ratio']:>11.2f}x "
                   f"{r['gflop_per_image']:>11.3f} {r['peak_fraction']:>8.0%}", flush=True)
 

@@ -45,11 +45,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "--set train.batch_size=16 (sections: model, objective, train, preprocess)")
     parser.add_argument("--normal", type=class_list, metavar="CLASSES",
                         help="anomaly detectors: the normal class(es), e.g. 0 or 0,6 (training sees only these)")
+    parser.add_argument("--precision", choices=("fp32", "bf16", "fp16"),
+                        help="fp32 (default); bf16: autocast on CPU or GPU; fp16: autocast and a gradient scaler, GPU only")
+    parser.add_argument("--compile", action="store_true",
+                        help="torch.compile the networks (compiling takes minutes; pays off on long GPU runs)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
 
 
 def run(args: argparse.Namespace) -> None:
     """Train and print where the results are."""
+    overrides = list(args.overrides)  # the shortcut options are --set lines
+    if args.normal is not None:
+        overrides.append(f"preprocess.normal={list(args.normal)}")
+    if args.precision:
+        overrides.append(f'train.precision="{args.precision}"')
+    if args.compile:
+        overrides.append("train.compile=true")
     result = train(
         args.config,
         data=args.data,
@@ -65,7 +76,7 @@ def run(args: argparse.Namespace) -> None:
         eval_every=args.eval_every,
         eval_metric=args.eval_metric,
         init_generator=args.init_generator,
-        overrides=args.overrides + ([f"preprocess.normal={list(args.normal)}"] if args.normal is not None else []),
+        overrides=overrides,
     )
     if not result.main_process:  # rank 0 of a data-parallel run reports for all
         return

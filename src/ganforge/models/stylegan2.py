@@ -247,8 +247,8 @@ class MappingNetwork(nn.Module):
         z = z * torch.rsqrt(z.square().mean(dim=1, keepdim=True) + 1e-8)
         w = self.layers(z)
         if self.training:
-            with torch.no_grad():
-                self.w_avg.copy_(w.detach().mean(0).lerp(self.w_avg, self.w_avg_beta))
+            with torch.no_grad():  # the average stays fp32 under autocast
+                self.w_avg.copy_(w.detach().to(self.w_avg.dtype).mean(0).lerp(self.w_avg, self.w_avg_beta))
         return w
 
 

@@ -181,7 +181,7 @@ class StyleGAN2Objective:
         images = generator.synthesis(ws)
         noise = torch.randn_like(images) / math.sqrt(images.shape[2] * images.shape[3])
         (grad,) = torch.autograd.grad((images * noise).sum(), ws, create_graph=True)
-        lengths = grad.square().sum(2).mean(1).sqrt()
+        lengths = grad.float().square().sum(2).mean(1).sqrt()  # fp32 statistics under autocast too
         mean_length = context.all_reduce(lengths.detach().mean()) / context.world_size
         self.pl_mean = self.pl_mean.lerp(mean_length.cpu(), self.config.pl_decay)
         penalty = (lengths - self.pl_mean.to(device)).square().mean()

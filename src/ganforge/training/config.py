@@ -32,6 +32,8 @@ from ganforge.objectives.paired import Pix2PixObjectiveConfig, SRGANObjectiveCon
 from ganforge.objectives.stylegan2 import StyleGAN2ObjectiveConfig
 from ganforge.registry import Registry, did_you_mean
 
+PRECISIONS = ("fp32", "bf16", "fp16")
+
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -56,6 +58,8 @@ class TrainConfig:
     eval_num: int = 1000  # generated images per evaluation
     lr_decay_start: float = 1.0  # fraction of steps after which learning rates fall linearly to 0; 1: constant
     init_generator: str = ""  # a checkpoint of the same model whose generator starts this run (SRGAN from SRResNet)
+    precision: str = "fp32"  # fp32; bf16 (autocast; CPU or GPU); fp16 (autocast + gradient scaler; GPU only)
+    compile: bool = False  # torch.compile the networks for the training step (minutes of compiling first)
 
     def __post_init__(self):
         if self.steps < 1 or self.batch_size < 1 or self.keep_checkpoints < 1 or self.log_every < 1:
@@ -70,6 +74,8 @@ class TrainConfig:
             raise ValueError("ema_decay must be in [0, 1)")
         if not 0 <= self.lr_decay_start <= 1:
             raise ValueError("lr_decay_start must be in [0, 1]")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}")
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,8 @@ from ganforge.utils.files import ensure_writable_dir
 from ganforge.utils.images import save_grid
 from ganforge.utils.memory import require_memory
 
+SCALER_PREFIX = "grad_scaler."  # the fp16 gradient scaler's state among the objective's checkpointed tensors
+
 PREVIEW_PAIRS = 8  # real images (or pairs) a translation family's sample grid shows
 BN_REFRESH_BATCHES = 8  # batches that recompute the EMA generator's BN statistics before it is used
 
@@ -100,6 +102,7 @@ class Trainer:
         # the order below is part of the run's identity: it decides which random numbers go where
         self._build_networks(start_fresh=not resume)
         self._build_optimizers()
+        self._set_precision()
         self.step = self._restore() if resume else self._refuse_existing_run()
         if dist.enabled or not resume:
             # each process draws its own noise; resumed multi-process runs reseed from the step
@@ -149,6 +152,19 @@ class Trainer:
             for name, group in self.objective.optimizers.items()
         }
 
+    def _set_precision(self) -> None:
+        """Autocast's dtype (None: fp32), a gradient scaler for fp16, and the networks the step calls
+        (compiled ones share their parameters with self.networks, which are what is saved)."""
+        precision = self.run.train.precision
+        if precision == "fp16" and self.device.type != "cuda":
+            raise GanforgeError(f"--precision fp16 needs a CUDA GPU (this run is on {self.device.type}); use bf16 or "
+                                "fp32 on this device")
+        self.autocast_dtype = {"fp32": None, "bf16": torch.bfloat16, "fp16": torch.float16}[precision]
+        self.scaler = torch.amp.GradScaler(self.device.type) if precision == "fp16" else None
+        self.step_networks = self.networks
+        if self.run.train.compile:
+            self.step_networks = {role: torch.compile(module) for role, module in self.networks.items()}
+
     def _refuse_existing_run(self) -> int:
         """0 (a new run starts at step 0), unless the folder already holds a run: never overwritten."""
         if self.dist.is_main:
@@ -168,7 +184,13 @@ class Trainer:
             raise GanforgeError(f"--resume: no checkpoint in {self.run_dir}; drop --resume to start a new run")
         state = load_checkpoint(checkpoint, modules=self._checkpointed_modules(), optimizers=self.optimizers,
                                 restore_rng=not self.dist.enabled)
-        self.objective.load_state_dict(state["objective"], self.device)
+        objective = dict(state["objective"])
+        scaler = {key.removeprefix(SCALER_PREFIX): objective.pop(key) for key in list(objective)
+                  if key.startswith(SCALER_PREFIX)}
+        if self.scaler is not None and scaler:
+            self.scaler.load_state_dict({**self.scaler.state_dict(), "scale": float(scaler["scale"]),
+                                         "_growth_tracker": int(scaler["growth_tracker"])})
+        self.objective.load_state_dict(objective, self.device)
         return state["step"]
 
     def _build_evaluation(self) -> PeriodicEvaluation | None:
@@ -246,7 +268,7 @@ class Trainer:
                 for group in optimizer.param_groups:
                     group["lr"] = factor * self.base_lr[name]
         collective = {"all_reduce": all_reduce_sum, "world_size": self.dist.world_size} if self.dist.enabled else {}
-        context = StepContext(step, self.networks, batch, **collective)
+        context = StepContext(step, self.step_networks, batch, **collective)
         stats: dict[str, torch.Tensor] = {}
         losses: list[tuple[str, torch.Tensor]] = []  # checked for NaN/inf once per step (one sync)
         for phase in self.objective.phases:
@@ -255,11 +277,16 @@ class Trainer:
             self._enable_gradients(phase)
             optimizer = self.optimizers[phase.optimizer]
             optimizer.zero_grad(set_to_none=True)
-            loss, phase_stats = phase.loss(context)
+            with torch.autocast(self.device.type, dtype=self.autocast_dtype, enabled=self.autocast_dtype is not None):
+                loss, phase_stats = phase.loss(context)
             losses.append((phase.name, loss.detach()))
-            loss.backward()
+            (loss if self.scaler is None else self.scaler.scale(loss)).backward()
             average_gradients(self.dist, (p for group in optimizer.param_groups for p in group["params"]))
-            optimizer.step()
+            if self.scaler is None:
+                optimizer.step()
+            else:  # skips the step when a scaled gradient overflowed, and adapts the scale
+                self.scaler.step(optimizer)
+                self.scaler.update()
             stats.update(phase_stats)
         broken = torch.stack([~torch.isfinite(loss) for _, loss in losses]).any().float()
         if (all_reduce_sum(broken) if self.dist.enabled else broken).item():  # every process stops together
@@ -329,7 +356,7 @@ class Trainer:
         try:
             save_checkpoint(self.run_dir, step=self.step, modules=modules, optimizers=self.optimizers,
                             state=self._state(), keep=self.run.train.keep_checkpoints,
-                            objective=self.objective.state_dict())
+                            objective={**self.objective.state_dict(), **self._scaler_state()})
         except OSError as error:
             if error.errno not in (errno.ENOSPC, errno.EDQUOT):
                 raise
@@ -339,6 +366,14 @@ class Trainer:
                 f"{3 * size / 1e6:.0f} MB with the optimiser state); free space or train into another --out "
                 "(--resume continues from the last checkpoint, which is intact)"
             ) from None
+
+    def _scaler_state(self) -> dict[str, torch.Tensor]:
+        """The fp16 gradient scaler's scale and growth count, saved beside the objective's tensors."""
+        if self.scaler is None:
+            return {}
+        state = self.scaler.state_dict()
+        return {SCALER_PREFIX + "scale": torch.tensor(float(state["scale"]), dtype=torch.float64),
+                SCALER_PREFIX + "growth_tracker": torch.tensor(int(state["_growth_tracker"]))}
 
     def _check_finite_weights(self) -> None:
         """Stop the run (nothing saved) when a weight is NaN or infinite."""

@@ -1,0 +1,70 @@
+"""Mixed precision and torch.compile in the training step: bf16 autocast trains on CPU with finite
+fp32 weights; fp16 (a gradient scaler) is refused off a GPU and resumes exactly on one; a compiled
+step gives the weights of the plain one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from safetensors.torch import load_file
+
+from ganforge.errors import GanforgeError
+from ganforge.training import train
+from tests.conftest import run_cli
+from tests.training.test_stylegan2_training import TINY_TOML as TINY_STYLEGAN2
+
+
+def weights(run_dir: Path) -> dict[str, torch.Tensor]:
+    checkpoint = (run_dir / "checkpoints" / (run_dir / "checkpoints" / "latest").read_text().strip())
+    return load_file(checkpoint / "model.safetensors")
+
+
+@pytest.mark.parametrize("family", ["dcgan", "stylegan2"])
+def test_bf16_autocast_trains_with_finite_float32_weights(tiny_config, tmp_path, family):
+    config = tiny_config
+    if family == "stylegan2":  # R1 and path length, double backward under autocast
+        config = tmp_path / "sg.toml"
+        config.write_text(TINY_STYLEGAN2)
+    plain = train(str(config), out=tmp_path / "fp32", steps=4, device="cpu", progress=False)
+    mixed = train(str(config), out=tmp_path / "bf16", steps=4, device="cpu", progress=False,
+                  overrides=['train.precision="bf16"'])
+    a, b = weights(plain.run_dir), weights(mixed.run_dir)
+    assert a.keys() == b.keys()
+    for name, tensor in b.items():
+        assert tensor.dtype == a[name].dtype and tensor.shape == a[name].shape and torch.isfinite(tensor).all(), name
+    moved = [float((b[n] - a[n]).abs().max()) for n in a if a[n].is_floating_point()]
+    assert max(moved) > 0  # autocast really ran in bf16: the weights differ from fp32's
+
+
+def test_fp16_needs_a_gpu_and_says_so_in_one_line(tiny_config, tmp_path):
+    if torch.cuda.is_available():
+        pytest.skip("this machine has a GPU: fp16 is allowed here")
+    with pytest.raises(GanforgeError, match="fp16 needs a CUDA GPU"):
+        train(str(tiny_config), out=tmp_path / "run", steps=2, device="cpu", progress=False,
+              overrides=['train.precision="fp16"'])
+    result = run_cli("train", str(tiny_config), "--out", str(tmp_path / "cli"), "--device", "cpu", "--precision", "fp16")
+    assert result.returncode == 2 and "fp16 needs a CUDA GPU" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="fp16 with a gradient scaler runs on a CUDA GPU only")
+def test_fp16_resumes_exactly_with_its_gradient_scaler(tiny_config, tmp_path):
+    fp16 = ['train.precision="fp16"']
+    straight = train(str(tiny_config), out=tmp_path / "straight", steps=6, device="cuda", progress=False,
+                     overrides=fp16)
+    train(str(tiny_config), out=tmp_path / "split", steps=3, device="cuda", progress=False, overrides=fp16)
+    resumed = train(str(tiny_config), out=tmp_path / "split", steps=6, device="cuda", progress=False, resume=True,
+                    overrides=fp16)
+    a, b = weights(straight.run_dir), weights(resumed.run_dir)
+    assert all(torch.equal(a[name], b[name]) for name in a)
+
+
+def test_a_compiled_step_gives_the_weights_of_the_plain_one(tiny_config, tmp_path):
+    plain = train(str(tiny_config), out=tmp_path / "plain", steps=3, device="cpu", progress=False)
+    compiled = train(str(tiny_config), out=tmp_path / "compiled", steps=3, device="cpu", progress=False,
+                     overrides=["train.compile=true"])
+    a, b = weights(plain.run_dir), weights(compiled.run_dir)
+    assert a.keys() == b.keys()  # saved without torch.compile's wrapper names
+    for name in a:
+        torch.testing.assert_close(b[name], a[name], rtol=1e-3, atol=1e-4, msg=name)
