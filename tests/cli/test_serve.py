@@ -153,3 +153,12 @@ def test_serve_refuses_bad_options_in_one_line(tmp_path):
         result = run_cli("serve", *args)
         assert result.returncode == 2 and reason in result.stderr, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_serve_without_gradio_says_how_to_install_it(monkeypatch):
+    from ganforge.apps.webui import require_gradio
+    from ganforge.errors import GanforgeError
+
+    monkeypatch.setitem(sys.modules, "gradio", None)  # as if it were not installed
+    with pytest.raises(GanforgeError, match=r"needs Gradio: pip install 'ganforge\[ui\]'"):
+        require_gradio()
