@@ -67,6 +67,19 @@ def test_each_model_is_offered_to_the_tabs_it_can_serve(app):
         Catalogue(app.catalogue.runs / "missing")
 
 
+def test_refresh_finds_new_runs_and_reloads_runs_but_not_shipped_models(app, runs):
+    shipped, run = app.generator("mnist-gan", "generate"), app.generator("runs/cgan", "generate")
+    (runs / "later").mkdir()
+    (runs / "later" / "checkpoints").symlink_to(runs / "cgan" / "checkpoints")
+    app.refresh()
+    assert "runs/later" in app.catalogue.keys("generate")
+    assert app.generator("mnist-gan", "generate") is shipped and app.generator("runs/cgan", "generate") is not run
+    (runs / "later" / "checkpoints").unlink()
+    (runs / "later").rmdir()
+    app.refresh()
+    assert "runs/later" not in app.catalogue.keys("generate")
+
+
 def test_generate_gives_the_grid_and_the_arrays_of_ganforge_sample(app, tmp_path):
     grid, npz = app.generate("mnist-cgan", 12, seed=3, label="7")
     assert run_cli("sample", "--model", "mnist-cgan", "--num", "12", "--seed", "3", "--label", "7", "--out",

@@ -200,6 +200,12 @@ class WebApp:
                 self._loaded[key] = load()
             return self._loaded[key]
 
+    def refresh(self) -> None:
+        """Look for new runs, and forget the loaded runs (a run may have saved a newer checkpoint since)."""
+        self.catalogue.refresh()
+        with self._lock:
+            self._loaded = {key: value for key, value in self._loaded.items() if key[0] in list_pretrained()}
+
     def generator(self, key: str, task: str) -> LoadedGenerator:
         """The generator of `key` (shipped or a run's latest checkpoint)."""
         entry = self.catalogue.get(key, task)

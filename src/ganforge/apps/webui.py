@@ -271,7 +271,7 @@ def build(app: WebApp):
             ev_button.click(on_page(app.report), ev_model, [ev_card, ev_last, ev_evals, ev_losses, ev_samples])
 
         def refreshed():
-            app.catalogue.refresh()
+            app.refresh()
             updates = [gr.update(choices=choices(task), value=first(task)) for _, task in dropdowns]
             notes = [none_note("translate", "Train one and press Refresh."), none_note("speak", "Train one and press "
                                                                                            "Refresh.")]
