@@ -50,6 +50,14 @@ def test_time_budget_stops_and_saves(tiny_config: Path, tmp_path: Path):
         train(str(tiny_config), out=tmp_path / "run", steps=9, seed=3, device="cpu", progress=False, resume=True)
 
 
+def test_a_time_budget_keeps_a_total_given_by_set(tiny_config: Path, tmp_path: Path):
+    result = train(str(tiny_config), out=tmp_path / "run", minutes=5, device="cpu", progress=False,
+                   overrides=["train.steps=4"])
+    assert result.step == 4 and not result.stopped_early  # the total came first
+    state = json.loads((tmp_path / "run" / "checkpoints" / "step-00000004" / "state.json").read_text())
+    assert state["run"]["train"]["steps"] == 4  # what a resume goes on to
+
+
 def test_existing_run_is_not_overwritten_without_resume(tiny_config: Path, tmp_path: Path):
     train(str(tiny_config), out=tmp_path / "run", steps=3, device="cpu", progress=False)
     before = (latest_checkpoint(tmp_path / "run") / "model.safetensors").read_bytes()

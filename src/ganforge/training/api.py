@@ -76,8 +76,9 @@ def train(
         run = dataclasses.replace(run, changed=changed_keys(requested, run))
     if not run.data:
         raise GanforgeError(f"{run.preset or preset_or_config} has no default data; pass --data DATASET or a folder")
-    if minutes is not None and steps is None and not resume:
-        # a time budget alone: run until the clock says stop
+    if minutes is not None and steps is None and not resume and "train.steps" not in run.changed:
+        # a time budget alone: run until the clock says stop (a total given by --set train.steps stays the
+        # run's: it stops at whichever comes first, and a resume goes on to that total)
         run = dataclasses.replace(run, train=dataclasses.replace(run.train, steps=10**9))
     torch_device = resolve_device(device)
     dist = init_distributed(torch_device)
