@@ -39,11 +39,10 @@ from ganforge.training.distributed import (
 from ganforge.training.ema import refresh_batch_norm, update_ema
 from ganforge.training.evaluation import PeriodicEvaluation
 from ganforge.training.logger import MetricsLogger, StatsWindow, plot_losses
+from ganforge.training.precision import MixedPrecision
 from ganforge.utils.files import ensure_writable_dir
 from ganforge.utils.images import save_grid
 from ganforge.utils.memory import require_memory
-
-SCALER_PREFIX = "grad_scaler."  # the fp16 gradient scaler's state among the objective's checkpointed tensors
 
 PREVIEW_PAIRS = 8  # real images (or pairs) a translation family's sample grid shows
 BN_REFRESH_BATCHES = 8  # batches that recompute the EMA generator's BN statistics before it is used
@@ -153,14 +152,9 @@ class Trainer:
         }
 
     def _set_precision(self) -> None:
-        """Autocast's dtype (None: fp32), a gradient scaler for fp16, and the networks the step calls
-        (compiled ones share their parameters with self.networks, which are what is saved)."""
-        precision = self.run.train.precision
-        if precision == "fp16" and self.device.type != "cuda":
-            raise GanforgeError(f"--precision fp16 needs a CUDA GPU (this run is on {self.device.type}); use bf16 or "
-                                "fp32 on this device")
-        self.autocast_dtype = {"fp32": None, "bf16": torch.bfloat16, "fp16": torch.float16}[precision]
-        self.scaler = torch.amp.GradScaler(self.device.type) if precision == "fp16" else None
+        """Mixed precision, and the networks the step calls (compiled ones share their parameters with
+        self.networks, which are what is saved)."""
+        self.precision = MixedPrecision(self.run.train.precision, self.device)
         self.step_networks = self.networks
         if self.run.train.compile:
             self.step_networks = {role: torch.compile(module) for role, module in self.networks.items()}
@@ -184,13 +178,7 @@ class Trainer:
             raise GanforgeError(f"--resume: no checkpoint in {self.run_dir}; drop --resume to start a new run")
         state = load_checkpoint(checkpoint, modules=self._checkpointed_modules(), optimizers=self.optimizers,
                                 restore_rng=not self.dist.enabled)
-        objective = dict(state["objective"])
-        scaler = {key.removeprefix(SCALER_PREFIX): objective.pop(key) for key in list(objective)
-                  if key.startswith(SCALER_PREFIX)}
-        if self.scaler is not None and scaler:
-            self.scaler.load_state_dict({**self.scaler.state_dict(), "scale": float(scaler["scale"]),
-                                         "_growth_tracker": int(scaler["growth_tracker"])})
-        self.objective.load_state_dict(objective, self.device)
+        self.objective.load_state_dict(self.precision.load_state_dict(state["objective"]), self.device)
         return state["step"]
 
     def _build_evaluation(self) -> PeriodicEvaluation | None:
@@ -277,16 +265,12 @@ class Trainer:
             self._enable_gradients(phase)
             optimizer = self.optimizers[phase.optimizer]
             optimizer.zero_grad(set_to_none=True)
-            with torch.autocast(self.device.type, dtype=self.autocast_dtype, enabled=self.autocast_dtype is not None):
+            with self.precision.autocast():
                 loss, phase_stats = phase.loss(context)
             losses.append((phase.name, loss.detach()))
-            (loss if self.scaler is None else self.scaler.scale(loss)).backward()
+            self.precision.backward(loss)
             average_gradients(self.dist, (p for group in optimizer.param_groups for p in group["params"]))
-            if self.scaler is None:
-                optimizer.step()
-            else:  # skips the step when a scaled gradient overflowed, and adapts the scale
-                self.scaler.step(optimizer)
-                self.scaler.update()
+            self.precision.step(optimizer)
             stats.update(phase_stats)
         broken = torch.stack([~torch.isfinite(loss) for _, loss in losses]).any().float()
         if (all_reduce_sum(broken) if self.dist.enabled else broken).item():  # every process stops together
@@ -356,7 +340,7 @@ class Trainer:
         try:
             save_checkpoint(self.run_dir, step=self.step, modules=modules, optimizers=self.optimizers,
                             state=self._state(), keep=self.run.train.keep_checkpoints,
-                            objective={**self.objective.state_dict(), **self._scaler_state()})
+                            objective={**self.objective.state_dict(), **self.precision.state_dict()})
         except OSError as error:
             if error.errno not in (errno.ENOSPC, errno.EDQUOT):
                 raise
@@ -366,14 +350,6 @@ class Trainer:
                 f"{3 * size / 1e6:.0f} MB with the optimiser state); free space or train into another --out "
                 "(--resume continues from the last checkpoint, which is intact)"
             ) from None
-
-    def _scaler_state(self) -> dict[str, torch.Tensor]:
-        """The fp16 gradient scaler's scale and growth count, saved beside the objective's tensors."""
-        if self.scaler is None:
-            return {}
-        state = self.scaler.state_dict()
-        return {SCALER_PREFIX + "scale": torch.tensor(float(state["scale"]), dtype=torch.float64),
-                SCALER_PREFIX + "growth_tracker": torch.tensor(int(state["_growth_tracker"]))}
 
     def _check_finite_weights(self) -> None:
         """Stop the run (nothing saved) when a weight is NaN or infinite."""
