@@ -34,6 +34,9 @@ class DCGANConfig:
     discriminator_channels: tuple[int, ...] = (64, 128)  # conv channels from the image down to base_size
     discriminator_hidden: tuple[int, ...] = ()  # dense layers before the logit; () = linear read-out
     discriminator_norm: str = "batch"  # "batch", or "none" (needed by WGAN-GP's per-sample penalty)
+    # AC-GAN (Odena et al. 2017): the discriminator also names the class of what it sees (a second
+    # head on its features), which the objective's classifier_weight trains; conditional models only
+    auxiliary_classifier: bool = False
 
     def __post_init__(self):
         if len(self.discriminator_channels) != len(self.generator_channels):
@@ -44,6 +47,8 @@ class DCGANConfig:
             raise ValueError(f"discriminator_norm must be batch or none, not {self.discriminator_norm!r}")
         if self.num_classes < 0 or self.latent_dim < 1 or self.base_size < 1:
             raise ValueError("num_classes must be >= 0, latent_dim and base_size >= 1")
+        if self.auxiliary_classifier and not self.num_classes:
+            raise ValueError("auxiliary_classifier needs a conditional model (num_classes > 0)")
 
     @property
     def image_size(self) -> int:
@@ -126,14 +131,20 @@ class Discriminator(nn.Module):
         # "is this a real image of class y" through an inner product, instead of concatenating
         # one-hot maps to the image, and gave cleaner class control in their experiments.
         self.label_projection = nn.Embedding(config.num_classes, width) if config.num_classes else None
+        self.class_head = nn.Linear(width, config.num_classes) if config.auxiliary_classifier else None
         self.apply(dcgan_init)
 
-    def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        """One unnormalised real/fake score per image."""
+    def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None, *,
+                with_classes: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+        """One unnormalised real/fake score per image; with_classes: also (B, K) class logits."""
         features = self.features(images)  # (B, width)
         logits = self.logit(features).squeeze(1)
         if self.label_projection is not None:
             if labels is None:
                 raise ValueError("this discriminator is conditional: pass labels")
             logits = logits + (self.label_projection(labels) * features).sum(dim=1)
+        if with_classes:
+            if self.class_head is None:
+                raise ValueError("this discriminator has no auxiliary classifier (auxiliary_classifier=False)")
+            return logits, self.class_head(features)
         return logits

@@ -38,6 +38,7 @@ class WaveGANConfig:
     stride: int = 4
     phase_shuffle: int = 2  # the discriminator's random shift, in samples; 0 turns it off
     image_channels: int = 1  # mono audio
+    auxiliary_classifier: bool = False  # AC-GAN's class head on the discriminator (as in the dcgan family)
 
     def __post_init__(self):
         if len(self.generator_channels) != len(self.discriminator_channels):
@@ -46,6 +47,8 @@ class WaveGANConfig:
             raise ValueError("kernel must be odd and at least the stride")
         if self.num_classes < 0 or self.latent_dim < 1 or self.phase_shuffle < 0:
             raise ValueError("num_classes and phase_shuffle must be >= 0, latent_dim >= 1")
+        if self.auxiliary_classifier and not self.num_classes:
+            raise ValueError("auxiliary_classifier needs a conditional model (num_classes > 0)")
 
     @property
     def length(self) -> int:
@@ -117,9 +120,11 @@ class Discriminator(nn.Module):
         width = c_in * config.base_length
         self.logit = nn.Linear(width, 1)
         self.label_projection = nn.Embedding(config.num_classes, width) if config.num_classes else None
+        self.class_head = nn.Linear(width, config.num_classes) if config.auxiliary_classifier else None
 
-    def forward(self, waves: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        """One unnormalised real/fake score per clip."""
+    def forward(self, waves: torch.Tensor, labels: torch.Tensor | None = None, *,
+                with_classes: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+        """One unnormalised real/fake score per clip; with_classes: also (B, K) class logits."""
         x = waves
         for index, conv in enumerate(self.convs):
             x = F.leaky_relu(conv(x), 0.2)
@@ -131,6 +136,10 @@ class Discriminator(nn.Module):
             if labels is None:
                 raise ValueError("this discriminator is conditional: pass labels")
             logits = logits + (self.label_projection(labels) * features).sum(dim=1)
+        if with_classes:
+            if self.class_head is None:
+                raise ValueError("this discriminator has no auxiliary classifier (auxiliary_classifier=False)")
+            return logits, self.class_head(features)
         return logits
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ganforge.losses import ADVERSARIAL_LOSSES, gradient_penalty, r1_penalty
@@ -24,11 +25,17 @@ class GANObjectiveConfig:
     # the G update scores the very fakes the D update just saw (as the DCGAN paper's code and
     # pytorch/examples do) instead of drawing new ones: one generator forward pass less per step
     reuse_fakes: bool = True
+    # AC-GAN (Odena et al. 2017): weight of a cross-entropy on the discriminator's class head, which
+    # learns to name the class of real images while the generator learns to make fakes it names as
+    # the asked class; 0 turns it off (the projection alone conditions). Needs auxiliary_classifier
+    classifier_weight: float = 0.0
 
     def __post_init__(self):
         ADVERSARIAL_LOSSES.get(self.loss)  # fails early, naming the valid losses
         if self.r1_interval < 1:
             raise ValueError("r1_interval must be >= 1")
+        if self.classifier_weight < 0:
+            raise ValueError("classifier_weight must be >= 0")
 
 
 class GANObjective(StatelessObjective):
@@ -40,6 +47,10 @@ class GANObjective(StatelessObjective):
         self.adversarial = ADVERSARIAL_LOSSES.get(config.loss)
         self.num_classes = model_config.num_classes
         self.reuse_fakes = config.reuse_fakes
+        self.classifier_weight = config.classifier_weight
+        if self.classifier_weight and not getattr(model_config, "auxiliary_classifier", False):
+            raise ValueError("classifier_weight > 0 needs a model with auxiliary_classifier=True "
+                             "(--set model.auxiliary_classifier=true)")
         keeps = ("generator",) if config.reuse_fakes else ()
         phases = [Phase("D", ("discriminator",), "discriminator", self.discriminator_loss, keeps=keeps),
                   Phase("G", ("generator",), "generator", self.generator_loss)]
@@ -62,10 +73,17 @@ class GANObjective(StatelessObjective):
         else:
             with torch.no_grad():
                 fake, fake_labels = self._fakes(generator, real.shape[0], real.device)
-        real_logits = discriminator(real, real_labels)
         fake_logits = discriminator(fake, fake_labels)
+        if self.classifier_weight:  # the class head learns from real images only: fakes would teach it their errors
+            real_logits, real_classes = discriminator(real, real_labels, with_classes=True)
+        else:
+            real_logits = discriminator(real, real_labels)
         loss = self.adversarial.discriminator(real_logits, fake_logits)
         stats = {"loss_D": loss.detach(), "D_real": real_logits.detach().mean(), "D_fake": fake_logits.detach().mean()}
+        if self.classifier_weight:
+            classification = F.cross_entropy(real_classes, real_labels)
+            loss = loss + self.classifier_weight * classification
+            stats["D_class"] = classification.detach()
         if self.adversarial.needs_gradient_penalty:
             penalty = gradient_penalty(lambda x: discriminator(x, real_labels), real, fake)
             loss = loss + self.config.gradient_penalty_weight * penalty
@@ -77,8 +95,14 @@ class GANObjective(StatelessObjective):
         real = context.batch[0]
         fake, fake_labels = context.kept.pop("fakes", None) or self._fakes(
             context.networks["generator"], real.shape[0], real.device)
-        loss = self.adversarial.generator(context.networks["discriminator"](fake, fake_labels))
-        return loss, {"loss_G": loss.detach()}
+        discriminator = context.networks["discriminator"]
+        if not self.classifier_weight:
+            loss = self.adversarial.generator(discriminator(fake, fake_labels))
+            return loss, {"loss_G": loss.detach()}
+        logits, classes = discriminator(fake, fake_labels, with_classes=True)
+        adversarial, classification = self.adversarial.generator(logits), F.cross_entropy(classes, fake_labels)
+        return adversarial + self.classifier_weight * classification, {
+            "loss_G": adversarial.detach(), "G_class": classification.detach()}
 
     def r1_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
         """Lazy R1 on real images: applied every r1_interval steps, so weighted by the interval."""

@@ -262,16 +262,21 @@ PRESETS.register(
 # speech (issue 20): SpecGAN (Donahue et al. 2019) is a conditional DCGAN on 128x128 log-magnitude
 # spectrograms of 16,384 samples at 16 kHz; Griffin-Lim makes audio of its images (`ganforge say`).
 # Trained as in the paper, with WGAN-GP and a critic without batch norm: with the non-saturating loss
-# the discriminator won within 450 steps (loss 0.0004) and the generator drew noise (docs/speech.md)
+# the discriminator won within 450 steps (loss 0.0004) and the generator drew noise (docs/speech.md).
+# The label conditions both networks (embedding joined to z; projection in the critic) and, as in
+# AC-GAN, the critic also names the digit: with the projection alone, 1,662 steps gave samples the
+# judge heard as the asked digit 12.6 % of the time (chance: 10 %)
 PRESETS.register(
     "specgan-digits",
     Preset(
         "SpecGAN on spoken digits: a conditional DCGAN (5 transposed convolutions, 4 -> 128) on 128x128 "
-        "log-magnitude spectrograms, WGAN-GP (Adam 1e-4, betas 0.5 / 0.9), Griffin-Lim back to audio; needs "
+        "log-magnitude spectrograms, WGAN-GP and an AC-GAN class head (Adam 1e-4, betas 0.5 / 0.9), Griffin-Lim "
+        "back to audio; needs "
         "--data with the Free Spoken Digit Dataset",
         RunConfig("dcgan", "", DCGANConfig(num_classes=10, base_size=4, generator_channels=(256, 128, 64, 32, 16),
-                                           discriminator_channels=(16, 32, 64, 128, 256), discriminator_norm="none"),
-                  GANObjectiveConfig(loss="wgan-gp", reuse_fakes=False),
+                                           discriminator_channels=(16, 32, 64, 128, 256), discriminator_norm="none",
+                                           auxiliary_classifier=True),
+                  GANObjectiveConfig(loss="wgan-gp", reuse_fakes=False, classifier_weight=1.0),
                   TrainConfig(steps=6000, batch_size=64, eval_every=0, sample_every=500, lr_generator=1e-4,
                               lr_discriminator=1e-4, beta1=0.5, beta2=0.9), "specgan-digits"),
     ),
@@ -280,10 +285,11 @@ PRESETS.register(
     "wavegan-digits",
     Preset(
         "WaveGAN on spoken digits: a conditional 1-D DCGAN straight to 16,384 samples at 16 kHz, phase shuffle in "
-        "the discriminator, WGAN-GP (Adam 1e-4, betas 0.5 / 0.9); needs --data with the Free Spoken Digit Dataset",
+        "the discriminator, WGAN-GP and an AC-GAN class head (Adam 1e-4, betas 0.5 / 0.9); needs --data with the "
+        "Free Spoken Digit Dataset",
         RunConfig("wavegan", "", WaveGANConfig(num_classes=10, generator_channels=(256, 128, 64, 32, 16),
-                                               discriminator_channels=(16, 32, 64, 128, 256)),
-                  GANObjectiveConfig(loss="wgan-gp", reuse_fakes=False),
+                                               discriminator_channels=(16, 32, 64, 128, 256), auxiliary_classifier=True),
+                  GANObjectiveConfig(loss="wgan-gp", reuse_fakes=False, classifier_weight=1.0),
                   TrainConfig(steps=6000, batch_size=64, eval_every=0, sample_every=500, lr_generator=1e-4,
                               lr_discriminator=1e-4, beta1=0.5, beta2=0.9, ema_decay=0.0), "wavegan-digits"),
     ),
