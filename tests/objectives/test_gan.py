@@ -10,8 +10,8 @@ import torch
 
 from ganforge.data import load_dataset
 from ganforge.models.dcgan import DCGANConfig, Discriminator, Generator
-from ganforge.models.wavegan import WaveGANConfig
 from ganforge.models.wavegan import Discriminator as WaveDiscriminator
+from ganforge.models.wavegan import WaveGANConfig
 from ganforge.objectives.gan import GANObjective, GANObjectiveConfig
 from ganforge.objectives.phase import StepContext
 
