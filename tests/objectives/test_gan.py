@@ -81,3 +81,11 @@ def test_generator_phase_adds_the_class_loss_of_its_fakes():
     torch.manual_seed(1)
     plain, plain_stats = without.phases[1].loss(_step(without, generator, discriminator, images, labels))
     assert "G_class" not in plain_stats and math.isclose(plain.item(), stats["loss_G"].item(), rel_tol=1e-5)
+
+
+def test_label_embedding_starts_on_the_scale_asked():
+    small = Generator(DCGANConfig(**TINY)).label_embedding.weight
+    unit = Generator(DCGANConfig(**TINY, label_embed_std=1.0)).label_embedding.weight
+    assert 0.01 < small.std().item() < 0.03 and 0.8 < unit.std().item() < 1.2
+    with pytest.raises(ValueError, match="label_embed_std"):
+        DCGANConfig(**TINY, label_embed_std=0.0)

@@ -27,6 +27,9 @@ class DCGANConfig:
     latent_distribution: str = "normal"  # "normal": z ~ N(0, I); "uniform": z ~ U(-1, 1)
     num_classes: int = 0  # 0: unconditional; K: a label in 0..K-1 conditions both networks
     label_embed_dim: int = 32  # size of the label embedding concatenated to z (conditional only)
+    # initial std of that embedding: DCGAN's 0.02 makes the label 50x weaker than z ~ N(0, 1) at the
+    # start, so the generator learns to follow it slowly; 1.0 starts it on z's scale (PyTorch's default)
+    label_embed_std: float = 0.02
     generator_hidden: tuple[int, ...] = ()  # extra dense layers (with BN) before the one that makes the feature map
     base_size: int = 7  # side of the first feature map
     generator_channels: tuple[int, ...] = (128, 64)  # channels at base_size, 2*base_size, ...
@@ -47,6 +50,8 @@ class DCGANConfig:
             raise ValueError(f"discriminator_norm must be batch or none, not {self.discriminator_norm!r}")
         if self.num_classes < 0 or self.latent_dim < 1 or self.base_size < 1:
             raise ValueError("num_classes must be >= 0, latent_dim and base_size >= 1")
+        if self.label_embed_std <= 0:
+            raise ValueError("label_embed_std must be > 0")
         if self.auxiliary_classifier and not self.num_classes:
             raise ValueError("auxiliary_classifier needs a conditional model (num_classes > 0)")
 
@@ -88,6 +93,8 @@ class Generator(nn.Module):
         layers += [nn.ConvTranspose2d(channels[-1], config.image_channels, 4, 2, 1), nn.Tanh()]
         self.convs = nn.Sequential(*layers)
         self.apply(dcgan_init)
+        if self.label_embedding is not None:
+            nn.init.normal_(self.label_embedding.weight, 0.0, config.label_embed_std)
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         """Images for noise z and, for a conditional generator, class labels."""
