@@ -135,3 +135,5 @@ def test_evaluate_judges_a_speech_model_beside_the_real_test_takes(tmp_path):
     assert real["accuracy"] >= 0.95 and real["inception_score"] > 8  # the judge hears real takes
     assert metrics["accuracy"] < real["accuracy"] and metrics["inception_score"] < real["inception_score"]  # 2 steps
     assert len(metrics["accuracy_per_digit"]) == 10 and 0 <= metrics["memorisation"] <= 1
+    # real against real, digits balanced in both halves: small (8.4 here; 535 when one half held digits 0-4)
+    assert real["frechet_distance"] < 50 < metrics["frechet_distance"]
