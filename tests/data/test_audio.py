@@ -11,7 +11,7 @@ from scipy.io import wavfile
 
 from ganforge.data.audio import fit_length, load_audio, load_clips, read_wav, write_wav
 from ganforge.errors import GanforgeError
-from ganforge.utils.spectrogram import griffin_lim, to_magnitude, to_spectrogram, to_waveform
+from ganforge.utils.spectrogram import BinScale, griffin_lim, to_decibels, to_magnitude, to_spectrogram, to_waveform
 
 FSDD = Path(__file__).resolve().parents[3] / "shared" / "data" / "fsdd"
 needs_fsdd = pytest.mark.skipif(not FSDD.is_dir(), reason=f"the Free Spoken Digit Dataset is not in {FSDD} "
@@ -91,3 +91,42 @@ def test_fsdd_split_by_take():
     assert len(heldout.speaker_names) == 6 and np.bincount(heldout.speakers).tolist() == [50] * 6
     waves, labels = heldout.batch(np.arange(4))
     assert waves.shape == (4, 1, 16384) and labels.tolist() == heldout.labels[:4].tolist()
+
+
+def test_per_bin_scale_standardises_each_frequency_and_inverts():
+    rng = np.random.default_rng(0)
+    loud = torch.from_numpy(np.stack([tone(16000, 1.024, 300) for _ in range(4)]))
+    quiet = torch.from_numpy(rng.normal(0, 1e-3, (4, 16384)).astype(np.float32))  # a quiet hiss at all frequencies
+    waves = torch.cat([loud, quiet])[:, None]
+    scale = BinScale.measure(waves, batch_size=3)  # batches that do not divide the clips
+    decibels = to_decibels(waves)
+    assert np.allclose(scale.mean, decibels.double().mean(dim=(0, 2)).numpy(), atol=1e-4)
+    assert min(scale.std) >= 1.0  # the floor: no bin divides by ~0
+    images = to_spectrogram(waves, scale)
+    # each bin centred on its own mean: the quiet bins far from 300 Hz are used, not pinned at -1
+    assert abs(float(images.mean(dim=(0, 1, 3))[60])) < 0.5 and float(images[4:, :, 60].mean()) > -0.9
+    magnitude = to_magnitude(images, scale)[:, :-1, :-1]
+    inside = images.abs() < 1  # unclipped values come back to their decibels
+    back = 20 * torch.log10(magnitude)
+    assert torch.allclose(back[inside[:, 0]], decibels[inside[:, 0]], atol=1e-2)
+    assert BinScale.from_lists(scale.mean, scale.std) == scale
+    with pytest.raises(ValueError, match="128"):
+        BinScale.from_lists([0.0], [1.0])
+
+
+@needs_fsdd
+def test_per_bin_spectrograms_are_scaled_by_the_training_clips_and_recorded():
+    from ganforge.data import load_training_data
+    from ganforge.data.audio import bin_scale_of
+    from ganforge.data.translation import PreprocessConfig
+
+    per_bin = PreprocessConfig(spectrogram="per-bin")
+    train = load_training_data("images", str(FSDD), "train", preprocess=per_bin)
+    heldout = load_training_data("images", str(FSDD), "heldout", preprocess=per_bin)
+    assert train.bin_scale is not None and heldout.bin_scale == train.bin_scale  # the training clips' statistics
+    recorded = train.describe()["audio"]
+    assert bin_scale_of(recorded) == train.bin_scale and len(recorded["bin_mean_db"]) == 128
+    images, _ = train.batch(np.arange(64))
+    # standardised: a real batch spreads around 0 instead of sitting near the -80 dB floor (-0.77 in fixed dB)
+    assert abs(float(images.mean())) < 0.3
+    assert bin_scale_of(load_training_data("images", str(FSDD), "train").describe()["audio"]) is None

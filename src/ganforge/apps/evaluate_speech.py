@@ -23,7 +23,7 @@ import torch
 from ganforge import __version__
 from ganforge.apps.generate import generate, load_model
 from ganforge.apps.speech import audio_settings
-from ganforge.data.audio import load_audio
+from ganforge.data.audio import bin_scale_of, load_audio
 from ganforge.errors import GanforgeError
 from ganforge.metrics.features import fid, memorisation_share
 from ganforge.metrics.speech import embed, inception_score, load_speech_classifier, predict_proba
@@ -73,7 +73,7 @@ def evaluate_speech(checkpoint: str | Path, *, num: int = 1000, seed: int = 0, r
     test_waves, test_labels = heldout.batch(np.arange(len(heldout)))
     train_features, test_features = embed(judge, train_waves), embed(judge, test_waves)
     outputs, labels = generate(loaded, num, seed=seed)
-    waves = to_waveform(outputs) if audio["representation"] == "spectrogram" else outputs
+    waves = to_waveform(outputs, scale=bin_scale_of(audio)) if audio["representation"] == "spectrogram" else outputs
     fake = scores(judge, waves, labels, test_features, train_features, test_features)
     # the ceiling: the real test takes against the same reference (their Fréchet distance to themselves is 0,
     # so theirs is measured between two halves of the test takes: alternate ones, since the takes come

@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 
 from ganforge.apps.generate import generate, load_model
-from ganforge.data.audio import write_wav
+from ganforge.data.audio import bin_scale_of, write_wav
 from ganforge.errors import GanforgeError
 from ganforge.models.io import LoadedGenerator
 from ganforge.utils.files import atomic_write, refuse_overwriting
@@ -47,7 +47,7 @@ def speak(loaded: LoadedGenerator, digit: int, num: int, *, seed: int = 0, speak
         raise GanforgeError(f"--iterations {iterations}: Griffin-Lim needs at least 1 (32 is the default)")
     images, _ = generate(loaded, num, label=digit, seed=seed)
     if audio["representation"] == "spectrogram":
-        return to_waveform(images, iterations=iterations)
+        return to_waveform(images, iterations=iterations, scale=bin_scale_of(audio))
     return images.clamp(-1, 1)
 
 

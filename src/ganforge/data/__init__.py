@@ -120,7 +120,12 @@ def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess
                        download: bool = False) -> ImageDataset | TranslationDataset:
     """The data a family of `kind` trains on (see DATA_KINDS)."""
     if kind in ("images", "audio") and is_audio(spec):  # images of sound (SpecGAN) or the sound itself (WaveGAN)
-        return load_audio(spec, split).as_representation("spectrogram" if kind == "images" else "wave")
+        audio = load_audio(spec, split).as_representation("spectrogram" if kind == "images" else "wave")
+        if kind == "images" and preprocess is not None and preprocess.spectrogram == "per-bin":
+            # measured on the training clips whatever the split, so that held-out clips are scaled alike
+            train = audio if split == "train" else load_audio(spec, "train", on_note=lambda _: None)
+            audio = audio.with_bin_scale(train.measure_bin_scale())
+        return audio
     if kind == "audio":
         raise GanforgeError(f"{spec} holds no audio; this model learns from sound: give the Free Spoken Digit "
                             "Dataset's folder or one subfolder of .wav files per class")

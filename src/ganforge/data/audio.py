@@ -29,7 +29,7 @@ from scipy.signal import resample_poly
 
 from ganforge.data.base import ImageSource
 from ganforge.errors import GanforgeError
-from ganforge.utils.spectrogram import HOP, N_FFT, to_spectrogram
+from ganforge.utils.spectrogram import HOP, N_FFT, BinScale, to_spectrogram
 
 SAMPLE_RATE = 16_000
 CLIP_LENGTH = 16_384
@@ -102,6 +102,7 @@ class AudioDataset(ImageSource):
     speakers: np.ndarray | None = None  # int64 (N,), index into speaker_names
     speaker_names: tuple[str, ...] = field(default_factory=tuple)
     representation: str = "wave"
+    bin_scale: BinScale | None = None  # spectrograms scaled per frequency bin (SpecGAN's normalisation); None: fixed dB
 
     def __post_init__(self):
         if self.representation not in REPRESENTATIONS:
@@ -127,24 +128,35 @@ class AudioDataset(ImageSource):
         indices = np.asarray(indices)
         labels = None if self.labels is None else torch.from_numpy(self.labels[indices])
         waves = torch.from_numpy(self.waveforms[indices])[:, None]
-        return (to_spectrogram(waves) if self.representation == "spectrogram" else waves), labels
+        return (to_spectrogram(waves, self.bin_scale) if self.representation == "spectrogram" else waves), labels
 
     def as_representation(self, representation: str) -> AudioDataset:
         """The same clips, given to the networks as `representation`."""
         return dataclasses.replace(self, representation=representation)
 
+    def measure_bin_scale(self) -> BinScale:
+        """The per-frequency-bin decibel statistics of these clips (SpecGAN's normalisation)."""
+        return BinScale.measure(torch.from_numpy(self.waveforms))
+
+    def with_bin_scale(self, scale: BinScale | None) -> AudioDataset:
+        """The same clips, their spectrograms scaled per frequency bin by `scale` (None: fixed dB)."""
+        return dataclasses.replace(self, bin_scale=scale)
+
     def describe(self) -> dict:
         """A JSON-ready summary recorded in checkpoints (what `say` needs to make audio again)."""
+        audio = {"sample_rate": self.sample_rate, "clip_length": self.clip_length,
+                 "representation": self.representation, "speakers": list(self.speaker_names)}
+        if self.bin_scale is not None:
+            audio["bin_mean_db"], audio["bin_std_db"] = list(self.bin_scale.mean), list(self.bin_scale.std)
         return {"name": self.name, "num_images": len(self), "image_shape": list(self.image_shape),
-                "num_classes": self.num_classes, "class_names": list(self.class_names),
-                "audio": {"sample_rate": self.sample_rate, "clip_length": self.clip_length,
-                          "representation": self.representation, "speakers": list(self.speaker_names)}}
+                "num_classes": self.num_classes, "class_names": list(self.class_names), "audio": audio}
 
     def subset(self, indices: np.ndarray, name: str | None = None) -> AudioDataset:
         """The clips of the given rows."""
         pick = (lambda a: None if a is None else a[indices])
         return AudioDataset(name or self.name, self.waveforms[indices], self.sample_rate, pick(self.labels),
-                            self.class_names, pick(self.speakers), self.speaker_names, self.representation)
+                            self.class_names, pick(self.speakers), self.speaker_names, self.representation,
+                            self.bin_scale)
 
 
 def _say(message: str) -> None:
@@ -221,6 +233,13 @@ def is_audio(spec: str | Path) -> bool:
     if not folder.is_dir():
         return False
     return is_fsdd(folder) or any(next(d.glob("*.wav"), None) for d in folder.iterdir() if d.is_dir())
+
+
+def bin_scale_of(audio: dict) -> BinScale | None:
+    """The per-bin scale a checkpoint's audio record holds (AudioDataset.describe), or None."""
+    if "bin_mean_db" not in audio:
+        return None
+    return BinScale.from_lists(audio["bin_mean_db"], audio["bin_std_db"])
 
 
 def load_audio(spec: str | Path, split: str = "train", **kwargs) -> AudioDataset:

@@ -51,6 +51,9 @@ class PreprocessConfig:
     stream: str = "auto"
     # anomaly detection: the classes that are normal; training sees only their images (ganforge.data.oneclass)
     normal: tuple[int, ...] = ()
+    # audio given to image families as spectrograms: "decibels" (fixed -80..+20 dB to [-1, 1]) or "per-bin"
+    # (SpecGAN's: each frequency bin standardised by its statistics over the training clips)
+    spectrogram: str = "decibels"
 
     def __post_init__(self):
         if self.load_size < 0 or self.crop_size < 0:
@@ -59,6 +62,8 @@ class PreprocessConfig:
             raise ValueError(f"derive_input must be one of {DERIVED_INPUTS}, not {self.derive_input!r}")
         if self.stream not in ("auto", "always", "never"):
             raise ValueError(f"stream must be \"auto\", \"always\" or \"never\", not {self.stream!r}")
+        if self.spectrogram not in ("decibels", "per-bin"):
+            raise ValueError(f"spectrogram must be \"decibels\" or \"per-bin\", not {self.spectrogram!r}")
         if self.kernel not in KERNELS or self.scale < 1:
             raise ValueError(f"kernel must be one of {KERNELS} and scale >= 1")
         if self.derive_input == "downscale" and self.crop_size % self.scale:
