@@ -15,7 +15,7 @@ from itertools import pairwise
 import torch
 from torch import nn
 
-from ganforge.nn import Flatten, Unflatten2d, activation, dcgan_init
+from ganforge.nn import Flatten, Unflatten2d, activation, conditional_readout, dcgan_init
 
 
 @dataclass(frozen=True)
@@ -145,13 +145,4 @@ class Discriminator(nn.Module):
                 with_classes: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
         """One unnormalised real/fake score per image; with_classes: also (B, K) class logits."""
         features = self.features(images)  # (B, width)
-        logits = self.logit(features).squeeze(1)
-        if self.label_projection is not None:
-            if labels is None:
-                raise ValueError("this discriminator is conditional: pass labels")
-            logits = logits + (self.label_projection(labels) * features).sum(dim=1)
-        if with_classes:
-            if self.class_head is None:
-                raise ValueError("this discriminator has no auxiliary classifier (auxiliary_classifier=False)")
-            return logits, self.class_head(features)
-        return logits
+        return conditional_readout(features, self.logit, self.label_projection, self.class_head, labels, with_classes)

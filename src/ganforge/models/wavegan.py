@@ -21,6 +21,7 @@ from torch import nn
 
 from ganforge.errors import GanforgeError
 from ganforge.models.sampling import noise_preview
+from ganforge.nn import conditional_readout
 from ganforge.utils.spectrogram import to_spectrogram
 
 
@@ -131,16 +132,7 @@ class Discriminator(nn.Module):
             if self.training and index < len(self.convs) - 1:
                 x = phase_shuffle(x, self.config.phase_shuffle)
         features = x.flatten(1)
-        logits = self.logit(features).squeeze(1)
-        if self.label_projection is not None:
-            if labels is None:
-                raise ValueError("this discriminator is conditional: pass labels")
-            logits = logits + (self.label_projection(labels) * features).sum(dim=1)
-        if with_classes:
-            if self.class_head is None:
-                raise ValueError("this discriminator has no auxiliary classifier (auxiliary_classifier=False)")
-            return logits, self.class_head(features)
-        return logits
+        return conditional_readout(features, self.logit, self.label_projection, self.class_head, labels, with_classes)
 
 
 def build(config: WaveGANConfig) -> dict[str, nn.Module]:

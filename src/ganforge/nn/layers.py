@@ -84,3 +84,21 @@ def to_memory_format(module: nn.Module, memory_format: torch.memory_format) -> n
         if isinstance(layer, Unflatten2d):
             layer.memory_format = memory_format
     return module
+
+
+def conditional_readout(features: torch.Tensor, logit: nn.Module, label_projection: nn.Module | None,
+                        class_head: nn.Module | None, labels: torch.Tensor | None,
+                        with_classes: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+    """A conditional discriminator's read-out of its (B, width) features: the real/fake score (B,), plus
+    the projection of the label's embedding (Miyato & Koyama 2018) when it has one; with_classes: also
+    its AC-GAN class head's (B, K) logits."""
+    logits = logit(features).squeeze(1)
+    if label_projection is not None:
+        if labels is None:
+            raise ValueError("this discriminator is conditional: pass labels")
+        logits = logits + (label_projection(labels) * features).sum(dim=1)
+    if not with_classes:
+        return logits
+    if class_head is None:
+        raise ValueError("this discriminator has no auxiliary classifier (auxiliary_classifier=False)")
+    return logits, class_head(features)
