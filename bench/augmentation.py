@@ -3,6 +3,8 @@
     python bench/augmentation.py                       # every cell; resumes where it stopped
     python bench/augmentation.py --data mnist-5k --n 10 --seeds 0   # one part
     python bench/augmentation.py --report              # table and plot from the JSON
+    python bench/augmentation.py --gan-set objective.augment=diffaugment --name diffaugment --n 10
+                                                       # the same protocol with a differently trained GAN
 
 For each data set (mnist-5k, fashion-mnist), n real labelled training images per class (10, 50,
 400) and seed (0, 1, 2): the n per class are drawn from the training split by the seed; the
@@ -17,7 +19,10 @@ augment` draws --synthetic images per class from it; then the same small CNN
 and is tested on the whole real held-out split. Reported: accuracy mean and std over seeds, and CPU
 seconds per arm (the GAN's training and sampling counted separately, as the cost of the last three).
 Runs live under runs/augmentation/; results in docs/eval/augmentation.json (rewritten after every
-cell), the plot in docs/augmentation-benchmark.png.
+cell), the plot in docs/augmentation-benchmark.png. With --gan-set (the GAN's `--set` overrides) give
+--name: runs under runs/augmentation-NAME/, results in docs/eval/augmentation-NAME.json, plot
+docs/augmentation-benchmark-NAME.png; the arms without the GAN are run again (the same figures on the
+same machine: a check that nothing else changed).
 """
 
 from __future__ import annotations
@@ -39,9 +44,6 @@ from ganforge.metrics.classifier import classify, train_classifier
 from ganforge.training import train
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "docs" / "eval" / "augmentation.json"
-PLOT = ROOT / "docs" / "augmentation-benchmark.png"
-RUNS = ROOT / "runs" / "augmentation"
 ARMS = ("real", "real+classic", "real+gan", "all", "gan")
 
 
@@ -75,16 +77,24 @@ def accuracy(model, test: ImageDataset) -> float:
     return float((classify(model, images) == labels).double().mean())
 
 
+def paths(name: str) -> tuple[Path, Path, Path]:
+    """(results JSON, plot, runs folder) of the protocol run called `name` ("" for the preset as it is)."""
+    suffix = f"-{name}" if name else ""
+    return (ROOT / "docs" / "eval" / f"augmentation{suffix}.json", ROOT / "docs" / f"augmentation-benchmark{suffix}.png",
+            ROOT / "runs" / f"augmentation{suffix}")
+
+
 def run_cell(data_name: str, n: int, seed: int, args) -> dict:
     """One (data, n, seed): the GAN, the synthetic set and the five arms."""
-    folder = RUNS / f"{data_name}-n{n}-s{seed}"
+    folder = paths(args.name)[2] / f"{data_name}-n{n}-s{seed}"
     train_split, test = load_dataset(data_name, "train"), load_dataset(data_name, "heldout")
     real = subset(train_split, n, seed)
     real = ImageDataset(real.name, real.images, real.labels, tuple(str(k) for k in range(real.num_classes)))
     cell = {"data": data_name, "n": n, "seed": seed, "real_images": len(real)}
     started = time.process_time()
     gan = train("mnist-cgan", data=str(write_folder(real, folder / "real")), out=folder / "gan", seed=seed,
-                steps=args.gan_steps, device="cpu", progress=False, resume=(folder / "gan" / "latest").exists())
+                steps=args.gan_steps, device="cpu", progress=False, resume=(folder / "gan" / "latest").exists(),
+                overrides=args.gan_set)
     shutil.rmtree(folder / "synthetic", ignore_errors=True)
     augment(checkpoint=gan.run_dir, per_class=args.synthetic, out=folder / "synthetic", seed=seed)
     fake = load_dataset(str(folder / "synthetic"))
@@ -116,7 +126,7 @@ def summary(cells: list[dict]) -> list[dict]:
     return rows
 
 
-def report(results: dict) -> None:
+def report(results: dict, plot: Path) -> None:
     """Print the table and draw accuracy against n."""
     from matplotlib.figure import Figure
 
@@ -142,8 +152,8 @@ def report(results: dict) -> None:
         axes.set_title(data_name)
         axes.legend(fontsize=8)
     figure.tight_layout()
-    figure.savefig(PLOT, dpi=120)
-    print(f"wrote {PLOT}")
+    figure.savefig(plot, dpi=120)
+    print(f"wrote {plot}")
 
 
 def main() -> None:
@@ -154,14 +164,24 @@ def main() -> None:
     parser.add_argument("--gan-steps", type=int, default=3000)
     parser.add_argument("--synthetic", type=int, default=400, help="generated images per class")
     parser.add_argument("--classifier-steps", type=int, default=500)
+    parser.add_argument("--gan-set", action="append", default=[], metavar="KEY=VALUE",
+                        help="train the GAN with this override of the preset (repeatable); needs --name")
+    parser.add_argument("--name", default="", help="name of this variant of the protocol (its own runs and results)")
     parser.add_argument("--report", action="store_true")
     args = parser.parse_args()
-    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {"cells": []}
+    if args.gan_set and not args.name:
+        parser.error("--gan-set changes the protocol: give the variant a --name")
+    results_file, plot, _ = paths(args.name)
+    results = json.loads(results_file.read_text()) if results_file.exists() else {"cells": []}
     if args.report:
-        return report(results)
+        return report(results, plot)
+    if results.get("gan_set", []) != args.gan_set and results["cells"]:
+        parser.error(f"{results_file.name} was made with --gan-set {results.get('gan_set', [])}, not {args.gan_set}")
+    command = " ".join(["python bench/augmentation.py", *(f"--gan-set {o}" for o in args.gan_set),
+                        *([f"--name {args.name}"] if args.name else [])])
     results.update({"machine": f"{platform.processor() or platform.machine()}, {torch.get_num_threads()} threads, "
                     f"torch {torch.__version__}", "gan_steps": args.gan_steps, "synthetic_per_class": args.synthetic,
-                    "classifier_steps": args.classifier_steps, "command": "python bench/augmentation.py"})
+                    "classifier_steps": args.classifier_steps, "gan_set": args.gan_set, "command": command})
     for data_name in args.data.split(","):
         for n in (int(v) for v in args.n.split(",")):
             for seed in (int(v) for v in args.seeds.split(",")):
@@ -169,8 +189,8 @@ def main() -> None:
                     continue
                 results["cells"].append(run_cell(data_name, n, seed, args))
                 results["summary"] = summary(results["cells"])
-                RESULTS.parent.mkdir(parents=True, exist_ok=True)
-                RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+                results_file.parent.mkdir(parents=True, exist_ok=True)
+                results_file.write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

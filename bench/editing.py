@@ -2,12 +2,16 @@
 
     python bench/editing.py --model mnist-gan --spaces z
     python bench/editing.py --checkpoint src/ganforge/weights/stylegan2-mnist --spaces w,w+
+    python bench/editing.py --model mnist-gan --spaces z --time 100   # seconds per image, on an idle machine
     python bench/editing.py --table            # the side-by-side tables from the JSON files
 
 On the real mnist-5k digits, never the generator's training set for the reported figures:
   inversion   the --num held-out digits inverted in each space at equal --steps: PSNR at 28x28 (the
               digits' own size; stylegan2 draws 32x32 and is resized back), the share the shipped
-              digit classifier still reads as the true digit, and seconds per image (batches of 100).
+              digit classifier still reads as the true digit.
+  timing      with --time N, only this: the first N held-out digits inverted again in each space,
+              uncached, with every thread torch is given; seconds per image (run it on an idle machine,
+              every space of every model in one go, so that the figures compare).
   edits       thickness and slant, each with the supervised direction (`directions --method
               attribute`, the two fitted together so that each holds the other) and the best closed-form
               direction (of SeFa's and PCA's first ten, the one whose measured effect on samples is
@@ -137,13 +141,13 @@ def run(args) -> None:
     calibration, calibration_labels = train.images[calibration_rows], train.labels[calibration_rows]
     inversions = {}
     for space in args.spaces or [model.edit_space]:
-        result, seconds = invert(model, digits, space, args.steps, cache=f"{key}-heldout")
+        result, _ = invert(model, digits, space, args.steps, cache=f"{key}-heldout")
         inversions[space] = result
         shown = at_28(result.images)
-        report.setdefault("inversion", {})[space] = {
+        row = report.setdefault("inversion", {}).setdefault(space, {})
+        row.update({
             "digits": len(digits), "steps": args.steps, "psnr_db": round(float(psnr(shown, digits).mean()), 2),
-            "classifier_reads_original": round(float(np.mean(classifier.predict(shown).numpy() == labels)), 4),
-            "seconds_per_image": round(seconds, 3)}
+            "classifier_reads_original": round(float(np.mean(classifier.predict(shown).numpy() == labels)), 4)})
         print(space, report["inversion"][space], flush=True)
         save()
     space = model.edit_space if model.edit_space in inversions else next(iter(inversions))
@@ -196,14 +200,33 @@ def run(args) -> None:
     save()
 
 
+def timing(args) -> None:
+    """Seconds per image of each space, measured afresh on the first --time held-out digits (no cache)."""
+    name = args.model or Path(args.checkpoint).resolve().name
+    out = EVAL / f"editing-{name}.json"
+    report = json.loads(out.read_text()) if out.exists() else {"model": name}
+    model = LatentGenerator(load_model(model=args.model, checkpoint=args.checkpoint))
+    digits = load_dataset("mnist-5k", "heldout").images[: args.time]
+    for space in args.spaces or [model.edit_space]:
+        _, seconds = invert(model, digits, space, args.steps)
+        report.setdefault("inversion", {}).setdefault(space, {})["seconds_per_image"] = round(seconds, 3)
+        print(space, f"{seconds:.3f} s per image", flush=True)
+    report["timing"] = {"digits": args.time, "steps": args.steps, "threads": torch.get_num_threads(),
+                        "machine": f"{platform.processor() or platform.machine()}, torch {torch.__version__}",
+                        "command": " ".join(["python", "bench/editing.py", *sys.argv[1:]])}
+    EVAL.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+
+
 def table() -> None:
     """Print the tables from every docs/eval/editing-*.json."""
     reports = [json.loads(p.read_text()) for p in sorted(EVAL.glob("editing-*.json"))]
     print("| model | space | PSNR (dB) | still read as the digit | s per image |\n| --- | --- | --- | --- | --- |")
     for r in reports:
         for space, row in r.get("inversion", {}).items():
+            seconds = f"{row['seconds_per_image']:.3f}" if "seconds_per_image" in row else "not timed"
             print(f"| {r['model']} | {space} | {row['psnr_db']:.2f} | {100 * row['classifier_reads_original']:.1f} % "
-                  f"| {row['seconds_per_image']:.3f} |")
+                  f"| {seconds} |")
     print("\n| model | edit | direction | layers | strength | moved >= 1 std | still read | other attribute moved (std) |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in reports:
@@ -231,11 +254,13 @@ def main() -> None:
     parser.add_argument("--calibrate", type=int, default=200)
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--time", type=int, default=0, metavar="N",
+                        help="only time the inversion of the first N held-out digits per space (on an idle machine)")
     args = parser.parse_args()
     if args.table:
         return table()
     args.spaces = [s for s in args.spaces.split(",") if s]
-    run(args)
+    timing(args) if args.time else run(args)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The GAN step of the dcgan and wavegan families: the AC-GAN class head and its losses."""
+"""The GAN step of the dcgan and wavegan families: the AC-GAN class head and its losses, DiffAugment."""
 
 from __future__ import annotations
 
@@ -89,3 +89,46 @@ def test_label_embedding_starts_on_the_scale_asked():
     assert 0.01 < small.std().item() < 0.03 and 0.8 < unit.std().item() < 1.2
     with pytest.raises(ValueError, match="label_embed_std"):
         DCGANConfig(**TINY, label_embed_std=0.0)
+
+
+class _Recorder(torch.nn.Module):
+    """A discriminator that remembers what it was shown."""
+
+    def __init__(self, inner):
+        super().__init__()
+        self.inner, self.seen = inner, []
+
+    def forward(self, images, labels=None, **kwargs):
+        self.seen.append(images.detach().clone())
+        return self.inner(images, labels, **kwargs)
+
+
+def test_diffaugment_transforms_every_image_the_discriminator_sees_and_keeps_the_generator_gradient():
+    torch.manual_seed(0)
+    config = DCGANConfig(**TINY)
+    generator, discriminator = Generator(config), _Recorder(Discriminator(config))
+    real = load_dataset("mnist-5k").batch(np.arange(16))
+    objective = GANObjective(GANObjectiveConfig(augment="diffaugment", augment_policy="translation,cutout",
+                                                r1_weight=1.0), config)
+    context = _step(objective, generator, discriminator, *real)
+    d_phase, g_phase, r1_phase = objective.phases
+    d_phase.loss(context)
+    shown_real = discriminator.seen[1]  # fakes first, then reals
+    # cutout zeroes a square in every image: pixels of the (background -1) digits become 0
+    assert ((shown_real == 0).flatten(1).sum(1) > 0).all() and not torch.equal(shown_real, real[0])
+    loss, _ = g_phase.loss(context)
+    assert ((discriminator.seen[2] == 0).flatten(1).sum(1) > 0).all()
+    loss.backward()  # through the augmentation, to the generator
+    assert generator.convs[-2].weight.grad.abs().sum() > 0
+    r1_phase.loss(context)
+    assert ((discriminator.seen[3] == 0).flatten(1).sum(1) > 0).all()
+    plain = GANObjective(GANObjectiveConfig(), config)
+    plain.phases[0].loss(_step(plain, generator, discriminator, *real))
+    assert torch.equal(discriminator.seen[-1], real[0])  # off by default: the real batch as it is
+
+
+def test_diffaugment_settings_are_checked():
+    with pytest.raises(ValueError, match="diffaugment"):
+        GANObjectiveConfig(augment="ada")
+    with pytest.raises(ValueError, match="unknown augmentation 'flip'"):
+        GANObjectiveConfig(augment="diffaugment", augment_policy="flip")

@@ -1,5 +1,7 @@
 """The step of a (conditional) GAN: a discriminator update, a generator update, and an optional
-lazy R1 regulariser with its own interval (as in StyleGAN2)."""
+lazy R1 regulariser with its own interval (as in StyleGAN2). With `augment="diffaugment"` every image
+the discriminator sees, real or fake, in every phase, goes through the same kind of differentiable
+random transformation first (DiffAugment, Zhao et al. 2020: the few-shot remedy, see nn/augment.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ganforge.losses import ADVERSARIAL_LOSSES, gradient_penalty, r1_penalty
+from ganforge.nn.augment import augment, parse_policy
 from ganforge.objectives.phase import Phase, StatelessObjective, StepContext, adversarial_groups
 
 
@@ -29,6 +32,9 @@ class GANObjectiveConfig:
     # learns to name the class of real images while the generator learns to make fakes it names as
     # the asked class; 0 turns it off (the projection alone conditions). Needs auxiliary_classifier
     classifier_weight: float = 0.0
+    # "" or "diffaugment": the policy's transformations applied to every image the discriminator sees
+    augment: str = ""
+    augment_policy: str = "color,translation,cutout"
 
     def __post_init__(self):
         ADVERSARIAL_LOSSES.get(self.loss)  # fails early, naming the valid losses
@@ -36,6 +42,9 @@ class GANObjectiveConfig:
             raise ValueError("r1_interval must be >= 1")
         if self.classifier_weight < 0:
             raise ValueError("classifier_weight must be >= 0")
+        if self.augment not in ("", "diffaugment"):
+            raise ValueError(f"augment must be \"\" or \"diffaugment\", not {self.augment!r}")
+        parse_policy(self.augment_policy)
 
 
 class GANObjective(StatelessObjective):
@@ -48,6 +57,7 @@ class GANObjective(StatelessObjective):
         self.num_classes = model_config.num_classes
         self.reuse_fakes = config.reuse_fakes
         self.classifier_weight = config.classifier_weight
+        self.policy = parse_policy(config.augment_policy) if config.augment else ()
         if self.classifier_weight and not getattr(model_config, "auxiliary_classifier", False):
             raise ValueError("classifier_weight > 0 needs a model with auxiliary_classifier=True "
                              "(--set model.auxiliary_classifier=true)")
@@ -57,6 +67,10 @@ class GANObjective(StatelessObjective):
         if config.r1_weight > 0:
             phases.append(Phase("D_r1", ("discriminator",), "discriminator", self.r1_loss, config.r1_interval))
         self.phases = tuple(phases)
+
+    def _augment(self, images: Tensor) -> Tensor:
+        """What the discriminator sees: the images, through DiffAugment's policy when it is on."""
+        return augment(images, self.policy) if self.policy else images
 
     def _fakes(self, generator: nn.Module, count: int, device: torch.device) -> tuple[Tensor, Tensor | None]:
         z = generator.sample_latent(count, device=device)
@@ -73,6 +87,7 @@ class GANObjective(StatelessObjective):
         else:
             with torch.no_grad():
                 fake, fake_labels = self._fakes(generator, real.shape[0], real.device)
+        real, fake = self._augment(real), self._augment(fake)
         fake_logits = discriminator(fake, fake_labels)
         if self.classifier_weight:  # the class head learns from real images only: fakes would teach it their errors
             real_logits, real_classes = discriminator(real, real_labels, with_classes=True)
@@ -96,6 +111,7 @@ class GANObjective(StatelessObjective):
         fake, fake_labels = context.kept.pop("fakes", None) or self._fakes(
             context.networks["generator"], real.shape[0], real.device)
         discriminator = context.networks["discriminator"]
+        fake = self._augment(fake)
         if not self.classifier_weight:
             loss = self.adversarial.generator(discriminator(fake, fake_labels))
             return loss, {"loss_G": loss.detach()}
@@ -107,6 +123,6 @@ class GANObjective(StatelessObjective):
     def r1_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
         """Lazy R1 on real images: applied every r1_interval steps, so weighted by the interval."""
         real, real_labels = context.batch
-        real = real.detach().requires_grad_(True)
+        real = self._augment(real.detach()).requires_grad_(True)
         penalty = r1_penalty(context.networks["discriminator"](real, real_labels), real)
         return self.config.r1_weight * self.config.r1_interval * penalty, {"r1": penalty.detach()}
