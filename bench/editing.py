@@ -41,17 +41,17 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from ganforge.apps.directions import best_closed_form, find_directions, model_fingerprint
-from ganforge.apps.edit import edited
+from ganforge.apps.edit import edited, to_model_images
 from ganforge.apps.generate import load_model
 from ganforge.apps.inversion import Inversion, InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
 from ganforge.data import load_dataset
+from ganforge.data.streaming import square_image
 from ganforge.metrics.attributes import measure_attributes
 from ganforge.metrics.extractors import build_extractor
-from ganforge.utils.images import from_uint8, to_uint8
+from ganforge.utils.images import to_uint8
 
 EVAL = Path(__file__).resolve().parent.parent / "docs" / "eval"
 CACHE = Path(__file__).resolve().parent.parent / "runs" / "editing"
@@ -60,19 +60,15 @@ STRENGTHS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0)
 
 
 def at_28(images: torch.Tensor) -> np.ndarray:
-    """Model images (N, 1, S, S) in [-1, 1] -> uint8 (N, 28, 28, 1), as the classifier and attributes see them."""
-    if images.shape[-1] != 28:
-        images = F.interpolate(images.clamp(-1, 1), size=(28, 28), mode="bilinear", antialias=True, align_corners=False)
-    return to_uint8(images)
+    """Model images (N, 1, S, S) in [-1, 1] -> uint8 (N, 28, 28, 1), as the classifier and attributes see them
+    (Pillow's bicubic, the resize that made the 32x32 training digits of stylegan2-mnist)."""
+    images = to_uint8(images.clamp(-1, 1))
+    return images if images.shape[1] == 28 else np.stack([square_image(image, 28) for image in images])
 
 
 def to_model(digits: np.ndarray, model: LatentGenerator) -> torch.Tensor:
-    """uint8 (N, 28, 28, 1) -> the model's size in [-1, 1]."""
-    images = from_uint8(digits)
-    side = model.image_shape[1]
-    if side != 28:
-        images = F.interpolate(images, size=(side, side), mode="bilinear", antialias=True, align_corners=False)
-    return images
+    """uint8 (N, 28, 28, 1) -> the model's size in [-1, 1], resized as its training digits were."""
+    return to_model_images(list(digits), model, on_note=lambda _: None)
 
 
 def psnr(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -139,18 +135,32 @@ def run(args) -> None:
     report["real_std"] = real_std
     calibration_rows = np.random.default_rng(0).permutation(len(train))[: args.calibrate]  # training digits only
     calibration, calibration_labels = train.images[calibration_rows], train.labels[calibration_rows]
+    spaces = args.spaces or [model.edit_space]
+    space = model.edit_space if model.edit_space in spaces else spaces[0]  # where edits and completion happen
+    known = torch.ones(1, 1, *model.image_shape[1:], dtype=torch.bool)
+    known[..., model.image_shape[1] // 2 :, :] = False
+    if args.only_invert:  # fill the caches of these stages (e.g. on two cores at once), measure nothing
+        stages = {"heldout": [(s, digits, None) for s in spaces], "calibration": [(space, calibration, None)],
+                  "lower-half": [(space, digits, known)]}
+        for stage in args.only_invert.split(","):
+            for stage_space, images, mask in stages[stage]:
+                invert(model, images, stage_space, args.steps, known=mask, cache=f"{key}-{stage}")
+        return
+    target = to_model(digits, model)
+    if model.image_shape[1] != 28:  # the best PSNR at 28x28 of an image drawn exactly as asked
+        report["resampling_ceiling_db"] = round(float(psnr(at_28(target), digits).mean()), 2)
     inversions = {}
-    for space in args.spaces or [model.edit_space]:
-        result, _ = invert(model, digits, space, args.steps, cache=f"{key}-heldout")
-        inversions[space] = result
+    for stage_space in spaces:
+        result, _ = invert(model, digits, stage_space, args.steps, cache=f"{key}-heldout")
+        inversions[stage_space] = result
         shown = at_28(result.images)
-        row = report.setdefault("inversion", {}).setdefault(space, {})
+        row = report.setdefault("inversion", {}).setdefault(stage_space, {})
         row.update({
             "digits": len(digits), "steps": args.steps, "psnr_db": round(float(psnr(shown, digits).mean()), 2),
+            "psnr_model_size_db": round(float(psnr(to_uint8(result.images.clamp(-1, 1)), to_uint8(target)).mean()), 2),
             "classifier_reads_original": round(float(np.mean(classifier.predict(shown).numpy() == labels)), 4)})
-        print(space, report["inversion"][space], flush=True)
+        print(stage_space, report["inversion"][stage_space], flush=True)
         save()
-    space = model.edit_space if model.edit_space in inversions else next(iter(inversions))
     held_inversion = inversions[space]
     calibration_inversion, _ = invert(model, calibration, space, args.steps, cache=f"{key}-calibration")
     supervised = find_directions(model, "attribute", attributes=ATTRIBUTES, seed=args.seed)
@@ -185,12 +195,10 @@ def run(args) -> None:
             print(attribute, kind, edits[f"{attribute} / {kind}"], flush=True)
     report["edits"] = edits
     save()
-    known = torch.ones(1, 1, *model.image_shape[1:], dtype=torch.bool)
-    known[..., model.image_shape[1] // 2 :, :] = False
     masked = digits.copy()
     masked[:, 14:] = 0
     completion, _ = invert(model, digits, space, args.steps, known=known, cache=f"{key}-lower-half")
-    filled = at_28(torch.where(known, to_model(digits, model), completion.images.cpu().clamp(-1, 1)))
+    filled = at_28(torch.where(known, target, completion.images.cpu().clamp(-1, 1)))
     report["completion"] = {
         "space": space, "digits": len(digits), "mask": "lower half",
         "accuracy_completed": round(float(np.mean(classifier.predict(filled).numpy() == labels)), 4),
@@ -254,6 +262,8 @@ def main() -> None:
     parser.add_argument("--calibrate", type=int, default=200)
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--only-invert", default="", metavar="STAGES",
+                        help="only fill the inversion caches of these stages (heldout,calibration,lower-half)")
     parser.add_argument("--time", type=int, default=0, metavar="N",
                         help="only time the inversion of the first N held-out digits per space (on an idle machine)")
     args = parser.parse_args()

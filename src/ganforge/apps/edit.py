@@ -2,8 +2,9 @@
 a masked image, combine two images (the structure of one, the style of the other).
 
 Inputs are converted to what the model draws, and the user is told once per call: colour to
-grayscale (luma) or grayscale to colour, and any other size to the model's (a centred square crop,
-then a bilinear, antialiased resize). Outputs go to a folder, created only once the work succeeded.
+grayscale (luma) or grayscale to colour, and any other size to the model's the way its training images
+were made (ganforge.data.resize_dataset: Pillow's bicubic to the model's side, then a centred square
+crop), so that a real image is asked of the generator as it saw real images. Outputs go to a folder, created only once the work succeeded.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ganforge.apps.directions import Direction, load_directions, parse_direction
 from ganforge.apps.inversion import Inversion, InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
 from ganforge.apps.translate import match_channels, read_inputs, read_mask
+from ganforge.data.streaming import square_image
 from ganforge.errors import GanforgeError
 from ganforge.utils.files import atomic_write, ensure_writable_dir, refuse_overwriting
 from ganforge.utils.images import from_uint8, make_grid, save_image, to_uint8
@@ -40,25 +42,21 @@ def to_model_images(arrays: list[np.ndarray], model: LatentGenerator, on_note: C
     converted, resized, cropped = 0, 0, 0
     images = []
     for array in arrays:
+        height, width = array.shape[:2]
+        if (height, width) != (side, side):  # as the training data was made (ganforge.data.resize_dataset)
+            resized += 1
+            cropped += height != width
+            array = square_image(array, side)
         image = from_uint8(array[None])
         if image.shape[1] != channels:
             converted += 1
             image = match_channels(image, channels)
-        height, width = image.shape[-2:]
-        if (height, width) != (side, side):
-            resized += 1
-            if height != width:
-                cropped += 1
-                edge = min(height, width)
-                top, left = (height - edge) // 2, (width - edge) // 2
-                image = image[..., top : top + edge, left : left + edge]
-            image = F.interpolate(image, size=(side, side), mode="bilinear", antialias=True, align_corners=False)
         images.append(image)
     if converted:
         kind = "grayscale" if channels == 1 else "colour"
         on_note(f"note: {converted} image(s) converted to {kind}: the model draws {channels}-channel images")
     if resized:
-        crop = f" ({cropped} cropped to a centred square first)" if cropped else ""
+        crop = f" ({cropped} cropped to a centred square)" if cropped else ""
         on_note(f"note: {resized} image(s) resized to {side}x{side}, the model's size{crop}")
     return torch.cat(images)
 
