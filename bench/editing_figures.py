@@ -24,27 +24,22 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from ganforge.apps.directions import best_closed_form, find_directions
-from ganforge.apps.edit import complete, edit_latents
+from ganforge.apps.edit import complete, edit_latents, to_model_images
 from ganforge.apps.generate import load_model
 from ganforge.apps.inversion import InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
 from ganforge.data import load_dataset
-from ganforge.utils.images import from_uint8, make_grid, save_image, to_uint8
+from ganforge.utils.images import make_grid, save_image, to_uint8
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 GAP = 6  # pixels between panels
 
 
 def to_model(images: np.ndarray, model: LatentGenerator) -> torch.Tensor:
-    """uint8 (N, H, W, 1) -> the model's size in [-1, 1]."""
-    tensor = from_uint8(images)
-    side = model.image_shape[1]
-    if tensor.shape[-1] != side:
-        tensor = F.interpolate(tensor, size=(side, side), mode="bilinear", antialias=True, align_corners=False)
-    return tensor
+    """uint8 (N, H, W, 1) -> the model's size in [-1, 1], resized as its training images were."""
+    return to_model_images(list(images), model, on_note=lambda _: None)
 
 
 def grid(rows: list[list[torch.Tensor]]) -> np.ndarray:

@@ -17,13 +17,15 @@ from ganforge.apps.directions import (
     save_directions,
     sefa,
 )
-from ganforge.apps.edit import combine, complete, edited, parse_strengths
+from ganforge.apps.edit import combine, complete, edited, parse_strengths, to_model_images
 from ganforge.apps.generate import load_model
 from ganforge.apps.inversion import InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
+from ganforge.data import load_dataset, resize_dataset
 from ganforge.errors import GanforgeError
 from ganforge.models import dcgan, stylegan2
 from ganforge.models.io import LoadedGenerator
+from ganforge.utils.images import from_uint8
 from tests.conftest import run_cli
 
 PIXELS_ONLY = {"perceptual": "none", "noise_regularisation": 0.0}
@@ -50,6 +52,14 @@ def tiny_dcgan(seed: int = 0) -> LatentGenerator:
 
 def distance(a: torch.Tensor, b: torch.Tensor) -> float:
     return float((a - b).norm())
+
+
+def test_real_images_are_resized_as_the_training_images_were():
+    digits = load_dataset("mnist-5k", "heldout").subset(np.arange(4), "four digits")
+    notes = []
+    given = to_model_images(list(digits.images), tiny_stylegan2(resolution=32), on_note=notes.append)
+    trained_on = resize_dataset(digits, 32).images  # what a 32x32 model saw of the same digits
+    assert torch.equal(given, from_uint8(trained_on)) and notes == ["note: 4 image(s) resized to 32x32, the model's size"]
 
 
 def test_inversion_in_w_recovers_a_generated_image_and_its_latent():
