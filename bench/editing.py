@@ -117,9 +117,10 @@ def run(args) -> None:
     name = args.model or Path(args.checkpoint).resolve().name
     out = EVAL / f"editing-{name}.json"
     report = json.loads(out.read_text()) if out.exists() else {}
+    command = " ".join(["python", "bench/editing.py", *sys.argv[1:]])
     report.update({"model": name, "machine": f"{platform.processor() or platform.machine()}, "
                    f"{torch.get_num_threads()} threads, torch {torch.__version__}",
-                   "command": " ".join(["python", "bench/editing.py", *sys.argv[1:]])})
+                   "inversion_only_command" if args.inversion_only else "command": command})
 
     def save():
         EVAL.mkdir(parents=True, exist_ok=True)
@@ -161,6 +162,8 @@ def run(args) -> None:
             "classifier_reads_original": round(float(np.mean(classifier.predict(shown).numpy() == labels)), 4)})
         print(stage_space, report["inversion"][stage_space], flush=True)
         save()
+    if args.inversion_only:
+        return
     held_inversion = inversions[space]
     calibration_inversion, _ = invert(model, calibration, space, args.steps, cache=f"{key}-calibration")
     supervised = find_directions(model, "attribute", attributes=ATTRIBUTES, seed=args.seed)
@@ -264,6 +267,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--only-invert", default="", metavar="STAGES",
                         help="only fill the inversion caches of these stages (heldout,calibration,lower-half)")
+    parser.add_argument("--inversion-only", action="store_true",
+                        help="only the inversion table (e.g. to add a space); edits and completion are left as they are")
     parser.add_argument("--time", type=int, default=0, metavar="N",
                         help="only time the inversion of the first N held-out digits per space (on an idle machine)")
     args = parser.parse_args()
