@@ -113,20 +113,32 @@ def edit_outcomes(model, inversion, direction, strength, attribute, other, label
     return np.concatenate(moved), np.concatenate(kept), np.concatenate(other_change)
 
 
-def run(args) -> None:
+COMMAND = " ".join(["python", "bench/editing.py", *sys.argv[1:]])
+
+
+def machine() -> str:
+    return f"{platform.processor() or platform.machine()}, torch {torch.__version__}"
+
+
+def open_report(args) -> tuple[Path, dict, LatentGenerator]:
+    """(docs/eval/editing-NAME.json, its contents so far, the model)."""
     name = args.model or Path(args.checkpoint).resolve().name
     out = EVAL / f"editing-{name}.json"
-    report = json.loads(out.read_text()) if out.exists() else {}
-    command = " ".join(["python", "bench/editing.py", *sys.argv[1:]])
-    report.update({"model": name, "machine": f"{platform.processor() or platform.machine()}, "
-                   f"{torch.get_num_threads()} threads, torch {torch.__version__}",
-                   "inversion_only_command" if args.inversion_only else "command": command})
-
-    def save():
-        EVAL.mkdir(parents=True, exist_ok=True)
-        out.write_text(json.dumps(report, indent=2) + "\n")
-
     model = LatentGenerator(load_model(model=args.model, checkpoint=args.checkpoint))
+    return out, json.loads(out.read_text()) if out.exists() else {"model": name}, model
+
+
+def save_report(out: Path, report: dict) -> None:
+    EVAL.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2) + "\n")
+
+
+def run(args) -> None:
+    out, report, model = open_report(args)
+    name = out.stem.removeprefix("editing-")
+    report.update({"model": name, "machine": f"{machine()}, {torch.get_num_threads()} threads",
+                   "inversion_only_command" if args.inversion_only else "command": COMMAND})
+
     key = f"{name}-{model_fingerprint(model)}"  # inversions are cached per model weights
     classifier = build_extractor("digits")
     held, train = load_dataset("mnist-5k", "heldout"), load_dataset("mnist-5k", "train")
@@ -161,7 +173,7 @@ def run(args) -> None:
             "psnr_model_size_db": round(float(psnr(to_uint8(result.images.clamp(-1, 1)), to_uint8(target)).mean()), 2),
             "classifier_reads_original": round(float(np.mean(classifier.predict(shown).numpy() == labels)), 4)})
         print(stage_space, report["inversion"][stage_space], flush=True)
-        save()
+        save_report(out, report)
     if args.inversion_only:
         return
     held_inversion = inversions[space]
@@ -197,7 +209,7 @@ def run(args) -> None:
                 f"mean_abs_{other}_change_std": round(float(np.nanmean(other_change)), 3)}
             print(attribute, kind, edits[f"{attribute} / {kind}"], flush=True)
     report["edits"] = edits
-    save()
+    save_report(out, report)
     masked = digits.copy()
     masked[:, 14:] = 0
     completion, _ = invert(model, digits, space, args.steps, known=known, cache=f"{key}-lower-half")
@@ -208,25 +220,20 @@ def run(args) -> None:
         "accuracy_masked": round(float(np.mean(classifier.predict(masked).numpy() == labels)), 4),
         "accuracy_original": round(float(np.mean(classifier.predict(digits).numpy() == labels)), 4)}
     print(report["completion"], flush=True)
-    save()
+    save_report(out, report)
 
 
 def timing(args) -> None:
     """Seconds per image of each space, measured afresh on the first --time held-out digits (no cache)."""
-    name = args.model or Path(args.checkpoint).resolve().name
-    out = EVAL / f"editing-{name}.json"
-    report = json.loads(out.read_text()) if out.exists() else {"model": name}
-    model = LatentGenerator(load_model(model=args.model, checkpoint=args.checkpoint))
+    out, report, model = open_report(args)
     digits = load_dataset("mnist-5k", "heldout").images[: args.time]
     for space in args.spaces or [model.edit_space]:
         _, seconds = invert(model, digits, space, args.steps)
         report.setdefault("inversion", {}).setdefault(space, {})["seconds_per_image"] = round(seconds, 3)
         print(space, f"{seconds:.3f} s per image", flush=True)
     report["timing"] = {"digits": args.time, "steps": args.steps, "threads": torch.get_num_threads(),
-                        "machine": f"{platform.processor() or platform.machine()}, torch {torch.__version__}",
-                        "command": " ".join(["python", "bench/editing.py", *sys.argv[1:]])}
-    EVAL.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
+                        "machine": machine(), "command": COMMAND}
+    save_report(out, report)
 
 
 def table() -> None:

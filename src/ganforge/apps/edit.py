@@ -2,9 +2,10 @@
 a masked image, combine two images (the structure of one, the style of the other).
 
 Inputs are converted to what the model draws, and the user is told once per call: colour to
-grayscale (luma) or grayscale to colour, and any other size to the model's the way its training images
-were made (ganforge.data.resize_dataset: Pillow's bicubic to the model's side, then a centred square
-crop), so that a real image is asked of the generator as it saw real images. Outputs go to a folder, created only once the work succeeded.
+grayscale (luma) or grayscale to colour, and any other size to the model's the way its training
+images were made (ganforge.data.resize_dataset: Pillow's bicubic to the model's side, then a centred
+square crop), so that the generator is asked for a real image as it saw real images. Outputs go to a
+folder, created only once the work succeeded.
 """
 
 from __future__ import annotations
