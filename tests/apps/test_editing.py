@@ -11,13 +11,16 @@ from PIL import Image
 
 from ganforge.apps.directions import (
     find_directions,
+    likeliest_moves,
     load_directions,
     model_fingerprint,
     pca,
+    read_classes,
+    render,
     save_directions,
     sefa,
 )
-from ganforge.apps.edit import combine, complete, edited, parse_strengths, to_model_images
+from ganforge.apps.edit import combine, complete, edited, parse_strengths, read_known, to_model_images
 from ganforge.apps.generate import load_model
 from ganforge.apps.inversion import InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
@@ -60,6 +63,19 @@ def test_real_images_are_resized_as_the_training_images_were():
     given = to_model_images(list(digits.images), tiny_stylegan2(resolution=32), on_note=notes.append)
     trained_on = resize_dataset(digits, 32).images  # what a 32x32 model saw of the same digits
     assert torch.equal(given, from_uint8(trained_on)) and notes == ["note: 4 image(s) resized to 32x32, the model's size"]
+
+
+def test_a_mask_lands_on_the_pixels_it_covers_in_the_resized_image(tmp_path):
+    # a 45x30 photo with a white bar, and a mask of the same bar: after both are brought to the model's
+    # square size (scale the short side, crop the centre), the hole is where the bar is
+    drawn = np.zeros((30, 45, 1), np.uint8)
+    drawn[:, 17:26] = 255
+    Image.fromarray(drawn[..., 0]).save(tmp_path / "mask.png")
+    model = tiny_dcgan()
+    known = read_known(tmp_path / "mask.png", (30, 45), model.image_shape[1])
+    bar = to_model_images([drawn], model, on_note=lambda _: None)[0, 0] > 0
+    assert known.shape == (1, 1, *model.image_shape[1:])
+    assert torch.equal(~known[0, 0], bar) and bar.any() and not bar.all()
 
 
 def test_inversion_in_w_recovers_a_generated_image_and_its_latent():
@@ -163,6 +179,29 @@ def test_attribute_directions_move_their_attribute_and_not_the_other():
     # the two fitted directions are made independent: each barely moves the other attribute
     assert abs(thickness["slant"]) < 0.3 * slant["slant"]
     assert abs(slant["thickness"]) < 0.3 * thickness["thickness"]
+
+
+def test_supervised_moves_follow_the_latents_spread():
+    # latents that spread 100x more along one axis than the other; the attribute reads both equally:
+    # the likeliest unit change of the attribute goes along the wide axis, not the shortest (diagonal) one
+    latents = torch.randn(5000, 2, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    latents[:, 0] *= 10
+    latents[:, 1] *= 0.1
+    rows = torch.tensor([[1.0, 1.0]], dtype=torch.float64)
+    move = likeliest_moves(rows, latents)[0]
+    assert torch.allclose(rows @ move, torch.ones(1, dtype=torch.float64))
+    assert abs(float(move[0])) > 50 * abs(float(move[1]))
+    # with two attributes each move changes its own by one and the other by nothing
+    rows = torch.tensor([[1.0, 1.0], [1.0, -2.0]], dtype=torch.float64)
+    assert torch.allclose(rows @ likeliest_moves(rows, latents).T, torch.eye(2, dtype=torch.float64), atol=1e-9)
+
+
+def test_supervised_directions_know_the_class_of_an_unconditional_digit_model():
+    model = LatentGenerator(load_model(model="mnist-gan"))
+    samples = render(model, model.random_z(300, seed=0), None)
+    classes = read_classes(model, samples)
+    assert classes.shape == (300,) and len(classes.unique()) >= 8  # a digit model draws every digit
+    assert read_classes(tiny_dcgan(), samples) is None  # no classifier for its data: nothing is held
 
 
 def test_direction_files_belong_to_their_model(tmp_path):

@@ -9,9 +9,16 @@ about its images, found three ways, and saved with what they were measured to do
              mapped back to z by least squares (GANSpace's recipe for BigGAN).
   attribute  supervised (InterFaceGAN, Shen et al. 2020): render samples, measure attributes
              (`ganforge.metrics.attributes`) and fit each as a linear function of the latent (ridge
-             regression); with several attributes the directions are the minimum-norm moves that
-             change one fitted attribute by one unit and leave the others unchanged (InterFaceGAN's
-             conditional manipulation, for any number of attributes).
+             regression); each direction is the most likely move, under the sampled latents' own
+             covariance S, that changes its fitted attribute by one unit and leaves the others
+             unchanged: m = S B^T (B S B^T)^-1 for fitted rows B (InterFaceGAN's conditional
+             manipulation, for any number of attributes; for Gaussian latents, the shift of the
+             latents' conditional mean). The shortest Euclidean move would be the same in isotropic z,
+             but in stylegan2's anisotropic w it points along directions w barely spreads in, where
+             real images' inversions do not follow it (measured: docs/editing.md). The class is held
+             too: a conditional model's label, or for an unconditional one trained on digits or
+             Fashion-MNIST the class the shipped classifier reads in each sample (fitted as
+             covariates, S taken within classes), so that a thicker 7 stays a 7.
 A direction is a unit vector v with a scale: the standard deviation of sampled latents along v, so
 strength s moves a latent by s x scale x v (strength 1: one standard deviation, whatever the method).
 Each direction's effect is measured on 200 fresh samples moved to strengths -1 and +1: the mean
@@ -32,9 +39,13 @@ from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file, save_file
 from torch import Tensor
 
+from ganforge.apps.inversion import CLASSIFIER_WEIGHTS
 from ganforge.apps.latent import LatentGenerator
 from ganforge.errors import GanforgeError
 from ganforge.metrics.attributes import ATTRIBUTES, measure_attributes
+from ganforge.metrics.classifier import classify, load_classifier, to_classifier_size
+from ganforge.metrics.extractors import domain_extractor_name
+from ganforge.models.pretrained import WEIGHTS_DIR
 from ganforge.models.sampling import cycling_labels
 from ganforge.registry import did_you_mean
 from ganforge.utils.files import atomic_write, ensure_writable_dir
@@ -157,23 +168,49 @@ def attribute_directions(model: LatentGenerator, names: tuple[str, ...], samples
     """Supervised directions, one per attribute (see the module doc)."""
     check_grayscale(model)
     latents, labels = edit_latents(model, samples, seed)
-    measured = measure_attributes(render(model, latents, labels), names)
-    keep = np.all([np.isfinite(values) for values in measured.values()], axis=0)
+    images = render(model, latents, labels)
+    measured = measure_attributes(images, names)
+    keep = torch.from_numpy(np.all([np.isfinite(values) for values in measured.values()], axis=0))
     if keep.sum() < 2 * len(names) + 10:
         raise GanforgeError(f"only {int(keep.sum())} of {samples} samples had ink to measure; ask for more --samples")
-    x = latents.cpu().double()[torch.from_numpy(keep)]
+    classes = labels.cpu() if labels is not None else read_classes(model, images)
+    x = latents.cpu().double()[keep]
     columns = [x - x.mean(0)]
-    if labels is not None:  # class as covariates: directions that work within a class
-        one_hot = torch.nn.functional.one_hot(labels.cpu()[torch.from_numpy(keep)], model.num_classes).double()
+    if classes is not None:  # class as covariates: directions that work within a class
+        classes = classes[keep]
+        one_hot = torch.nn.functional.one_hot(classes).double()
         columns.append(one_hot - one_hot.mean(0))
     design = torch.cat(columns, 1)
     gram = design.T @ design + ridge * torch.eye(design.shape[1], dtype=torch.float64)
     rows = []
     for name in names:
-        y = torch.from_numpy(measured[name][keep])
+        y = torch.from_numpy(measured[name][keep.numpy()])
         rows.append(torch.linalg.solve(gram, design.T @ (y - y.mean()))[: x.shape[1]])  # latent part only
-    moves = torch.linalg.pinv(torch.stack(rows))  # (dim, k): column a changes attribute a only
-    return [(moves[:, k] / moves[:, k].norm()).float() for k in range(len(names))]
+    return [(move / move.norm()).float() for move in likeliest_moves(torch.stack(rows), x, classes)]
+
+
+def read_classes(model: LatentGenerator, images: Tensor) -> Tensor | None:
+    """For an unconditional model trained on data ganforge has a classifier of (digits, Fashion-MNIST),
+    the class that classifier reads in each sample; otherwise None. Held fixed by the supervised
+    directions, so that an edit of a digit's stroke does not turn it into another digit."""
+    network = domain_extractor_name(model.loaded.state.get("data", {}).get("name", ""))
+    if network not in CLASSIFIER_WEIGHTS:
+        return None
+    return classify(load_classifier(WEIGHTS_DIR / CLASSIFIER_WEIGHTS[network]), to_classifier_size(images.cpu()))
+
+
+def likeliest_moves(rows: Tensor, latents: Tensor, groups: Tensor | None = None) -> Tensor:
+    """For fitted attribute rows (k, dim), the k moves (k, dim) of smallest Mahalanobis norm under the
+    covariance of `latents` (n, dim), within `groups` (n,) when given, such that move a changes
+    attribute a by one and the others by zero."""
+    centred = latents - latents.mean(0)
+    if groups is not None:  # the pooled within-group covariance: how latents spread inside a class
+        for group in groups.unique():
+            centred[groups == group] = latents[groups == group] - latents[groups == group].mean(0)
+    covariance = centred.T @ centred / (len(latents) - 1)
+    covariance += 1e-6 * covariance.diagonal().mean() * torch.eye(len(covariance), dtype=covariance.dtype)
+    spread = covariance @ rows.T  # (dim, k)
+    return torch.linalg.solve(rows @ spread, spread.T)  # rows: (B S B^T)^-1 (S B^T)^T, B S B^T symmetric
 
 
 def latent_scale(model: LatentGenerator, vector: Tensor) -> float:

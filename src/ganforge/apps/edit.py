@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import Tensor
 
 from ganforge.apps.directions import Direction, load_directions, parse_direction
@@ -205,16 +204,15 @@ def complete(model: LatentGenerator, images: Tensor, known: Tensor, settings: In
 
 def read_known(mask_path: str | Path, size: tuple[int, int], side: int) -> Tensor:
     """A mask image (white = fill) of the inputs' (H, W) as `known` (1, 1, side, side): True where the
-    pixel is known, cropped and resized (nearest) as the inputs are; refused when it is not black and
-    white, has another size, or marks every pixel or none."""
+    pixel is known, scaled and cropped exactly as the inputs are (to_model_images), then thresholded
+    at half; refused when it is not black and white, has another size, or marks every pixel or none."""
     array = next(read_inputs(mask_path))[1]
     if not np.all((array < 32) | (array > 223)):
         raise GanforgeError(f"mask {mask_path} is not black and white (values between 32 and 223 found); "
                             "draw the region to fill in white on black")
-    holes = torch.from_numpy(read_mask(mask_path, size).astype(np.float32))[None, None]
-    edge = min(size)
-    top, left = (size[0] - edge) // 2, (size[1] - edge) // 2
-    holes = F.interpolate(holes[..., top : top + edge, left : left + edge], size=(side, side), mode="nearest")
+    drawn = read_mask(mask_path, size).astype(np.uint8)[..., None] * 255
+    square = square_image(drawn, side) if drawn.shape[:2] != (side, side) else drawn
+    holes = torch.from_numpy(square[..., 0] > 127)[None, None]
     if holes.all() or not holes.any():
         raise GanforgeError(f"mask {mask_path} marks {'every' if holes.all() else 'no'} pixel to fill; mark some "
                             "pixels white (to fill) and leave some black (known)")
