@@ -3,6 +3,7 @@
     python bench/editing.py --model mnist-gan --spaces z
     python bench/editing.py --checkpoint src/ganforge/weights/stylegan2-mnist --spaces w,w+
     python bench/editing.py --model mnist-gan --spaces z --time 100   # seconds per image, on an idle machine
+    python bench/editing.py --model stylegan2-mnist --curves   # each strength's effect, after a full run
     python bench/editing.py --table            # the side-by-side tables from the JSON files
 
 On the real mnist-5k digits, never the generator's training set for the reported figures:
@@ -206,7 +207,10 @@ def run(args) -> None:
             edits[f"{attribute} / {kind}"] = {
                 "direction": direction.name, "space": space, "layers": layers, "strength": strength,
                 "moved_1_std": round(float(moved.mean()), 4), "classifier_reads_original": round(float(kept.mean()), 4),
-                f"mean_abs_{other}_change_std": round(float(np.nanmean(other_change)), 3)}
+                f"mean_abs_{other}_change_std": round(float(np.nanmean(other_change)), 3),
+                **{f"{key}_{sign}": round(float(values[half].mean()), 4)  # each way apart: -strength, then +
+                   for key, values in (("moved_1_std", moved), ("classifier_reads_original", kept))
+                   for sign, half in (("minus", slice(None, len(moved) // 2)), ("plus", slice(len(moved) // 2, None)))}}
             print(attribute, kind, edits[f"{attribute} / {kind}"], flush=True)
     report["edits"] = edits
     save_report(out, report)
@@ -236,6 +240,39 @@ def timing(args) -> None:
     save_report(out, report)
 
 
+def curves(args) -> None:
+    """What each strength does: every direction the edits table chose from (supervised and best
+    closed-form, per layer range), at strengths 1, 2, 3, 4 and 6, applied each way to the held-out
+    inversions (cached by a full run first); a reading aid for choosing a strength, not a calibration."""
+    out, report, model = open_report(args)
+    key = f"{out.stem.removeprefix('editing-')}-{model_fingerprint(model)}"
+    held = load_dataset("mnist-5k", "heldout")
+    digits, labels = held.images[: args.num], held.labels[: args.num]
+    real_std = report["real_std"]
+    inversion, _ = invert(model, digits, model.edit_space, args.steps, cache=f"{key}-heldout")
+    classifier = build_extractor("digits")
+    supervised = find_directions(model, "attribute", attributes=ATTRIBUTES, seed=args.seed)
+    rows = []
+    for attribute in ATTRIBUTES:
+        other = next(a for a in ATTRIBUTES if a != attribute)
+        for layers in ["all", "coarse", "middle", "fine"] if model.style_based else ["all"]:
+            closed = best_closed_form(model, attribute, other, seed=args.seed, layers=layers)
+            for kind, direction in (("supervised", supervised.get(attribute)), ("closed-form", closed)):
+                for strength in (1.0, 2.0, 3.0, 4.0, 6.0):
+                    moved, kept, other_change = edit_outcomes(model, inversion, direction, strength, attribute, other,
+                                                              labels, classifier, real_std, model.parse_layers(layers))
+                    half = len(moved) // 2
+                    rows.append({"attribute": attribute, "kind": kind, "direction": direction.name, "layers": layers,
+                                 "strength": strength, "moved_minus": round(float(moved[:half].mean()), 3),
+                                 "moved_plus": round(float(moved[half:].mean()), 3),
+                                 "read_minus": round(float(kept[:half].mean()), 3),
+                                 "read_plus": round(float(kept[half:].mean()), 3),
+                                 "other_std": round(float(np.nanmean(other_change)), 3)})
+                    print(rows[-1], flush=True)
+    report["curves"] = {"command": COMMAND, "digits": len(digits), "rows": rows}
+    save_report(out, report)
+
+
 def table() -> None:
     """Print the tables from every docs/eval/editing-*.json."""
     reports = [json.loads(p.read_text()) for p in sorted(EVAL.glob("editing-*.json"))]
@@ -245,14 +282,19 @@ def table() -> None:
             seconds = f"{row['seconds_per_image']:.3f}" if "seconds_per_image" in row else "not timed"
             print(f"| {r['model']} | {space} | {row['psnr_db']:.2f} | {100 * row['classifier_reads_original']:.1f} % "
                   f"| {seconds} |")
-    print("\n| model | edit | direction | layers | strength | moved >= 1 std | still read | other attribute moved (std) |")
+    print("\n| model | edit | direction | layers | strength | moved >= 1 std (- / +) | still read (- / +) "
+          "| other attribute moved (std) |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+
+    def both_ways(row: dict, key: str) -> str:
+        ways = f" ({100 * row[key + '_minus']:.1f} / {100 * row[key + '_plus']:.1f})" if key + "_plus" in row else ""
+        return f"{100 * row[key]:.1f} %{ways}"
+
     for r in reports:
         for edit, row in r.get("edits", {}).items():
             other = next(v for k, v in row.items() if k.startswith("mean_abs"))
             print(f"| {r['model']} | {edit} | {row['direction']} | {row.get('layers', 'all')} | {row['strength']} | "
-                  f"{100 * row['moved_1_std']:.1f} % "
-                  f"| {100 * row['classifier_reads_original']:.1f} % | {other:.3f} |")
+                  f"{both_ways(row, 'moved_1_std')} | {both_ways(row, 'classifier_reads_original')} | {other:.3f} |")
     print("\n| model | space | accuracy completed | masked | original |\n| --- | --- | --- | --- | --- |")
     for r in reports:
         if "completion" in r:
@@ -276,13 +318,15 @@ def main() -> None:
                         help="only fill the inversion caches of these stages (heldout,calibration,lower-half)")
     parser.add_argument("--inversion-only", action="store_true",
                         help="only the inversion table (e.g. to add a space); edits and completion are left as they are")
+    parser.add_argument("--curves", action="store_true",
+                        help="only what each strength does, per direction and layer range, on the held-out inversions")
     parser.add_argument("--time", type=int, default=0, metavar="N",
                         help="only time the inversion of the first N held-out digits per space (on an idle machine)")
     args = parser.parse_args()
     if args.table:
         return table()
     args.spaces = [s for s in args.spaces.split(",") if s]
-    timing(args) if args.time else run(args)
+    timing(args) if args.time else curves(args) if args.curves else run(args)
 
 
 if __name__ == "__main__":
