@@ -91,10 +91,10 @@ def run_cell(data_name: str, n: int, seed: int, args) -> dict:
     real = subset(train_split, n, seed)
     real = ImageDataset(real.name, real.images, real.labels, tuple(str(k) for k in range(real.num_classes)))
     cell = {"data": data_name, "n": n, "seed": seed, "real_images": len(real)}
+    shutil.rmtree(folder / "gan", ignore_errors=True)  # a cell stopped half-way starts again: its CPU time is whole
     started = time.process_time()
     gan = train("mnist-cgan", data=str(write_folder(real, folder / "real")), out=folder / "gan", seed=seed,
-                steps=args.gan_steps, device="cpu", progress=False, resume=(folder / "gan" / "latest").exists(),
-                overrides=args.gan_set)
+                steps=args.gan_steps, device="cpu", progress=False, overrides=args.gan_set)
     shutil.rmtree(folder / "synthetic", ignore_errors=True)
     augment(checkpoint=gan.run_dir, per_class=args.synthetic, out=folder / "synthetic", seed=seed)
     fake = load_dataset(str(folder / "synthetic"))
