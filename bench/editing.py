@@ -134,13 +134,23 @@ def save_report(out: Path, report: dict) -> None:
     out.write_text(json.dumps(report, indent=2) + "\n")
 
 
+def cache_key(out: Path, model: LatentGenerator) -> str:
+    """Inversions are cached per report name and model weights."""
+    return f"{out.stem.removeprefix('editing-')}-{model_fingerprint(model)}"
+
+
+def layer_options(model: LatentGenerator) -> list[str]:
+    """The layer ranges each edit is tried on."""
+    return ["all", "coarse", "middle", "fine"] if model.style_based else ["all"]
+
+
 def run(args) -> None:
     out, report, model = open_report(args)
     name = out.stem.removeprefix("editing-")
     report.update({"model": name, "machine": f"{machine()}, {torch.get_num_threads()} threads",
                    "inversion_only_command" if args.inversion_only else "command": COMMAND})
 
-    key = f"{name}-{model_fingerprint(model)}"  # inversions are cached per model weights
+    key = cache_key(out, model)
     classifier = build_extractor("digits")
     held, train = load_dataset("mnist-5k", "heldout"), load_dataset("mnist-5k", "train")
     digits, labels = held.images[: args.num], held.labels[: args.num]
@@ -180,13 +190,12 @@ def run(args) -> None:
     held_inversion = inversions[space]
     calibration_inversion, _ = invert(model, calibration, space, args.steps, cache=f"{key}-calibration")
     supervised = find_directions(model, "attribute", attributes=ATTRIBUTES, seed=args.seed)
-    layer_options = ["all", "coarse", "middle", "fine"] if model.style_based else ["all"]
     edits = {}
     for attribute in ATTRIBUTES:
         other = next(a for a in ATTRIBUTES if a != attribute)
-        candidates = {"supervised": [(supervised.get(attribute), layers) for layers in layer_options],
+        candidates = {"supervised": [(supervised.get(attribute), layers) for layers in layer_options(model)],
                       "closed-form": [(best_closed_form(model, attribute, other, seed=args.seed, layers=layers), layers)
-                                      for layers in layer_options]}
+                                      for layers in layer_options(model)]}
         for kind, options in candidates.items():
             # calibrated on training digits only: per direction and layer range, the smallest strength at which
             # >= 90 % move >= 1 std both ways; of those, the one that keeps the most digits readable
@@ -245,7 +254,7 @@ def curves(args) -> None:
     closed-form, per layer range), at strengths 1, 2, 3, 4 and 6, applied each way to the held-out
     inversions (cached by a full run first); a reading aid for choosing a strength, not a calibration."""
     out, report, model = open_report(args)
-    key = f"{out.stem.removeprefix('editing-')}-{model_fingerprint(model)}"
+    key = cache_key(out, model)
     held = load_dataset("mnist-5k", "heldout")
     digits, labels = held.images[: args.num], held.labels[: args.num]
     real_std = report["real_std"]
@@ -255,7 +264,7 @@ def curves(args) -> None:
     rows = []
     for attribute in ATTRIBUTES:
         other = next(a for a in ATTRIBUTES if a != attribute)
-        for layers in ["all", "coarse", "middle", "fine"] if model.style_based else ["all"]:
+        for layers in layer_options(model):
             closed = best_closed_form(model, attribute, other, seed=args.seed, layers=layers)
             for kind, direction in (("supervised", supervised.get(attribute)), ("closed-form", closed)):
                 for strength in (1.0, 2.0, 3.0, 4.0, 6.0):
