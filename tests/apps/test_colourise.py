@@ -11,9 +11,10 @@ from conftest import run_cli
 from PIL import Image
 
 from ganforge.apps.evaluate_translation import evaluate_translation
-from ganforge.apps.translate import colourise_files, colourise_image, load_translator
+from ganforge.apps.translate import colourise_files, colourise_image, load_translator, set_temperature
 from ganforge.data import PreprocessConfig, load_translation_dataset
 from ganforge.data.photos import HELDOUT_EVERY, shared_data_dir, shared_photo_files
+from ganforge.errors import GanforgeError
 from ganforge.training import train
 from ganforge.utils.colour import compose, rgb_to_lab
 
@@ -100,3 +101,53 @@ def test_shared_photos_split_is_fixed_and_disjoint():
     assert len(everything) == 148 and len(heldout) == 30 and len(train_files) == 118
     assert not set(train_files) & set(heldout) and set(train_files) | set(heldout) == set(everything)
     assert heldout == everything[::HELDOUT_EVERY]
+
+
+TINT = (40.0, 25.0)  # a*, b* of every pixel of the tinted photos: a warm orange
+
+
+@pytest.fixture(scope="module")
+def classes_run(tmp_path_factory) -> Path:
+    """A tiny colour-class colouriser trained on photos tinted one colour (their lightness kept)."""
+    root = tmp_path_factory.mktemp("colourise-classes")
+    (root / "tinted").mkdir()
+    for name in ("astronaut", "coffee", "chelsea", "rocket", "camera", "moon"):
+        photo = np.asarray(Image.fromarray(getattr(skimage_data, name)()).resize((64, 48)))
+        lightness = rgb_to_lab(photo if photo.ndim == 3 else photo[..., None])[..., 0]
+        Image.fromarray(compose(lightness, np.broadcast_to(np.float32(TINT), lightness.shape + (2,)))).save(
+            root / "tinted" / f"{name}.png")
+    text = TINY_LAB.replace('preset = "colourise"', 'preset = "colourise-classes"').replace(
+        'data = "skimage-photos"', f'data = "{root / "tinted"}"').replace(
+        "steps = 3\nbatch_size = 2", "steps = 150\nbatch_size = 4\nlr_generator = 0.005")
+    (root / "tiny.toml").write_text(text)
+    train(str(root / "tiny.toml"), out=root / "run", device="cpu", progress=False)
+    return root / "run"
+
+
+def test_colour_classes_learn_the_colour_and_keep_the_lightness(classes_run):
+    photo = skimage_data.chelsea()  # never seen, full size
+    result = colourise_image(load_translator(classes_run), photo)
+    assert result.shape == photo.shape
+    lab = rgb_to_lab(result)
+    assert np.abs(lab[..., 0] - rgb_to_lab(photo)[..., 0]).mean() < 0.3
+    # the tint is learned: the median chroma lands within one cell of it (the untrained model's is far)
+    mid = (lab[..., 0] > 20) & (lab[..., 0] < 80)  # where sRGB can hold the tint
+    assert np.abs(np.median(lab[mid][:, 1:], axis=0) - TINT).max() < 10
+
+
+def test_the_temperature_decodes_colour_classes_only(classes_run, lab_run, tmp_path: Path):
+    photo = skimage_data.coffee()[:64, :96]
+    translator = load_translator(classes_run)
+    plain = colourise_image(set_temperature(translator, 1.0), photo)
+    sharp = colourise_image(set_temperature(translator, 0.1), photo)
+    assert np.abs(plain.astype(int) - sharp).mean() > 0.5
+    with pytest.raises(GanforgeError, match="no temperature"):
+        set_temperature(load_translator(lab_run), 0.5)
+    Image.fromarray(photo).save(tmp_path / "coffee.png")
+    done = run_cli("colourise", "--checkpoint", str(lab_run), "--temperature", "0.5", "--input",
+                   str(tmp_path / "coffee.png"), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and "no temperature" in done.stderr and "Traceback" not in done.stderr
+    done = run_cli("colourise", "--checkpoint", str(classes_run), "--temperature", "0", "--input",
+                   str(tmp_path / "coffee.png"), "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and "must be > 0" in done.stderr
+    assert not (tmp_path / "out").exists()

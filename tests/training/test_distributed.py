@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import ROOT, TINY_TOML
+from safetensors.torch import load_file
 from scipy.io import wavfile
 
 from ganforge.models import FAMILIES
@@ -102,3 +103,17 @@ def test_two_process_run_of_every_family(family: str, tmp_path: Path):
     assert "replicas identical: True" in result.stdout  # the trainer raises when they are not
     steps = {"dcgan": 6, "stylegan2": 4}.get(family, 3)
     assert read_state(resolve_checkpoint(run_dir))["step"] == steps
+
+
+@pytest.mark.slow
+def test_colour_classes_count_every_process_s_pixels(tmp_path: Path):
+    """Zhang et al.'s classification: the scores come through the wrapped generator (forward(x, logits=True))
+    and the rebalancing counts are summed over processes, so the replicas agree."""
+    config = tmp_path / "classes.toml"
+    config.write_text(FAMILY_CONFIGS["pix2pix"].replace('preset = "colourise"', 'preset = "colourise-classes"'))
+    result = torchrun("-m", "ganforge", "train", str(config), "--out", str(tmp_path / "ddp"), "--device", "cpu",
+                      "--no-progress", port=29599)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "replicas identical: True" in result.stdout
+    counts = load_file(resolve_checkpoint(tmp_path / "ddp") / "training.safetensors")["objective.cell_counts"]
+    assert counts.sum() == 3 * 4 * 16 * 16  # 3 steps, global batch 4 (2 per process), 32x32 crops scored at 16x16

@@ -102,3 +102,39 @@ def test_eval_every_is_refused_for_translation(tmp_path: Path):
     with pytest.raises(GanforgeError, match="translation run"):
         train(str(_config(tmp_path, CYCLE_TOML, "cycle")), out=tmp_path / "run", eval_every=2, device="cpu",
               progress=False)
+
+
+CLASSES_TOML = """
+preset = "colourise-classes"
+data = "skimage-photos"
+[model]
+generator_width = 4
+unet_depth = 5
+discriminator_width = 4
+[preprocess]
+load_size = 48
+crop_size = 32
+[train]
+steps = 4
+batch_size = 2
+sample_every = 0
+checkpoint_every = 2
+log_every = 1
+"""
+
+
+def test_colour_classes_resume_exactly_with_their_cell_counts(tmp_path: Path):
+    config = str(_config(tmp_path, CLASSES_TOML, "classes"))
+    train(config, out=tmp_path / "straight", device="cpu", progress=False)
+    train(config, out=tmp_path / "split", steps=2, device="cpu", progress=False)
+    train(config, out=tmp_path / "split", steps=4, device="cpu", progress=False, resume=True)
+    a, b = _weights(tmp_path / "straight"), _weights(tmp_path / "split")
+    counts = a["objective.cell_counts"]
+    assert counts.sum() == 4 * 2 * 16 * 16  # every target pixel of 4 batches, at the scores' half resolution
+    assert a.keys() == b.keys() and [k for k in a if not torch.equal(a[k], b[k])] == []
+
+
+def test_colour_classes_need_a_colour_class_generator(tmp_path: Path):
+    text = CLASSES_TOML.replace("discriminator_width = 4\n", 'discriminator_width = 4\noutput = "image"\n')
+    with pytest.raises(GanforgeError, match="chroma-classes"):
+        train(str(_config(tmp_path, text, "bad")), out=tmp_path / "run", device="cpu", progress=False)

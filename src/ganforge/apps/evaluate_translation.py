@@ -27,7 +27,14 @@ import numpy as np
 import torch
 
 from ganforge import __version__
-from ganforge.apps.translate import Translator, colourise_image, complete_image, load_translator, match_channels
+from ganforge.apps.translate import (
+    Translator,
+    colourise_image,
+    complete_image,
+    load_translator,
+    match_channels,
+    set_temperature,
+)
 from ganforge.data import PreprocessConfig, load_translation_dataset
 from ganforge.data.resize import downscale, upscale_bicubic
 from ganforge.data.translation import random_masks
@@ -132,8 +139,10 @@ def _colour_scores(output: np.ndarray, truth: np.ndarray) -> dict[str, float]:
 
 
 def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, split: str = "heldout", seed: int = 0,
-                         device: str = "cpu", out: str | Path | None = None) -> dict[str, Any]:
-    """Measure a translation checkpoint on held-out images; see the module doc. Returns metrics and protocol."""
+                         device: str = "cpu", out: str | Path | None = None,
+                         temperature: float | None = None) -> dict[str, Any]:
+    """Measure a translation checkpoint on held-out images; see the module doc. Returns metrics and protocol.
+    `temperature` decodes a colour-class colouriser at that annealed-mean temperature (apps.translate)."""
     folder = resolve_checkpoint(checkpoint)
     state = read_state(folder)
     run = state.get("run", {})
@@ -167,7 +176,7 @@ def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, spl
             notes.append("real_*: the judges' scores on the real held-out digits themselves (the ceiling)")
         notes.append("cycle_l1: mean |G_BA(G_AB(a)) - a| on the 0..1 pixel scale")
     else:
-        translator = load_translator(folder, "AtoB", device)
+        translator = set_temperature(load_translator(folder, "AtoB", device), temperature)
         if not data.paired:
             raise GanforgeError(f"{spec} is unpaired; pix2pix is scored against true pairs (A/ B/ or side-by-side)")
         metrics = _pair_scores(translator, data, seed)

@@ -244,12 +244,27 @@ def read_mask(path: str | Path, size: tuple[int, int]) -> np.ndarray:
     return mask.max(axis=2) > 127
 
 
+def set_temperature(translator: Translator, temperature: float | None) -> Translator:
+    """Decode a colour-class colouriser (`colourise-classes`) at annealed-mean temperature T: lower is more
+    vivid, 1 the plain mean. None leaves the model's own; other models refuse a temperature."""
+    if temperature is None:
+        return translator
+    if not hasattr(translator.network, "temperature"):
+        raise GanforgeError(f"{translator.source} predicts chroma directly, it has no temperature; --temperature "
+                            "is for colour-class colourisers (ganforge train colourise-classes)")
+    if not temperature > 0:
+        raise GanforgeError(f"--temperature must be > 0 (0.38 is Zhang et al.'s, 1 the plain mean), not {temperature}")
+    translator.network.temperature = temperature
+    return translator
+
+
 def colourise_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, device: str = "cpu",
-                    on_skip: Callable[[str], None] = _say_skipped) -> list[Path]:
+                    on_skip: Callable[[str], None] = _say_skipped, temperature: float | None = None) -> list[Path]:
     """Colourise an image or a folder of images into `out`; returns the files written. A colour
     input is colourised from its lightness alone, and `on_skip` says so once; images with an alpha
-    channel or 16 bits per sample are refused (one line; skipped in a folder)."""
-    translator = _task_translator(checkpoint, "colourise", ("lab", "grayscale"), device)
+    channel or 16 bits per sample are refused (one line; skipped in a folder). `temperature`: see
+    set_temperature."""
+    translator = set_temperature(_task_translator(checkpoint, "colourise", ("lab", "grayscale"), device), temperature)
     refuse_overwriting(out, [inputs], output_name=lambda source: _output_path(Path(), source).name)
     out = Path(out)  # created at the first result written: a refused request leaves nothing behind
     written, coloured = [], 0

@@ -16,6 +16,8 @@ examples:
   ganforge train colourise --out runs/colourise          # on the 118 shared photos (../shared/data)
   ganforge train colourise --data my_photos/ --out runs/mine
   ganforge colourise --checkpoint runs/mine --input old_photo.png --out coloured/
+  ganforge train colourise-classes --out runs/classes    # Zhang et al.'s classification over a*b* cells
+  ganforge colourise --checkpoint runs/classes --temperature 0.2 --input old_photo.png --out vivid/
 """
 
 from __future__ import annotations
@@ -36,11 +38,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--checkpoint", help="a run of `ganforge train colourise` (or colourise-l1, colourise-rgb)")
     parser.add_argument("--input", required=True, help="an image file or a folder of images")
     parser.add_argument("--out", required=True, help="output folder (file names are kept, as .png)")
+    parser.add_argument("--temperature", type=float, default=None,
+                        help="colour-class models (colourise-classes) only: annealed-mean temperature; lower is more "
+                             "vivid and riskier, 1 the plain mean (default: the model's own)")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (default: cpu)")
 
 
 def run(args: argparse.Namespace) -> None:
     """Colourise and say where the files went."""
     checkpoint = pretrained_path(args.model) if args.model else args.checkpoint
-    written = colourise_files(checkpoint, args.input, args.out, device=args.device)
+    written = colourise_files(checkpoint, args.input, args.out, device=args.device, temperature=args.temperature)
     print(f"colourised {len(written)} image(s) into {args.out}")

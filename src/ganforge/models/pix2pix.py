@@ -9,6 +9,11 @@ U-Net generator (depth d), for an image (B, C_in, H, W) with H, W multiples of 2
     -> ReLU -> transposed conv4 s2 -> tanh                                  (C_out, H, W)
 The skips carry the input's layout straight to the output, which is what colourisation and
 completion need; the paper's 256x256 model has depth 8.
+
+output = "chroma-classes" (colourisation in Lab, 1 channel in, 2 out): the U-Net's last layer gives
+logits over Q quantised a*b* cells per pixel instead of a tanh image (Zhang et al. 2016; trained by
+losses.chroma), and the generator returns their annealed mean at `temperature` as normalised chroma,
+so everything downstream (the discriminator, `colourise`, export) sees a chroma image as usual.
 """
 
 from __future__ import annotations
@@ -16,12 +21,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
+from ganforge.errors import GanforgeError
 from ganforge.models.patchgan import PatchDiscriminator, check_translation_config
 from ganforge.models.sampling import image_rows
 from ganforge.nn import activation, dcgan_init, norm_2d, uses_bias
-from ganforge.utils.colour import lab_tensors_to_rgb
+from ganforge.utils.colour import CHROMA_SCALE, annealed_mean, chroma_bin_centres, lab_tensors_to_rgb
+
+OUTPUTS = ("image", "chroma-classes")
 
 
 @dataclass(frozen=True)
@@ -36,11 +45,17 @@ class Pix2PixConfig:
     discriminator_width: int = 64  # channels of the first discriminator layer (ndf)
     discriminator_layers: int = 3  # strided layers of the PatchGAN; 3 gives 70x70 patches
     norm: str = "batch"  # "batch" (the paper's), "instance" or "none"
+    output: str = "image"  # "image" (tanh) or "chroma-classes" (a distribution over a*b* cells; Lab colourisers)
+    temperature: float = 0.38  # chroma-classes: the annealed mean's T (Zhang et al.'s 0.38; 1 = plain mean)
 
     def __post_init__(self):
         check_translation_config(self)
         if self.unet_depth < 2 or not 0 <= self.dropout < 1:
             raise ValueError("unet_depth >= 2 and 0 <= dropout < 1 are required")
+        if self.output not in OUTPUTS:
+            raise ValueError(f"output must be one of {', '.join(OUTPUTS)}, not {self.output!r}")
+        if not self.temperature > 0:
+            raise ValueError("temperature must be > 0")
 
     @property
     def input_multiple(self) -> int:
@@ -58,7 +73,7 @@ class UNetLevel(nn.Module):
 
     def __init__(self, *, outer: int, inner: int, norm: str, submodule: nn.Module | None,
                  outermost: bool = False, in_channels: int | None = None, out_channels: int | None = None,
-                 dropout: float = 0.0):
+                 dropout: float = 0.0, logits: bool = False):
         super().__init__()
         bias = uses_bias(norm)
         in_channels = in_channels or outer
@@ -70,7 +85,9 @@ class UNetLevel(nn.Module):
         up_in = inner if innermost else inner * 2  # the inner level returns its input and output concatenated
         up: list[nn.Module] = [nn.ReLU(True)]
         if outermost:
-            up += [nn.ConvTranspose2d(up_in, out_channels, 4, 2, 1), nn.Tanh()]
+            # scores: a 1x1 conv at half resolution (colour is smoother than the image; Zhang et al. score at 1/4)
+            up += [nn.Conv2d(up_in, out_channels, 1)] if logits else [nn.ConvTranspose2d(up_in, out_channels, 4, 2, 1),
+                                                                       nn.Tanh()]
         else:
             up += [nn.ConvTranspose2d(up_in, outer, 4, 2, 1, bias=bias), norm_2d(norm, outer)]
             if dropout:
@@ -84,9 +101,11 @@ class UNetLevel(nn.Module):
 
 
 class UNetGenerator(nn.Module):
-    """images (B, in_channels, H, W) in [-1, 1] -> images (B, out_channels, H, W) in [-1, 1]."""
+    """images (B, in_channels, H, W) in [-1, 1] -> images (B, out_channels, H, W) in [-1, 1] (or, with
+    logits=True, unbounded scores (B, out_channels, H / 2, W / 2): a 1x1 conv replaces the last upsampling)."""
 
-    def __init__(self, *, in_channels: int, out_channels: int, width: int, depth: int, norm: str, dropout: float):
+    def __init__(self, *, in_channels: int, out_channels: int, width: int, depth: int, norm: str, dropout: float,
+                 logits: bool = False):
         super().__init__()
         widths = [width * min(2**level, 8) for level in range(depth)]  # inner channels of level 0..depth-1
         level = None
@@ -96,12 +115,54 @@ class UNetGenerator(nn.Module):
             level = UNetLevel(outer=widths[index - 1], inner=widths[index], norm=norm, submodule=level,
                               dropout=dropout if middle else 0.0)
         self.net = UNetLevel(outer=out_channels, inner=widths[0], norm=norm, submodule=level, outermost=True,
-                             in_channels=in_channels, out_channels=out_channels)
+                             in_channels=in_channels, out_channels=out_channels, logits=logits)
         self.apply(dcgan_init)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         """The translated images."""
         return self.net(images)
+
+
+def chroma_from_scores(scores: torch.Tensor, centres: torch.Tensor, temperature: float,
+                       size: tuple[int, int]) -> torch.Tensor:
+    """Cell scores (B, Q, h, w) -> normalised chroma (B, 2, *size): the annealed mean, upsampled bilinearly."""
+    chroma = annealed_mean(scores, centres, temperature)
+    return F.interpolate(chroma, size=size, mode="bilinear", align_corners=False)
+
+
+class ChromaClassGenerator(nn.Module):
+    """Lightness (B, 1, H, W) -> normalised chroma (B, 2, H, W): a U-Net scores every quantised a*b* cell
+    for each pixel of the half-resolution grid, and the annealed mean of those scores, upsampled, is the
+    colour. `forward(x, logits=True)` gives the scores (B, Q, H / 2, W / 2) themselves, which the
+    classification loss trains (through the module's own call, so a data-parallel wrapper sees it)."""
+
+    def __init__(self, *, width: int, depth: int, norm: str, dropout: float, temperature: float):
+        super().__init__()
+        centres = torch.from_numpy(chroma_bin_centres())
+        self.unet = UNetGenerator(in_channels=1, out_channels=len(centres), width=width, depth=depth, norm=norm,
+                                  dropout=dropout, logits=True)
+        self.register_buffer("centres", centres / CHROMA_SCALE)  # (Q, 2), normalised as the chroma images are
+        self.temperature = temperature
+
+    def forward(self, lightness: torch.Tensor, logits: bool = False) -> torch.Tensor:
+        """The chroma, or with logits=True the per-cell scores."""
+        scores = self.unet(lightness)
+        if logits:
+            return scores
+        return chroma_from_scores(scores, self.centres, self.temperature, lightness.shape[-2:])
+
+
+def _generator(config: Pix2PixConfig) -> nn.Module:
+    if config.output == "chroma-classes":
+        if (config.channels_a, config.channels_b) != (1, 2):
+            raise GanforgeError("output = \"chroma-classes\" colourises: it needs Lab data, lightness in and chroma "
+                                f"out (derive_input = \"lab\"), not {config.channels_a} -> {config.channels_b} "
+                                "channels; use output = \"image\" for other pairs")
+        return ChromaClassGenerator(width=config.generator_width, depth=config.unet_depth, norm=config.norm,
+                                    dropout=config.dropout, temperature=config.temperature)
+    return UNetGenerator(in_channels=config.channels_a, out_channels=config.channels_b,
+                         width=config.generator_width, depth=config.unet_depth, norm=config.norm,
+                         dropout=config.dropout)
 
 
 class PairDiscriminator(nn.Module):
@@ -119,9 +180,7 @@ class PairDiscriminator(nn.Module):
 def build(config: Pix2PixConfig) -> dict[str, nn.Module]:
     """generator (A->B) and discriminator (judges (A, B) pairs)."""
     return {
-        "generator": UNetGenerator(in_channels=config.channels_a, out_channels=config.channels_b,
-                                   width=config.generator_width, depth=config.unet_depth, norm=config.norm,
-                                   dropout=config.dropout),
+        "generator": _generator(config),
         "discriminator": PairDiscriminator(channels_a=config.channels_a, channels_b=config.channels_b,
                                            width=config.discriminator_width, layers=config.discriminator_layers,
                                            norm=config.norm),

@@ -5,7 +5,12 @@ D phase: real targets scored real, G(inputs) scored fake; a conditional discrimi
          judges (input, output) pairs, an unconditional one (SRGAN) the output alone.
 G phase: reconstruction_weight * distance(G(inputs), targets)
          + content_weight * feature distance (SRGAN's content loss, ganforge.objectives.perceptual)
+         + classes_weight * rebalanced cross-entropy over a*b* cells (Zhang et al.'s colourisation loss,
+           ganforge.losses.chroma; for a generator with output = "chroma-classes")
          + adversarial_weight * adversarial.
+The cross-entropy's class rebalancing needs how often each a*b* cell occurs in the targets: the
+objective counts the cells of every training batch (summed over data-parallel processes) and keeps
+the counts in its checkpointed state, so a resumed run weighs exactly as an unbroken one.
 With adversarial_weight = 0 no discriminator trains: the same network learns from the
 reconstruction loss alone (pix2pix's L1 baseline; SRResNet, SRGAN's PSNR-oriented first stage).
 """
@@ -15,12 +20,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from ganforge.errors import GanforgeError
 from ganforge.losses import ADVERSARIAL_LOSSES
+from ganforge.losses.chroma import cell_counts, chroma_class_loss, rebalancing_weights
+from ganforge.models.pix2pix import chroma_from_scores
 from ganforge.objectives.perceptual import ContentLoss
 from ganforge.objectives.phase import Phase, StatelessObjective, StepContext, adversarial_groups
+from ganforge.utils.colour import CHROMA_SCALE
 
 RECONSTRUCTION = {"l1": F.l1_loss, "mse": F.mse_loss}
 
@@ -32,6 +42,7 @@ class Pix2PixObjectiveConfig:
     loss: str = "non-saturating"  # adversarial loss; the paper's is the original (non-saturating) GAN loss
     l1_weight: float = 100.0  # lambda of |G(a) - b|_1
     adversarial_weight: float = 1.0  # 0: the L1-only baseline (no discriminator, no D phase)
+    classes_weight: float = 0.0  # Zhang et al.'s rebalanced cross-entropy on a*b* cells (chroma-classes models)
 
     reconstruction = "l1"
     conditional = True  # the discriminator sees the input beside the output
@@ -39,8 +50,8 @@ class Pix2PixObjectiveConfig:
 
     def __post_init__(self):
         ADVERSARIAL_LOSSES.get(self.loss)
-        if self.l1_weight < 0 or self.adversarial_weight < 0:
-            raise ValueError("l1_weight and adversarial_weight must be >= 0")
+        if self.l1_weight < 0 or self.adversarial_weight < 0 or self.classes_weight < 0:
+            raise ValueError("l1_weight, adversarial_weight and classes_weight must be >= 0")
 
     @property
     def reconstruction_weight(self) -> float:
@@ -63,6 +74,7 @@ class SRGANObjectiveConfig:
 
     reconstruction = "mse"
     conditional = False  # the discriminator judges the high-resolution image alone
+    classes_weight = 0.0  # no colour classes
 
     def __post_init__(self):
         ADVERSARIAL_LOSSES.get(self.loss)
@@ -82,6 +94,12 @@ class PairedObjective(StatelessObjective):
 
     def __init__(self, config: Pix2PixObjectiveConfig | SRGANObjectiveConfig, model_config: Any):
         self.config = config
+        self.cell_counts: Tensor | None = None  # a*b* cell counts of the targets seen (classes_weight > 0)
+        if config.classes_weight:
+            if getattr(model_config, "output", "image") != "chroma-classes":
+                raise GanforgeError("objective.classes_weight trains a colour-class generator: set "
+                                    "model.output = \"chroma-classes\" too (or classes_weight = 0)")
+            self.cell_counts = torch.zeros(0, dtype=torch.float64)  # sized at the first batch
         self.adversarial = ADVERSARIAL_LOSSES.get(config.loss)
         self.distance = RECONSTRUCTION[config.reconstruction]
         self.optimizers = adversarial_groups()
@@ -95,6 +113,35 @@ class PairedObjective(StatelessObjective):
         self.content = (ContentLoss(config.content, config.content_layer, config.content_weights)
                         if config.content else None)
 
+    def state_dict(self) -> dict[str, Tensor]:
+        """The a*b* cell counts of a colour-class run; nothing otherwise."""
+        return {} if self.cell_counts is None else {"cell_counts": self.cell_counts.clone()}
+
+    def load_state_dict(self, state, device=None) -> None:
+        """Restore the cell counts."""
+        if self.cell_counts is not None and "cell_counts" in state:
+            self.cell_counts = state["cell_counts"].detach().double().cpu().clone()
+
+    def _generate(self, context: StepContext, inputs: Tensor) -> tuple[Tensor, Tensor | None]:
+        """G(inputs), and for a colour-class generator the cell scores it came from."""
+        generator = context.networks["generator"]
+        if self.cell_counts is None:
+            return generator(inputs), None
+        logits = generator(inputs, logits=True)
+        network = getattr(generator, "module", generator)  # a data-parallel wrapper's model
+        return chroma_from_scores(logits, network.centres, network.temperature, inputs.shape[-2:]), logits
+
+    def _classes_loss(self, context: StepContext, logits: Tensor, targets: Tensor) -> Tensor:
+        """The rebalanced cross-entropy at the scores' resolution (targets averaged down to it); counts this
+        batch's target cells first."""
+        generator = context.networks["generator"]
+        centres = getattr(generator, "module", generator).centres * CHROMA_SCALE
+        targets = F.adaptive_avg_pool2d(targets.detach(), logits.shape[-2:])
+        counts = context.all_reduce(cell_counts(targets * CHROMA_SCALE, centres).to(targets.device)).cpu()
+        self.cell_counts = counts if self.cell_counts.numel() == 0 else self.cell_counts + counts
+        weights = rebalancing_weights(self.cell_counts, centres.cpu()).to(targets.device)
+        return chroma_class_loss(logits, targets * CHROMA_SCALE, centres, weights)
+
     def _judge(self, discriminator: nn.Module, inputs: Tensor, outputs: Tensor) -> Tensor:
         return discriminator(inputs, outputs) if self.config.conditional else discriminator(outputs)
 
@@ -102,7 +149,8 @@ class PairedObjective(StatelessObjective):
         """D: true targets scored real, G(inputs) scored fake; G's outputs are kept for the G phase."""
         inputs, targets = context.batch
         discriminator = context.networks["discriminator"]
-        outputs = context.kept["outputs"] = context.networks["generator"](inputs)
+        outputs, logits = self._generate(context, inputs)
+        context.kept["outputs"], context.kept["logits"] = outputs, logits
         real = self._judge(discriminator, inputs, targets)
         fake = self._judge(discriminator, inputs, outputs.detach())
         loss = self.adversarial.discriminator(real, fake)
@@ -111,12 +159,16 @@ class PairedObjective(StatelessObjective):
     def generator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
         """G: reconstruction (+ content) (+ adversarial) of G(inputs) against the targets."""
         inputs, targets = context.batch
-        outputs = context.kept.pop("outputs", None)
+        outputs, logits = context.kept.pop("outputs", None), context.kept.pop("logits", None)
         if outputs is None:
-            outputs = context.networks["generator"](inputs)
+            outputs, logits = self._generate(context, inputs)
         distance = self.distance(outputs, targets)
         loss = self.config.reconstruction_weight * distance
         stats = {self.config.reconstruction: distance.detach()}
+        if logits is not None:
+            classes = self._classes_loss(context, logits, targets)
+            loss = loss + self.config.classes_weight * classes
+            stats["classes"] = classes.detach()
         if self.content is not None:
             content = self.content.to(outputs.device)(outputs, targets)
             loss = loss + self.config.content_weight * content
@@ -126,3 +178,4 @@ class PairedObjective(StatelessObjective):
             loss = loss + self.config.adversarial_weight * adversarial
             stats["loss_G"] = adversarial.detach()
         return loss, stats
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -215,6 +216,21 @@ PRESETS.register(
         "colourisation baseline: the colourise network trained by L1 on the chroma alone (no discriminator)",
         RunConfig("pix2pix", "shared-photos", _COLOUR_MODEL, Pix2PixObjectiveConfig(adversarial_weight=0.0),
                   _COLOUR_TRAIN, "colourise-l1", _COLOUR_DATA),
+    ),
+)
+# Zhang et al.'s colourisation as classification: the same U-Net scores 261 quantised a*b* cells per
+# pixel, trained by their rebalanced cross-entropy alone (no L1, no discriminator), decoded by the
+# annealed mean at T = 0.38 (theirs); bench/colourise_sweep.py --classes compares temperatures on the
+# validation photos.
+_COLOUR_CLASSES_MODEL = dataclasses.replace(_COLOUR_MODEL, channels_a=1, channels_b=2, output="chroma-classes")
+PRESETS.register(
+    "colourise-classes",
+    Preset(
+        "colourisation as classification (Zhang et al. 2016): the colourise U-Net scores quantised a*b* cells, "
+        "rebalanced cross-entropy, annealed-mean colours",
+        RunConfig("pix2pix", "shared-photos", _COLOUR_CLASSES_MODEL,
+                  Pix2PixObjectiveConfig(l1_weight=0.0, adversarial_weight=0.0, classes_weight=1.0), _COLOUR_TRAIN,
+                  "colourise-classes", _COLOUR_DATA),
     ),
 )
 PRESETS.register(

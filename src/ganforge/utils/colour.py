@@ -9,6 +9,7 @@ from the input's own L* and the predicted chroma, so its structure is kept by co
 
 from __future__ import annotations
 
+import functools
 import warnings
 
 import numpy as np
@@ -95,3 +96,26 @@ def lab_tensors_to_rgb(lightness: torch.Tensor, chroma: torch.Tensor | None) -> 
         ab = (chroma.detach().float().cpu() * CHROMA_SCALE).permute(0, 2, 3, 1).numpy()
     rgb = compose(light, ab)
     return torch.from_numpy(rgb).permute(0, 3, 1, 2).float().div(127.5).sub(1.0)
+
+
+CHROMA_BIN = 10.0  # side of a quantised a*b* cell (Zhang et al.: 313 cells of 10 x 10 in ImageNet's gamut)
+_GAMUT_SAMPLES = 64  # levels per R, G, B channel when listing the a*b* cells sRGB reaches
+
+
+@functools.cache
+def chroma_bin_centres() -> np.ndarray:
+    """float32 (Q, 2): centres (multiples of CHROMA_BIN) of the a*b* cells that some sRGB colour falls in,
+    at any lightness; Q = 261 (Zhang et al. kept the 313 cells ImageNet's colours reach)."""
+    levels = np.linspace(0.0, 1.0, _GAMUT_SAMPLES)
+    rgb = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), axis=-1).reshape(-1, 1, 3)
+    chroma = _skimage_color().rgb2lab(rgb)[:, 0, 1:]
+    cells = np.unique(np.round(chroma / CHROMA_BIN).astype(np.int64), axis=0)
+    return (cells * CHROMA_BIN).astype(np.float32)
+
+
+def annealed_mean(logits: torch.Tensor, centres: torch.Tensor, temperature: float) -> torch.Tensor:
+    """Zhang et al.'s decoding of a per-pixel distribution over a*b* cells: logits (B, Q, H, W) and cell
+    centres (Q, 2) -> (B, 2, H, W), the mean of softmax(logits / T). T = 1 is the plain mean (greyish where
+    the model hesitates), T -> 0 the mode (vivid, patchy); the paper's 0.38 sits between."""
+    weights = torch.softmax(logits / temperature, dim=1)
+    return torch.einsum("bqhw,qc->bchw", weights, centres.to(weights.dtype))
