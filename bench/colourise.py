@@ -2,6 +2,7 @@
 
     python bench/colourise.py [--gan runs/colourise] [--l1 runs/colourise-l1] [--seed 0]
     python bench/colourise.py --gan src/ganforge/weights/colourise      # the shipped float16 weights
+    python bench/colourise.py --classes runs/colourise-classes           # and Zhang et al.'s classification
 
 Trains (or reuses, when the folder already holds a finished checkpoint) the `colourise` preset
 (pix2pix on Lab chroma: 100 x L1 + 0.03 x adversarial) and `colourise-l1` (the same network, L1 alone), both on the
@@ -12,8 +13,11 @@ scored by `ganforge evaluate` on the 30 held-out shared photos and on scikit-ima
 and how far the result's lightness L* strays from the input's (the model keeps it by construction;
 8-bit rounding and out-of-gamut clipping move it a little).
 
+With --classes, the `colourise-classes` run (trained likewise when the folder has no finished run)
+is scored beside them at its own temperature (the preset's, chosen by bench/colourise_sweep.py --classes).
+
 Writes docs/eval/colourise.json and docs/colourise.png: one row per photo (four held-out shared
-photos, then chelsea and rocket), columns gray input | L1 only | GAN | truth.
+photos, then chelsea and rocket), columns gray input | L1 only | GAN | (classes |) truth.
 """
 
 from __future__ import annotations
@@ -75,15 +79,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gan", type=Path, default=Path("runs/colourise"))
     parser.add_argument("--l1", type=Path, default=Path("runs/colourise-l1"))
+    parser.add_argument("--classes", type=Path, default=None, help="a colourise-classes run to score beside them")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=DOCS, help="where the JSON (under eval/) and the picture go")
     args = parser.parse_args()
     runs = {"l1": trained("colourise-l1", args.l1, args.seed), "gan": trained("colourise", args.gan, args.seed)}
+    if args.classes:
+        runs["classes"] = trained("colourise-classes", args.classes, args.seed)
     translators = {variant: load_translator(run) for variant, run in runs.items()}
     report = {"machine": f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
-              "command": f"python bench/colourise.py --seed {args.seed}",
+              "command": f"python bench/colourise.py --seed {args.seed}" + (" --classes" if args.classes else ""),
               "training_data": "shared-photos, train split (118 photos)", "results": []}
-    header = f"{'variant':<5} {'test photos':<20} {'PSNR':>6} {'input':>6} {'SSIM':>6} {'PSNRab':>6} {'colour':>6} {'hue':>5}"
+    header = f"{'variant':<7} {'test photos':<20} {'PSNR':>6} {'input':>6} {'SSIM':>6} {'PSNRab':>6} {'colour':>6} {'hue':>5}"
     print(header)
     pictures = []
     for data, split in TESTS:
@@ -92,7 +99,7 @@ def main() -> None:
             m = evaluate_translation(run, real=data, split=split, seed=args.seed)["metrics"]
             m.update(lightness_drift(translators[variant], photos))
             name = f"{data} ({len(photos)})"
-            print(f"{variant:<5} {name:<20} {m['psnr']:6.2f} {m['psnr_input']:6.2f} {m['ssim']:6.3f} "
+            print(f"{variant:<7} {name:<20} {m['psnr']:6.2f} {m['psnr_input']:6.2f} {m['ssim']:6.3f} "
                   f"{m['psnr_ab']:6.2f} {m['colourfulness_ratio']:6.2f} {m['hue_accuracy']:5.2f}")
             report["results"].append({"variant": variant, "test": data, "split": split, "n": len(photos),
                                       "step": read_state(resolve_checkpoint(run))["step"], "model": str(run),
@@ -100,11 +107,11 @@ def main() -> None:
         for index in PICTURE_ROWS[data]:
             truth = photos[index]
             gray = compose(rgb_to_lab(truth)[..., 0], np.zeros(truth.shape[:2] + (2,), np.float32))
-            row = [gray, colourise_image(translators["l1"], truth), colourise_image(translators["gan"], truth), truth]
+            row = [gray, *(colourise_image(translator, truth) for translator in translators.values()), truth]
             pictures += [centre_square(image) for image in row]
     (args.out / "eval").mkdir(parents=True, exist_ok=True)
     (args.out / "eval" / "colourise.json").write_text(json.dumps(report, indent=2) + "\n")
-    save_image(make_grid(np.stack(pictures), columns=4), args.out / "colourise.png")
+    save_image(make_grid(np.stack(pictures), columns=len(runs) + 2), args.out / "colourise.png")
     print(f"wrote {args.out / 'eval' / 'colourise.json'} and {args.out / 'colourise.png'}")
 
 

@@ -10,6 +10,7 @@ import torch
 from PIL import Image
 
 from ganforge.apps.directions import (
+    class_reader,
     find_directions,
     likeliest_moves,
     load_directions,
@@ -20,12 +21,22 @@ from ganforge.apps.directions import (
     save_directions,
     sefa,
 )
-from ganforge.apps.edit import combine, complete, edited, parse_strengths, read_known, to_model_images
+from ganforge.apps.edit import (
+    class_keeping,
+    combine,
+    complete,
+    edit,
+    edited,
+    parse_strengths,
+    read_known,
+    to_model_images,
+)
 from ganforge.apps.generate import load_model
 from ganforge.apps.inversion import InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
 from ganforge.data import load_dataset, resize_dataset
 from ganforge.errors import GanforgeError
+from ganforge.metrics.attributes import thickness
 from ganforge.models import dcgan, stylegan2
 from ganforge.models.io import LoadedGenerator
 from ganforge.utils.images import from_uint8
@@ -349,3 +360,26 @@ def test_directions_do_not_depend_on_the_global_random_state():
     torch.manual_seed(2)
     second = pca(model, 3, 300, seed=0)
     assert all(torch.equal(a, b) for a, b in zip(first, second))
+
+
+def test_a_class_keeping_edit_moves_the_stroke_and_keeps_the_digit():
+    model = LatentGenerator(load_model(model="mnist-gan"))
+    direction = find_directions(model, "attribute", attributes=("thickness", "slant"), seed=0).get("thickness")
+    latents = model.random_z(24, seed=3)
+    reader = class_reader(model)
+    span = model.parse_layers(None)
+    start = render(model, latents, None)
+    with torch.no_grad():
+        straight, _ = edited(model, latents, "z", direction, 4.0, span)
+    kept, space = class_keeping(model, latents, "z", None, direction, 4.0, span, reader)
+    assert space == "z" and kept.shape == latents.shape
+    classes = read_classes(model, start)
+    straight_images, kept_images = render(model, straight, None), render(model, kept, None)
+    # the class-keeping walk keeps more digits what they were than the straight line does ...
+    assert (read_classes(model, kept_images) == classes).float().mean() > (
+        read_classes(model, straight_images) == classes).float().mean() + 0.1
+    # ... and still thickens them
+
+    assert np.nanmean(thickness(kept_images) - thickness(start)) > 0.3
+    with pytest.raises(GanforgeError, match="--keep-class"):
+        edit(tiny_dcgan(), "x.safetensors:a", [1.0], seeds=[1], keep_class=True)

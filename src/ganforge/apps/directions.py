@@ -189,14 +189,20 @@ def attribute_directions(model: LatentGenerator, names: tuple[str, ...], samples
     return [(move / move.norm()).float() for move in likeliest_moves(torch.stack(rows), x, classes)]
 
 
+def class_reader(model: LatentGenerator) -> torch.nn.Module | None:
+    """The shipped classifier of the data `model` was trained on (digits, Fashion-MNIST), or None."""
+    network = domain_extractor_name(model.loaded.state.get("data", {}).get("name", ""))
+    if network not in CLASSIFIER_WEIGHTS:
+        return None
+    return load_classifier(WEIGHTS_DIR / CLASSIFIER_WEIGHTS[network])
+
+
 def read_classes(model: LatentGenerator, images: Tensor) -> Tensor | None:
     """For an unconditional model trained on data ganforge has a classifier of (digits, Fashion-MNIST),
     the class that classifier reads in each sample; otherwise None. Held fixed by the supervised
     directions, so that an edit of a digit's stroke does not turn it into another digit."""
-    network = domain_extractor_name(model.loaded.state.get("data", {}).get("name", ""))
-    if network not in CLASSIFIER_WEIGHTS:
-        return None
-    return classify(load_classifier(WEIGHTS_DIR / CLASSIFIER_WEIGHTS[network]), to_classifier_size(images.cpu()))
+    reader = class_reader(model)
+    return None if reader is None else classify(reader, to_classifier_size(images.cpu()))
 
 
 def likeliest_moves(rows: Tensor, latents: Tensor, groups: Tensor | None = None) -> Tensor:

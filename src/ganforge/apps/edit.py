@@ -19,12 +19,13 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from ganforge.apps.directions import Direction, load_directions, parse_direction
+from ganforge.apps.directions import Direction, class_reader, load_directions, parse_direction
 from ganforge.apps.inversion import Inversion, InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
 from ganforge.apps.translate import match_channels, read_inputs, read_mask
 from ganforge.data.streaming import square_image
 from ganforge.errors import GanforgeError
+from ganforge.metrics.classifier import to_classifier_size
 from ganforge.utils.files import atomic_write, ensure_writable_dir, refuse_overwriting
 from ganforge.utils.images import from_uint8, make_grid, save_image, to_uint8
 
@@ -137,6 +138,36 @@ def edited(model: LatentGenerator, latents: Tensor, space: str, direction: Direc
     return ws, "w+"
 
 
+KEEP_CLASS_STEPS = 10  # sub-steps of a class-keeping edit
+
+
+def class_keeping(model: LatentGenerator, latents: Tensor, space: str, labels: Tensor | None, direction: Direction,
+                  strength: float, layers: tuple[int, int], reader: torch.nn.Module,
+                  noises: list[Tensor] | None = None, steps: int = KEEP_CLASS_STEPS) -> tuple[Tensor, str]:
+    """edited()'s move, walked in `steps` sub-steps, each stripped (per image) of its component along the
+    gradient of `reader`'s log-probability of the class it reads in the unedited image. To first order
+    the classifier's belief stays put while the attribute moves: InterFaceGAN's conditional edit made
+    local, with the class boundary taken where each image is instead of one global hyperplane."""
+    start, moved_space = edited(model, latents, space, direction, 0.0, layers)
+    end, _ = edited(model, latents, space, direction, strength, layers)
+    step = ((end - start) / steps).flatten(1)
+    reader = reader.to(latents.device).eval()
+
+    def log_probabilities(moved: Tensor) -> Tensor:
+        return torch.log_softmax(reader(to_classifier_size(model.render(moved, moved_space, labels, noises))), 1)
+
+    with torch.no_grad():
+        classes = log_probabilities(start).argmax(1, keepdim=True)
+    moved = start.detach()
+    for _ in range(steps):
+        moved.requires_grad_(True)
+        (gradient,) = torch.autograd.grad(log_probabilities(moved).gather(1, classes).sum(), moved)
+        gradient = gradient.flatten(1)
+        along = (step * gradient).sum(1, keepdim=True) / (gradient * gradient).sum(1, keepdim=True).clamp_min(1e-20)
+        moved = moved.detach() + (step - along * gradient).view_as(moved)
+    return moved.detach(), moved_space
+
+
 @dataclass
 class EditResult:
     """Images (N, S, C, H, W) for N inputs at S strengths, and each input's starting image."""
@@ -148,21 +179,39 @@ class EditResult:
 
 
 def edit_latents(model: LatentGenerator, latents: Tensor, space: str, labels: Tensor | None, direction: Direction,
-                 strengths: list[float], layers: tuple[int, int], noises: list[Tensor] | None = None) -> Tensor:
-    """(N, S, C, H, W) renders of each latent at each strength."""
+                 strengths: list[float], layers: tuple[int, int], noises: list[Tensor] | None = None,
+                 keep_class: bool = False) -> Tensor:
+    """(N, S, C, H, W) renders of each latent at each strength (class-keeping walks with keep_class)."""
+    reader = keep_class_reader(model) if keep_class else None
     rows = []
-    with torch.no_grad():
-        for strength in strengths:
-            moved, moved_space = edited(model, latents, space, direction, strength, layers)
+    for strength in strengths:
+        if reader is None:
+            with torch.no_grad():
+                moved, moved_space = edited(model, latents, space, direction, strength, layers)
+        else:
+            moved, moved_space = class_keeping(model, latents, space, labels, direction, strength, layers, reader,
+                                               noises)
+        with torch.no_grad():
             rows.append(model.render(moved, moved_space, labels, noises))
     return torch.stack(rows, 1)
 
 
+def keep_class_reader(model: LatentGenerator) -> torch.nn.Module:
+    """The classifier a class-keeping edit holds; a one-line error for a model ganforge has none for."""
+    reader = class_reader(model)
+    if reader is None:
+        raise GanforgeError("--keep-class holds the class a shipped classifier reads, and ganforge has one for "
+                            "digits and Fashion-MNIST only; edit this model without --keep-class")
+    return reader
+
+
 def edit(model: LatentGenerator, direction_spec: str, strengths: list[float], *, inputs: str | Path | None = None,
          seeds: list[int] | None = None, layers: str | None = None, settings: InversionSettings | None = None,
-         label: int | None = None) -> EditResult:
-    """Invert `inputs` (or sample `seeds`) and walk one direction (FILE:NAME)."""
+         label: int | None = None, keep_class: bool = False) -> EditResult:
+    """Invert `inputs` (or sample `seeds`) and walk one direction (FILE:NAME); keep_class: see class_keeping."""
     settings = settings or InversionSettings()
+    if keep_class:
+        keep_class_reader(model)  # refused before any inversion runs
     file, name = parse_direction(direction_spec)
     direction = load_directions(file, model).get(name)
     span = model.parse_layers(layers)
@@ -172,14 +221,14 @@ def edit(model: LatentGenerator, direction_spec: str, strengths: list[float], *,
         names, images = read_model_images(inputs, model)
         inversion = Inverter(model, settings).invert(images, labels=None if label is None else torch.tensor([label]))
         result = edit_latents(model, inversion.latents, inversion.space, inversion.labels, direction, strengths, span,
-                              inversion.noises)
+                              inversion.noises, keep_class)
         return EditResult(names, images, result, strengths)
     labels = None
     if model.num_classes:
         labels = torch.full((len(seeds),), 0 if label is None else label, dtype=torch.long, device=model.device)
     with torch.no_grad():
         latents = model.from_z(model.seed_z(seeds), model.edit_space)
-    result = edit_latents(model, latents, model.edit_space, labels, direction, strengths, span)
+    result = edit_latents(model, latents, model.edit_space, labels, direction, strengths, span, keep_class=keep_class)
     return EditResult([f"seed{seed:04d}" for seed in seeds], None, result, strengths)
 
 

@@ -4,11 +4,15 @@ Each input becomes one strip: the input (for real images), then the edit at each
 standard deviations of the latents along the direction (0 is the plain reconstruction). Directions
 come from `ganforge directions`; a file made for another model is refused. For stylegan2, --layers
 limits the edit to some style inputs: coarse (pose, shape), middle or fine (texture, stroke).
+--keep-class (digit and Fashion-MNIST models) walks the edit in small steps, each stripped of what
+would change the class the shipped classifier reads: a thicker 3 stays a 3 at strengths where a
+straight line turns it into an 8.
 
 examples:
   ganforge directions --model mnist-gan --method attribute --out dirs.safetensors
   ganforge edit --model mnist-gan --input digits/ --direction dirs.safetensors:thickness --strength -2,0,2 --out thick/
   ganforge edit --model stylegan2-mnist --seed 1,2,3 --direction sefa.safetensors:sefa-0 --layers coarse --out walk/
+  ganforge edit --model stylegan2-mnist --input digits/ --direction dirs.safetensors:thickness --strength 0,3 --keep-class --out kept/
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--strength", default="-3,-1.5,0,1.5,3",
                         help="strengths in standard deviations, comma-separated (default: -3,-1.5,0,1.5,3)")
     parser.add_argument("--layers", help="stylegan2: coarse, middle, fine or A-B style inputs (default: all)")
+    parser.add_argument("--keep-class", action="store_true",
+                        help="digits and Fashion-MNIST models: walk the edit in small steps that never move the class "
+                             "the shipped classifier reads (slower; the attribute moves less per unit strength)")
     parser.add_argument("--out", required=True, help="output folder: one strip per input")
     add_inversion_arguments(parser, seed=False)
 
@@ -44,6 +51,6 @@ def run(args: argparse.Namespace) -> None:
     out = check_out(args.out, [args.input] if args.input else [])
     model = load_latent_model(args)
     result = edit(model, args.direction, strengths, inputs=args.input, seeds=seeds, layers=args.layers,
-                  settings=inversion_settings(args), label=args.label)
+                  settings=inversion_settings(args), label=args.label, keep_class=args.keep_class)
     written = save_edits(result, out)
     print(f"wrote {len(written)} strip(s) of {len(strengths)} strengths to {out}")
