@@ -4,6 +4,7 @@
     python bench/editing.py --checkpoint src/ganforge/weights/stylegan2-mnist --spaces w,w+
     python bench/editing.py --model mnist-gan --spaces z --time 100   # seconds per image, on an idle machine
     python bench/editing.py --model stylegan2-mnist --curves   # each strength's effect, after a full run
+    python bench/editing.py --model stylegan2-mnist --keep-class   # the edits again, class-keeping walks
     python bench/editing.py --table            # the side-by-side tables from the JSON files
 
 On the real mnist-5k digits, never the generator's training set for the reported figures:
@@ -25,6 +26,10 @@ On the real mnist-5k digits, never the generator's training set for the reported
               of the other attribute in real stds.
   completion  held-out digits with the lower half masked, completed by inversion of the upper half:
               the classifier's accuracy on the completions, on the masked inputs and on the originals.
+  keep-class  with --keep-class, only this: each edits row walked with `ganforge edit --keep-class`,
+              its strength calibrated the same way from 3, 4.5, 6; judged also by --judge, a second
+              digit classifier (bench/train_classifier.py --seed 1) that neither the walk nor the
+              inversion used, and the plain edit judged by it too, for comparison.
 Note: the inversion's perceptual distance uses the shipped digit classifier's convolutional features,
 so "still read as the digit" is judged by a network the search saw (its early layers, not its
 decision); an independent check judges with its own classifier.
@@ -39,20 +44,22 @@ import platform
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
 
-from ganforge.apps.directions import best_closed_form, find_directions, model_fingerprint
-from ganforge.apps.edit import edited, to_model_images
+from ganforge.apps.directions import best_closed_form, class_reader, find_directions, model_fingerprint
+from ganforge.apps.edit import class_keeping, edited, to_model_images
 from ganforge.apps.generate import load_model
 from ganforge.apps.inversion import Inversion, InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
 from ganforge.data import load_dataset
 from ganforge.data.streaming import square_image
 from ganforge.metrics.attributes import measure_attributes
+from ganforge.metrics.classifier import classify, load_classifier
 from ganforge.metrics.extractors import build_extractor
-from ganforge.utils.images import to_uint8
+from ganforge.utils.images import from_uint8, to_uint8
 
 EVAL = Path(__file__).resolve().parent.parent / "docs" / "eval"
 CACHE = Path(__file__).resolve().parent.parent / "runs" / "editing"
@@ -95,15 +102,30 @@ def invert(model: LatentGenerator, digits: np.ndarray, space: str, steps: int, k
     return result, seconds
 
 
-def edit_outcomes(model, inversion, direction, strength, attribute, other, labels, classifier, real_std, span):
-    """Per digit and sign: moved >= 1 std the asked way, still read as its digit, |other change| / std."""
+class Outcomes(NamedTuple):
+    """Per digit, -strength then +strength: moved >= 1 std the asked way, still read as its digit (shipped
+    classifier), |other attribute change| / std, and still read by the independent judge (when given)."""
+
+    moved: np.ndarray
+    kept: np.ndarray
+    other_change: np.ndarray
+    judged: np.ndarray | None = None
+
+
+def edit_outcomes(model, inversion, direction, strength, attribute, other, labels, classifier, real_std, span, *,
+                  reader=None, judge=None) -> Outcomes:
+    """The edit each way, measured; with `reader`, walked with --keep-class (holding that classifier)."""
     space = inversion.space
     with torch.no_grad():
         base = at_28(model.render(inversion.latents, space, inversion.labels, inversion.noises))
     before = measure_attributes(base, (attribute, other))
-    moved, kept, other_change = [], [], []
+    moved, kept, other_change, judged = [], [], [], []
     for sign in (-1.0, 1.0):
-        latents, moved_space = edited(model, inversion.latents, space, direction, sign * strength, span)
+        if reader is None:
+            latents, moved_space = edited(model, inversion.latents, space, direction, sign * strength, span)
+        else:
+            latents, moved_space = class_keeping(model, inversion.latents, space, inversion.labels, direction,
+                                                 sign * strength, span, reader, inversion.noises)
         with torch.no_grad():
             images = at_28(model.render(latents, moved_space, inversion.labels, inversion.noises))
         after = measure_attributes(images, (attribute, other))
@@ -111,7 +133,15 @@ def edit_outcomes(model, inversion, direction, strength, attribute, other, label
         moved.append(np.nan_to_num(change, nan=-np.inf) >= 1)
         kept.append(classifier.predict(images).numpy() == labels)
         other_change.append(np.abs(after[other] - before[other]) / real_std[other])
-    return np.concatenate(moved), np.concatenate(kept), np.concatenate(other_change)
+        if judge is not None:
+            judged.append(judge_reads(judge, images) == labels)
+    return Outcomes(np.concatenate(moved), np.concatenate(kept), np.concatenate(other_change),
+                    np.concatenate(judged) if judged else None)
+
+
+def judge_reads(judge: torch.nn.Module, images: np.ndarray) -> np.ndarray:
+    """The digit a classifier saved by bench/train_classifier.py reads in uint8 (N, 28, 28, 1) images."""
+    return classify(judge, from_uint8(images)).numpy()
 
 
 COMMAND = " ".join(["python", "bench/editing.py", *sys.argv[1:]])
@@ -203,7 +233,7 @@ def run(args) -> None:
             for direction, layers in options:
                 span = model.parse_layers(layers)
                 for strength in STRENGTHS:
-                    moved, kept, _ = edit_outcomes(model, calibration_inversion, direction, strength, attribute, other,
+                    moved, kept, _, _ = edit_outcomes(model, calibration_inversion, direction, strength, attribute, other,
                                                    calibration_labels, classifier, real_std, span)
                     if moved.mean() >= 0.9 or strength == STRENGTHS[-1]:
                         score = (moved.mean() >= 0.9, kept.mean() if moved.mean() >= 0.9 else moved.mean())
@@ -211,7 +241,7 @@ def run(args) -> None:
                             best = (score, direction, layers, strength)
                         break
             _, direction, layers, strength = best
-            moved, kept, other_change = edit_outcomes(model, held_inversion, direction, strength, attribute, other,
+            moved, kept, other_change, _ = edit_outcomes(model, held_inversion, direction, strength, attribute, other,
                                                       labels, classifier, real_std, model.parse_layers(layers))
             edits[f"{attribute} / {kind}"] = {
                 "direction": direction.name, "space": space, "layers": layers, "strength": strength,
@@ -268,7 +298,7 @@ def curves(args) -> None:
             closed = best_closed_form(model, attribute, other, seed=args.seed, layers=layers)
             for kind, direction in (("supervised", supervised.get(attribute)), ("closed-form", closed)):
                 for strength in (1.0, 2.0, 3.0, 4.0, 6.0):
-                    moved, kept, other_change = edit_outcomes(model, inversion, direction, strength, attribute, other,
+                    moved, kept, other_change, _ = edit_outcomes(model, inversion, direction, strength, attribute, other,
                                                               labels, classifier, real_std, model.parse_layers(layers))
                     half = len(moved) // 2
                     rows.append({"attribute": attribute, "kind": kind, "direction": direction.name, "layers": layers,
@@ -280,6 +310,62 @@ def curves(args) -> None:
                     print(rows[-1], flush=True)
     report["curves"] = {"command": COMMAND, "digits": len(digits), "rows": rows}
     save_report(out, report)
+
+
+KEEP_STRENGTHS = (3.0, 4.5, 6.0)  # the class-keeping walk moves less per unit strength than the straight line
+
+
+def keep_class(args) -> None:
+    """The edits table's rows again with --keep-class: each row's direction and layer range, the strength
+    calibrated on the training digits as before but from KEEP_STRENGTHS (the smallest at which >= 90 %
+    move >= 1 std both ways, else the one that moves most), then the held-out digits. "Still read" by
+    the shipped classifier, which the walk holds, and by --judge, a classifier the walk never saw."""
+    out, report, model = open_report(args)
+    key = cache_key(out, model)
+    if "edits" not in report:
+        raise SystemExit(f"{out} has no edits table yet: run the full bench first")
+    held, train = load_dataset("mnist-5k", "heldout"), load_dataset("mnist-5k", "train")
+    digits, labels = held.images[: args.num], held.labels[: args.num]
+    calibration_rows = np.random.default_rng(0).permutation(len(train))[: args.calibrate]
+    calibration, calibration_labels = train.images[calibration_rows], train.labels[calibration_rows]
+    held_inversion, _ = invert(model, digits, model.edit_space, args.steps, cache=f"{key}-heldout")
+    calibration_inversion, _ = invert(model, calibration, model.edit_space, args.steps, cache=f"{key}-calibration")
+    classifier, reader = build_extractor("digits"), class_reader(model)
+    judge = load_classifier(args.judge)
+    judge_card = json.loads((args.judge / "card.json").read_text())
+    supervised = find_directions(model, "attribute", attributes=ATTRIBUTES, seed=args.seed)
+    real_std = report["real_std"]
+    section = report.setdefault("keep_class", {"command": COMMAND, "judge": str(args.judge),
+                                               "judge_card": judge_card, "rows": {}})
+    for name, row in report["edits"].items():
+        if name in section["rows"]:
+            continue
+        attribute, kind = name.split(" / ")
+        other = next(a for a in ATTRIBUTES if a != attribute)
+        span = model.parse_layers(row["layers"])
+        direction = (supervised.get(attribute) if kind == "supervised"
+                     else best_closed_form(model, attribute, other, seed=args.seed, layers=row["layers"]))
+        chosen = None
+        for strength in KEEP_STRENGTHS:
+            moved = edit_outcomes(model, calibration_inversion, direction, strength, attribute, other,
+                                  calibration_labels, classifier, real_std, span, reader=reader).moved.mean()
+            if chosen is None or moved > chosen[1]:
+                chosen = (strength, moved)
+            if moved >= 0.9:
+                break
+        result = edit_outcomes(model, held_inversion, direction, chosen[0], attribute, other, labels, classifier,
+                               real_std, span, reader=reader, judge=judge)
+        section["rows"][name] = {
+            "direction": direction.name, "layers": row["layers"], "strength": chosen[0],
+            "moved_1_std": round(float(result.moved.mean()), 4),
+            "classifier_reads_original": round(float(result.kept.mean()), 4),
+            "judge_reads_original": round(float(result.judged.mean()), 4),
+            f"mean_abs_{other}_change_std": round(float(np.nanmean(result.other_change)), 3),
+            "plain_judge_reads_original": round(float(edit_outcomes(
+                model, held_inversion, direction, row["strength"], attribute, other, labels, classifier, real_std,
+                span, judge=judge).judged.mean()), 4)}
+        print(name, section["rows"][name], flush=True)
+        save_report(out, report)
 
 
 def table() -> None:
@@ -304,6 +390,15 @@ def table() -> None:
             other = next(v for k, v in row.items() if k.startswith("mean_abs"))
             print(f"| {r['model']} | {edit} | {row['direction']} | {row.get('layers', 'all')} | {row['strength']} | "
                   f"{both_ways(row, 'moved_1_std')} | {both_ways(row, 'classifier_reads_original')} | {other:.3f} |")
+    print("\n| model | edit | layers | strength | moved >= 1 std | still read: shipped / judge "
+          "| plain edit read by the judge | other attribute moved (std) |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in reports:
+        for edit, row in r.get("keep_class", {}).get("rows", {}).items():
+            other = next(v for k, v in row.items() if k.startswith("mean_abs"))
+            print(f"| {r['model']} | {edit}, keep-class | {row['layers']} | {row['strength']} | "
+                  f"{100 * row['moved_1_std']:.1f} % | {100 * row['classifier_reads_original']:.1f} % / "
+                  f"{100 * row['judge_reads_original']:.1f} % | {100 * row['plain_judge_reads_original']:.1f} % | "
+                  f"{other:.3f} |")
     print("\n| model | space | accuracy completed | masked | original |\n| --- | --- | --- | --- | --- |")
     for r in reports:
         if "completion" in r:
@@ -329,13 +424,18 @@ def main() -> None:
                         help="only the inversion table (e.g. to add a space); edits and completion are left as they are")
     parser.add_argument("--curves", action="store_true",
                         help="only what each strength does, per direction and layer range, on the held-out inversions")
+    parser.add_argument("--keep-class", action="store_true",
+                        help="only the edits table's rows again, walked with --keep-class, judged also by --judge")
+    parser.add_argument("--judge", type=Path, default=Path("runs/judge-classifier"),
+                        help="a classifier the edits never saw: python bench/train_classifier.py --seed 1 --out "
+                             "runs/judge-classifier")
     parser.add_argument("--time", type=int, default=0, metavar="N",
                         help="only time the inversion of the first N held-out digits per space (on an idle machine)")
     args = parser.parse_args()
     if args.table:
         return table()
     args.spaces = [s for s in args.spaces.split(",") if s]
-    timing(args) if args.time else curves(args) if args.curves else run(args)
+    timing(args) if args.time else curves(args) if args.curves else keep_class(args) if args.keep_class else run(args)
 
 
 if __name__ == "__main__":
