@@ -71,15 +71,25 @@ def sweep_temperatures(args: argparse.Namespace) -> None:
                          f"--steps {args.steps}", "results": []}
     print(f"{'T':>6} {'PSNR':>6} {'input':>6} {'colour':>6} {'hue':>5}")
     for temperature in (float(t) for t in args.temperatures.split(",")):
-        m = evaluate_translation(run, seed=args.seed, temperature=temperature)["metrics"]
-        print(f"{temperature:6g} {m['psnr']:6.2f} {m['psnr_input']:6.2f} {m['colourfulness_ratio']:6.2f} "
-              f"{m['hue_accuracy']:5.2f}")
-        report["results"].append({"temperature": temperature, **{k: round(v, 4) for k, v in m.items()}})
-    report["chosen"] = choose(report["results"], "temperature")
-    report["rule"] = "the most colourful temperature whose validation PSNR beats the gray input's, else the highest PSNR"
+        add_row(report, "temperature", temperature, evaluate_translation(run, seed=args.seed, temperature=temperature))
+    finish(report, "temperature", "colourise-classes-sweep.json")
+
+
+def add_row(report: dict, key: str, value: float, evaluation: dict) -> None:
+    """Print one setting's validation scores and keep them."""
+    m = evaluation["metrics"]
+    print(f"{value:6g} {m['psnr']:6.2f} {m['psnr_input']:6.2f} {m['colourfulness_ratio']:6.2f} {m['hue_accuracy']:5.2f}")
+    report["results"].append({key: value, **{k: round(v, 4) for k, v in m.items()}})
+
+
+def finish(report: dict, key: str, name: str) -> None:
+    """Apply the rule and write docs/eval/NAME."""
+    noun = key.replace("_", " ")
+    report["chosen"] = choose(report["results"], key)
+    report["rule"] = f"the most colourful {noun} whose validation PSNR beats the gray input's, else the highest PSNR"
     (DOCS / "eval").mkdir(parents=True, exist_ok=True)
-    (DOCS / "eval" / "colourise-classes-sweep.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"chosen temperature: {report['chosen']:g} (docs/eval/colourise-classes-sweep.json)")
+    (DOCS / "eval" / name).write_text(json.dumps(report, indent=2) + "\n")
+    print(f"chosen {noun}: {report['chosen']:g} (docs/eval/{name})")
 
 
 def main() -> None:
@@ -107,15 +117,8 @@ def main() -> None:
             train("colourise", data=str(data) if checkpoint is None else None, out=run, steps=args.steps,
                   seed=args.seed if checkpoint is None else None, resume=checkpoint is not None,
                   overrides=[] if checkpoint else [f"objective.adversarial_weight={weight}"])
-        m = evaluate_translation(run, seed=args.seed)["metrics"]
-        print(f"{weight:6g} {m['psnr']:6.2f} {m['psnr_input']:6.2f} {m['colourfulness_ratio']:6.2f} "
-              f"{m['hue_accuracy']:5.2f}")
-        report["results"].append({"adversarial_weight": weight, **{k: round(v, 4) for k, v in m.items()}})
-    report["chosen"] = choose(report["results"], "adversarial_weight")
-    report["rule"] = "the most colourful weight whose validation PSNR beats the gray input's, else the highest PSNR"
-    (DOCS / "eval").mkdir(parents=True, exist_ok=True)
-    (DOCS / "eval" / "colourise-sweep.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"chosen adversarial weight: {report['chosen']:g} (docs/eval/colourise-sweep.json)")
+        add_row(report, "adversarial_weight", weight, evaluate_translation(run, seed=args.seed))
+    finish(report, "adversarial_weight", "colourise-sweep.json")
 
 
 if __name__ == "__main__":

@@ -104,23 +104,8 @@ def test_eval_every_is_refused_for_translation(tmp_path: Path):
               progress=False)
 
 
-CLASSES_TOML = """
-preset = "colourise-classes"
-data = "skimage-photos"
-[model]
-generator_width = 4
-unet_depth = 5
-discriminator_width = 4
-[preprocess]
-load_size = 48
-crop_size = 32
-[train]
-steps = 4
-batch_size = 2
-sample_every = 0
-checkpoint_every = 2
-log_every = 1
-"""
+CLASSES_TOML = COMPLETE_TOML.replace('preset = "complete"', 'preset = "colourise-classes"\ndata = "skimage-photos"').replace(
+    "steps = 2\nbatch_size = 4\nsample_every = 2\n", "steps = 4\nbatch_size = 2\nsample_every = 0\ncheckpoint_every = 2\n")
 
 
 def test_colour_classes_resume_exactly_with_their_cell_counts(tmp_path: Path):
