@@ -14,7 +14,9 @@ and how far the result's lightness L* strays from the input's (the model keeps i
 8-bit rounding and out-of-gamut clipping move it a little).
 
 With --classes, the `colourise-classes` run (trained likewise when the folder has no finished run)
-is scored beside them at its own temperature (the preset's, chosen by bench/colourise_sweep.py --classes).
+is scored beside them at its own temperature (the preset's, chosen by bench/colourise_sweep.py --classes);
+--curve 1,0.9,0.8 also scores it at those temperatures, to read how the trade-off carries over from
+the validation photos (nothing is chosen from it).
 
 Writes docs/eval/colourise.json and docs/colourise.png: one row per photo (four held-out shared
 photos, then chelsea and rocket), columns gray input | L1 only | GAN | (classes |) truth.
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -80,6 +83,9 @@ def main() -> None:
     parser.add_argument("--gan", type=Path, default=Path("runs/colourise"))
     parser.add_argument("--l1", type=Path, default=Path("runs/colourise-l1"))
     parser.add_argument("--classes", type=Path, default=None, help="a colourise-classes run to score beside them")
+    parser.add_argument("--curve", default="", metavar="T,T,...",
+                        help="with --classes: also score it at these temperatures (a reading aid: the preset's "
+                             "temperature is chosen on validation photos, never here)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=DOCS, help="where the JSON (under eval/) and the picture go")
     args = parser.parse_args()
@@ -88,7 +94,7 @@ def main() -> None:
         runs["classes"] = trained("colourise-classes", args.classes, args.seed)
     translators = {variant: load_translator(run) for variant, run in runs.items()}
     report = {"machine": f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
-              "command": f"python bench/colourise.py --seed {args.seed}" + (" --classes" if args.classes else ""),
+              "command": " ".join(["python", "bench/colourise.py", *sys.argv[1:]]),
               "training_data": "shared-photos, train split (118 photos)", "results": []}
     header = f"{'variant':<7} {'test photos':<20} {'PSNR':>6} {'input':>6} {'SSIM':>6} {'PSNRab':>6} {'colour':>6} {'hue':>5}"
     print(header)
@@ -109,6 +115,17 @@ def main() -> None:
             gray = compose(rgb_to_lab(truth)[..., 0], np.zeros(truth.shape[:2] + (2,), np.float32))
             row = [gray, *(colourise_image(translator, truth) for translator in translators.values()), truth]
             pictures += [centre_square(image) for image in row]
+    if args.classes and args.curve:  # a reading aid on the test photos; the temperature was chosen on validation
+        report["classes_temperature_curve"] = []
+        for data, split in TESTS:
+            for temperature in (float(t) for t in args.curve.split(",")):
+                m = evaluate_translation(runs["classes"], real=data, split=split, seed=args.seed,
+                                         temperature=temperature)["metrics"]
+                print(f"classes T={temperature:g} {data}: PSNR {m['psnr']:.2f} (gray {m['psnr_input']:.2f}), "
+                      f"colourfulness {m['colourfulness_ratio']:.2f}")
+                report["classes_temperature_curve"].append(
+                    {"test": data, "temperature": temperature,
+                     **{k: round(m[k], 4) for k in ("psnr", "psnr_input", "colourfulness_ratio", "hue_accuracy")}})
     (args.out / "eval").mkdir(parents=True, exist_ok=True)
     (args.out / "eval" / "colourise.json").write_text(json.dumps(report, indent=2) + "\n")
     save_image(make_grid(np.stack(pictures), columns=len(runs) + 2), args.out / "colourise.png")
