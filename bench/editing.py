@@ -331,6 +331,9 @@ def keep_class(args) -> None:
     held_inversion, _ = invert(model, digits, model.edit_space, args.steps, cache=f"{key}-heldout")
     calibration_inversion, _ = invert(model, calibration, model.edit_space, args.steps, cache=f"{key}-calibration")
     classifier, reader = build_extractor("digits"), class_reader(model)
+    if not (args.judge / "card.json").is_file():
+        raise SystemExit(f"no second classifier in {args.judge}: make it with python bench/train_classifier.py "
+                         f"--seed 1 --out {args.judge}")
     judge = load_classifier(args.judge)
     judge_card = json.loads((args.judge / "card.json").read_text())
     supervised = find_directions(model, "attribute", attributes=ATTRIBUTES, seed=args.seed)
