@@ -149,6 +149,8 @@ def class_keeping(model: LatentGenerator, latents: Tensor, space: str, labels: T
     the classifier's belief stays put while the attribute moves: InterFaceGAN's conditional edit made
     local, with the class boundary taken where each image is instead of one global hyperplane."""
     start, moved_space = edited(model, latents, space, direction, 0.0, layers)
+    if strength == 0:
+        return start.detach(), moved_space
     end, _ = edited(model, latents, space, direction, strength, layers)
     step = ((end - start) / steps).flatten(1)
     reader = reader.to(latents.device).eval()
@@ -180,9 +182,8 @@ class EditResult:
 
 def edit_latents(model: LatentGenerator, latents: Tensor, space: str, labels: Tensor | None, direction: Direction,
                  strengths: list[float], layers: tuple[int, int], noises: list[Tensor] | None = None,
-                 keep_class: bool = False) -> Tensor:
-    """(N, S, C, H, W) renders of each latent at each strength (class-keeping walks with keep_class)."""
-    reader = keep_class_reader(model) if keep_class else None
+                 reader: torch.nn.Module | None = None) -> Tensor:
+    """(N, S, C, H, W) renders of each latent at each strength (class-keeping walks holding `reader`)."""
     rows = []
     for strength in strengths:
         if reader is None:
@@ -210,8 +211,7 @@ def edit(model: LatentGenerator, direction_spec: str, strengths: list[float], *,
          label: int | None = None, keep_class: bool = False) -> EditResult:
     """Invert `inputs` (or sample `seeds`) and walk one direction (FILE:NAME); keep_class: see class_keeping."""
     settings = settings or InversionSettings()
-    if keep_class:
-        keep_class_reader(model)  # refused before any inversion runs
+    reader = keep_class_reader(model) if keep_class else None  # refused before any inversion runs
     file, name = parse_direction(direction_spec)
     direction = load_directions(file, model).get(name)
     span = model.parse_layers(layers)
@@ -221,14 +221,14 @@ def edit(model: LatentGenerator, direction_spec: str, strengths: list[float], *,
         names, images = read_model_images(inputs, model)
         inversion = Inverter(model, settings).invert(images, labels=None if label is None else torch.tensor([label]))
         result = edit_latents(model, inversion.latents, inversion.space, inversion.labels, direction, strengths, span,
-                              inversion.noises, keep_class)
+                              inversion.noises, reader)
         return EditResult(names, images, result, strengths)
     labels = None
     if model.num_classes:
         labels = torch.full((len(seeds),), 0 if label is None else label, dtype=torch.long, device=model.device)
     with torch.no_grad():
         latents = model.from_z(model.seed_z(seeds), model.edit_space)
-    result = edit_latents(model, latents, model.edit_space, labels, direction, strengths, span, keep_class=keep_class)
+    result = edit_latents(model, latents, model.edit_space, labels, direction, strengths, span, reader=reader)
     return EditResult([f"seed{seed:04d}" for seed in seeds], None, result, strengths)
 
 

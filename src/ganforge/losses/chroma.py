@@ -55,8 +55,11 @@ def soft_targets(chroma: Tensor, centres: Tensor) -> tuple[Tensor, Tensor]:
 
 def chroma_class_loss(logits: Tensor, chroma: Tensor, centres: Tensor, cell_weights: Tensor) -> Tensor:
     """Rebalanced cross-entropy of logits (B, Q, H, W) against true a*b* (B, 2, H, W), in a*b* units."""
-    centres = centres.to(chroma.dtype)
-    cells, weights = soft_targets(chroma, centres)
+    return soft_cross_entropy(logits, *soft_targets(chroma, centres.to(chroma.dtype)), cell_weights)
+
+
+def soft_cross_entropy(logits: Tensor, cells: Tensor, weights: Tensor, cell_weights: Tensor) -> Tensor:
+    """chroma_class_loss from soft_targets' (cells, weights), for a caller that also needs the cells."""
     log_p = F.log_softmax(logits.float(), dim=1).permute(0, 2, 3, 1).reshape(-1, logits.shape[1])
     per_pixel = -(weights * log_p.gather(1, cells)).sum(dim=1)
     return (cell_weights.to(per_pixel.dtype)[cells[:, 0]] * per_pixel).mean()

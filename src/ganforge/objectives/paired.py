@@ -26,11 +26,11 @@ from torch import Tensor, nn
 
 from ganforge.errors import GanforgeError
 from ganforge.losses import ADVERSARIAL_LOSSES
-from ganforge.losses.chroma import cell_counts, chroma_class_loss, rebalancing_weights
+from ganforge.losses.chroma import rebalancing_weights, soft_cross_entropy, soft_targets
 from ganforge.models.pix2pix import chroma_from_scores
 from ganforge.objectives.perceptual import ContentLoss
 from ganforge.objectives.phase import Phase, StatelessObjective, StepContext, adversarial_groups
-from ganforge.utils.colour import CHROMA_SCALE
+from ganforge.utils.colour import CHROMA_SCALE, chroma_bin_centres
 
 RECONSTRUCTION = {"l1": F.l1_loss, "mse": F.mse_loss}
 
@@ -99,7 +99,10 @@ class PairedObjective(StatelessObjective):
             if getattr(model_config, "output", "image") != "chroma-classes":
                 raise GanforgeError("objective.classes_weight trains a colour-class generator: set "
                                     "model.output = \"chroma-classes\" too (or classes_weight = 0)")
-            self.cell_counts = torch.zeros(0, dtype=torch.float64)  # sized at the first batch
+            # the generator's own cells and temperature (models.pix2pix.ChromaClassGenerator builds them alike)
+            self.centres = torch.from_numpy(chroma_bin_centres())  # (Q, 2) in a*b* units
+            self.temperature = model_config.temperature
+            self.cell_counts = torch.zeros(len(self.centres), dtype=torch.float64)
         self.adversarial = ADVERSARIAL_LOSSES.get(config.loss)
         self.distance = RECONSTRUCTION[config.reconstruction]
         self.optimizers = adversarial_groups()
@@ -128,19 +131,18 @@ class PairedObjective(StatelessObjective):
         if self.cell_counts is None:
             return generator(inputs), None
         logits = generator(inputs, logits=True)
-        network = getattr(generator, "module", generator)  # a data-parallel wrapper's model
-        return chroma_from_scores(logits, network.centres, network.temperature, inputs.shape[-2:]), logits
+        centres = self.centres.to(logits.device) / CHROMA_SCALE
+        return chroma_from_scores(logits, centres, self.temperature, inputs.shape[-2:]), logits
 
     def _classes_loss(self, context: StepContext, logits: Tensor, targets: Tensor) -> Tensor:
         """The rebalanced cross-entropy at the scores' resolution (targets averaged down to it); counts this
         batch's target cells first."""
-        generator = context.networks["generator"]
-        centres = getattr(generator, "module", generator).centres * CHROMA_SCALE
-        targets = F.adaptive_avg_pool2d(targets.detach(), logits.shape[-2:])
-        counts = context.all_reduce(cell_counts(targets * CHROMA_SCALE, centres).to(targets.device)).cpu()
-        self.cell_counts = counts if self.cell_counts.numel() == 0 else self.cell_counts + counts
-        weights = rebalancing_weights(self.cell_counts, centres.cpu()).to(targets.device)
-        return chroma_class_loss(logits, targets * CHROMA_SCALE, centres, weights)
+        chroma = F.adaptive_avg_pool2d(targets.detach(), logits.shape[-2:]) * CHROMA_SCALE
+        cells, weights = soft_targets(chroma, self.centres.to(chroma))
+        counts = torch.bincount(cells[:, 0], minlength=len(self.centres)).double()  # the nearest cell of each pixel
+        self.cell_counts = self.cell_counts + context.all_reduce(counts).cpu()
+        cell_weights = rebalancing_weights(self.cell_counts, self.centres).to(targets.device)
+        return soft_cross_entropy(logits, cells, weights, cell_weights)
 
     def _judge(self, discriminator: nn.Module, inputs: Tensor, outputs: Tensor) -> Tensor:
         return discriminator(inputs, outputs) if self.config.conditional else discriminator(outputs)
