@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import time
 from pathlib import Path
 
 import numpy as np
@@ -55,7 +54,7 @@ def one_model(data: str, method: str, normal: int, seed: int, steps: int, runs: 
         timing.write_text(json.dumps({"seconds": spent}))
     metrics = evaluate_anomaly(run)["metrics"]
     seconds = json.loads(timing.read_text())["seconds"] if timing.exists() else None
-    return {"method": method, "normal": normal, "seed": seed, "auroc": round(metrics["auroc"], 4),
+    return {"method": method, "normal": normal, "seed": seed, "steps": steps, "auroc": round(metrics["auroc"], 4),
             "average_precision": round(metrics["average_precision"], 4),
             "train_seconds": None if seconds is None else round(seconds, 1)}
 
@@ -89,24 +88,27 @@ def main() -> None:
     methods, classes = args.methods.split(","), parse_classes(args.classes)
     seeds = [int(s) for s in args.seeds.split(",")]
     for data in args.datasets.split(","):
-        rows, started = [], time.perf_counter()
+        # A smoke run with another budget gets a file of its own: budgets are never averaged together.
+        path = args.out / (f"anomaly-{data}.json" if args.steps is None else f"anomaly-{data}-{args.steps}-steps.json")
+        # Models measured by earlier invocations (other methods, classes or seeds) stay in the report.
+        rows = json.loads(path.read_text())["models"] if path.exists() else []
         for method in methods:
             steps = args.steps or PRESETS.get(method).run.train.steps
             for normal in classes:
                 for seed in seeds:
-                    rows.append(one_model(data, method, normal, seed, steps, args.runs))
-                    print(f"{data} {method} normal {normal} seed {seed}: AUROC {rows[-1]['auroc']:.4f}", flush=True)
-                    report = {"machine": f"{platform.machine()}, {torch.get_num_threads()} threads, torch "
-                                         f"{torch.__version__}",
-                              "command": f"python bench/anomaly.py --datasets {data} --methods {args.methods} "
-                                         f"--classes {args.classes} --seeds {args.seeds}"
-                                         + (f" --steps {args.steps}" if args.steps else ""),
+                    row = one_model(data, method, normal, seed, steps, args.runs)
+                    rows = [r for r in rows if (r["method"], r["normal"], r["seed"], r.get("steps")) !=
+                            (method, normal, seed, steps)] + [row]
+                    print(f"{data} {method} normal {normal} seed {seed}: AUROC {row['auroc']:.4f}", flush=True)
+                    report = {"machine": f"{platform.machine()} ({platform.processor() or 'cpu'}), "
+                                         f"{torch.get_num_threads()} threads, torch {torch.__version__}",
+                              "command": f"python bench/anomaly.py --datasets {data} (models are reused, so "
+                                         "invocations over other methods, classes or seeds add to this file)",
                               "protocol": "train on the normal class only (minus a tenth kept for thresholds); "
                                           "test on the whole held-out split; the last step is evaluated",
-                              "models": rows, "summary": summary(rows),
-                              "seconds_this_invocation": round(time.perf_counter() - started, 1)}
+                              "models": rows, "summary": summary(rows)}
                     args.out.mkdir(parents=True, exist_ok=True)
-                    (args.out / f"anomaly-{data}.json").write_text(json.dumps(report, indent=2) + "\n")
+                    path.write_text(json.dumps(report, indent=2) + "\n")
         for method, entry in summary(rows).items():
             print(f"{data} {method}: mean AUROC {entry['mean_auroc']:.4f} over {len(entry['classes'])} classes")
 

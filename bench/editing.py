@@ -5,6 +5,8 @@
     python bench/editing.py --model mnist-gan --spaces z --time 100   # seconds per image, on an idle machine
     python bench/editing.py --model stylegan2-mnist --curves   # each strength's effect, after a full run
     python bench/editing.py --model stylegan2-mnist --keep-class   # the edits again, class-keeping walks
+    python bench/editing.py --model stylegan2-mnist --keep-class --hold-other   # ... holding the other attribute too
+    python bench/editing.py --shear-reference   # what an ideal slant edit (a pure shear) does to thickness
     python bench/editing.py --table            # the side-by-side tables from the JSON files
 
 On the real mnist-5k digits, never the generator's training set for the reported figures:
@@ -29,7 +31,12 @@ On the real mnist-5k digits, never the generator's training set for the reported
   keep-class  with --keep-class, only this: each edits row walked with `ganforge edit --keep-class`,
               its strength calibrated the same way from 3, 4.5, 6; judged also by --judge, a second
               digit classifier (bench/train_classifier.py --seed 1) that neither the walk nor the
-              inversion used, and the plain edit judged by it too, for comparison.
+              inversion used, and the plain edit judged by it too, for comparison. With --hold-other,
+              the walk holds the other attribute as well (`ganforge edit --keep-class --hold OTHER`).
+  shear       with --shear-reference, only this: the held-out digits sheared by Pillow (bicubic), the
+              smallest shear (0.05 steps) at which >= 90 % move >= 1 std of slant each way, and the mean
+              |thickness change| it causes: the floor of the disentanglement figure for slant edits,
+              since the skeleton-based thickness moves when a stroke is merely sheared.
 Note: the inversion's perceptual distance uses the shipped digit classifier's convolutional features,
 so "still read as the digit" is judged by a network the search saw (its early layers, not its
 decision); an independent check judges with its own classifier.
@@ -48,9 +55,10 @@ from typing import NamedTuple
 
 import numpy as np
 import torch
+from PIL import Image
 
 from ganforge.apps.directions import best_closed_form, class_reader, find_directions, model_fingerprint
-from ganforge.apps.edit import class_keeping, edited, to_model_images
+from ganforge.apps.edit import holding_walk, to_model_images
 from ganforge.apps.generate import load_model
 from ganforge.apps.inversion import Inversion, InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
@@ -113,19 +121,17 @@ class Outcomes(NamedTuple):
 
 
 def edit_outcomes(model, inversion, direction, strength, attribute, other, labels, classifier, real_std, span, *,
-                  reader=None, judge=None) -> Outcomes:
-    """The edit each way, measured; with `reader`, walked with --keep-class (holding that classifier)."""
+                  reader=None, hold=(), judge=None) -> Outcomes:
+    """The edit each way, measured; with `reader`, walked with --keep-class (holding that classifier), with
+    `hold`, holding those attributes too (--hold)."""
     space = inversion.space
     with torch.no_grad():
         base = at_28(model.render(inversion.latents, space, inversion.labels, inversion.noises))
     before = measure_attributes(base, (attribute, other))
     moved, kept, other_change, judged = [], [], [], []
     for sign in (-1.0, 1.0):
-        if reader is None:
-            latents, moved_space = edited(model, inversion.latents, space, direction, sign * strength, span)
-        else:
-            latents, moved_space = class_keeping(model, inversion.latents, space, inversion.labels, direction,
-                                                 sign * strength, span, reader, inversion.noises)
+        latents, moved_space = holding_walk(model, inversion.latents, space, inversion.labels, direction,
+                                            sign * strength, span, reader=reader, hold=hold, noises=inversion.noises)
         with torch.no_grad():
             images = at_28(model.render(latents, moved_space, inversion.labels, inversion.noises))
         after = measure_attributes(images, (attribute, other))
@@ -338,8 +344,8 @@ def keep_class(args) -> None:
     judge_card = json.loads((args.judge / "card.json").read_text())
     supervised = find_directions(model, "attribute", attributes=ATTRIBUTES, seed=args.seed)
     real_std = report["real_std"]
-    section = report.setdefault("keep_class", {"command": COMMAND, "judge": str(args.judge),
-                                               "judge_card": judge_card, "rows": {}})
+    section = report.setdefault("keep_class_hold_other" if args.hold_other else "keep_class",
+                                {"command": COMMAND, "judge": str(args.judge), "judge_card": judge_card, "rows": {}})
     for name, row in report["edits"].items():
         if name in section["rows"]:
             continue
@@ -348,17 +354,21 @@ def keep_class(args) -> None:
         span = model.parse_layers(row["layers"])
         direction = (supervised.get(attribute) if kind == "supervised"
                      else best_closed_form(model, attribute, other, seed=args.seed, layers=row["layers"]))
+        hold = (other,) if args.hold_other else ()
         chosen = None
         for strength in KEEP_STRENGTHS:
             moved = edit_outcomes(model, calibration_inversion, direction, strength, attribute, other,
-                                  calibration_labels, classifier, real_std, span, reader=reader).moved.mean()
+                                  calibration_labels, classifier, real_std, span, reader=reader, hold=hold).moved.mean()
             if chosen is None or moved > chosen[1]:
                 chosen = (strength, moved)
             if moved >= 0.9:
                 break
         result = edit_outcomes(model, held_inversion, direction, chosen[0], attribute, other, labels, classifier,
-                               real_std, span, reader=reader, judge=judge)
+                               real_std, span, reader=reader, hold=hold, judge=judge)
+        half = len(result.moved) // 2
         section["rows"][name] = {
+            "hold": list(hold), "moved_1_std_minus": round(float(result.moved[:half].mean()), 4),
+            "moved_1_std_plus": round(float(result.moved[half:].mean()), 4),
             "direction": direction.name, "layers": row["layers"], "strength": chosen[0],
             "moved_1_std": round(float(result.moved.mean()), 4),
             "classifier_reads_original": round(float(result.kept.mean()), 4),
@@ -369,6 +379,39 @@ def keep_class(args) -> None:
                 span, judge=judge).judged.mean()), 4)}
         print(name, section["rows"][name], flush=True)
         save_report(out, report)
+
+
+def shear_reference() -> None:
+    """An ideal slant edit: the held-out digits sheared about their centre row by Pillow (bicubic); the
+    smallest shear at which >= 90 % move >= 1 std each way, and what it does to the thickness."""
+    held = load_dataset("mnist-5k", "heldout")
+    digits = held.images[:1000, ..., 0]
+    real = measure_attributes(held.images, ATTRIBUTES)
+    real_std = {k: float(np.nanstd(v)) for k, v in real.items()}
+    before = measure_attributes(digits, ATTRIBUTES)
+    side = digits.shape[1]
+
+    def sheared(amount: float) -> np.ndarray:  # x_in = x_out + amount * (y - centre): leans right for amount > 0
+        return np.stack([np.asarray(Image.fromarray(d).transform((side, side), Image.Transform.AFFINE,
+                                                                  (1, amount, -amount * side / 2, 0, 1, 0),
+                                                                  resample=Image.Resampling.BICUBIC)) for d in digits])
+
+    rows = []
+    for amount in np.arange(0.05, 1.0001, 0.05):
+        moved, drift = [], []
+        for sign in (-1.0, 1.0):
+            after = measure_attributes(sheared(sign * amount), ATTRIBUTES)
+            moved.append(np.nan_to_num((after["slant"] - before["slant"]) * sign / real_std["slant"], nan=-np.inf) >= 1)
+            drift.append(np.abs(after["thickness"] - before["thickness"]) / real_std["thickness"])
+        moved, drift = np.concatenate(moved), np.concatenate(drift)
+        rows.append({"shear": round(float(amount), 2), "moved_1_std": round(float(moved.mean()), 4),
+                     "mean_abs_thickness_change_std": round(float(np.nanmean(drift)), 3)})
+        print(rows[-1], flush=True)
+        if moved.mean() >= 0.9:
+            break
+    EVAL.mkdir(parents=True, exist_ok=True)
+    (EVAL / "shear-reference.json").write_text(json.dumps(
+        {"command": COMMAND, "digits": len(digits), "real_std": real_std, "rows": rows}, indent=2) + "\n")
 
 
 def table() -> None:
@@ -395,10 +438,11 @@ def table() -> None:
                   f"{both_ways(row, 'moved_1_std')} | {both_ways(row, 'classifier_reads_original')} | {other:.3f} |")
     print("\n| model | edit | layers | strength | moved >= 1 std | still read: shipped / judge "
           "| plain edit read by the judge | other attribute moved (std) |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for r in reports:
-        for edit, row in r.get("keep_class", {}).get("rows", {}).items():
+    for r, section in ((r, section) for r in reports for section in ("keep_class", "keep_class_hold_other")):
+        for edit, row in r.get(section, {}).get("rows", {}).items():
             other = next(v for k, v in row.items() if k.startswith("mean_abs"))
-            print(f"| {r['model']} | {edit}, keep-class | {row['layers']} | {row['strength']} | "
+            walk = "keep-class" + "".join(f", hold {name}" for name in row.get("hold", []))
+            print(f"| {r['model']} | {edit}, {walk} | {row['layers']} | {row['strength']} | "
                   f"{100 * row['moved_1_std']:.1f} % | {100 * row['classifier_reads_original']:.1f} % / "
                   f"{100 * row['judge_reads_original']:.1f} % | {100 * row['plain_judge_reads_original']:.1f} % | "
                   f"{other:.3f} |")
@@ -416,6 +460,8 @@ def main() -> None:
     source.add_argument("--model")
     source.add_argument("--checkpoint")
     source.add_argument("--table", action="store_true")
+    source.add_argument("--shear-reference", action="store_true",
+                        help="only what a pure shear of the held-out digits does to slant and thickness")
     parser.add_argument("--spaces", default="", help="comma-separated, e.g. z or w,w+ (default: the edit space)")
     parser.add_argument("--num", type=int, default=1000)
     parser.add_argument("--calibrate", type=int, default=200)
@@ -429,6 +475,8 @@ def main() -> None:
                         help="only what each strength does, per direction and layer range, on the held-out inversions")
     parser.add_argument("--keep-class", action="store_true",
                         help="only the edits table's rows again, walked with --keep-class, judged also by --judge")
+    parser.add_argument("--hold-other", action="store_true",
+                        help="with --keep-class: the walk holds the other attribute too (ganforge edit --hold)")
     parser.add_argument("--judge", type=Path, default=Path("runs/judge-classifier"),
                         help="a classifier the edits never saw: python bench/train_classifier.py --seed 1 --out "
                              "runs/judge-classifier")
@@ -437,6 +485,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.table:
         return table()
+    if args.shear_reference:
+        return shear_reference()
     args.spaces = [s for s in args.spaces.split(",") if s]
     timing(args) if args.time else curves(args) if args.curves else keep_class(args) if args.keep_class else run(args)
 

@@ -22,11 +22,11 @@ from ganforge.apps.directions import (
     sefa,
 )
 from ganforge.apps.edit import (
-    class_keeping,
     combine,
     complete,
     edit,
     edited,
+    holding_walk,
     parse_strengths,
     read_known,
     to_model_images,
@@ -36,7 +36,7 @@ from ganforge.apps.inversion import InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
 from ganforge.data import load_dataset, resize_dataset
 from ganforge.errors import GanforgeError
-from ganforge.metrics.attributes import thickness
+from ganforge.metrics.attributes import slant, thickness
 from ganforge.models import dcgan, stylegan2
 from ganforge.models.io import LoadedGenerator
 from ganforge.utils.images import from_uint8
@@ -341,6 +341,8 @@ def test_editing_commands_refuse_bad_input_in_one_line(tmp_path, digits):
         (("edit", "--model", "mnist-cgan", "--input", str(digits), "--direction", f"{dirs}:thick"), "no direction"),
         (("edit", "--model", "mnist-cgan", "--seed", "1", "--direction", f"{dirs}:sefa-0", "--strength", "a"),
          "--strength"),
+        (("edit", "--model", "mnist-cgan", "--seed", "1", "--direction", f"{dirs}:sefa-0", "--hold", "hue"),
+         "can hold slant, thickness"),
         (("invert", "--model", "mnist-gan", "--input", str(digits), "--space", "w+"), "only latent space is z"),
         (("invert", "--model", "mnist-gan", "--input", str(tmp_path / "empty")), "no usable images"),
         (("complete", "--model", "mnist-gan", "--input", str(digits), "--mask", str(big_mask)), "30x30"),
@@ -371,7 +373,7 @@ def test_a_class_keeping_edit_moves_the_stroke_and_keeps_the_digit():
     start = render(model, latents, None)
     with torch.no_grad():
         straight, _ = edited(model, latents, "z", direction, 4.0, span)
-    kept, space = class_keeping(model, latents, "z", None, direction, 4.0, span, reader)
+    kept, space = holding_walk(model, latents, "z", None, direction, 4.0, span, reader=reader)
     assert space == "z" and kept.shape == latents.shape
     classes = read_classes(model, start)
     straight_images, kept_images = render(model, straight, None), render(model, kept, None)
@@ -383,3 +385,31 @@ def test_a_class_keeping_edit_moves_the_stroke_and_keeps_the_digit():
     assert np.nanmean(thickness(kept_images) - thickness(start)) > 0.3
     with pytest.raises(GanforgeError, match="--keep-class"):
         edit(tiny_dcgan(), "x.safetensors:a", [1.0], seeds=[1], keep_class=True)
+
+
+def test_holding_an_attribute_keeps_it_while_the_other_moves():
+    model = LatentGenerator(load_model(model="mnist-gan"))
+    direction = find_directions(model, "attribute", attributes=("thickness", "slant"), seed=0).get("slant")
+    latents = model.random_z(24, seed=4)
+    span = model.parse_layers(None)
+    start = render(model, latents, None)
+    with torch.no_grad():
+        straight, _ = edited(model, latents, "z", direction, 4.0, span)
+    held, _ = holding_walk(model, latents, "z", None, direction, 4.0, span, hold=("thickness",))
+    straight_images, held_images = render(model, straight, None), render(model, held, None)
+    drift = lambda images: np.nanmean(np.abs(thickness(images) - thickness(start)))
+    # the stroke width moves less than on the straight line, by a margin ...
+    assert drift(held_images) < 0.7 * drift(straight_images)
+    # ... and the slant still moves the asked way
+    assert np.nanmean(slant(held_images) - slant(start)) > 0.5 * np.nanmean(slant(straight_images) - slant(start))
+    # holding nothing at all is the straight line
+    assert torch.equal(holding_walk(model, latents, "z", None, direction, 4.0, span)[0], straight)
+
+
+def test_hold_refuses_what_it_cannot_hold(tmp_path):
+    model = LatentGenerator(load_model(model="mnist-gan"))
+    directions = find_directions(model, "attribute", attributes=("thickness", "slant"), seed=0)
+    file = save_directions(directions, tmp_path / "dirs.safetensors")
+    for hold, message in (("colour", "can hold slant, thickness"), ("thickness", "cancel the thickness edit")):
+        with pytest.raises(GanforgeError, match=message):
+            edit(model, f"{file}:thickness", [1.0], seeds=[1], hold=hold)

@@ -25,6 +25,7 @@ from ganforge.apps.latent import LatentGenerator
 from ganforge.apps.translate import match_channels, read_inputs, read_mask
 from ganforge.data.streaming import square_image
 from ganforge.errors import GanforgeError
+from ganforge.metrics.attributes import SOFT_ATTRIBUTES
 from ganforge.metrics.classifier import to_classifier_size
 from ganforge.utils.files import atomic_write, ensure_writable_dir, refuse_overwriting
 from ganforge.utils.images import from_uint8, make_grid, save_image, to_uint8
@@ -138,35 +139,50 @@ def edited(model: LatentGenerator, latents: Tensor, space: str, direction: Direc
     return ws, "w+"
 
 
-KEEP_CLASS_STEPS = 10  # sub-steps of a class-keeping edit
+HOLD_STEPS = 10  # sub-steps of an edit that holds the class or an attribute
 
 
-def class_keeping(model: LatentGenerator, latents: Tensor, space: str, labels: Tensor | None, direction: Direction,
-                  strength: float, layers: tuple[int, int], reader: torch.nn.Module,
-                  noises: list[Tensor] | None = None, steps: int = KEEP_CLASS_STEPS) -> tuple[Tensor, str]:
-    """edited()'s move, walked in `steps` sub-steps, each stripped (per image) of its component along the
-    gradient of `reader`'s log-probability of the class it reads in the unedited image. To first order
-    the classifier's belief stays put while the attribute moves: InterFaceGAN's conditional edit made
-    local, with the class boundary taken where each image is instead of one global hyperplane."""
+def holding_walk(model: LatentGenerator, latents: Tensor, space: str, labels: Tensor | None, direction: Direction,
+                 strength: float, layers: tuple[int, int], *, reader: torch.nn.Module | None = None,
+                 hold: tuple[str, ...] = (), noises: list[Tensor] | None = None,
+                 steps: int = HOLD_STEPS) -> tuple[Tensor, str]:
+    """edited()'s move, walked in `steps` sub-steps, each stripped (per image) of its components along
+    the gradients of what is held: `reader`'s log-probability of the class it reads in the unedited
+    image, and each attribute in `hold` (metrics.attributes.SOFT_ATTRIBUTES, measured at the
+    classifiers' 28x28). To first order these stay put while the edited attribute moves: InterFaceGAN's
+    conditional edit made local, each boundary taken where each image is instead of one global
+    hyperplane. The sub-step is projected onto the orthogonal complement of the held gradients' span."""
     start, moved_space = edited(model, latents, space, direction, 0.0, layers)
-    if strength == 0:
-        return start.detach(), moved_space
+    if strength == 0 or (reader is None and not hold):
+        moved, moved_space = edited(model, latents, space, direction, strength, layers)
+        return moved.detach(), moved_space
     end, _ = edited(model, latents, space, direction, strength, layers)
     step = ((end - start) / steps).flatten(1)
-    reader = reader.to(latents.device).eval()
+    measures = [SOFT_ATTRIBUTES.get(name) for name in hold]
+    if reader is not None:
+        reader = reader.to(latents.device).eval()
 
-    def log_probabilities(moved: Tensor) -> Tensor:
-        return torch.log_softmax(reader(to_classifier_size(model.render(moved, moved_space, labels, noises))), 1)
+    def seen(moved: Tensor) -> Tensor:
+        return to_classifier_size(model.render(moved, moved_space, labels, noises))
 
-    with torch.no_grad():
-        classes = log_probabilities(start).argmax(1, keepdim=True)
+    classes = None
+    if reader is not None:
+        with torch.no_grad():
+            classes = reader(seen(start)).argmax(1, keepdim=True)  # what each unedited image is read as
     moved = start.detach()
     for _ in range(steps):
         moved.requires_grad_(True)
-        (gradient,) = torch.autograd.grad(log_probabilities(moved).gather(1, classes).sum(), moved)
-        gradient = gradient.flatten(1)
-        along = (step * gradient).sum(1, keepdim=True) / (gradient * gradient).sum(1, keepdim=True).clamp_min(1e-20)
-        moved = moved.detach() + (step - along * gradient).view_as(moved)
+        images = seen(moved)
+        values = [measure(images) for measure in measures]  # each held quantity, (N,) each
+        if reader is not None:
+            values.append(torch.log_softmax(reader(images), 1).gather(1, classes)[:, 0])
+        gradients = torch.stack([torch.autograd.grad(value.sum(), moved, retain_graph=index < len(values) - 1)[0]
+                                 .flatten(1) for index, value in enumerate(values)], 1)  # (N, k, D)
+        gram = gradients @ gradients.transpose(1, 2)  # (N, k, k); a tiny ridge for parallel gradients
+        gram = gram + 1e-6 * gram.diagonal(dim1=1, dim2=2).mean(1).clamp_min(1e-20)[:, None, None] * torch.eye(
+            len(values), dtype=gram.dtype, device=gram.device)
+        weights = torch.linalg.solve(gram, gradients @ step[:, :, None])  # (N, k, 1)
+        moved = moved.detach() + (step - (gradients.transpose(1, 2) @ weights)[:, :, 0]).view_as(moved)
     return moved.detach(), moved_space
 
 
@@ -182,16 +198,17 @@ class EditResult:
 
 def edit_latents(model: LatentGenerator, latents: Tensor, space: str, labels: Tensor | None, direction: Direction,
                  strengths: list[float], layers: tuple[int, int], noises: list[Tensor] | None = None,
-                 reader: torch.nn.Module | None = None) -> Tensor:
-    """(N, S, C, H, W) renders of each latent at each strength (class-keeping walks holding `reader`)."""
+                 reader: torch.nn.Module | None = None, hold: tuple[str, ...] = ()) -> Tensor:
+    """(N, S, C, H, W) renders of each latent at each strength (walks holding `reader`'s class and the
+    `hold` attributes when given: see holding_walk)."""
     rows = []
     for strength in strengths:
-        if reader is None:
+        if reader is None and not hold:
             with torch.no_grad():
                 moved, moved_space = edited(model, latents, space, direction, strength, layers)
         else:
-            moved, moved_space = class_keeping(model, latents, space, labels, direction, strength, layers, reader,
-                                               noises)
+            moved, moved_space = holding_walk(model, latents, space, labels, direction, strength, layers,
+                                              reader=reader, hold=hold, noises=noises)
         with torch.no_grad():
             rows.append(model.render(moved, moved_space, labels, noises))
     return torch.stack(rows, 1)
@@ -206,14 +223,33 @@ def keep_class_reader(model: LatentGenerator) -> torch.nn.Module:
     return reader
 
 
+def parse_hold(text: str | None, model: LatentGenerator, direction: Direction) -> tuple[str, ...]:
+    """--hold 'slant' or 'slant,thickness' -> names of SOFT_ATTRIBUTES; one line for what cannot be held."""
+    if not text:
+        return ()
+    names = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    for name in names:
+        if name not in SOFT_ATTRIBUTES:
+            raise GanforgeError(f"--hold {name!r}: ganforge can hold {', '.join(SOFT_ATTRIBUTES)}, e.g. --hold slant")
+    if model.image_shape[0] != 1:
+        raise GanforgeError(f"--hold measures strokes in grayscale images (light ink on dark), and {model.source} "
+                            f"draws {model.image_shape[0]}-channel images; edit without --hold")
+    if direction.name in names:
+        raise GanforgeError(f"--hold {direction.name} would cancel the {direction.name} edit itself; hold another "
+                            "attribute")
+    return names
+
+
 def edit(model: LatentGenerator, direction_spec: str, strengths: list[float], *, inputs: str | Path | None = None,
          seeds: list[int] | None = None, layers: str | None = None, settings: InversionSettings | None = None,
-         label: int | None = None, keep_class: bool = False) -> EditResult:
-    """Invert `inputs` (or sample `seeds`) and walk one direction (FILE:NAME); keep_class: see class_keeping."""
+         label: int | None = None, keep_class: bool = False, hold: str | None = None) -> EditResult:
+    """Invert `inputs` (or sample `seeds`) and walk one direction (FILE:NAME); keep_class and hold (an
+    attribute name or several, comma-separated): see holding_walk."""
     settings = settings or InversionSettings()
     reader = keep_class_reader(model) if keep_class else None  # refused before any inversion runs
     file, name = parse_direction(direction_spec)
     direction = load_directions(file, model).get(name)
+    held = parse_hold(hold, model, direction)
     span = model.parse_layers(layers)
     if (inputs is None) == (seeds is None):
         raise GanforgeError("give --input (real images to edit) or --seed (samples to edit), not both")
@@ -221,14 +257,15 @@ def edit(model: LatentGenerator, direction_spec: str, strengths: list[float], *,
         names, images = read_model_images(inputs, model)
         inversion = Inverter(model, settings).invert(images, labels=None if label is None else torch.tensor([label]))
         result = edit_latents(model, inversion.latents, inversion.space, inversion.labels, direction, strengths, span,
-                              inversion.noises, reader)
+                              inversion.noises, reader, held)
         return EditResult(names, images, result, strengths)
     labels = None
     if model.num_classes:
         labels = torch.full((len(seeds),), 0 if label is None else label, dtype=torch.long, device=model.device)
     with torch.no_grad():
         latents = model.from_z(model.seed_z(seeds), model.edit_space)
-    result = edit_latents(model, latents, model.edit_space, labels, direction, strengths, span, reader=reader)
+    result = edit_latents(model, latents, model.edit_space, labels, direction, strengths, span, reader=reader,
+                          hold=held)
     return EditResult([f"seed{seed:04d}" for seed in seeds], None, result, strengths)
 
 

@@ -6,13 +6,16 @@ come from `ganforge directions`; a file made for another model is refused. For s
 limits the edit to some style inputs: coarse (pose, shape), middle or fine (texture, stroke).
 --keep-class (digit and Fashion-MNIST models) walks the edit in small steps, each stripped of what
 would change the class the shipped classifier reads: a thicker 3 stays a 3 at strengths where a
-straight line turns it into an 8.
+straight line turns it into an 8. --hold slant (or thickness, or both) strips each step of what
+would change that stroke attribute too, measured by a smooth stand-in (grayscale models): a
+thickness edit that leaves the slant alone.
 
 examples:
   ganforge directions --model mnist-gan --method attribute --out dirs.safetensors
   ganforge edit --model mnist-gan --input digits/ --direction dirs.safetensors:thickness --strength -2,0,2 --out thick/
   ganforge edit --model stylegan2-mnist --seed 1,2,3 --direction sefa.safetensors:sefa-0 --layers coarse --out walk/
   ganforge edit --model stylegan2-mnist --input digits/ --direction dirs.safetensors:thickness --strength 0,3 --keep-class --out kept/
+  ganforge edit --model stylegan2-mnist --input digits/ --direction dirs.safetensors:thickness --strength 0,3,6 --keep-class --hold slant --out held/
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--keep-class", action="store_true",
                         help="digits and Fashion-MNIST models: walk the edit in small steps that never move the class "
                              "the shipped classifier reads (slower; the attribute moves less per unit strength)")
+    parser.add_argument("--hold", metavar="ATTRIBUTES",
+                        help="grayscale stroke models: attributes the walk keeps where they were (slant, thickness, "
+                             "or slant,thickness), e.g. --hold slant for a thickness edit")
     parser.add_argument("--out", required=True, help="output folder: one strip per input")
     add_inversion_arguments(parser, seed=False)
 
@@ -51,6 +57,7 @@ def run(args: argparse.Namespace) -> None:
     out = check_out(args.out, [args.input] if args.input else [])
     model = load_latent_model(args)
     result = edit(model, args.direction, strengths, inputs=args.input, seeds=seeds, layers=args.layers,
-                  settings=inversion_settings(args), label=args.label, keep_class=args.keep_class)
+                  settings=inversion_settings(args), label=args.label, keep_class=args.keep_class,
+                  hold=args.hold)
     written = save_edits(result, out)
     print(f"wrote {len(written)} strip(s) of {len(strengths)} strengths to {out}")

@@ -101,3 +101,45 @@ ATTRIBUTES.register("height", ink_height)
 def measure_attributes(images: np.ndarray | torch.Tensor, names: list[str] | tuple[str, ...]) -> dict[str, np.ndarray]:
     """Each named attribute of each image: {name: (N,)}."""
     return {name: ATTRIBUTES.get(name)(images) for name in names}
+
+
+# Smooth stand-ins: the same attributes as differentiable functions of float images (N, 1, H, W) in
+# [-1, 1], for edits that hold an attribute while they move another (their gradient is what is held).
+# The ink threshold becomes a steep sigmoid; the skeleton, which has no gradient, gives way to the
+# perimeter: a stroke of width w and length L has area ~ wL and perimeter ~ 2L, so 2 area / perimeter
+# is ~ w, the perimeter being the total variation of the soft ink mask.
+SOFT_INK_SHARPNESS = 0.05  # width in intensity of the sigmoid that replaces the ink threshold
+
+
+def soft_ink(images: torch.Tensor) -> torch.Tensor:
+    """(N, H, W) ink mask in [0, 1], the sigmoid of the intensity's distance to the ink level."""
+    if images.ndim != 4 or images.shape[1] != 1:
+        raise ValueError(f"expected (N, 1, H, W) grayscale tensors, not {tuple(images.shape)}")
+    values = (images[:, 0] + 1) / 2
+    return torch.sigmoid((values - INK_LEVEL) / SOFT_INK_SHARPNESS)
+
+
+def soft_slant(images: torch.Tensor) -> torch.Tensor:
+    """slant()'s -mu11 / mu02 with the soft ink mask (N,), differentiable."""
+    ink = soft_ink(images) * (images[:, 0] + 1) / 2
+    height, width = ink.shape[1:]
+    rows = torch.arange(height, dtype=ink.dtype, device=ink.device)[:, None].expand(height, width)
+    cols = torch.arange(width, dtype=ink.dtype, device=ink.device)[None, :].expand(height, width)
+    mass = ink.sum((1, 2)).clamp_min(1e-6)
+    dy = rows - ((ink * rows).sum((1, 2)) / mass)[:, None, None]
+    dx = cols - ((ink * cols).sum((1, 2)) / mass)[:, None, None]
+    mu11, mu02 = (ink * dx * dy).sum((1, 2)) / mass, (ink * dy * dy).sum((1, 2)) / mass
+    return -mu11 / mu02.clamp_min(1e-6)
+
+
+def soft_thickness(images: torch.Tensor) -> torch.Tensor:
+    """Stroke width as 2 x ink area / ink perimeter (N,), differentiable; tracks thickness()."""
+    ink = torch.nn.functional.pad(soft_ink(images), (1, 1, 1, 1))
+    across, down = ink[:, 1:, 1:] - ink[:, 1:, :-1], ink[:, 1:, 1:] - ink[:, :-1, 1:]
+    perimeter = (across * across + down * down + 1e-6).sqrt().sum((1, 2))
+    return 2 * ink.sum((1, 2)) / perimeter.clamp_min(1e-6)
+
+
+SOFT_ATTRIBUTES: Registry[Callable[[torch.Tensor], torch.Tensor]] = Registry("attribute that can be held")
+SOFT_ATTRIBUTES.register("thickness", soft_thickness)
+SOFT_ATTRIBUTES.register("slant", soft_slant)
