@@ -4,6 +4,7 @@ several seeds, a fixed training budget (the presets' 1,500 steps of 64), the las
 
     python bench/anomaly.py [--datasets mnist-5k,fashion-mnist] [--methods ganomaly,fanogan,autoencoder,deep-svdd]
                             [--classes 0-9] [--seeds 0,1,2] [--steps N] [--runs runs/anomaly]
+    python bench/anomaly.py --table [--datasets ...]   # the markdown tables of what is measured so far
 
 Each model is one run folder (runs/anomaly/DATA/METHOD/normal-C/seed-S); a finished run is reused and
 an unfinished one resumed, so the benchmark can be stopped and continued across sessions. Results
@@ -59,6 +60,15 @@ def one_model(data: str, method: str, normal: int, seed: int, steps: int, runs: 
             "train_seconds": None if seconds is None else round(seconds, 1)}
 
 
+def cpu_name() -> str:
+    """The processor's model name (Linux), else what platform knows."""
+    try:
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+        return next(line.split(":", 1)[1].strip() for line in lines if line.startswith("model name"))
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
+
 def summary(rows: list[dict]) -> dict:
     """Mean and std over seeds per (method, class); mean over classes per method."""
     table: dict[str, dict] = {}
@@ -74,6 +84,31 @@ def summary(rows: list[dict]) -> dict:
     return table
 
 
+def table(data: str, out: Path) -> None:
+    """Per class AUROC (mean +- std over the seeds measured) per method, the mean over classes, and
+    the mean training seconds per model, as markdown."""
+    path = out / f"anomaly-{data}.json"
+    if not path.exists():
+        print(f"{path}: nothing measured yet")
+        return
+    report = json.loads(path.read_text())
+    methods = sorted(report["summary"])
+    print(f"\n{data} ({report['machine']}): AUROC % per normal class, mean +- std over seeds (seeds)\n")
+    print("| normal class | " + " | ".join(methods) + " |\n| --- |" + " --- |" * len(methods))
+    for normal in sorted({int(c) for m in methods for c in report["summary"][m]["classes"]}):
+        cells = []
+        for method in methods:
+            entry = report["summary"][method]["classes"].get(str(normal))
+            cells.append("" if entry is None else f"{100 * entry['mean']:.1f} +- {100 * entry['std']:.1f} ({entry['seeds']})")
+        print(f"| {normal} | " + " | ".join(cells) + " |")
+    means = [f"{100 * report['summary'][m]['mean_auroc']:.1f} ({len(report['summary'][m]['classes'])} classes)"
+             for m in methods]
+    print("| mean | " + " | ".join(means) + " |")
+    seconds = [np.mean([r["train_seconds"] for r in report["models"] if r["method"] == m and r["train_seconds"]])
+               for m in methods]
+    print("| training s per model | " + " | ".join(f"{s:.0f}" for s in seconds) + " |")
+
+
 def main() -> None:
     """Train, evaluate, write after every model, print the summary."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -84,7 +119,12 @@ def main() -> None:
     parser.add_argument("--steps", type=int, help="training steps of every model (default: the presets' 1,500)")
     parser.add_argument("--runs", type=Path, default=Path("runs/anomaly"))
     parser.add_argument("--out", type=Path, default=DOCS / "eval")
+    parser.add_argument("--table", action="store_true", help="only print the tables of what is measured so far")
     args = parser.parse_args()
+    if args.table:
+        for data in args.datasets.split(","):
+            table(data, args.out)
+        return
     methods, classes = args.methods.split(","), parse_classes(args.classes)
     seeds = [int(s) for s in args.seeds.split(",")]
     for data in args.datasets.split(","):
@@ -100,8 +140,7 @@ def main() -> None:
                     rows = [r for r in rows if (r["method"], r["normal"], r["seed"], r.get("steps")) !=
                             (method, normal, seed, steps)] + [row]
                     print(f"{data} {method} normal {normal} seed {seed}: AUROC {row['auroc']:.4f}", flush=True)
-                    report = {"machine": f"{platform.machine()} ({platform.processor() or 'cpu'}), "
-                                         f"{torch.get_num_threads()} threads, torch {torch.__version__}",
+                    report = {"machine": f"{cpu_name()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
                               "command": f"python bench/anomaly.py --datasets {data} (models are reused, so "
                                          "invocations over other methods, classes or seeds add to this file)",
                               "protocol": "train on the normal class only (minus a tenth kept for thresholds); "
