@@ -131,12 +131,14 @@ def main() -> None:
         # A smoke run with another budget gets a file of its own: budgets are never averaged together.
         path = args.out / (f"anomaly-{data}.json" if args.steps is None else f"anomaly-{data}-{args.steps}-steps.json")
         # Models measured by earlier invocations (other methods, classes or seeds) stay in the report.
-        rows = json.loads(path.read_text())["models"] if path.exists() else []
+        rows: list[dict] = []
         for method in methods:
             steps = args.steps or PRESETS.get(method).run.train.steps
             for normal in classes:
                 for seed in seeds:
                     row = one_model(data, method, normal, seed, steps, args.runs)
+                    if path.exists():  # read again: another invocation (other classes, say) may have added models
+                        rows = json.loads(path.read_text())["models"]
                     rows = [r for r in rows if (r["method"], r["normal"], r["seed"], r.get("steps")) !=
                             (method, normal, seed, steps)] + [row]
                     print(f"{data} {method} normal {normal} seed {seed}: AUROC {row['auroc']:.4f}", flush=True)

@@ -436,14 +436,14 @@ def table() -> None:
             other = next(v for k, v in row.items() if k.startswith("mean_abs"))
             print(f"| {r['model']} | {edit} | {row['direction']} | {row.get('layers', 'all')} | {row['strength']} | "
                   f"{both_ways(row, 'moved_1_std')} | {both_ways(row, 'classifier_reads_original')} | {other:.3f} |")
-    print("\n| model | edit | layers | strength | moved >= 1 std | still read: shipped / judge "
+    print("\n| model | edit | layers | strength | moved >= 1 std (- / + where kept) | still read: shipped / judge "
           "| plain edit read by the judge | other attribute moved (std) |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
     for r, section in ((r, section) for r in reports for section in ("keep_class", "keep_class_hold_other")):
         for edit, row in r.get(section, {}).get("rows", {}).items():
             other = next(v for k, v in row.items() if k.startswith("mean_abs"))
             walk = "keep-class" + "".join(f", hold {name}" for name in row.get("hold", []))
             print(f"| {r['model']} | {edit}, {walk} | {row['layers']} | {row['strength']} | "
-                  f"{100 * row['moved_1_std']:.1f} % | {100 * row['classifier_reads_original']:.1f} % / "
+                  f"{both_ways(row, 'moved_1_std')} | {100 * row['classifier_reads_original']:.1f} % / "
                   f"{100 * row['judge_reads_original']:.1f} % | {100 * row['plain_judge_reads_original']:.1f} % | "
                   f"{other:.3f} |")
     print("\n| model | space | accuracy completed | masked | original |\n| --- | --- | --- | --- | --- |")
