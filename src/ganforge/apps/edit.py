@@ -152,11 +152,11 @@ def holding_walk(model: LatentGenerator, latents: Tensor, space: str, labels: Te
     classifiers' 28x28). To first order these stay put while the edited attribute moves: InterFaceGAN's
     conditional edit made local, each boundary taken where each image is instead of one global
     hyperplane. The sub-step is projected onto the orthogonal complement of the held gradients' span."""
-    start, moved_space = edited(model, latents, space, direction, 0.0, layers)
-    if strength == 0 or (reader is None and not hold):
-        moved, moved_space = edited(model, latents, space, direction, strength, layers)
-        return moved.detach(), moved_space
-    end, _ = edited(model, latents, space, direction, strength, layers)
+    with torch.no_grad():  # the straight line's ends are constants of the walk
+        end, moved_space = edited(model, latents, space, direction, strength, layers)
+        if strength == 0 or (reader is None and not hold):  # nothing to hold: the straight line
+            return end, moved_space
+        start, _ = edited(model, latents, space, direction, 0.0, layers)
     step = ((end - start) / steps).flatten(1)
     measures = [SOFT_ATTRIBUTES.get(name) for name in hold]
     if reader is not None:
@@ -203,12 +203,8 @@ def edit_latents(model: LatentGenerator, latents: Tensor, space: str, labels: Te
     `hold` attributes when given: see holding_walk)."""
     rows = []
     for strength in strengths:
-        if reader is None and not hold:
-            with torch.no_grad():
-                moved, moved_space = edited(model, latents, space, direction, strength, layers)
-        else:
-            moved, moved_space = holding_walk(model, latents, space, labels, direction, strength, layers,
-                                              reader=reader, hold=hold, noises=noises)
+        moved, moved_space = holding_walk(model, latents, space, labels, direction, strength, layers, reader=reader,
+                                          hold=hold, noises=noises)
         with torch.no_grad():
             rows.append(model.render(moved, moved_space, labels, noises))
     return torch.stack(rows, 1)
