@@ -57,7 +57,7 @@ def one_model(data: str, method: str, normal: int, seed: int, steps: int, runs: 
     seconds = json.loads(timing.read_text())["seconds"] if timing.exists() else None
     return {"method": method, "normal": normal, "seed": seed, "steps": steps, "auroc": round(metrics["auroc"], 4),
             "average_precision": round(metrics["average_precision"], 4),
-            "train_seconds": None if seconds is None else round(seconds, 1)}
+            "train_seconds": None if seconds is None else round(seconds, 1), "machine": machine()}
 
 
 def cpu_name() -> str:
@@ -67,6 +67,11 @@ def cpu_name() -> str:
         return next(line.split(":", 1)[1].strip() for line in lines if line.startswith("model name"))
     except (OSError, StopIteration):
         return platform.processor() or platform.machine()
+
+
+def machine() -> str:
+    """Where a model's training seconds come from: the processor, torch's threads and build."""
+    return f"{cpu_name()}, {torch.get_num_threads()} threads, torch {torch.__version__}"
 
 
 def summary(rows: list[dict]) -> dict:
@@ -93,7 +98,7 @@ def table(data: str, out: Path) -> None:
         return
     report = json.loads(path.read_text())
     methods = sorted(report["summary"])
-    print(f"\n{data} ({report['machine']}): AUROC % per normal class, mean +- std over seeds (seeds)\n")
+    print(f"\n{data}: AUROC % per normal class, mean +- std over seeds (seeds)\n")
     print("| normal class | " + " | ".join(methods) + " |\n| --- |" + " --- |" * len(methods))
     for normal in sorted({int(c) for m in methods for c in report["summary"][m]["classes"]}):
         cells = []
@@ -104,9 +109,12 @@ def table(data: str, out: Path) -> None:
     means = [f"{100 * report['summary'][m]['mean_auroc']:.1f} ({len(report['summary'][m]['classes'])} classes)"
              for m in methods]
     print("| mean | " + " | ".join(means) + " |")
-    seconds = [np.mean([r["train_seconds"] for r in report["models"] if r["method"] == m and r["train_seconds"]])
-               for m in methods]
-    print("| training s per model | " + " | ".join(f"{s:.0f}" for s in seconds) + " |")
+    print("\nTraining seconds per model (they compare within one machine only):")
+    for method in methods:
+        rows = [r for r in report["models"] if r["method"] == method and r["train_seconds"]]
+        for where in sorted({r.get("machine", report["machine"]) for r in rows}):
+            spent = [r["train_seconds"] for r in rows if r.get("machine", report["machine"]) == where]
+            print(f"- {method}: {np.mean(spent):.0f} s ({len(spent)} models; {where})")
 
 
 def main() -> None:
@@ -142,7 +150,7 @@ def main() -> None:
                     rows = [r for r in rows if (r["method"], r["normal"], r["seed"], r.get("steps")) !=
                             (method, normal, seed, steps)] + [row]
                     print(f"{data} {method} normal {normal} seed {seed}: AUROC {row['auroc']:.4f}", flush=True)
-                    report = {"machine": f"{cpu_name()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
+                    report = {"machine": "per model (each row's machine)",
                               "command": f"python bench/anomaly.py --datasets {data} (models are reused, so "
                                          "invocations over other methods, classes or seeds add to this file)",
                               "protocol": "train on the normal class only (minus a tenth kept for thresholds); "

@@ -57,8 +57,14 @@ import numpy as np
 import torch
 from PIL import Image
 
-from ganforge.apps.directions import best_closed_form, class_reader, find_directions, model_fingerprint
-from ganforge.apps.edit import holding_walk, to_model_images
+from ganforge.apps.directions import (
+    attribute_spread,
+    best_closed_form,
+    class_reader,
+    find_directions,
+    model_fingerprint,
+)
+from ganforge.apps.edit import Until, holding_walk, to_model_images
 from ganforge.apps.generate import load_model
 from ganforge.apps.inversion import Inversion, InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
@@ -121,9 +127,9 @@ class Outcomes(NamedTuple):
 
 
 def edit_outcomes(model, inversion, direction, strength, attribute, other, labels, classifier, real_std, span, *,
-                  reader=None, hold=(), judge=None) -> Outcomes:
+                  reader=None, hold=(), judge=None, until=None) -> Outcomes:
     """The edit each way, measured; with `reader`, walked with --keep-class (holding that classifier), with
-    `hold`, holding those attributes too (--hold)."""
+    `hold`, holding those attributes too (--hold), with `until`, each digit stopped there (--until)."""
     space = inversion.space
     with torch.no_grad():
         base = at_28(model.render(inversion.latents, space, inversion.labels, inversion.noises))
@@ -131,7 +137,8 @@ def edit_outcomes(model, inversion, direction, strength, attribute, other, label
     moved, kept, other_change, judged = [], [], [], []
     for sign in (-1.0, 1.0):
         latents, moved_space = holding_walk(model, inversion.latents, space, inversion.labels, direction,
-                                            sign * strength, span, reader=reader, hold=hold, noises=inversion.noises)
+                                            sign * strength, span, reader=reader, hold=hold, noises=inversion.noises,
+                                            until=until)
         with torch.no_grad():
             images = at_28(model.render(latents, moved_space, inversion.labels, inversion.noises))
         after = measure_attributes(images, (attribute, other))
@@ -319,6 +326,12 @@ def curves(args) -> None:
 
 
 KEEP_STRENGTHS = (3.0, 4.5, 6.0)  # the class-keeping walk moves less per unit strength than the straight line
+UNTIL_STRENGTHS = (6.0, 9.0, 12.0)  # with --until the strength is only the farthest a digit may go
+
+
+def keep_class_section(args) -> str:
+    """The report section of one keep-class variant."""
+    return "keep_class" + ("_hold_other" if args.hold_other else "") + (f"_until_{args.until:g}" if args.until else "")
 
 
 def keep_class(args) -> None:
@@ -344,7 +357,7 @@ def keep_class(args) -> None:
     judge_card = json.loads((args.judge / "card.json").read_text())
     supervised = find_directions(model, "attribute", attributes=ATTRIBUTES, seed=args.seed)
     real_std = report["real_std"]
-    section = report.setdefault("keep_class_hold_other" if args.hold_other else "keep_class",
+    section = report.setdefault(keep_class_section(args),
                                 {"command": COMMAND, "judge": str(args.judge), "judge_card": judge_card, "rows": {}})
     for name, row in report["edits"].items():
         if name in section["rows"]:
@@ -355,19 +368,22 @@ def keep_class(args) -> None:
         direction = (supervised.get(attribute) if kind == "supervised"
                      else best_closed_form(model, attribute, other, seed=args.seed, layers=row["layers"]))
         hold = (other,) if args.hold_other else ()
+        # --until as `ganforge edit --until ATTRIBUTE=STDS` makes it: in the spread of the model's own samples
+        until = Until(attribute, args.until * attribute_spread(model, attribute)) if args.until else None
         chosen = None
-        for strength in KEEP_STRENGTHS:
+        for strength in UNTIL_STRENGTHS if until else KEEP_STRENGTHS:
             moved = edit_outcomes(model, calibration_inversion, direction, strength, attribute, other,
-                                  calibration_labels, classifier, real_std, span, reader=reader, hold=hold).moved.mean()
+                                  calibration_labels, classifier, real_std, span, reader=reader, hold=hold,
+                                  until=until).moved.mean()
             if chosen is None or moved > chosen[1]:
                 chosen = (strength, moved)
             if moved >= 0.9:
                 break
         result = edit_outcomes(model, held_inversion, direction, chosen[0], attribute, other, labels, classifier,
-                               real_std, span, reader=reader, hold=hold, judge=judge)
+                               real_std, span, reader=reader, hold=hold, judge=judge, until=until)
         half = len(result.moved) // 2
         section["rows"][name] = {
-            "hold": list(hold), "moved_1_std_minus": round(float(result.moved[:half].mean()), 4),
+            "hold": list(hold), "until_stds": args.until, "moved_1_std_minus": round(float(result.moved[:half].mean()), 4),
             "moved_1_std_plus": round(float(result.moved[half:].mean()), 4),
             "direction": direction.name, "layers": row["layers"], "strength": chosen[0],
             "moved_1_std": round(float(result.moved.mean()), 4),
@@ -438,11 +454,12 @@ def table() -> None:
                   f"{both_ways(row, 'moved_1_std')} | {both_ways(row, 'classifier_reads_original')} | {other:.3f} |")
     print("\n| model | edit | layers | strength | moved >= 1 std (- / + where kept) | still read: shipped / judge "
           "| plain edit read by the judge | other attribute moved (std) |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for r, section in ((r, section) for r in reports for section in ("keep_class", "keep_class_hold_other")):
-        for edit, row in r.get(section, {}).get("rows", {}).items():
+    for report, section in ((r, s) for r in reports for s in r if s.startswith("keep_class")):
+        for edit, row in report[section]["rows"].items():
             other = next(v for k, v in row.items() if k.startswith("mean_abs"))
             walk = "keep-class" + "".join(f", hold {name}" for name in row.get("hold", []))
-            print(f"| {r['model']} | {edit}, {walk} | {row['layers']} | {row['strength']} | "
+            walk += f", until {row['until_stds']:g} std" if row.get("until_stds") else ""
+            print(f"| {report['model']} | {edit}, {walk} | {row['layers']} | {row['strength']} | "
                   f"{both_ways(row, 'moved_1_std')} | {100 * row['classifier_reads_original']:.1f} % / "
                   f"{100 * row['judge_reads_original']:.1f} % | {100 * row['plain_judge_reads_original']:.1f} % | "
                   f"{other:.3f} |")
@@ -477,6 +494,8 @@ def main() -> None:
                         help="only the edits table's rows again, walked with --keep-class, judged also by --judge")
     parser.add_argument("--hold-other", action="store_true",
                         help="with --keep-class: the walk holds the other attribute too (ganforge edit --hold)")
+    parser.add_argument("--until", type=float, metavar="STDS",
+                        help="with --keep-class: each digit stops once its attribute moved STDS (ganforge edit --until)")
     parser.add_argument("--judge", type=Path, default=Path("runs/judge-classifier"),
                         help="a classifier the edits never saw: python bench/train_classifier.py --seed 1 --out "
                              "runs/judge-classifier")

@@ -22,12 +22,14 @@ from ganforge.apps.directions import (
     sefa,
 )
 from ganforge.apps.edit import (
+    Until,
     combine,
     complete,
     edit,
     edited,
     holding_walk,
     parse_strengths,
+    parse_until,
     read_known,
     to_model_images,
 )
@@ -406,6 +408,27 @@ def test_holding_an_attribute_keeps_it_while_the_other_moves():
     assert torch.equal(holding_walk(model, latents, "z", None, direction, 4.0, span)[0], straight)
 
 
+def test_an_until_walk_stops_each_image_once_its_attribute_moved_enough():
+    model = LatentGenerator(load_model(model="mnist-gan"))
+    direction = find_directions(model, "attribute", attributes=("thickness", "slant"), seed=0).get("slant")
+    latents = model.random_z(24, seed=4)
+    span = model.parse_layers(None)
+    before = slant(render(model, latents, None))
+    amount = 0.5 * np.nanstd(before)
+    for sign in (-1.0, 1.0):
+        with torch.no_grad():
+            straight, _ = edited(model, latents, "z", direction, sign * 8.0, span)
+        walked, _ = holding_walk(model, latents, "z", None, direction, sign * 8.0, span, until=Until("slant", amount))
+        straight_change = (slant(render(model, straight, None)) - before) * sign
+        change = (slant(render(model, walked, None)) - before) * sign
+        reached = change >= amount
+        assert reached.mean() > 0.8  # most digits lean `amount` more well before the end of the line ...
+        assert np.mean(change[reached]) < 0.6 * np.mean(straight_change[reached])  # ... and stop there
+        # the others walked the whole line (to the float rounding of 24 sub-steps)
+        assert torch.allclose(walked[~reached], straight[~reached], atol=1e-4)
+    assert parse_until("slant=0.5", model, on_note=lambda _: None).attribute == "slant"
+
+
 def test_hold_refuses_what_it_cannot_hold(tmp_path):
     model = LatentGenerator(load_model(model="mnist-gan"))
     directions = find_directions(model, "attribute", attributes=("thickness", "slant"), seed=0)
@@ -413,3 +436,7 @@ def test_hold_refuses_what_it_cannot_hold(tmp_path):
     for hold, message in (("colour", "can hold slant, thickness"), ("thickness", "cancel the thickness edit")):
         with pytest.raises(GanforgeError, match=message):
             edit(model, f"{file}:thickness", [1.0], seeds=[1], hold=hold)
+    for until, message in (("colour=1", "measures height, slant, thickness, width"), ("slant=x", "a number in"),
+                           ("slant=-1", "a number in"), ("slant", "a number in")):
+        with pytest.raises(GanforgeError, match=message):
+            edit(model, f"{file}:thickness", [1.0], seeds=[1], until=until)

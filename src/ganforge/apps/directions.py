@@ -225,6 +225,20 @@ def latent_scale(model: LatentGenerator, vector: Tensor) -> float:
     return float((latents.cpu() @ vector.cpu()).std())
 
 
+SPREAD_SAMPLES = 1000  # samples an attribute's spread is measured on
+
+
+def attribute_spread(model: LatentGenerator, name: str, *, samples: int = SPREAD_SAMPLES, seed: int = 2) -> float:
+    """Standard deviation of a measured attribute over the model's own samples at the classifiers'
+    28x28: the unit of `ganforge edit --until` (what real images' spread would be, without real images)."""
+    check_grayscale(model)
+    latents, labels = edit_latents(model, samples, seed)
+    values = ATTRIBUTES.get(name)(to_classifier_size(render(model, latents, labels)))
+    if np.isfinite(values).sum() < 10:
+        raise GanforgeError(f"fewer than 10 of {samples} samples of {model.source} have ink to measure {name} on")
+    return float(np.nanstd(values))
+
+
 def measure_effect(model: LatentGenerator, direction: Direction, seed: int) -> dict[str, float]:
     """Mean change per unit strength, on EFFECT_SAMPLES samples moved to -1 and +1."""
     latents, labels = edit_latents(model, EFFECT_SAMPLES, seed)

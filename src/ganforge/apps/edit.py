@@ -19,13 +19,13 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from ganforge.apps.directions import Direction, class_reader, load_directions, parse_direction
+from ganforge.apps.directions import Direction, attribute_spread, class_reader, load_directions, parse_direction
 from ganforge.apps.inversion import Inversion, InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
 from ganforge.apps.translate import match_channels, read_inputs, read_mask
 from ganforge.data.streaming import square_image
 from ganforge.errors import GanforgeError
-from ganforge.metrics.attributes import SOFT_ATTRIBUTES
+from ganforge.metrics.attributes import ATTRIBUTES, SOFT_ATTRIBUTES
 from ganforge.metrics.classifier import to_classifier_size
 from ganforge.utils.files import atomic_write, ensure_writable_dir, refuse_overwriting
 from ganforge.utils.images import from_uint8, make_grid, save_image, to_uint8
@@ -140,23 +140,39 @@ def edited(model: LatentGenerator, latents: Tensor, space: str, direction: Direc
 
 
 HOLD_STEPS = 10  # sub-steps of an edit that holds the class or an attribute
+UNTIL_STEPS = 24  # sub-steps of an edit that stops each image once its attribute has moved enough
+
+
+@dataclass(frozen=True)
+class Until:
+    """Stop each image's walk once its `attribute` (metrics.attributes.ATTRIBUTES, measured at the
+    classifiers' 28x28) has moved `amount`, in the attribute's own units, the way the strength points."""
+
+    attribute: str
+    amount: float
 
 
 def holding_walk(model: LatentGenerator, latents: Tensor, space: str, labels: Tensor | None, direction: Direction,
                  strength: float, layers: tuple[int, int], *, reader: torch.nn.Module | None = None,
                  hold: tuple[str, ...] = (), noises: list[Tensor] | None = None,
-                 steps: int = HOLD_STEPS) -> tuple[Tensor, str]:
+                 steps: int = HOLD_STEPS, until: Until | None = None) -> tuple[Tensor, str]:
     """edited()'s move, walked in `steps` sub-steps, each stripped (per image) of its components along
     the gradients of what is held: `reader`'s log-probability of the class it reads in the unedited
     image, and each attribute in `hold` (metrics.attributes.SOFT_ATTRIBUTES, measured at the
     classifiers' 28x28). To first order these stay put while the edited attribute moves: InterFaceGAN's
     conditional edit made local, each boundary taken where each image is instead of one global
-    hyperplane. The sub-step is projected onto the orthogonal complement of the held gradients' span."""
+    hyperplane. The sub-step is projected onto the orthogonal complement of the held gradients' span.
+
+    With `until`, the walk has UNTIL_STEPS sub-steps and each image stops after the first one at which
+    its attribute has moved `until.amount`: `strength` is then the farthest an image may go, and an
+    image that moves a lot per unit strength is not pushed past what was asked."""
+    projecting = reader is not None or bool(hold)
     with torch.no_grad():  # the straight line's ends are constants of the walk
         end, moved_space = edited(model, latents, space, direction, strength, layers)
-        if strength == 0 or (reader is None and not hold):  # nothing to hold: the straight line
+        if strength == 0 or (not projecting and until is None):  # nothing to hold or stop: the straight line
             return end, moved_space
         start, _ = edited(model, latents, space, direction, 0.0, layers)
+    steps = UNTIL_STEPS if until is not None else steps
     step = ((end - start) / steps).flatten(1)
     measures = [SOFT_ATTRIBUTES.get(name) for name in hold]
     if reader is not None:
@@ -165,24 +181,39 @@ def holding_walk(model: LatentGenerator, latents: Tensor, space: str, labels: Te
     def seen(moved: Tensor) -> Tensor:
         return to_classifier_size(model.render(moved, moved_space, labels, noises))
 
-    classes = None
-    if reader is not None:
-        with torch.no_grad():
+    classes, walking, first = None, None, None
+    with torch.no_grad():
+        if reader is not None:
             classes = reader(seen(start)).argmax(1, keepdim=True)  # what each unedited image is read as
+        if until is not None:
+            measure = ATTRIBUTES.get(until.attribute)
+            first = measure(seen(start))
+            walking = torch.ones(len(start), dtype=torch.bool, device=start.device)
     moved = start.detach()
     for _ in range(steps):
-        moved.requires_grad_(True)
-        images = seen(moved)
-        values = [measure(images) for measure in measures]  # each held quantity, (N,) each
-        if reader is not None:
-            values.append(torch.log_softmax(reader(images), 1).gather(1, classes)[:, 0])
-        gradients = torch.stack([torch.autograd.grad(value.sum(), moved, retain_graph=index < len(values) - 1)[0]
-                                 .flatten(1) for index, value in enumerate(values)], 1)  # (N, k, D)
-        gram = gradients @ gradients.transpose(1, 2)  # (N, k, k); a tiny ridge for parallel gradients
-        gram = gram + 1e-6 * gram.diagonal(dim1=1, dim2=2).mean(1).clamp_min(1e-20)[:, None, None] * torch.eye(
-            len(values), dtype=gram.dtype, device=gram.device)
-        weights = torch.linalg.solve(gram, gradients @ step[:, :, None])  # (N, k, 1)
-        moved = moved.detach() + (step - (gradients.transpose(1, 2) @ weights)[:, :, 0]).view_as(moved)
+        if walking is not None and not walking.any():
+            break
+        sub_step = step
+        if projecting:
+            moved.requires_grad_(True)
+            images = seen(moved)
+            values = [measure_soft(images) for measure_soft in measures]  # each held quantity, (N,) each
+            if reader is not None:
+                values.append(torch.log_softmax(reader(images), 1).gather(1, classes)[:, 0])
+            gradients = torch.stack([torch.autograd.grad(value.sum(), moved, retain_graph=index < len(values) - 1)[0]
+                                     .flatten(1) for index, value in enumerate(values)], 1)  # (N, k, D)
+            gram = gradients @ gradients.transpose(1, 2)  # (N, k, k); a tiny ridge for parallel gradients
+            gram = gram + 1e-6 * gram.diagonal(dim1=1, dim2=2).mean(1).clamp_min(1e-20)[:, None, None] * torch.eye(
+                len(values), dtype=gram.dtype, device=gram.device)
+            weights = torch.linalg.solve(gram, gradients @ step[:, :, None])  # (N, k, 1)
+            sub_step = step - (gradients.transpose(1, 2) @ weights)[:, :, 0]
+        if walking is not None:
+            sub_step = sub_step * walking[:, None]
+        moved = moved.detach() + sub_step.view_as(moved)
+        if walking is not None:
+            with torch.no_grad():
+                change = (measure(seen(moved)) - first) * np.sign(strength)
+            walking &= ~torch.as_tensor(np.nan_to_num(change, nan=-np.inf) >= until.amount, device=walking.device)
     return moved.detach(), moved_space
 
 
@@ -198,13 +229,14 @@ class EditResult:
 
 def edit_latents(model: LatentGenerator, latents: Tensor, space: str, labels: Tensor | None, direction: Direction,
                  strengths: list[float], layers: tuple[int, int], noises: list[Tensor] | None = None,
-                 reader: torch.nn.Module | None = None, hold: tuple[str, ...] = ()) -> Tensor:
+                 reader: torch.nn.Module | None = None, hold: tuple[str, ...] = (),
+                 until: Until | None = None) -> Tensor:
     """(N, S, C, H, W) renders of each latent at each strength (walks holding `reader`'s class and the
-    `hold` attributes when given: see holding_walk)."""
+    `hold` attributes, and stopping at `until`, when given: see holding_walk)."""
     rows = []
     for strength in strengths:
         moved, moved_space = holding_walk(model, latents, space, labels, direction, strength, layers, reader=reader,
-                                          hold=hold, noises=noises)
+                                          hold=hold, noises=noises, until=until)
         with torch.no_grad():
             rows.append(model.render(moved, moved_space, labels, noises))
     return torch.stack(rows, 1)
@@ -236,11 +268,38 @@ def parse_hold(text: str | None, model: LatentGenerator, direction: Direction) -
     return names
 
 
+def parse_until(text: str | None, model: LatentGenerator, on_note: Callable[[str], None] = say) -> Until | None:
+    """--until 'thickness=1.2' (standard deviations of the model's own samples) -> Until in the
+    attribute's units; one line for what cannot be measured or is not a positive number."""
+    if not text:
+        return None
+    name, _, amount = text.partition("=")
+    name = name.strip()
+    if name not in ATTRIBUTES:
+        raise GanforgeError(f"--until {text!r}: ganforge measures {', '.join(ATTRIBUTES)}; give ATTRIBUTE=STDS, "
+                            "e.g. --until thickness=1.2")
+    try:
+        stds = float(amount)
+    except ValueError:
+        stds = float("nan")
+    if not np.isfinite(stds) or not 0 < stds <= 10:
+        raise GanforgeError(f"--until {text!r}: give ATTRIBUTE=STDS with STDS a number in (0, 10], "
+                            "e.g. --until thickness=1.2")
+    if model.image_shape[0] != 1:
+        raise GanforgeError(f"--until measures strokes in grayscale images (light ink on dark), and {model.source} "
+                            f"draws {model.image_shape[0]}-channel images; edit without --until")
+    spread = attribute_spread(model, name)
+    on_note(f"note: --until {name}={stds:g}: each image stops once its {name} moved {stds:g} x {spread:.3g} "
+            f"(the spread of {name} over the model's samples); --strength is the farthest it may go")
+    return Until(name, stds * spread)
+
+
 def edit(model: LatentGenerator, direction_spec: str, strengths: list[float], *, inputs: str | Path | None = None,
          seeds: list[int] | None = None, layers: str | None = None, settings: InversionSettings | None = None,
-         label: int | None = None, keep_class: bool = False, hold: str | None = None) -> EditResult:
-    """Invert `inputs` (or sample `seeds`) and walk one direction (FILE:NAME); keep_class and hold (an
-    attribute name or several, comma-separated): see holding_walk."""
+         label: int | None = None, keep_class: bool = False, hold: str | None = None,
+         until: str | None = None) -> EditResult:
+    """Invert `inputs` (or sample `seeds`) and walk one direction (FILE:NAME); keep_class, hold (an
+    attribute name or several, comma-separated) and until (ATTRIBUTE=STDS): see holding_walk."""
     settings = settings or InversionSettings()
     reader = keep_class_reader(model) if keep_class else None  # refused before any inversion runs
     file, name = parse_direction(direction_spec)
@@ -249,11 +308,12 @@ def edit(model: LatentGenerator, direction_spec: str, strengths: list[float], *,
     span = model.parse_layers(layers)
     if (inputs is None) == (seeds is None):
         raise GanforgeError("give --input (real images to edit) or --seed (samples to edit), not both")
+    stop = parse_until(until, model)
     if inputs is not None:
         names, images = read_model_images(inputs, model)
         inversion = Inverter(model, settings).invert(images, labels=None if label is None else torch.tensor([label]))
         result = edit_latents(model, inversion.latents, inversion.space, inversion.labels, direction, strengths, span,
-                              inversion.noises, reader, held)
+                              inversion.noises, reader, held, stop)
         return EditResult(names, images, result, strengths)
     labels = None
     if model.num_classes:
@@ -261,7 +321,7 @@ def edit(model: LatentGenerator, direction_spec: str, strengths: list[float], *,
     with torch.no_grad():
         latents = model.from_z(model.seed_z(seeds), model.edit_space)
     result = edit_latents(model, latents, model.edit_space, labels, direction, strengths, span, reader=reader,
-                          hold=held)
+                          hold=held, until=stop)
     return EditResult([f"seed{seed:04d}" for seed in seeds], None, result, strengths)
 
 

@@ -8,7 +8,10 @@ limits the edit to some style inputs: coarse (pose, shape), middle or fine (text
 would change the class the shipped classifier reads: a thicker 3 stays a 3 at strengths where a
 straight line turns it into an 8. --hold slant (or thickness, or both) strips each step of what
 would change that stroke attribute too, measured by a smooth stand-in (grayscale models): a
-thickness edit that leaves the slant alone.
+thickness edit that leaves the slant alone. --until thickness=1.2 stops each image once its
+thickness (measured as `ganforge directions` measures it) moved 1.2 standard deviations of the
+model's samples the way the strength points: digits that thicken easily are not pushed past that,
+and --strength becomes the farthest a stubborn one may go.
 
 examples:
   ganforge directions --model mnist-gan --method attribute --out dirs.safetensors
@@ -16,6 +19,7 @@ examples:
   ganforge edit --model stylegan2-mnist --seed 1,2,3 --direction sefa.safetensors:sefa-0 --layers coarse --out walk/
   ganforge edit --model stylegan2-mnist --input digits/ --direction dirs.safetensors:thickness --strength 0,3 --keep-class --out kept/
   ganforge edit --model stylegan2-mnist --input digits/ --direction dirs.safetensors:thickness --strength 0,3,6 --keep-class --hold slant --out held/
+  ganforge edit --model stylegan2-mnist --input digits/ --direction dirs.safetensors:thickness --strength -9,0,9 --keep-class --until thickness=1.2 --out enough/
 """
 
 from __future__ import annotations
@@ -46,6 +50,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--hold", metavar="ATTRIBUTES",
                         help="grayscale stroke models: attributes the walk keeps where they were (slant, thickness, "
                              "or slant,thickness), e.g. --hold slant for a thickness edit")
+    parser.add_argument("--until", metavar="ATTRIBUTE=STDS",
+                        help="grayscale stroke models: stop each image once ATTRIBUTE (thickness, slant, width, height) "
+                             "moved STDS standard deviations of the model's samples; --strength is then the farthest "
+                             "it may go, e.g. --until thickness=1.2 --strength -9,0,9")
     parser.add_argument("--out", required=True, help="output folder: one strip per input")
     add_inversion_arguments(parser, seed=False)
 
@@ -58,6 +66,6 @@ def run(args: argparse.Namespace) -> None:
     model = load_latent_model(args)
     result = edit(model, args.direction, strengths, inputs=args.input, seeds=seeds, layers=args.layers,
                   settings=inversion_settings(args), label=args.label, keep_class=args.keep_class,
-                  hold=args.hold)
+                  hold=args.hold, until=args.until)
     written = save_edits(result, out)
     print(f"wrote {len(written)} strip(s) of {len(strengths)} strengths to {out}")
