@@ -331,7 +331,8 @@ UNTIL_STRENGTHS = (6.0, 9.0, 12.0)  # with --until the strength is only the fart
 
 def keep_class_section(args) -> str:
     """The report section of one keep-class variant."""
-    return "keep_class" + ("_hold_other" if args.hold_other else "") + (f"_until_{args.until:g}" if args.until else "")
+    return ("keep_class" + ("_hold_other" if args.hold_other else "") + (f"_until_{args.until:g}" if args.until else "")
+            + (f"_{args.num}_digits" if args.num != 1000 else ""))
 
 
 def keep_class(args) -> None:
@@ -368,8 +369,8 @@ def keep_class(args) -> None:
         direction = (supervised.get(attribute) if kind == "supervised"
                      else best_closed_form(model, attribute, other, seed=args.seed, layers=row["layers"]))
         hold = (other,) if args.hold_other else ()
-        # --until as `ganforge edit --until ATTRIBUTE=STDS` makes it: in the spread of the model's own samples
-        until = Until(attribute, args.until * attribute_spread(model, attribute)) if args.until else None
+        # --until as `ganforge edit --until ATTRIBUTE=STDS` makes it
+        until = Until(attribute, args.until * attribute_spread(model, attribute)[0]) if args.until else None
         chosen = None
         for strength in UNTIL_STRENGTHS if until else KEEP_STRENGTHS:
             moved = edit_outcomes(model, calibration_inversion, direction, strength, attribute, other,
@@ -383,7 +384,8 @@ def keep_class(args) -> None:
                                real_std, span, reader=reader, hold=hold, judge=judge, until=until)
         half = len(result.moved) // 2
         section["rows"][name] = {
-            "hold": list(hold), "until_stds": args.until, "moved_1_std_minus": round(float(result.moved[:half].mean()), 4),
+            "hold": list(hold), "until_stds": args.until, "digits": len(digits),
+            "moved_1_std_minus": round(float(result.moved[:half].mean()), 4),
             "moved_1_std_plus": round(float(result.moved[half:].mean()), 4),
             "direction": direction.name, "layers": row["layers"], "strength": chosen[0],
             "moved_1_std": round(float(result.moved.mean()), 4),
@@ -459,6 +461,7 @@ def table() -> None:
             other = next(v for k, v in row.items() if k.startswith("mean_abs"))
             walk = "keep-class" + "".join(f", hold {name}" for name in row.get("hold", []))
             walk += f", until {row['until_stds']:g} std" if row.get("until_stds") else ""
+            walk += f" ({row['digits']} digits)" if row.get("digits", 1000) != 1000 else ""
             print(f"| {report['model']} | {edit}, {walk} | {row['layers']} | {row['strength']} | "
                   f"{both_ways(row, 'moved_1_std')} | {100 * row['classifier_reads_original']:.1f} % / "
                   f"{100 * row['judge_reads_original']:.1f} % | {100 * row['plain_judge_reads_original']:.1f} % | "

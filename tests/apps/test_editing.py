@@ -9,6 +9,7 @@ import pytest
 import torch
 from PIL import Image
 
+from ganforge.apps import edit as edit_module
 from ganforge.apps.directions import (
     class_reader,
     find_directions,
@@ -406,6 +407,22 @@ def test_holding_an_attribute_keeps_it_while_the_other_moves():
     assert np.nanmean(slant(held_images) - slant(start)) > 0.5 * np.nanmean(slant(straight_images) - slant(start))
     # holding nothing at all is the straight line
     assert torch.equal(holding_walk(model, latents, "z", None, direction, 4.0, span)[0], straight)
+
+
+def test_the_corrector_pulls_the_measured_attribute_back(monkeypatch):
+    model = LatentGenerator(load_model(model="mnist-gan"))
+    direction = find_directions(model, "attribute", attributes=("thickness", "slant"), seed=0).get("slant")
+    latents = model.random_z(24, seed=4)
+    span = model.parse_layers(None)
+    start = thickness(render(model, latents, None))
+
+    def drift() -> float:
+        held, _ = holding_walk(model, latents, "z", None, direction, 4.0, span, hold=("thickness",))
+        return float(np.nanmean(np.abs(thickness(render(model, held, None)) - start)))
+
+    corrected = drift()
+    monkeypatch.setattr(edit_module, "HOLD_CORRECTION", 0.0)  # the stand-in's projection alone
+    assert corrected < 0.8 * drift()
 
 
 def test_an_until_walk_stops_each_image_once_its_attribute_moved_enough():

@@ -41,6 +41,7 @@ from torch import Tensor
 
 from ganforge.apps.inversion import CLASSIFIER_WEIGHTS
 from ganforge.apps.latent import LatentGenerator
+from ganforge.data import load_dataset
 from ganforge.errors import GanforgeError
 from ganforge.metrics.attributes import ATTRIBUTES, measure_attributes
 from ganforge.metrics.classifier import classify, load_classifier, to_classifier_size
@@ -225,18 +226,30 @@ def latent_scale(model: LatentGenerator, vector: Tensor) -> float:
     return float((latents.cpu() @ vector.cpu()).std())
 
 
-SPREAD_SAMPLES = 1000  # samples an attribute's spread is measured on
+SPREAD_SAMPLES = 1000  # samples an attribute's spread is measured on when the training images are not on hand
+SPREAD_IMAGES = 5000  # at most this many training images
 
 
-def attribute_spread(model: LatentGenerator, name: str, *, samples: int = SPREAD_SAMPLES, seed: int = 2) -> float:
-    """Standard deviation of a measured attribute over the model's own samples at the classifiers'
-    28x28: the unit of `ganforge edit --until` (what real images' spread would be, without real images)."""
+def attribute_spread(model: LatentGenerator, name: str, *, seed: int = 2) -> tuple[float, str]:
+    """(standard deviation of a measured attribute, what it was measured on): over the model's training
+    images when they load offline (a registered dataset or a folder still there), else over
+    SPREAD_SAMPLES of the model's own samples at the classifiers' 28x28. The unit of `ganforge edit
+    --until`."""
     check_grayscale(model)
-    latents, labels = edit_latents(model, samples, seed)
-    values = ATTRIBUTES.get(name)(to_classifier_size(render(model, latents, labels)))
+    data = model.loaded.state.get("data", {}).get("name", "")
+    try:
+        images = load_dataset(data, "train").images[:SPREAD_IMAGES] if data else None
+    except (GanforgeError, OSError, ValueError):
+        images = None
+    if images is not None and images.shape[-1] == 1 and len(images) >= 10:
+        values, source = ATTRIBUTES.get(name)(images), f"{min(len(images), SPREAD_IMAGES)} training images of {data}"
+    else:
+        latents, labels = edit_latents(model, SPREAD_SAMPLES, seed)
+        values = ATTRIBUTES.get(name)(to_classifier_size(render(model, latents, labels)))
+        source = f"{SPREAD_SAMPLES} samples of the model"
     if np.isfinite(values).sum() < 10:
-        raise GanforgeError(f"fewer than 10 of {samples} samples of {model.source} have ink to measure {name} on")
-    return float(np.nanstd(values))
+        raise GanforgeError(f"fewer than 10 of the {source} have ink to measure {name} on")
+    return float(np.nanstd(values)), source
 
 
 def measure_effect(model: LatentGenerator, direction: Direction, seed: int) -> dict[str, float]:

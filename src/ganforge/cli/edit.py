@@ -10,7 +10,7 @@ straight line turns it into an 8. --hold slant (or thickness, or both) strips ea
 would change that stroke attribute too, measured by a smooth stand-in (grayscale models): a
 thickness edit that leaves the slant alone. --until thickness=1.2 stops each image once its
 thickness (measured as `ganforge directions` measures it) moved 1.2 standard deviations of the
-model's samples the way the strength points: digits that thicken easily are not pushed past that,
+model's training images (of its samples when those are not on hand) the way the strength points: digits that thicken easily are not pushed past that,
 and --strength becomes the farthest a stubborn one may go.
 
 examples:
@@ -52,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "or slant,thickness), e.g. --hold slant for a thickness edit")
     parser.add_argument("--until", metavar="ATTRIBUTE=STDS",
                         help="grayscale stroke models: stop each image once ATTRIBUTE (thickness, slant, width, height) "
-                             "moved STDS standard deviations of the model's samples; --strength is then the farthest "
+                             "moved STDS standard deviations of the training images; --strength is then the farthest "
                              "it may go, e.g. --until thickness=1.2 --strength -9,0,9")
     parser.add_argument("--out", required=True, help="output folder: one strip per input")
     add_inversion_arguments(parser, seed=False)
