@@ -41,150 +41,42 @@ Note: the inversion's perceptual distance uses the shipped digit classifier's co
 so "still read as the digit" is judged by a network the search saw (its early layers, not its
 decision); an independent check judges with its own classifier.
 Writes docs/eval/editing-NAME.json (NAME: the model's folder name); resumes from a partial one.
+The keep-class walks and the shear reference live in bench/editing_walks.py; what both use (inversion
+cache, one edit measured each way, the report) in bench/editing_common.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import platform
-import sys
-import time
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import torch
-from PIL import Image
-
-from ganforge.apps.directions import (
-    attribute_spread,
-    best_closed_form,
-    class_reader,
-    find_directions,
-    model_fingerprint,
+from editing_common import (
+    ATTRIBUTES,
+    COMMAND,
+    EVAL,
+    at_28,
+    cache_key,
+    edit_outcomes,
+    invert,
+    layer_options,
+    machine,
+    open_report,
+    psnr,
+    save_report,
+    to_model,
 )
-from ganforge.apps.edit import Until, holding_walk, to_model_images
-from ganforge.apps.generate import load_model
-from ganforge.apps.inversion import Inversion, InversionSettings, Inverter
-from ganforge.apps.latent import LatentGenerator
+from editing_walks import keep_class, shear_reference
+
+from ganforge.apps.directions import best_closed_form, find_directions
 from ganforge.data import load_dataset
-from ganforge.data.streaming import square_image
 from ganforge.metrics.attributes import measure_attributes
-from ganforge.metrics.classifier import classify, load_classifier
 from ganforge.metrics.extractors import build_extractor
-from ganforge.utils.images import from_uint8, to_uint8
+from ganforge.utils.images import to_uint8
 
-EVAL = Path(__file__).resolve().parent.parent / "docs" / "eval"
-CACHE = Path(__file__).resolve().parent.parent / "runs" / "editing"
-ATTRIBUTES = ("thickness", "slant")
 STRENGTHS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0)
-
-
-def at_28(images: torch.Tensor) -> np.ndarray:
-    """Model images (N, 1, S, S) in [-1, 1] -> uint8 (N, 28, 28, 1), as the classifier and attributes see them
-    (Pillow's bicubic, the resize that made the 32x32 training digits of stylegan2-mnist)."""
-    images = to_uint8(images.clamp(-1, 1))
-    return images if images.shape[1] == 28 else np.stack([square_image(image, 28) for image in images])
-
-
-def to_model(digits: np.ndarray, model: LatentGenerator) -> torch.Tensor:
-    """uint8 (N, 28, 28, 1) -> the model's size in [-1, 1], resized as its training digits were."""
-    return to_model_images(list(digits), model, on_note=lambda _: None)
-
-
-def psnr(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Per-image PSNR (dB) of uint8 images."""
-    mse = ((a.astype(np.float64) - b.astype(np.float64)) ** 2).reshape(len(a), -1).mean(1)
-    return 10 * np.log10(255.0**2 / np.maximum(mse, 1e-10))
-
-
-def invert(model: LatentGenerator, digits: np.ndarray, space: str, steps: int, known=None, *, cache: str = ""):
-    """(inversion, seconds per image); with `cache`, kept under runs/editing/ and reused by later runs
-    of the same model, digits, space and steps (inversion is the costly part)."""
-    path = CACHE / f"{cache}-{space}-{steps}-{len(digits)}.pt" if cache else None
-    if path is not None and path.exists():
-        saved = torch.load(path, weights_only=True)
-        return Inversion(**saved["inversion"]), saved["seconds"]
-    started = time.perf_counter()
-    settings = InversionSettings(space=space, steps=steps)
-    result = Inverter(model, settings).invert(to_model(digits, model), known=known)
-    seconds = (time.perf_counter() - started) / len(digits)
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        torch.save({"inversion": vars(result), "seconds": seconds}, path)
-    return result, seconds
-
-
-class Outcomes(NamedTuple):
-    """Per digit, -strength then +strength: moved >= 1 std the asked way, still read as its digit (shipped
-    classifier), |other attribute change| / std, and still read by the independent judge (when given)."""
-
-    moved: np.ndarray
-    kept: np.ndarray
-    other_change: np.ndarray
-    judged: np.ndarray | None = None
-
-
-def edit_outcomes(model, inversion, direction, strength, attribute, other, labels, classifier, real_std, span, *,
-                  reader=None, hold=(), judge=None, until=None) -> Outcomes:
-    """The edit each way, measured; with `reader`, walked with --keep-class (holding that classifier), with
-    `hold`, holding those attributes too (--hold), with `until`, each digit stopped there (--until)."""
-    space = inversion.space
-    with torch.no_grad():
-        base = at_28(model.render(inversion.latents, space, inversion.labels, inversion.noises))
-    before = measure_attributes(base, (attribute, other))
-    moved, kept, other_change, judged = [], [], [], []
-    for sign in (-1.0, 1.0):
-        latents, moved_space = holding_walk(model, inversion.latents, space, inversion.labels, direction,
-                                            sign * strength, span, reader=reader, hold=hold, noises=inversion.noises,
-                                            until=until)
-        with torch.no_grad():
-            images = at_28(model.render(latents, moved_space, inversion.labels, inversion.noises))
-        after = measure_attributes(images, (attribute, other))
-        change = (after[attribute] - before[attribute]) * sign / real_std[attribute]
-        moved.append(np.nan_to_num(change, nan=-np.inf) >= 1)
-        kept.append(classifier.predict(images).numpy() == labels)
-        other_change.append(np.abs(after[other] - before[other]) / real_std[other])
-        if judge is not None:
-            judged.append(judge_reads(judge, images) == labels)
-    return Outcomes(np.concatenate(moved), np.concatenate(kept), np.concatenate(other_change),
-                    np.concatenate(judged) if judged else None)
-
-
-def judge_reads(judge: torch.nn.Module, images: np.ndarray) -> np.ndarray:
-    """The digit a classifier saved by bench/train_classifier.py reads in uint8 (N, 28, 28, 1) images."""
-    return classify(judge, from_uint8(images)).numpy()
-
-
-COMMAND = " ".join(["python", "bench/editing.py", *sys.argv[1:]])
-
-
-def machine() -> str:
-    return f"{platform.processor() or platform.machine()}, torch {torch.__version__}"
-
-
-def open_report(args) -> tuple[Path, dict, LatentGenerator]:
-    """(docs/eval/editing-NAME.json, its contents so far, the model)."""
-    name = args.model or Path(args.checkpoint).resolve().name
-    out = EVAL / f"editing-{name}.json"
-    model = LatentGenerator(load_model(model=args.model, checkpoint=args.checkpoint))
-    return out, json.loads(out.read_text()) if out.exists() else {"model": name}, model
-
-
-def save_report(out: Path, report: dict) -> None:
-    EVAL.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
-
-
-def cache_key(out: Path, model: LatentGenerator) -> str:
-    """Inversions are cached per report name and model weights."""
-    return f"{out.stem.removeprefix('editing-')}-{model_fingerprint(model)}"
-
-
-def layer_options(model: LatentGenerator) -> list[str]:
-    """The layer ranges each edit is tried on."""
-    return ["all", "coarse", "middle", "fine"] if model.style_based else ["all"]
 
 
 def run(args) -> None:
@@ -323,113 +215,6 @@ def curves(args) -> None:
                     print(rows[-1], flush=True)
     report["curves"] = {"command": COMMAND, "digits": len(digits), "rows": rows}
     save_report(out, report)
-
-
-KEEP_STRENGTHS = (3.0, 4.5, 6.0)  # the class-keeping walk moves less per unit strength than the straight line
-UNTIL_STRENGTHS = (6.0, 9.0, 12.0)  # with --until the strength is only the farthest a digit may go
-
-
-def keep_class_section(args) -> str:
-    """The report section of one keep-class variant."""
-    return ("keep_class" + ("_hold_other" if args.hold_other else "") + (f"_until_{args.until:g}" if args.until else "")
-            + (f"_{args.num}_digits" if args.num != 1000 else ""))
-
-
-def keep_class(args) -> None:
-    """The edits table's rows again with --keep-class: each row's direction and layer range, the strength
-    calibrated on the training digits as before but from KEEP_STRENGTHS (the smallest at which >= 90 %
-    move >= 1 std both ways, else the one that moves most), then the held-out digits. "Still read" by
-    the shipped classifier, which the walk holds, and by --judge, a classifier the walk never saw."""
-    out, report, model = open_report(args)
-    key = cache_key(out, model)
-    if "edits" not in report:
-        raise SystemExit(f"{out} has no edits table yet: run the full bench first")
-    held, train = load_dataset("mnist-5k", "heldout"), load_dataset("mnist-5k", "train")
-    digits, labels = held.images[: args.num], held.labels[: args.num]
-    calibration_rows = np.random.default_rng(0).permutation(len(train))[: args.calibrate]
-    calibration, calibration_labels = train.images[calibration_rows], train.labels[calibration_rows]
-    held_inversion, _ = invert(model, digits, model.edit_space, args.steps, cache=f"{key}-heldout")
-    calibration_inversion, _ = invert(model, calibration, model.edit_space, args.steps, cache=f"{key}-calibration")
-    classifier, reader = build_extractor("digits"), class_reader(model)
-    if not (args.judge / "card.json").is_file():
-        raise SystemExit(f"no second classifier in {args.judge}: make it with python bench/train_classifier.py "
-                         f"--seed 1 --out {args.judge}")
-    judge = load_classifier(args.judge)
-    judge_card = json.loads((args.judge / "card.json").read_text())
-    supervised = find_directions(model, "attribute", attributes=ATTRIBUTES, seed=args.seed)
-    real_std = report["real_std"]
-    section = report.setdefault(keep_class_section(args),
-                                {"command": COMMAND, "judge": str(args.judge), "judge_card": judge_card, "rows": {}})
-    for name, row in report["edits"].items():
-        if name in section["rows"]:
-            continue
-        attribute, kind = name.split(" / ")
-        other = next(a for a in ATTRIBUTES if a != attribute)
-        span = model.parse_layers(row["layers"])
-        direction = (supervised.get(attribute) if kind == "supervised"
-                     else best_closed_form(model, attribute, other, seed=args.seed, layers=row["layers"]))
-        hold = (other,) if args.hold_other else ()
-        # --until as `ganforge edit --until ATTRIBUTE=STDS` makes it
-        until = Until(attribute, args.until * attribute_spread(model, attribute)[0]) if args.until else None
-        chosen = None
-        for strength in UNTIL_STRENGTHS if until else KEEP_STRENGTHS:
-            moved = edit_outcomes(model, calibration_inversion, direction, strength, attribute, other,
-                                  calibration_labels, classifier, real_std, span, reader=reader, hold=hold,
-                                  until=until).moved.mean()
-            if chosen is None or moved > chosen[1]:
-                chosen = (strength, moved)
-            if moved >= 0.9:
-                break
-        result = edit_outcomes(model, held_inversion, direction, chosen[0], attribute, other, labels, classifier,
-                               real_std, span, reader=reader, hold=hold, judge=judge, until=until)
-        half = len(result.moved) // 2
-        section["rows"][name] = {
-            "hold": list(hold), "until_stds": args.until, "digits": len(digits),
-            "moved_1_std_minus": round(float(result.moved[:half].mean()), 4),
-            "moved_1_std_plus": round(float(result.moved[half:].mean()), 4),
-            "direction": direction.name, "layers": row["layers"], "strength": chosen[0],
-            "moved_1_std": round(float(result.moved.mean()), 4),
-            "classifier_reads_original": round(float(result.kept.mean()), 4),
-            "judge_reads_original": round(float(result.judged.mean()), 4),
-            f"mean_abs_{other}_change_std": round(float(np.nanmean(result.other_change)), 3),
-            "plain_judge_reads_original": round(float(edit_outcomes(
-                model, held_inversion, direction, row["strength"], attribute, other, labels, classifier, real_std,
-                span, judge=judge).judged.mean()), 4)}
-        print(name, section["rows"][name], flush=True)
-        save_report(out, report)
-
-
-def shear_reference() -> None:
-    """An ideal slant edit: the held-out digits sheared about their centre row by Pillow (bicubic); the
-    smallest shear at which >= 90 % move >= 1 std each way, and what it does to the thickness."""
-    held = load_dataset("mnist-5k", "heldout")
-    digits = held.images[:1000, ..., 0]
-    real = measure_attributes(held.images, ATTRIBUTES)
-    real_std = {k: float(np.nanstd(v)) for k, v in real.items()}
-    before = measure_attributes(digits, ATTRIBUTES)
-    side = digits.shape[1]
-
-    def sheared(amount: float) -> np.ndarray:  # x_in = x_out + amount * (y - centre): leans right for amount > 0
-        return np.stack([np.asarray(Image.fromarray(d).transform((side, side), Image.Transform.AFFINE,
-                                                                  (1, amount, -amount * side / 2, 0, 1, 0),
-                                                                  resample=Image.Resampling.BICUBIC)) for d in digits])
-
-    rows = []
-    for amount in np.arange(0.05, 1.0001, 0.05):
-        moved, drift = [], []
-        for sign in (-1.0, 1.0):
-            after = measure_attributes(sheared(sign * amount), ATTRIBUTES)
-            moved.append(np.nan_to_num((after["slant"] - before["slant"]) * sign / real_std["slant"], nan=-np.inf) >= 1)
-            drift.append(np.abs(after["thickness"] - before["thickness"]) / real_std["thickness"])
-        moved, drift = np.concatenate(moved), np.concatenate(drift)
-        rows.append({"shear": round(float(amount), 2), "moved_1_std": round(float(moved.mean()), 4),
-                     "mean_abs_thickness_change_std": round(float(np.nanmean(drift)), 3)})
-        print(rows[-1], flush=True)
-        if moved.mean() >= 0.9:
-            break
-    EVAL.mkdir(parents=True, exist_ok=True)
-    (EVAL / "shear-reference.json").write_text(json.dumps(
-        {"command": COMMAND, "digits": len(digits), "real_std": real_std, "rows": rows}, indent=2) + "\n")
 
 
 def table() -> None:

@@ -225,8 +225,7 @@ def holding_walk(model: LatentGenerator, latents: Tensor, space: str, labels: Te
                     gradient = gradients[:, k]
                     sub_step = sub_step - HOLD_CORRECTION * (drift / (gradient * gradient).sum(1).clamp_min(1e-20))[
                         :, None] * gradient
-        moved = moved.clone()
-        moved[rows] = here.detach() + sub_step.view_as(here)
+        moved = moved.index_copy(0, rows, here.detach() + sub_step.view_as(here))  # out of place: `start` may be the caller's
         if until is not None:
             with torch.no_grad():
                 change = (measure(seen(moved[rows], rows)) - first[rows.cpu().numpy()]) * np.sign(strength)

@@ -1,0 +1,137 @@
+"""The class-keeping and until-walks of bench/editing.py --keep-class, and --shear-reference, the ideal
+slant edit they are judged against. Run through bench/editing.py (see its docstring)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+from editing_common import (
+    ATTRIBUTES,
+    COMMAND,
+    EVAL,
+    cache_key,
+    edit_outcomes,
+    invert,
+    open_report,
+    save_report,
+)
+from PIL import Image
+
+from ganforge.apps.directions import (
+    attribute_spread,
+    best_closed_form,
+    class_reader,
+    find_directions,
+)
+from ganforge.apps.edit import Until
+from ganforge.data import load_dataset
+from ganforge.metrics.attributes import measure_attributes
+from ganforge.metrics.classifier import load_classifier
+from ganforge.metrics.extractors import build_extractor
+
+KEEP_STRENGTHS = (3.0, 4.5, 6.0)  # the class-keeping walk moves less per unit strength than the straight line
+UNTIL_STRENGTHS = (6.0, 9.0, 12.0)  # with --until the strength is only the farthest a digit may go
+
+
+def keep_class_section(args) -> str:
+    """The report section of one keep-class variant."""
+    return ("keep_class" + ("_hold_other" if args.hold_other else "") + (f"_until_{args.until:g}" if args.until else "")
+            + (f"_{args.num}_digits" if args.num != 1000 else ""))
+
+
+def keep_class(args) -> None:
+    """The edits table's rows again with --keep-class: each row's direction and layer range, the strength
+    calibrated on the training digits as before but from KEEP_STRENGTHS (the smallest at which >= 90 %
+    move >= 1 std both ways, else the one that moves most), then the held-out digits. "Still read" by
+    the shipped classifier, which the walk holds, and by --judge, a classifier the walk never saw."""
+    out, report, model = open_report(args)
+    key = cache_key(out, model)
+    if "edits" not in report:
+        raise SystemExit(f"{out} has no edits table yet: run the full bench first")
+    held, train = load_dataset("mnist-5k", "heldout"), load_dataset("mnist-5k", "train")
+    digits, labels = held.images[: args.num], held.labels[: args.num]
+    calibration_rows = np.random.default_rng(0).permutation(len(train))[: args.calibrate]
+    calibration, calibration_labels = train.images[calibration_rows], train.labels[calibration_rows]
+    held_inversion, _ = invert(model, digits, model.edit_space, args.steps, cache=f"{key}-heldout")
+    calibration_inversion, _ = invert(model, calibration, model.edit_space, args.steps, cache=f"{key}-calibration")
+    classifier, reader = build_extractor("digits"), class_reader(model)
+    if not (args.judge / "card.json").is_file():
+        raise SystemExit(f"no second classifier in {args.judge}: make it with python bench/train_classifier.py "
+                         f"--seed 1 --out {args.judge}")
+    judge = load_classifier(args.judge)
+    judge_card = json.loads((args.judge / "card.json").read_text())
+    supervised = find_directions(model, "attribute", attributes=ATTRIBUTES, seed=args.seed)
+    real_std = report["real_std"]
+    section = report.setdefault(keep_class_section(args),
+                                {"command": COMMAND, "judge": str(args.judge), "judge_card": judge_card, "rows": {}})
+    for name, row in report["edits"].items():
+        if name in section["rows"]:
+            continue
+        attribute, kind = name.split(" / ")
+        other = next(a for a in ATTRIBUTES if a != attribute)
+        span = model.parse_layers(row["layers"])
+        direction = (supervised.get(attribute) if kind == "supervised"
+                     else best_closed_form(model, attribute, other, seed=args.seed, layers=row["layers"]))
+        hold = (other,) if args.hold_other else ()
+        # --until as `ganforge edit --until ATTRIBUTE=STDS` makes it
+        until = Until(attribute, args.until * attribute_spread(model, attribute)[0]) if args.until else None
+        chosen = None
+        for strength in UNTIL_STRENGTHS if until else KEEP_STRENGTHS:
+            moved = edit_outcomes(model, calibration_inversion, direction, strength, attribute, other,
+                                  calibration_labels, classifier, real_std, span, reader=reader, hold=hold,
+                                  until=until).moved.mean()
+            if chosen is None or moved > chosen[1]:
+                chosen = (strength, moved)
+            if moved >= 0.9:
+                break
+        result = edit_outcomes(model, held_inversion, direction, chosen[0], attribute, other, labels, classifier,
+                               real_std, span, reader=reader, hold=hold, judge=judge, until=until)
+        half = len(result.moved) // 2
+        section["rows"][name] = {
+            "hold": list(hold), "until_stds": args.until, "digits": len(digits),
+            "moved_1_std_minus": round(float(result.moved[:half].mean()), 4),
+            "moved_1_std_plus": round(float(result.moved[half:].mean()), 4),
+            "direction": direction.name, "layers": row["layers"], "strength": chosen[0],
+            "moved_1_std": round(float(result.moved.mean()), 4),
+            "classifier_reads_original": round(float(result.kept.mean()), 4),
+            "judge_reads_original": round(float(result.judged.mean()), 4),
+            f"mean_abs_{other}_change_std": round(float(np.nanmean(result.other_change)), 3),
+            "plain_judge_reads_original": round(float(edit_outcomes(
+                model, held_inversion, direction, row["strength"], attribute, other, labels, classifier, real_std,
+                span, judge=judge).judged.mean()), 4)}
+        print(name, section["rows"][name], flush=True)
+        save_report(out, report)
+
+
+def shear_reference() -> None:
+    """An ideal slant edit: the held-out digits sheared about their centre row by Pillow (bicubic); the
+    smallest shear at which >= 90 % move >= 1 std each way, and what it does to the thickness."""
+    held = load_dataset("mnist-5k", "heldout")
+    digits = held.images[:1000, ..., 0]
+    real = measure_attributes(held.images, ATTRIBUTES)
+    real_std = {k: float(np.nanstd(v)) for k, v in real.items()}
+    before = measure_attributes(digits, ATTRIBUTES)
+    side = digits.shape[1]
+
+    def sheared(amount: float) -> np.ndarray:  # x_in = x_out + amount * (y - centre): leans right for amount > 0
+        return np.stack([np.asarray(Image.fromarray(d).transform((side, side), Image.Transform.AFFINE,
+                                                                  (1, amount, -amount * side / 2, 0, 1, 0),
+                                                                  resample=Image.Resampling.BICUBIC)) for d in digits])
+
+    rows = []
+    for amount in np.arange(0.05, 1.0001, 0.05):
+        moved, drift = [], []
+        for sign in (-1.0, 1.0):
+            after = measure_attributes(sheared(sign * amount), ATTRIBUTES)
+            moved.append(np.nan_to_num((after["slant"] - before["slant"]) * sign / real_std["slant"], nan=-np.inf) >= 1)
+            drift.append(np.abs(after["thickness"] - before["thickness"]) / real_std["thickness"])
+        moved, drift = np.concatenate(moved), np.concatenate(drift)
+        rows.append({"shear": round(float(amount), 2), "moved_1_std": round(float(moved.mean()), 4),
+                     "mean_abs_thickness_change_std": round(float(np.nanmean(drift)), 3)})
+        print(rows[-1], flush=True)
+        if moved.mean() >= 0.9:
+            break
+    EVAL.mkdir(parents=True, exist_ok=True)
+    (EVAL / "shear-reference.json").write_text(json.dumps(
+        {"command": COMMAND, "digits": len(digits), "real_std": real_std, "rows": rows}, indent=2) + "\n")
