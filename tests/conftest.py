@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+import traceback
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import numpy as np
@@ -54,6 +57,34 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300, env: dict
         [sys.executable, "-m", "ganforge", *args],
         check=False, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=full_env,
     )
+
+
+def run_main(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`ganforge ARGS` run here by main(), as the console script runs it: the same exit status and output
+    as run_cli without a new interpreter's seconds of imports, for the many refusals. An exception that
+    escapes main() is printed as its traceback with status 1, as the interpreter would. (Warnings go to
+    pytest, not stderr; run_cli still checks the real process.)"""
+    from ganforge.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    os.environ.update(env or {})
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                status = main(list(args))
+            except SystemExit as exit_:  # argparse's refusals
+                status = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+            except Exception:  # noqa: BLE001 - reported as the interpreter would, and the caller's assert fails
+                traceback.print_exc()
+                status = 1
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(["ganforge", *args], status, out.getvalue(), err.getvalue())
 
 
 PHOTO = np.random.default_rng(0).integers(0, 256, (24, 32, 3), dtype=np.uint8)

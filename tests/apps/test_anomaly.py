@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from conftest import run_cli
+from conftest import run_cli, run_main
 from PIL import Image
 
 from ganforge.apps.anomaly import evaluate_anomaly, load_detector, score_files
@@ -95,7 +95,7 @@ def test_bad_requests(runs: dict[str, Path], tmp_path: Path):
     with pytest.raises(GanforgeError, match="between 0 and 1"):
         score_files(runs["deep-svdd"], tmp_path, tmp_path / "s.csv", threshold_fpr=1.5)
     (tmp_path / "empty").mkdir()
-    done = run_cli("anomaly", "--checkpoint", str(runs["deep-svdd"]), "--input", str(tmp_path / "empty"),
+    done = run_main("anomaly", "--checkpoint", str(runs["deep-svdd"]), "--input", str(tmp_path / "empty"),
                    "--out", str(tmp_path / "s.csv"))
     assert done.returncode == 2 and "no usable images" in done.stderr and "Traceback" not in done.stderr
     sampled = run_cli("sample", "--checkpoint", str(runs["ganomaly"]), "--out", str(tmp_path / "x.png"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import run_cli
+from conftest import run_cli, run_main
 from PIL import Image
 
 from ganforge.apps.evaluate_translation import evaluate_translation
@@ -75,7 +75,7 @@ def test_bad_inputs_get_one_line(lab_run, tmp_path: Path):
     (tmp_path / "notes.png").write_text("not an image")
     for name, reason in (("alpha.png", "has an alpha channel"), ("deep.png", "more than 8 bits"),
                          ("notes.png", "not a readable image")):
-        done = run_cli("colourise", "--checkpoint", str(lab_run), "--input", str(tmp_path / name),
+        done = run_main("colourise", "--checkpoint", str(lab_run), "--input", str(tmp_path / name),
                        "--out", str(tmp_path / "out"))
         assert done.returncode == 2, done.stderr
         assert reason in done.stderr and "Traceback" not in done.stderr

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from conftest import run_cli, run_main
 from PIL import Image
 
 from ganforge.apps import edit as edit_module
@@ -43,7 +44,6 @@ from ganforge.metrics.attributes import slant, thickness
 from ganforge.models import dcgan, stylegan2
 from ganforge.models.io import LoadedGenerator
 from ganforge.utils.images import from_uint8
-from tests.conftest import run_cli
 
 PIXELS_ONLY = {"perceptual": "none", "noise_regularisation": 0.0}
 
@@ -332,7 +332,7 @@ def test_invert_edit_and_complete_commands_on_real_digits(tmp_path, digits):
 def test_editing_commands_refuse_bad_input_in_one_line(tmp_path, digits):
     out = tmp_path / "out"
     dirs = tmp_path / "dirs.safetensors"
-    assert run_cli("directions", "--model", "mnist-cgan", "--method", "sefa", "--count", "2",
+    assert run_main("directions", "--model", "mnist-cgan", "--method", "sefa", "--count", "2",
                    "--out", str(dirs)).returncode == 0
     big_mask = tmp_path / "big.png"
     Image.fromarray(np.full((30, 30), 255, np.uint8)).save(big_mask)
@@ -354,7 +354,7 @@ def test_editing_commands_refuse_bad_input_in_one_line(tmp_path, digits):
          "stylegan2"),
     ]
     for args, words in cases:
-        assert_refused(run_cli(*args, "--out", str(out)), words)
+        assert_refused(run_main(*args, "--out", str(out)), words)
         assert not out.exists(), args
 
 

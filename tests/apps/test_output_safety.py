@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import run_cli
+from conftest import run_cli, run_main
 from PIL import Image
 
 from ganforge.training import train
@@ -47,7 +47,7 @@ def test_out_equal_to_the_input_is_refused(runs: dict[str, Path], tmp_path: Path
     photos = _photos(tmp_path / "photos")
     before = snapshot(tmp_path)
     for source, out in ((photos, photos), (photos / "a.png", photos)):
-        done = run_cli(command, "--checkpoint", str(runs[command]), "--input", str(source), "--out", str(out))
+        done = run_main(command, "--checkpoint", str(runs[command]), "--input", str(source), "--out", str(out))
         assert done.returncode == 2 and "overwrite the input" in done.stderr, done.stderr
         assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
     assert snapshot(tmp_path) == before
@@ -57,7 +57,7 @@ def test_export_into_a_run_or_model_folder_is_refused(runs: dict[str, Path], tmp
     run = runs["colourise"]
     before = snapshot(run)
     for out in (run, run / "checkpoints", next((run / "checkpoints").glob("step-*"))):
-        done = run_cli("export", str(run), "--out", str(out))
+        done = run_main("export", str(run), "--out", str(out))
         assert done.returncode == 2 and "would be overwritten" in done.stderr, done.stderr
     assert snapshot(run) == before
     done = run_cli("export", str(run), "--out", str(tmp_path / "exported"))

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run_cli, run_main
 from scipy.io import wavfile
 
 from ganforge.data.audio import read_wav
-from tests.conftest import run_cli
 
 
 def tiny_toml(preset: str) -> str:
@@ -77,7 +77,7 @@ def test_say_refuses_bad_input_in_one_line(tiny_run):
     ]
     for args, words in cases:
         out = tiny_run / "refused"
-        result = run_cli("say", *args, "--out", str(out))
+        result = run_main("say", *args, "--out", str(out))
         lines = [line for line in result.stderr.splitlines() if line.strip()]
         assert result.returncode == 2 and len(lines) == 1 and words in lines[0], result.stderr
         assert not out.exists()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import run_cli
+from conftest import run_cli, run_main
 from PIL import Image
 
 
@@ -65,7 +65,7 @@ def test_info_models_export(tiny_run: Path, tmp_path: Path):
 
 
 def _bad(*args: str, cwd: Path | None = None) -> str:
-    result = run_cli(*args, cwd=cwd)
+    result = run_main(*args, cwd=cwd)
     assert result.returncode == 2, (result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()

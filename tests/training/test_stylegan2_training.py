@@ -109,7 +109,7 @@ def test_mnist_is_resized_to_the_resolution(tmp_path: Path):
 
 
 def test_cli_sample_mix_interpolate_and_their_bad_input(tmp_path: Path):
-    from conftest import run_cli
+    from conftest import run_cli, run_main
     from PIL import Image
 
     config = tmp_path / "sg.toml"
@@ -132,7 +132,7 @@ def test_cli_sample_mix_interpolate_and_their_bad_input(tmp_path: Path):
          "--cut 99"),
         (("interpolate", "--checkpoint", run, "--seeds", "1", "--out", str(tmp_path / "w2.gif")), "at least two seeds"),
     ):
-        refused = run_cli(*args)
+        refused = run_main(*args)
         assert refused.returncode == 2 and message in refused.stderr and "Traceback" not in refused.stderr, args
 
 
