@@ -246,6 +246,7 @@ def table() -> None:
             other = next(v for k, v in row.items() if k.startswith("mean_abs"))
             walk = "keep-class" + "".join(f", hold {name}" for name in row.get("hold", []))
             walk += f", until {row['until_stds']:g} std" if row.get("until_stds") else ""
+            walk += ", paced" if row.get("paced") else ""
             walk += f" ({row['digits']} digits)" if row.get("digits", 1000) != 1000 else ""
             print(f"| {report['model']} | {edit}, {walk} | {row['layers']} | {row['strength']} | "
                   f"{both_ways(row, 'moved_1_std')} | {100 * row['classifier_reads_original']:.1f} % / "

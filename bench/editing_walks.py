@@ -36,7 +36,8 @@ UNTIL_STRENGTHS = (6.0, 9.0, 12.0)  # with --until the strength is only the fart
 
 def keep_class_section(args) -> str:
     """The report section of one keep-class variant."""
-    return ("keep_class" + ("_hold_other" if args.hold_other else "") + (f"_until_{args.until:g}" if args.until else "")
+    return ("keep_class" + ("_hold_other" if args.hold_other else "")
+            + (f"_until_{args.until:g}_paced" if args.until else "")  # until walks that keep the class are paced
             + (f"_{args.num}_digits" if args.num != 1000 else ""))
 
 
@@ -89,7 +90,7 @@ def keep_class(args) -> None:
                                real_std, span, reader=reader, hold=hold, judge=judge, until=until)
         half = len(result.moved) // 2
         section["rows"][name] = {
-            "hold": list(hold), "until_stds": args.until, "digits": len(digits),
+            "hold": list(hold), "until_stds": args.until, "paced": bool(args.until), "digits": len(digits),
             "moved_1_std_minus": round(float(result.moved[:half].mean()), 4),
             "moved_1_std_plus": round(float(result.moved[half:].mean()), 4),
             "direction": direction.name, "layers": row["layers"], "strength": chosen[0],

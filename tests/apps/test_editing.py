@@ -40,7 +40,8 @@ from ganforge.apps.inversion import InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
 from ganforge.data import load_dataset, resize_dataset
 from ganforge.errors import GanforgeError
-from ganforge.metrics.attributes import slant, thickness
+from ganforge.metrics.attributes import slant, soft_slant, soft_thickness, thickness
+from ganforge.metrics.classifier import to_classifier_size
 from ganforge.models import dcgan, stylegan2
 from ganforge.models.io import LoadedGenerator
 from ganforge.utils.images import from_uint8
@@ -444,6 +445,32 @@ def test_an_until_walk_stops_each_image_once_its_attribute_moved_enough():
         # the others walked the whole line (to the float rounding of 24 sub-steps)
         assert torch.allclose(walked[~reached], straight[~reached], atol=1e-4)
     assert parse_until("slant=0.5", model, on_note=lambda _: None).attribute == "slant"
+
+
+def test_a_paced_walk_moves_the_stand_in_as_the_straight_line_does_while_holding():
+    # the walk's whole length (an until it never reaches): holding the class and slant eats some of the
+    # thickness the straight line would give; pacing gives it back, and slant stays held
+    model = LatentGenerator(load_model(model="mnist-gan"))
+    direction = find_directions(model, "attribute", attributes=("thickness", "slant"), seed=0).get("thickness")
+    latents, span, reader = model.random_z(16, seed=5), model.parse_layers(None), class_reader(model)
+
+    def soft(moved: torch.Tensor) -> tuple[np.ndarray, np.ndarray]:
+        with torch.no_grad():
+            images = to_classifier_size(model.render(moved, "z", None))
+        return soft_thickness(images).numpy(), soft_slant(images).numpy()
+
+    thick, lean = soft(latents)
+    for strength in (-2.0, 2.0):
+        with torch.no_grad():
+            straight = soft(edited(model, latents, "z", direction, strength, span)[0])
+        ratios, drifts = {}, {}
+        for pace in (False, True):
+            walked = soft(holding_walk(model, latents, "z", None, direction, strength, span, reader=reader,
+                                       hold=("slant",), until=Until("thickness", 100.0), pace=pace)[0])
+            ratios[pace] = np.median((walked[0] - thick) / (straight[0] - thick))
+            drifts[pace] = np.mean(np.abs(walked[1] - lean))
+        assert ratios[True] > 0.9 and ratios[True] > ratios[False] + 0.03, (strength, ratios)
+        assert drifts[True] < 0.2 * np.mean(np.abs(straight[1] - lean)), (strength, drifts)
 
 
 def test_hold_refuses_what_it_cannot_hold(tmp_path):

@@ -159,7 +159,7 @@ class Until:
 def holding_walk(model: LatentGenerator, latents: Tensor, space: str, labels: Tensor | None, direction: Direction,
                  strength: float, layers: tuple[int, int], *, reader: torch.nn.Module | None = None,
                  hold: tuple[str, ...] = (), noises: list[Tensor] | None = None,
-                 steps: int = HOLD_STEPS, until: Until | None = None) -> tuple[Tensor, str]:
+                 steps: int = HOLD_STEPS, until: Until | None = None, pace: bool = True) -> tuple[Tensor, str]:
     """edited()'s move, walked in `steps` sub-steps, each stripped (per image) of its components along
     the gradients of what is held: `reader`'s log-probability of the class it reads in the unedited
     image, and each attribute in `hold` (metrics.attributes.SOFT_ATTRIBUTES, measured at the
@@ -172,7 +172,12 @@ def holding_walk(model: LatentGenerator, latents: Tensor, space: str, labels: Te
 
     With `until`, the walk has UNTIL_STEPS sub-steps and each image stops after the first one at which
     its attribute has moved `until.amount`: `strength` is then the farthest an image may go, and an
-    image that moves a lot per unit strength is not pushed past what was asked."""
+    image that moves a lot per unit strength is not pushed past what was asked.
+
+    With `until` and something held, the walk is paced (unless `pace` is False): the projection also
+    keeps the until attribute's first-order change (through its stand-in) what the straight
+    sub-step's was, so each sub-step is the nearest to the straight one that leaves the held
+    quantities put and moves the edited attribute as much: holding no longer eats part of the edit."""
     projecting = reader is not None or bool(hold)
     with torch.no_grad():  # the straight line's ends are constants of the walk
         end, moved_space = edited(model, latents, space, direction, strength, layers)
@@ -182,6 +187,9 @@ def holding_walk(model: LatentGenerator, latents: Tensor, space: str, labels: Te
     steps = UNTIL_STEPS if until is not None else steps
     step = ((end - start) / steps).flatten(1)
     measures = [SOFT_ATTRIBUTES.get(name) for name in hold]
+    paced = pace and until is not None and projecting
+    if paced:
+        measures.append(SOFT_ATTRIBUTES.get(until.attribute))
     if reader is not None:
         reader = reader.to(latents.device).eval()
 
@@ -210,13 +218,16 @@ def holding_walk(model: LatentGenerator, latents: Tensor, space: str, labels: Te
             images = seen(here, rows)
             values = [measure_soft(images) for measure_soft in measures]  # each held quantity, (n,) each
             if reader is not None:
-                values.append(torch.log_softmax(reader(images), 1).gather(1, classes[rows])[:, 0])
+                values.insert(len(hold), torch.log_softmax(reader(images), 1).gather(1, classes[rows])[:, 0])
             gradients = torch.stack([torch.autograd.grad(value.sum(), here, retain_graph=index < len(values) - 1)[0]
                                      .flatten(1) for index, value in enumerate(values)], 1)  # (n, k, D)
             gram = gradients @ gradients.transpose(1, 2)  # (n, k, k); a tiny ridge for parallel gradients
             gram = gram + 1e-6 * gram.diagonal(dim1=1, dim2=2).mean(1).clamp_min(1e-20)[:, None, None] * torch.eye(
                 len(values), dtype=gram.dtype, device=gram.device)
-            weights = torch.linalg.solve(gram, gradients @ sub_step[:, :, None])  # (n, k, 1)
+            residual = gradients @ sub_step[:, :, None]  # (n, k, 1): what the straight sub-step changes
+            if paced:  # the paced attribute (last) keeps its change: the constraint asks for 0 difference
+                residual[:, -1] = 0
+            weights = torch.linalg.solve(gram, residual)  # (n, k, 1)
             sub_step = sub_step - (gradients.transpose(1, 2) @ weights)[:, :, 0]
             with torch.no_grad():  # the corrector: what the held measurements drifted so far, pulled back
                 for k, name in enumerate(hold):

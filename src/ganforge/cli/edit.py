@@ -10,8 +10,10 @@ straight line turns it into an 8. --hold slant (or thickness, or both) strips ea
 would change that stroke attribute too, measured by a smooth stand-in (grayscale models): a
 thickness edit that leaves the slant alone. --until thickness=1.2 stops each image once its
 thickness (measured as `ganforge directions` measures it) moved 1.2 standard deviations of the
-model's training images (of its samples when those are not on hand) the way the strength points: digits that thicken easily are not pushed past that,
-and --strength becomes the farthest a stubborn one may go.
+model's training images (of its samples when those are not on hand) the way the strength points:
+digits that thicken easily are not pushed past that, and --strength becomes the farthest a stubborn
+one may go. With --keep-class or --hold as well, such a walk is paced: each step moves the edited
+attribute as much as the straight line would while the held ones stay put.
 
 examples:
   ganforge directions --model mnist-gan --method attribute --out dirs.safetensors
