@@ -7,6 +7,7 @@
     python bench/editing.py --model stylegan2-mnist --keep-class   # the edits again, class-keeping walks
     python bench/editing.py --model stylegan2-mnist --keep-class --hold-other   # ... holding the other attribute too
     python bench/editing.py --shear-reference   # what an ideal slant edit (a pure shear) does to thickness
+    python bench/editing.py --attribute-range   # the share of real digits a 1-std move takes out of the real range
     python bench/editing.py --table            # the side-by-side tables from the JSON files
 
 On the real mnist-5k digits, never the generator's training set for the reported figures:
@@ -37,6 +38,9 @@ On the real mnist-5k digits, never the generator's training set for the reported
               smallest shear (0.05 steps) at which >= 90 % move >= 1 std of slant each way, and the mean
               |thickness change| it causes: the floor of the disentanglement figure for slant edits,
               since the skeleton-based thickness moves when a stroke is merely sheared.
+  range       with --attribute-range, only this: per attribute and way, the share of the held-out
+              digits that a move of 1 std would take beyond the 1st or 99th percentile of all 5,000
+              real digits: the part of the "moved" figure that asks for digits unlike any real one.
 Note: the inversion's perceptual distance uses the shipped digit classifier's convolutional features,
 so "still read as the digit" is judged by a network the search saw (its early layers, not its
 decision); an independent check judges with its own classifier.
@@ -68,7 +72,7 @@ from editing_common import (
     save_report,
     to_model,
 )
-from editing_walks import keep_class, shear_reference
+from editing_walks import attribute_range, keep_class, shear_reference
 
 from ganforge.apps.directions import best_closed_form, find_directions
 from ganforge.data import load_dataset
@@ -266,6 +270,8 @@ def main() -> None:
     source.add_argument("--model")
     source.add_argument("--checkpoint")
     source.add_argument("--table", action="store_true")
+    source.add_argument("--attribute-range", action="store_true",
+                        help="only the share of held-out digits that 1 std each way takes beyond 99 %% of real digits")
     source.add_argument("--shear-reference", action="store_true",
                         help="only what a pure shear of the held-out digits does to slant and thickness")
     parser.add_argument("--spaces", default="", help="comma-separated, e.g. z or w,w+ (default: the edit space)")
@@ -295,6 +301,8 @@ def main() -> None:
         return table()
     if args.shear_reference:
         return shear_reference()
+    if args.attribute_range:
+        return attribute_range()
     args.spaces = [s for s in args.spaces.split(",") if s]
     timing(args) if args.time else curves(args) if args.curves else keep_class(args) if args.keep_class else run(args)
 
