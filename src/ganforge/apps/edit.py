@@ -174,7 +174,7 @@ def holding_walk(model: LatentGenerator, latents: Tensor, space: str, labels: Te
     its attribute has moved `until.amount`: `strength` is then the farthest an image may go, and an
     image that moves a lot per unit strength is not pushed past what was asked.
 
-    With `until` and something held, the walk is paced (unless `pace` is False): the projection also
+    With `until` on thickness or slant and something held, the walk is paced (unless `pace` is False): the projection also
     keeps the until attribute's first-order change (through its stand-in) what the straight
     sub-step's was, so each sub-step is the nearest to the straight one that leaves the held
     quantities put and moves the edited attribute as much: holding no longer eats part of the edit."""
@@ -187,7 +187,8 @@ def holding_walk(model: LatentGenerator, latents: Tensor, space: str, labels: Te
     steps = UNTIL_STEPS if until is not None else steps
     step = ((end - start) / steps).flatten(1)
     measures = [SOFT_ATTRIBUTES.get(name) for name in hold]
-    paced = pace and until is not None and projecting
+    # width and height have no stand-in: those walks stay unpaced
+    paced = pace and until is not None and projecting and until.attribute in SOFT_ATTRIBUTES
     if paced:
         measures.append(SOFT_ATTRIBUTES.get(until.attribute))
     if reader is not None:
