@@ -44,17 +44,16 @@ def parse_classes(text: str) -> list[int]:
 def one_model(data: str, method: str, normal: int, seed: int, steps: int, runs: Path) -> dict:
     """Train (or reuse, or resume) one detector and evaluate its last step."""
     run = runs / data / method / f"normal-{normal}" / f"seed-{seed}"
-    timing = run / "bench-seconds.json"
+    timing = run / "bench-seconds.json"  # older runs: their checkpoints did not record the training time
     checkpoint = latest_checkpoint(run) if run.exists() else None
     if checkpoint is None or read_state(checkpoint)["step"] < steps:
         fresh = checkpoint is None
-        result = train(method, data=data if fresh else None, out=run, steps=steps, seed=seed if fresh else None,
-                       resume=not fresh, progress=False,
-                       overrides=[f"preprocess.normal=[{normal}]"] if fresh else [])
-        spent = (json.loads(timing.read_text())["seconds"] if timing.exists() else 0.0) + result.seconds
-        timing.write_text(json.dumps({"seconds": spent}))
+        train(method, data=data if fresh else None, out=run, steps=steps, seed=seed if fresh else None,
+              resume=not fresh, progress=False, overrides=[f"preprocess.normal=[{normal}]"] if fresh else [])
     metrics = evaluate_anomaly(run)["metrics"]
-    seconds = json.loads(timing.read_text())["seconds"] if timing.exists() else None
+    seconds = read_state(latest_checkpoint(run)).get("train_seconds")  # summed over resumes by the trainer
+    if seconds is None and timing.exists():
+        seconds = json.loads(timing.read_text())["seconds"]
     return {"method": method, "normal": normal, "seed": seed, "steps": steps, "auroc": round(metrics["auroc"], 4),
             "average_precision": round(metrics["average_precision"], 4),
             "train_seconds": None if seconds is None else round(seconds, 1), "machine": machine()}

@@ -47,9 +47,19 @@ def psnr(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return 10 * np.log10(255.0**2 / np.maximum(mse, 1e-10))
 
 
-def invert(model: LatentGenerator, digits: np.ndarray, space: str, steps: int, known=None, *, cache: str = ""):
+def invert(model: LatentGenerator, digits: np.ndarray, space: str, steps: int, known=None, *, cache: str = "",
+           chunk: int | None = None):
     """(inversion, seconds per image); with `cache`, kept under runs/editing/ and reused by later runs
-    of the same model, digits, space and steps (inversion is the costly part)."""
+    of the same model, digits, space and steps (inversion is the costly part). With `chunk`, the digits
+    are inverted (and cached) `chunk` at a time, so an interrupted run keeps the chunks it finished and a
+    longer run reuses a shorter one's; the first chunk is the same as inverting those digits alone."""
+    if chunk is not None and len(digits) > chunk:
+        starts = range(0, len(digits), chunk)
+        parts = [invert(model, digits[start:start + chunk], space, steps,
+                        None if known is None else known[start:start + chunk],
+                        cache=f"{cache}-from-{start}" if cache else "") for start in starts]
+        spent = sum(seconds * len(part.latents) for part, seconds in parts)
+        return join_inversions([part for part, _ in parts]), spent / len(digits)
     path = CACHE / f"{cache}-{space}-{steps}-{len(digits)}.pt" if cache else None
     if path is not None and path.exists():
         saved = torch.load(path, weights_only=True)
@@ -62,6 +72,17 @@ def invert(model: LatentGenerator, digits: np.ndarray, space: str, steps: int, k
         path.parent.mkdir(parents=True, exist_ok=True)
         torch.save({"inversion": vars(result), "seconds": seconds}, path)
     return result, seconds
+
+
+def join_inversions(parts: list[Inversion]) -> Inversion:
+    """One Inversion of the digits of `parts`, in order."""
+    def cat(values):
+        return None if values[0] is None else torch.cat(values)
+
+    noises = None if parts[0].noises is None else [torch.cat(maps) for maps in zip(*(p.noises for p in parts))]
+    return Inversion(space=parts[0].space, latents=cat([p.latents for p in parts]),
+                     labels=cat([p.labels for p in parts]), noises=noises,
+                     images=cat([p.images for p in parts]), pixel_mse=cat([p.pixel_mse for p in parts]))
 
 
 class Outcomes(NamedTuple):

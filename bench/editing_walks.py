@@ -54,7 +54,7 @@ def keep_class(args) -> None:
     digits, labels = held.images[: args.num], held.labels[: args.num]
     calibration_rows = np.random.default_rng(0).permutation(len(train))[: args.calibrate]
     calibration, calibration_labels = train.images[calibration_rows], train.labels[calibration_rows]
-    held_inversion, _ = invert(model, digits, model.edit_space, args.steps, cache=f"{key}-heldout")
+    held_inversion, _ = invert(model, digits, model.edit_space, args.steps, cache=f"{key}-heldout", chunk=200)
     calibration_inversion, _ = invert(model, calibration, model.edit_space, args.steps, cache=f"{key}-calibration")
     classifier, reader = build_extractor("digits"), class_reader(model)
     if not (args.judge / "card.json").is_file():

@@ -29,7 +29,8 @@ def _weights(run_dir: Path) -> dict[str, torch.Tensor]:
 
 def test_resume_is_exact(tiny_config: Path, tmp_path: Path):
     straight = train(str(tiny_config), out=tmp_path / "straight", steps=6, device="cpu", progress=False)
-    train(str(tiny_config), out=tmp_path / "split", steps=3, device="cpu", progress=False)
+    first = train(str(tiny_config), out=tmp_path / "split", steps=3, device="cpu", progress=False)
+    before = json.loads((latest_checkpoint(tmp_path / "split") / "state.json").read_text())["train_seconds"]
     resumed = train(str(tiny_config), out=tmp_path / "split", steps=6, device="cpu", progress=False, resume=True)
     assert straight.step == resumed.step == 6
     a, b = _weights(tmp_path / "straight"), _weights(tmp_path / "split")
@@ -40,7 +41,10 @@ def test_resume_is_exact(tiny_config: Path, tmp_path: Path):
     # the metrics log holds each step once, even across the resume (3: the first run's last window)
     steps = [json.loads(line)["step"] for line in (tmp_path / "split" / "metrics.jsonl").read_text().splitlines()]
     assert steps == [2, 3, 4, 6]
-
+    # the training time adds up over the resume (to 1 ms): a checkpoint holds the time spent to reach it
+    after = json.loads((latest_checkpoint(tmp_path / "split") / "state.json").read_text())["train_seconds"]
+    assert 0 < before <= first.total_seconds and before < after <= before + resumed.seconds + 0.001
+    assert resumed.total_seconds >= before + resumed.seconds - 0.001
 
 def test_time_budget_stops_and_saves(tiny_config: Path, tmp_path: Path):
     result = train(str(tiny_config), out=tmp_path / "run", minutes=0.0001, device="cpu", progress=False)

@@ -35,7 +35,8 @@ TRAINING_FILE = "training.safetensors"
 CHECKPOINTS_DIR = "checkpoints"
 LATEST_FILE = "latest"
 EMA_SUFFIX = "_ema"  # "generator_ema" holds the moving average of "generator"
-STATE_FIELDS = {"step": int, "family": str, "model": dict, "run": dict, "data": dict, "optimizers": dict}
+STATE_FIELDS = {"step": int, "family": str, "model": dict, "run": dict, "data": dict, "optimizers": dict,
+                "train_seconds": float}
 STEP_NAME = re.compile(r"step-\d{8,}")  # what `latest` may name: a step folder beside it, nothing elsewhere
 
 

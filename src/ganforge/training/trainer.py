@@ -58,6 +58,7 @@ class TrainResult:
     samples: Path | None  # the newest sample grid
     loss_plot: Path | None
     seconds: float  # wall time of this invocation
+    total_seconds: float  # wall time of fit() over this invocation and every one it resumed (state.json's train_seconds)
     images_per_second: float  # training throughput of this invocation
     stopped_early: bool  # Ctrl-C or the time budget ended it before `steps`
     main_process: bool = True  # False on the other ranks of a data-parallel run, which report nothing
@@ -102,6 +103,8 @@ class Trainer:
         self._build_networks(start_fresh=not resume)
         self._build_optimizers()
         self._set_precision()
+        self.seconds_before = 0.0  # training wall time of earlier invocations (state.json's train_seconds)
+        self._fit_started: float | None = None
         self.step = self._restore() if resume else self._refuse_existing_run()
         if dist.enabled or not resume:
             # each process draws its own noise; resumed multi-process runs reseed from the step
@@ -179,6 +182,7 @@ class Trainer:
         state = load_checkpoint(checkpoint, modules=self._checkpointed_modules(), optimizers=self.optimizers,
                                 restore_rng=not self.dist.enabled)
         self.objective.load_state_dict(self.precision.load_state_dict(state["objective"]), self.device)
+        self.seconds_before = float(state.get("train_seconds") or 0.0)  # absent from older checkpoints
         return state["step"]
 
     def _build_evaluation(self) -> PeriodicEvaluation | None:
@@ -321,7 +325,13 @@ class Trainer:
             "model": config_to_dict(self.run.model),
             "run": self.run.to_dict(),
             "data": self.dataset.describe(),
+            "train_seconds": round(self.train_seconds(), 3),
         }
+
+    def train_seconds(self) -> float:
+        """Wall seconds spent in fit() over every invocation of this run so far (resumes add up)."""
+        running = time.perf_counter() - self._fit_started if self._fit_started is not None else 0.0
+        return self.seconds_before + running
 
     def save(self) -> None:
         """Checkpoint the current step (main process writes; all wait). Every process checks the weights
@@ -405,6 +415,7 @@ class Trainer:
             initial=self.step, disable=not self.progress, unit="step", dynamic_ncols=True,
         )
         start_step, started = self.step, time.perf_counter()
+        self._fit_started = started
         window = StatsWindow()
         last_checkpoint_step, samples = -1, None
         for module in self.networks.values():
@@ -432,6 +443,7 @@ class Trainer:
         seconds = time.perf_counter() - started
         if last_checkpoint_step != self.step:
             self.save()
+        self.seconds_before, self._fit_started = self.train_seconds(), None
         self._check_replicas()
         loss_plot = None
         if self.dist.is_main:
@@ -446,6 +458,7 @@ class Trainer:
             samples=samples,
             loss_plot=loss_plot,
             seconds=seconds,
+            total_seconds=self.seconds_before,
             images_per_second=(self.step - start_step) * train.batch_size / max(seconds, 1e-9),
             stopped_early=self.step < train.steps,
             main_process=self.dist.is_main,
