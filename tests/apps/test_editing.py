@@ -473,6 +473,16 @@ def test_a_paced_walk_moves_the_stand_in_as_the_straight_line_does_while_holding
         assert drifts[True] < 0.2 * np.mean(np.abs(straight[1] - lean)), (strength, drifts)
 
 
+
+def test_an_until_on_an_attribute_without_a_stand_in_walks_unpaced_while_holding():
+    # width has no differentiable stand-in: a walk that holds the class stops on measured width, unpaced
+    model = LatentGenerator(load_model(model="mnist-gan"))
+    direction = find_directions(model, "attribute", attributes=("thickness", "slant"), seed=0).get("thickness")
+    latents, span, reader = model.random_z(8, seed=6), model.parse_layers(None), class_reader(model)
+    walks = [holding_walk(model, latents, "z", None, direction, 3.0, span, reader=reader,
+                          until=Until("width", 0.5), pace=pace)[0] for pace in (True, False)]
+    assert torch.equal(walks[0], walks[1]) and not torch.equal(walks[0], latents)
+
 def test_hold_refuses_what_it_cannot_hold(tmp_path):
     model = LatentGenerator(load_model(model="mnist-gan"))
     directions = find_directions(model, "attribute", attributes=("thickness", "slant"), seed=0)
