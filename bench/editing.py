@@ -6,6 +6,7 @@
     python bench/editing.py --model stylegan2-mnist --curves   # each strength's effect, after a full run
     python bench/editing.py --model stylegan2-mnist --keep-class   # the edits again, class-keeping walks
     python bench/editing.py --model stylegan2-mnist --keep-class --hold-other   # ... holding the other attribute too
+    python bench/editing.py --model stylegan2-mnist --keep-class --hold-other --until 1.2 --choose-layers
     python bench/editing.py --shear-reference   # what an ideal slant edit (a pure shear) does to thickness
     python bench/editing.py --attribute-range   # the share of real digits a 1-std move takes out of the real range
     python bench/editing.py --table            # the side-by-side tables from the JSON files
@@ -34,6 +35,10 @@ On the real mnist-5k digits, never the generator's training set for the reported
               digit classifier (bench/train_classifier.py --seed 1) that neither the walk nor the
               inversion used, and the plain edit judged by it too, for comparison. With --hold-other,
               the walk holds the other attribute as well (`ganforge edit --keep-class --hold OTHER`).
+              With --choose-layers, each row's layer range is chosen on the calibration digits as
+              well, instead of taken from the edits row: every named range and coarse+middle,
+              middle+fine, each with its strength calibrated; of the ranges that move >= 90 %, the
+              one whose digits the shipped classifier reads best, else the one that moves most.
   shear       with --shear-reference, only this: the held-out digits sheared by Pillow (bicubic), the
               smallest shear (0.05 steps) at which >= 90 % move >= 1 std of slant each way, and the mean
               |thickness change| it causes: the floor of the disentanglement figure for slant edits,
@@ -251,6 +256,7 @@ def table() -> None:
             walk = "keep-class" + "".join(f", hold {name}" for name in row.get("hold", []))
             walk += f", until {row['until_stds']:g} std" if row.get("until_stds") else ""
             walk += ", paced" if row.get("paced") else ""
+            walk += ", layers chosen" if "calibration" in row else ""
             walk += f" ({row['digits']} digits)" if row.get("digits", 1000) != 1000 else ""
             print(f"| {report['model']} | {edit}, {walk} | {row['layers']} | {row['strength']} | "
                   f"{both_ways(row, 'moved_1_std')} | {100 * row['classifier_reads_original']:.1f} % / "
@@ -291,6 +297,8 @@ def main() -> None:
                         help="with --keep-class: the walk holds the other attribute too (ganforge edit --hold)")
     parser.add_argument("--until", type=float, metavar="STDS",
                         help="with --keep-class: each digit stops once its attribute moved STDS (ganforge edit --until)")
+    parser.add_argument("--choose-layers", action="store_true",
+                        help="with --keep-class: each row's layer range chosen on the calibration digits too")
     parser.add_argument("--judge", type=Path, default=Path("runs/judge-classifier"),
                         help="a classifier the edits never saw: python bench/train_classifier.py --seed 1 --out "
                              "runs/judge-classifier")

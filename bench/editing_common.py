@@ -141,9 +141,15 @@ def open_report(args) -> tuple[Path, dict, LatentGenerator]:
     return out, json.loads(out.read_text()) if out.exists() else {"model": name}, model
 
 
-def save_report(out: Path, report: dict) -> None:
+def save_report(out: Path, report: dict, section: str | None = None) -> None:
+    """Write the report; with `section`, only that section into the file as it is now, so that two
+    bench runs writing other sections of one report (two cores, two variants) keep each other's."""
     EVAL.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=2) + "\n")
+    if section is not None and out.exists():
+        report = {**json.loads(out.read_text()), section: report[section]}
+    partial = out.with_suffix(".partial")
+    partial.write_text(json.dumps(report, indent=2) + "\n")
+    partial.replace(out)
 
 
 def cache_key(out: Path, model: LatentGenerator) -> str:

@@ -13,6 +13,7 @@ from editing_common import (
     cache_key,
     edit_outcomes,
     invert,
+    layer_options,
     open_report,
     save_report,
 )
@@ -38,7 +39,24 @@ def keep_class_section(args) -> str:
     """The report section of one keep-class variant."""
     return ("keep_class" + ("_hold_other" if args.hold_other else "")
             + (f"_until_{args.until:g}_paced" if args.until else "")  # until walks that keep the class are paced
+            + ("_layers_chosen" if args.choose_layers else "")
             + (f"_{args.num}_digits" if args.num != 1000 else ""))
+
+
+def candidate_layers(model, row_layers: str, choose: bool) -> list[str]:
+    """The edits row's layer range; with --choose-layers, every named range of a style-based model and
+    the two unions of neighbours (coarse+middle, middle+fine), written A-B."""
+    if not choose or not model.style_based:
+        return [row_layers]
+    named = model.style_layer_ranges()
+    unions = [f"{named['coarse'][0]}-{named['middle'][1]}", f"{named['middle'][0]}-{named['fine'][1]}"]
+    return layer_options(model) + unions
+
+
+def preference(moved: float, read: float, own: bool) -> tuple:
+    """How a layer range ranks on the calibration digits: of those that move >= 90 %, the one read
+    best; else the one that moves most; a tie goes to the edits row's own range."""
+    return moved >= 0.9, read if moved >= 0.9 else moved, own
 
 
 def keep_class(args) -> None:
@@ -71,38 +89,51 @@ def keep_class(args) -> None:
             continue
         attribute, kind = name.split(" / ")
         other = next(a for a in ATTRIBUTES if a != attribute)
-        span = model.parse_layers(row["layers"])
-        direction = (supervised.get(attribute) if kind == "supervised"
-                     else best_closed_form(model, attribute, other, seed=args.seed, layers=row["layers"]))
         hold = (other,) if args.hold_other else ()
         # --until as `ganforge edit --until ATTRIBUTE=STDS` makes it
         until = Until(attribute, args.until * attribute_spread(model, attribute)[0]) if args.until else None
-        chosen = None
-        for strength in UNTIL_STRENGTHS if until else KEEP_STRENGTHS:
-            moved = edit_outcomes(model, calibration_inversion, direction, strength, attribute, other,
-                                  calibration_labels, classifier, real_std, span, reader=reader, hold=hold,
-                                  until=until).moved.mean()
-            if chosen is None or moved > chosen[1]:
-                chosen = (strength, moved)
-            if moved >= 0.9:
-                break
+        tried = {}
+        for layers in candidate_layers(model, row["layers"], args.choose_layers):
+            span = model.parse_layers(layers)
+            direction = (supervised.get(attribute) if kind == "supervised"
+                         else best_closed_form(model, attribute, other, seed=args.seed, layers=layers))
+            best = None
+            for strength in UNTIL_STRENGTHS if until else KEEP_STRENGTHS:
+                outcome = edit_outcomes(model, calibration_inversion, direction, strength, attribute, other,
+                                        calibration_labels, classifier, real_std, span, reader=reader, hold=hold,
+                                        until=until)
+                moved, read = float(outcome.moved.mean()), float(outcome.kept.mean())
+                if best is None or moved > best[1]:
+                    best = (strength, moved, read)
+                if moved >= 0.9:
+                    break
+            tried[layers] = (direction, span, best)
+            print(f"  calibration: {name}, layers {layers}: strength {best[0]:g} moves {best[1]:.3f}, "
+                  f"read {best[2]:.3f}", flush=True)
+        layers = max(tried, key=lambda k: preference(*tried[k][2][1:], k == row["layers"]))
+        direction, span, chosen = tried[layers]
         result = edit_outcomes(model, held_inversion, direction, chosen[0], attribute, other, labels, classifier,
                                real_std, span, reader=reader, hold=hold, judge=judge, until=until)
         half = len(result.moved) // 2
+        plain_direction, plain_span, _ = tried[row["layers"]]  # the edits row's own straight edit, for comparison
         section["rows"][name] = {
             "hold": list(hold), "until_stds": args.until, "paced": bool(args.until), "digits": len(digits),
             "moved_1_std_minus": round(float(result.moved[:half].mean()), 4),
             "moved_1_std_plus": round(float(result.moved[half:].mean()), 4),
-            "direction": direction.name, "layers": row["layers"], "strength": chosen[0],
+            "direction": direction.name, "layers": layers, "strength": chosen[0],
             "moved_1_std": round(float(result.moved.mean()), 4),
             "classifier_reads_original": round(float(result.kept.mean()), 4),
             "judge_reads_original": round(float(result.judged.mean()), 4),
             f"mean_abs_{other}_change_std": round(float(np.nanmean(result.other_change)), 3),
             "plain_judge_reads_original": round(float(edit_outcomes(
-                model, held_inversion, direction, row["strength"], attribute, other, labels, classifier, real_std,
-                span, judge=judge).judged.mean()), 4)}
+                model, held_inversion, plain_direction, row["strength"], attribute, other, labels, classifier,
+                real_std, plain_span, judge=judge).judged.mean()), 4)}
+        if args.choose_layers:
+            section["rows"][name]["calibration"] = {k: {"strength": v[2][0], "moved_1_std": round(v[2][1], 4),
+                                                        "classifier_reads_original": round(v[2][2], 4)}
+                                                    for k, v in tried.items()}
         print(name, section["rows"][name], flush=True)
-        save_report(out, report)
+        save_report(out, report, keep_class_section(args))
 
 
 def shear_reference() -> None:
