@@ -81,7 +81,7 @@ def run(args: argparse.Namespace) -> None:
     if not result.main_process:  # rank 0 of a data-parallel run reports for all
         return
     state = "stopped early at" if result.stopped_early else "finished"
-    resumed = f", {result.total_seconds:.0f} s in all" if result.total_seconds > result.seconds + 1 else ""
+    resumed = f", {result.total_seconds:.0f} s in all" if args.resume else ""
     print(f"{state} step {result.step} in {result.seconds:.0f} s{resumed} ({result.images_per_second:.0f} images/s)")
     print(f"checkpoint:   {result.checkpoint}")
     if result.samples:
