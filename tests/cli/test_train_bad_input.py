@@ -112,10 +112,12 @@ def test_set_overrides_reach_the_run(workdir: Path):
     assert saved["model"]["latent_dim"] == 6
 
 
-def test_a_run_started_with_command_line_changes_resumes_with_its_preset(workdir: Path):
+def test_a_run_started_with_command_line_changes_resumes_with_its_preset(workdir: Path, capsys):
     first = ["--steps", "2", "--seed", "3", "--batch-size", "4", "--set", "objective.loss=hinge"]
     assert main(_train(workdir, *first)) == 0
+    assert " s in all" not in capsys.readouterr().out
     assert main(_train(workdir, "--steps", "4", "--resume")) == 0
+    assert "finished step 4 in" in (out := capsys.readouterr().out) and " s in all (" in out  # resumes add up
 
 
 def test_resume_refuses_what_it_cannot_honour(workdir: Path, capsys):
