@@ -92,13 +92,13 @@ def keep_class(args) -> None:
         hold = (other,) if args.hold_other else ()
         # --until as `ganforge edit --until ATTRIBUTE=STDS` makes it
         until = Until(attribute, args.until * attribute_spread(model, attribute)[0]) if args.until else None
-        tried = {}
+        tried, done = {}, section.setdefault("calibration", {}).setdefault(name, {})  # kept across runs
         for layers in candidate_layers(model, row["layers"], args.choose_layers):
             span = model.parse_layers(layers)
             direction = (supervised.get(attribute) if kind == "supervised"
                          else best_closed_form(model, attribute, other, seed=args.seed, layers=layers))
-            best = None
-            for strength in UNTIL_STRENGTHS if until else KEEP_STRENGTHS:
+            best = tuple(done[layers]) if layers in done else None
+            for strength in () if best else UNTIL_STRENGTHS if until else KEEP_STRENGTHS:
                 outcome = edit_outcomes(model, calibration_inversion, direction, strength, attribute, other,
                                         calibration_labels, classifier, real_std, span, reader=reader, hold=hold,
                                         until=until)
@@ -107,7 +107,8 @@ def keep_class(args) -> None:
                     best = (strength, moved, read)
                 if moved >= 0.9:
                     break
-            tried[layers] = (direction, span, best)
+            tried[layers], done[layers] = (direction, span, best), best
+            save_report(out, report, keep_class_section(args))
             print(f"  calibration: {name}, layers {layers}: strength {best[0]:g} moves {best[1]:.3f}, "
                   f"read {best[2]:.3f}", flush=True)
         layers = max(tried, key=lambda k: preference(*tried[k][2][1:], k == row["layers"]))
