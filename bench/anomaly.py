@@ -9,7 +9,7 @@ several seeds, a fixed training budget (the presets' 1,500 steps of 64), the las
 Each model is one run folder (runs/anomaly/DATA/METHOD/normal-C/seed-S); a finished run is reused and
 an unfinished one resumed, so the benchmark can be stopped and continued across sessions. Results
 are rewritten to docs/eval/anomaly-DATA.json after every model: per model the AUROC, average
-precision and training seconds; per method and class the mean and standard deviation over seeds;
+precision and training seconds (the checkpoint's train_seconds: summed over resumes); per method and class the mean and standard deviation over seeds;
 per method the mean over classes. Anchors (published, one-class protocol): MNIST mean AUROC Deep
 SVDD 94.8, Fashion-MNIST Deep SVDD 89.2 +- 6.2 (as reproduced in the Deep SAD paper).
 """
