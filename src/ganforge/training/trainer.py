@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import errno
 import signal
 import sys
 import threading
@@ -18,7 +17,6 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from ganforge.config import config_to_dict
 from ganforge.data import ImageDataset, TranslationDataset
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
@@ -26,21 +24,20 @@ from ganforge.models.io import EMA_SUFFIX, load_network
 from ganforge.nn import requires_grad, to_memory_format
 from ganforge.objectives import OBJECTIVES
 from ganforge.objectives.phase import Phase, StepContext
-from ganforge.training.checkpoint import best_evaluation, latest_checkpoint, load_checkpoint, save_best, save_checkpoint
+from ganforge.training.checkpoint import best_evaluation, latest_checkpoint
 from ganforge.training.config import RunConfig
 from ganforge.training.distributed import (
     DistContext,
     all_reduce_sum,
     average_buffers,
     average_gradients,
-    barrier,
     replicas_identical,
 )
 from ganforge.training.ema import refresh_batch_norm, update_ema
 from ganforge.training.evaluation import PeriodicEvaluation
 from ganforge.training.logger import MetricsLogger, StatsWindow, plot_losses
 from ganforge.training.precision import MixedPrecision
-from ganforge.utils.files import ensure_writable_dir
+from ganforge.training.run_state import RunState
 from ganforge.utils.images import save_grid
 from ganforge.utils.memory import require_memory
 
@@ -71,7 +68,7 @@ def fit_model_to_data(run: RunConfig, dataset: ImageDataset | TranslationDataset
     return dataclasses.replace(run, model=model)
 
 
-class Trainer:
+class Trainer(RunState):
     """Trains one run in <run_dir>; `fit()` goes to run.train.steps, resuming from the latest checkpoint."""
 
     def __init__(
@@ -103,8 +100,7 @@ class Trainer:
         self._build_networks(start_fresh=not resume)
         self._build_optimizers()
         self._set_precision()
-        self.seconds_before = 0.0  # training wall time of earlier invocations (state.json's train_seconds)
-        self._fit_started: float | None = None
+        self.seconds_before, self._fit_started = 0.0, None  # see RunState; _restore() reads the former
         self.step = self._restore() if resume else self._refuse_existing_run()
         if dist.enabled or not resume:
             # each process draws its own noise; resumed multi-process runs reseed from the step
@@ -162,29 +158,6 @@ class Trainer:
         if self.run.train.compile:
             self.step_networks = {role: torch.compile(module) for role, module in self.networks.items()}
 
-    def _refuse_existing_run(self) -> int:
-        """0 (a new run starts at step 0), unless the folder already holds a run: never overwritten."""
-        if self.dist.is_main:
-            ensure_writable_dir(self.run_dir)
-        checkpoint = latest_checkpoint(self.run_dir)
-        if checkpoint is not None:
-            raise GanforgeError(
-                f"{self.run_dir} already holds a checkpoint ({checkpoint.name}); add --resume to continue it "
-                "or choose another --out"
-            )
-        return 0
-
-    def _restore(self) -> int:
-        """Load the latest checkpoint (weights, optimisers, objective state, RNG); returns its step."""
-        checkpoint = latest_checkpoint(self.run_dir)
-        if checkpoint is None:
-            raise GanforgeError(f"--resume: no checkpoint in {self.run_dir}; drop --resume to start a new run")
-        state = load_checkpoint(checkpoint, modules=self._checkpointed_modules(), optimizers=self.optimizers,
-                                restore_rng=not self.dist.enabled)
-        self.objective.load_state_dict(self.precision.load_state_dict(state["objective"]), self.device)
-        self.seconds_before = float(state.get("train_seconds") or 0.0)  # absent from older checkpoints
-        return state["step"]
-
     def _build_evaluation(self) -> PeriodicEvaluation | None:
         """Evaluation during training (eval_every): main process only, and it takes no collective step."""
         if not self.run.train.eval_every or not self.dist.is_main:
@@ -209,12 +182,6 @@ class Trainer:
             raise GanforgeError(f"--init-generator {checkpoint} holds another model ({source.family} with other [model] "
                                 "settings); start from a checkpoint of the same preset or [model] config")
         self.networks[self.family.generator_role].load_state_dict(source.generator.state_dict())
-
-    def _checkpointed_modules(self) -> dict[str, nn.Module]:
-        modules = dict(self.networks)
-        if self.ema is not None:
-            modules[self.ema_role] = self.ema
-        return modules
 
     def _replicated_tensors(self) -> list[torch.Tensor]:
         """What every process must hold alike: the networks' parameters and buffers, and the EMA's
@@ -317,83 +284,6 @@ class Trainer:
         for role, module in networks.items():
             module.train(modes[role])
         return save_grid(images, self.run_dir / "samples" / f"step-{self.step:08d}.png", columns=columns)
-
-    def _state(self) -> dict:
-        """What a checkpoint's state.json says about the run."""
-        return {
-            "family": self.run.family,
-            "model": config_to_dict(self.run.model),
-            "run": self.run.to_dict(),
-            "data": self.dataset.describe(),
-            "train_seconds": round(self.train_seconds(), 3),
-        }
-
-    def train_seconds(self) -> float:
-        """Wall seconds spent in fit() over every invocation of this run so far (resumes add up)."""
-        running = time.perf_counter() - self._fit_started if self._fit_started is not None else 0.0
-        return self.seconds_before + running
-
-    def save(self) -> None:
-        """Checkpoint the current step (main process writes; all wait). Every process checks the weights
-        first, so a divergence stops all of them rather than leaving the others at the barrier."""
-        self._check_finite_weights()
-        if self.dist.is_main:
-            self._write_checkpoint()
-        barrier(self.dist)
-
-    def _write_checkpoint(self) -> None:
-        """Save the current step, unless a weight is not finite (then the divergence is reported and
-        the last checkpoint stays the newest); a full disk is one line, the previous checkpoint intact."""
-        self._check_finite_weights()
-        self.refresh_ema()
-        modules = self._checkpointed_modules()
-        try:
-            save_checkpoint(self.run_dir, step=self.step, modules=modules, optimizers=self.optimizers,
-                            state=self._state(), keep=self.run.train.keep_checkpoints,
-                            objective={**self.objective.state_dict(), **self.precision.state_dict()})
-        except OSError as error:
-            if error.errno not in (errno.ENOSPC, errno.EDQUOT):
-                raise
-            size = sum(t.numel() * t.element_size() for m in modules.values() for t in m.state_dict().values())
-            raise GanforgeError(
-                f"no space left on the device of {self.run_dir} for the checkpoint of step {self.step} (about "
-                f"{3 * size / 1e6:.0f} MB with the optimiser state); free space or train into another --out "
-                "(--resume continues from the last checkpoint, which is intact)"
-            ) from None
-
-    def _check_finite_weights(self) -> None:
-        """Stop the run (nothing saved) when a weight is NaN or infinite."""
-        for role, module in self._checkpointed_modules().items():
-            if not all(torch.isfinite(p).all() for p in module.parameters()):
-                self._diverged(self.step, f"a weight of the {role} is not finite")
-
-    def _diverged(self, step: int, what: str) -> None:
-        """Stop the run: training has produced non-finite numbers; nothing of it is saved."""
-        latest = latest_checkpoint(self.run_dir) if self.dist.is_main else None
-        kept = f"the last checkpoint, {latest}, holds step {latest.name[5:].lstrip('0') or 0}" if latest else \
-            "no checkpoint was written"
-        raise GanforgeError(
-            f"training diverged at step {step}: {what}; nothing after it was saved and {kept}; "
-            "lower the learning rates (e.g. --set train.lr_generator=1e-4 --set train.lr_discriminator=1e-4) "
-            "and train again"
-        )
-
-    def evaluate(self) -> dict[str, float]:
-        """Score the sampling generator; a new best is kept as checkpoints/best. Returns the log values."""
-        self.refresh_ema()
-        values = self.evaluation(self.sampling_generator())
-        value = values[self.evaluation.key]
-        improved = self.evaluation.better(value, None if self.best is None else self.best["value"])
-        if improved:
-            self.best = {"metric": self.evaluation.metric_name, "key": self.evaluation.key, "value": value,
-                         "step": self.step, "features": self.evaluation.features, "num": self.evaluation.num}
-            roles = [self.family.generator_role] + ([self.ema_role] if self.ema is not None else [])
-            modules = self._checkpointed_modules()
-            save_best(self.run_dir, step=self.step, modules={role: modules[role] for role in roles},
-                      state=self._state(), evaluation=self.best)
-        if self.progress:
-            tqdm.write(f"step {self.step}: {self.evaluation.key[5:]} {value:.4g}" + (" (best so far)" if improved else ""))
-        return values
 
     def _on_sigint(self, signum, frame):
         if self._stop_requested:  # a second Ctrl-C aborts at once; the last checkpoint stays valid
