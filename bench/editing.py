@@ -36,9 +36,12 @@ On the real mnist-5k digits, never the generator's training set for the reported
               inversion used, and the plain edit judged by it too, for comparison. With --hold-other,
               the walk holds the other attribute as well (`ganforge edit --keep-class --hold OTHER`).
               With --choose-layers, each row's layer range is chosen on the calibration digits as
-              well, instead of taken from the edits row: every named range and coarse+middle,
-              middle+fine, each with its strength calibrated; of the ranges that move >= 90 %, the
-              one whose digits the shipped classifier reads best, else the one that moves most.
+              well: the edits row's own range is kept if, calibrated, it clears the bars there
+              (>= 90 % moved, >= 95 % read); else every named range and coarse+middle, middle+fine
+              are calibrated too, and of those that move >= 90 % the one whose digits the shipped
+              classifier reads best wins, else the one that moves most. Each range's calibration is
+              kept in the report (keep_class_calibration) for every run of the same walk, whatever
+              --num; --rows splits a run's rows between cores (two runs can share one report).
   shear       with --shear-reference, only this: the held-out digits sheared by Pillow (bicubic), the
               smallest shear (0.05 steps) at which >= 90 % move >= 1 std of slant each way, and the mean
               |thickness change| it causes: the floor of the disentanglement figure for slant edits,
@@ -299,6 +302,8 @@ def main() -> None:
                         help="with --keep-class: each digit stops once its attribute moved STDS (ganforge edit --until)")
     parser.add_argument("--choose-layers", action="store_true",
                         help="with --keep-class: each row's layer range chosen on the calibration digits too")
+    parser.add_argument("--rows", default="", metavar="ROWS",
+                        help="with --keep-class: only these edits rows, e.g. thickness/supervised,slant/closed-form")
     parser.add_argument("--judge", type=Path, default=Path("runs/judge-classifier"),
                         help="a classifier the edits never saw: python bench/train_classifier.py --seed 1 --out "
                              "runs/judge-classifier")
@@ -312,6 +317,7 @@ def main() -> None:
     if args.attribute_range:
         return attribute_range()
     args.spaces = [s for s in args.spaces.split(",") if s]
+    args.rows = [r.replace(" ", "") for r in args.rows.split(",") if r]
     timing(args) if args.time else curves(args) if args.curves else keep_class(args) if args.keep_class else run(args)
 
 

@@ -2,6 +2,7 @@
 edit measured each way, and the report under docs/eval/editing-NAME.json."""
 
 
+import fcntl
 import json
 import platform
 import sys
@@ -141,15 +142,23 @@ def open_report(args) -> tuple[Path, dict, LatentGenerator]:
     return out, json.loads(out.read_text()) if out.exists() else {"model": name}, model
 
 
-def save_report(out: Path, report: dict, section: str | None = None) -> None:
-    """Write the report; with `section`, only that section into the file as it is now, so that two
-    bench runs writing other sections of one report (two cores, two variants) keep each other's."""
+def save_report(out: Path, report: dict, *path: str) -> None:
+    """Write the report; with a `path` of keys (a section, a row of it), only the entry it names is written
+    into the file as it is now, under a lock, so that bench runs on two cores that fill other sections
+    or other rows of one report keep each other's work."""
     EVAL.mkdir(parents=True, exist_ok=True)
-    if section is not None and out.exists():
-        report = {**json.loads(out.read_text()), section: report[section]}
-    partial = out.with_suffix(".partial")
-    partial.write_text(json.dumps(report, indent=2) + "\n")
-    partial.replace(out)
+    with open(out.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path and out.exists():
+            merged = json.loads(out.read_text())
+            mine, theirs = report, merged
+            for key in path[:-1]:
+                mine, theirs = mine[key], theirs.setdefault(key, {})
+            theirs[path[-1]] = mine[path[-1]]
+            report = merged
+        partial = out.with_suffix(".partial")
+        partial.write_text(json.dumps(report, indent=2) + "\n")
+        partial.replace(out)
 
 
 def cache_key(out: Path, model: LatentGenerator) -> str:

@@ -35,22 +35,33 @@ KEEP_STRENGTHS = (3.0, 4.5, 6.0)  # the class-keeping walk moves less per unit s
 UNTIL_STRENGTHS = (6.0, 9.0, 12.0)  # with --until the strength is only the farthest a digit may go
 
 
-def keep_class_section(args) -> str:
-    """The report section of one keep-class variant."""
+def keep_class_walk(args) -> str:
+    """The walk of one keep-class variant: what its calibration depends on (not the digits it is judged on)."""
     return ("keep_class" + ("_hold_other" if args.hold_other else "")
             + (f"_until_{args.until:g}_paced" if args.until else "")  # until walks that keep the class are paced
-            + ("_layers_chosen" if args.choose_layers else "")
+            + (f"_calibrated_on_{args.calibrate}" if args.calibrate != 200 else ""))
+
+
+def keep_class_section(args) -> str:
+    """The report section of one keep-class variant."""
+    return (keep_class_walk(args) + ("_layers_chosen" if args.choose_layers else "")
             + (f"_{args.num}_digits" if args.num != 1000 else ""))
 
 
 def candidate_layers(model, row_layers: str, choose: bool) -> list[str]:
-    """The edits row's layer range; with --choose-layers, every named range of a style-based model and
-    the two unions of neighbours (coarse+middle, middle+fine), written A-B."""
+    """The edits row's layer range first; with --choose-layers, then every other named range of a
+    style-based model and the two unions of neighbours (coarse+middle, middle+fine), written A-B."""
     if not choose or not model.style_based:
         return [row_layers]
     named = model.style_layer_ranges()
     unions = [f"{named['coarse'][0]}-{named['middle'][1]}", f"{named['middle'][0]}-{named['fine'][1]}"]
-    return layer_options(model) + unions
+    return [row_layers] + [layers for layers in layer_options(model) + unions if layers != row_layers]
+
+
+def clears_bars(moved: float, read: float) -> bool:
+    """Whether a calibrated range meets the acceptance bars on the calibration digits: >= 90 % moved
+    >= 1 std, >= 95 % still read as their digit."""
+    return moved >= 0.9 and read >= 0.95
 
 
 def preference(moved: float, read: float, own: bool) -> tuple:
@@ -82,9 +93,17 @@ def keep_class(args) -> None:
     judge_card = json.loads((args.judge / "card.json").read_text())
     supervised = find_directions(model, "attribute", attributes=ATTRIBUTES, seed=args.seed)
     real_std = report["real_std"]
-    section = report.setdefault(keep_class_section(args),
+    name_of = {name.replace(" ", ""): name for name in report["edits"]}
+    if unknown := [row for row in args.rows if row not in name_of]:
+        raise SystemExit(f"no edits row {', '.join(unknown)}: --rows takes some of {', '.join(name_of)}")
+    rows = [name_of[row] for row in args.rows] or list(report["edits"])
+    section_name, walk = keep_class_section(args), keep_class_walk(args)
+    section = report.setdefault(section_name,
                                 {"command": COMMAND, "judge": str(args.judge), "judge_card": judge_card, "rows": {}})
-    for name, row in report["edits"].items():
+    # each range's calibration, kept across runs and shared by every variant of the same walk
+    calibrations = report.setdefault("keep_class_calibration", {}).setdefault(walk, {})
+    for name in rows:
+        row = report["edits"][name]
         if name in section["rows"]:
             continue
         attribute, kind = name.split(" / ")
@@ -92,8 +111,10 @@ def keep_class(args) -> None:
         hold = (other,) if args.hold_other else ()
         # --until as `ganforge edit --until ATTRIBUTE=STDS` makes it
         until = Until(attribute, args.until * attribute_spread(model, attribute)[0]) if args.until else None
-        tried, done = {}, section.setdefault("calibration", {}).setdefault(name, {})  # kept across runs
+        tried, done = {}, calibrations.setdefault(name, {})
         for layers in candidate_layers(model, row["layers"], args.choose_layers):
+            if tried and clears_bars(*tried[row["layers"]][2][1:]):
+                break  # the edits row's own range clears the bars: nothing to choose
             span = model.parse_layers(layers)
             direction = (supervised.get(attribute) if kind == "supervised"
                          else best_closed_form(model, attribute, other, seed=args.seed, layers=layers))
@@ -107,8 +128,8 @@ def keep_class(args) -> None:
                     best = (strength, moved, read)
                 if moved >= 0.9:
                     break
-            tried[layers], done[layers] = (direction, span, best), best
-            save_report(out, report, keep_class_section(args))
+            tried[layers], done[layers] = (direction, span, best), list(best)
+            save_report(out, report, "keep_class_calibration", walk, name)
             print(f"  calibration: {name}, layers {layers}: strength {best[0]:g} moves {best[1]:.3f}, "
                   f"read {best[2]:.3f}", flush=True)
         layers = max(tried, key=lambda k: preference(*tried[k][2][1:], k == row["layers"]))
@@ -134,7 +155,9 @@ def keep_class(args) -> None:
                                                         "classifier_reads_original": round(v[2][2], 4)}
                                                     for k, v in tried.items()}
         print(name, section["rows"][name], flush=True)
-        save_report(out, report, keep_class_section(args))
+        for key in "command", "judge", "judge_card":
+            save_report(out, report, section_name, key)
+        save_report(out, report, section_name, "rows", name)
 
 
 def shear_reference() -> None:
