@@ -314,9 +314,16 @@ def test_invert_edit_and_complete_commands_on_real_digits(tmp_path, digits):
     assert run_cli("directions", "--model", "mnist-gan", "--method", "attribute", "--samples", "300",
                    "--out", str(dirs)).returncode == 0
     result = run_cli("edit", "--model", "mnist-gan", "--input", str(digits), "--direction", f"{dirs}:thickness",
-                     "--strength", "-2,0,2", "--steps", "10", "--out", str(tmp_path / "edits"))
+                     "--strength", "-2,0,2", "--steps", "10", "--each", "--out", str(tmp_path / "edits"))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in (tmp_path / "edits").iterdir()) == ["d0.png", "d150.png", "d300.png"]
+    assert sorted(p.name for p in (tmp_path / "edits").glob("*.png")) == ["d0.png", "d150.png", "d300.png"]
+    each = sorted(p.name for p in (tmp_path / "edits" / "each").iterdir())
+    assert each == [f"d{n}_{s}.png" for n in (0, 150, 300) for s in ("+0", "+2", "-2")]
+    cells = np.asarray(Image.open(tmp_path / "edits" / "d150.png"))[::4, ::4]  # input | -2 | 0 | 2, 2 px apart
+    for column, strength in enumerate(("-2", "+0", "+2"), start=1):
+        alone = np.asarray(Image.open(tmp_path / "edits" / "each" / f"d150_{strength}.png"))
+        assert alone.shape == (28, 28)
+        assert np.array_equal(alone, cells[2:30, 2 + 30 * column : 30 + 30 * column])
 
     mask = np.zeros((28, 28), np.uint8)
     mask[14:] = 255

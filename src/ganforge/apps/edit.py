@@ -354,13 +354,19 @@ def edit(model: LatentGenerator, direction_spec: str, strengths: list[float], *,
     return EditResult([f"seed{seed:04d}" for seed in seeds], None, result, strengths)
 
 
-def save_edits(result: EditResult, out: Path, scale: int = 4) -> list[Path]:
-    """One strip per input: [the real image |] the edit at each strength, left to right."""
+def save_edits(result: EditResult, out: Path, scale: int = 4, *, each: bool = False) -> list[Path]:
+    """One strip per input: [the real image |] the edit at each strength, left to right. With `each`,
+    also every edited image on its own at the model's size, each/NAME_STRENGTH.png (e.g. 3_+12.png),
+    for measuring the edits with other tools. Returns the strips."""
     ensure_writable_dir(out)
     written = []
     for index, name in enumerate(result.names):
         cells = ([result.originals[index]] if result.originals is not None else []) + list(result.images[index].cpu())
         written.append(save_image(strip(cells), out / output_name(name), scale))
+        if each:
+            ensure_writable_dir(out / "each")
+            for strength, image in zip(result.strengths, to_uint8(result.images[index].cpu())):
+                save_image(image, out / "each" / output_name(name, f"_{strength:+g}"))
     return written
 
 

@@ -57,6 +57,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "moved STDS standard deviations of the training images; --strength is then the farthest "
                              "it may go, e.g. --until thickness=1.2 --strength -9,0,9")
     parser.add_argument("--out", required=True, help="output folder: one strip per input")
+    parser.add_argument("--each", action="store_true",
+                        help="also write every edited image on its own, at the model's size, as "
+                             "OUT/each/NAME_STRENGTH.png (to measure the edits with other tools)")
     add_inversion_arguments(parser, seed=False)
 
 
@@ -69,5 +72,6 @@ def run(args: argparse.Namespace) -> None:
     result = edit(model, args.direction, strengths, inputs=args.input, seeds=seeds, layers=args.layers,
                   settings=inversion_settings(args), label=args.label, keep_class=args.keep_class,
                   hold=args.hold, until=args.until)
-    written = save_edits(result, out)
-    print(f"wrote {len(written)} strip(s) of {len(strengths)} strengths to {out}")
+    written = save_edits(result, out, each=args.each)
+    print(f"wrote {len(written)} strip(s) of {len(strengths)} strengths to {out}"
+          + (f", and each image to {out / 'each'}" if args.each else ""))
