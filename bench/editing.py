@@ -253,18 +253,28 @@ def table() -> None:
                   f"{both_ways(row, 'moved_1_std')} | {both_ways(row, 'classifier_reads_original')} | {other:.3f} |")
     print("\n| model | edit | layers | strength | moved >= 1 std (- / + where kept) | still read: shipped / judge "
           "| plain edit read by the judge | other attribute moved (std) |\n| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for report, section in ((r, s) for r in reports for s in r if s.startswith("keep_class")):
+    for report, section in ((r, s) for r in reports for s in r if s.startswith("keep_class") and "rows" in r[s]):
         for edit, row in report[section]["rows"].items():
             other = next(v for k, v in row.items() if k.startswith("mean_abs"))
             walk = "keep-class" + "".join(f", hold {name}" for name in row.get("hold", []))
             walk += f", until {row['until_stds']:g} std" if row.get("until_stds") else ""
             walk += ", paced" if row.get("paced") else ""
-            walk += ", layers chosen" if "calibration" in row else ""
+            walk += f", layers chosen of {len(row['calibration'])} calibrated" if "calibration" in row else ""
             walk += f" ({row['digits']} digits)" if row.get("digits", 1000) != 1000 else ""
             print(f"| {report['model']} | {edit}, {walk} | {row['layers']} | {row['strength']} | "
                   f"{both_ways(row, 'moved_1_std')} | {100 * row['classifier_reads_original']:.1f} % / "
                   f"{100 * row['judge_reads_original']:.1f} % | {100 * row['plain_judge_reads_original']:.1f} % | "
                   f"{other:.3f} |")
+    print("\n| model | row (bench/editing_cli.py) | moved >= 1 std: commands / bench | still read: shipped | "
+          "judge | other attribute moved (std) |\n| --- | --- | --- | --- | --- | --- |")
+    for r in reports:
+        for row, check in r.get("cli_check", {}).items():
+            cli, bench = check["cli"], check["bench"]
+            other = next(k for k in cli if k.startswith("mean_abs"))
+            print(f"| {r['model']} | {row} | " + " | ".join(
+                f"{100 * cli[k]:.1f} % / {100 * bench[k]:.1f} %"
+                for k in ("moved_1_std", "classifier_reads_original", "judge_reads_original"))
+                + f" | {cli[other]:.3f} / {bench[other]:.3f} |")
     print("\n| model | space | accuracy completed | masked | original |\n| --- | --- | --- | --- | --- |")
     for r in reports:
         if "completion" in r:
