@@ -6,7 +6,9 @@
 
 Digits (one held-out digit of each class, never trained on): docs/editing-NAME.png, each edit of
 docs/eval/editing-NAME.json (run bench/editing.py first) at -s, -s/2, 0, s/2, s with its calibrated
-strength s, beside the real digit; docs/editing-NAME-complete.png (real | lower half masked |
+strength s, beside the real digit; with --walk SECTION, only docs/editing-NAME-walk.png: each row of
+that keep-class section walked as `ganforge edit --keep-class --hold OTHER --until ATTRIBUTE=U` walks
+it, at -s, 0, s (s its cap), with the row's layers; docs/editing-NAME-complete.png (real | lower half masked |
 completed by inversion); for stylegan2, docs/editing-NAME-combine.png (left column: structure,
 top row: style, cells: the combination).
 Faces (the 100 LFW faces are the faces model's training set; no other face set is offline):
@@ -25,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ganforge.apps.directions import best_closed_form, find_directions
-from ganforge.apps.edit import complete, edit_latents, to_model_images
+from ganforge.apps.directions import attribute_spread, best_closed_form, class_reader, find_directions
+from ganforge.apps.edit import Until, complete, edit_latents, to_model_images
 from ganforge.apps.generate import load_model
 from ganforge.apps.inversion import InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
@@ -100,6 +102,31 @@ def digit_figures(model: LatentGenerator, name: str, steps: int) -> None:
         print(f"combine: cut {cut} of {model.num_ws}")
 
 
+def walk_figure(model: LatentGenerator, name: str, section: str, steps: int) -> None:
+    """The rows of a keep-class section (the acceptance table) walked as the command walks them."""
+    held = load_dataset("mnist-5k", "heldout")
+    picks = np.array([np.flatnonzero(held.labels == k)[7] for k in range(10)])
+    real = to_model(held.images[picks], model)
+    report = json.loads((DOCS / "eval" / f"editing-{name}.json").read_text())
+    rows = {key: report[section]["rows"][key] for key in report["edits"] if key in report[section]["rows"]}
+    inversion = Inverter(model, InversionSettings(steps=steps)).invert(real)
+    supervised = find_directions(model, "attribute", attributes=("thickness", "slant"))
+    panels = []
+    for key, row in rows.items():
+        attribute, kind = key.split(" / ")
+        other = "slant" if attribute == "thickness" else "thickness"
+        direction = (supervised.get(attribute) if kind == "supervised"
+                     else best_closed_form(model, attribute, other, layers=row["layers"]))
+        until = Until(attribute, row["until_stds"] * attribute_spread(model, attribute)[0]) if row["until_stds"] else None
+        s = row["strength"]
+        images = edit_latents(model, inversion.latents, inversion.space, inversion.labels, direction, [-s, 0.0, s],
+                              model.parse_layers(row["layers"]), inversion.noises, reader=class_reader(model),
+                              hold=tuple(row["hold"]), until=until)
+        panels.append(grid([[real[i], *images[i]] for i in range(len(picks))]))
+        print(f"panel {len(panels)}: {key} ({direction.name}, layers {row['layers']}), strengths {-s:g}, 0, {s:g}")
+    save_image(side_by_side(panels), DOCS / f"editing-{name}-walk.png", 2)
+
+
 def face_figures(model: LatentGenerator, steps: int) -> None:
     """Inversions of real faces in w and w+, and SeFa directions on them."""
     faces = load_dataset("lfw-faces")
@@ -130,12 +157,16 @@ def main() -> None:
     source.add_argument("--checkpoint")
     parser.add_argument("--faces", action="store_true")
     parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--walk", metavar="SECTION", help="only the walk picture of this keep-class section")
     args = parser.parse_args()
     model = LatentGenerator(load_model(model=args.model, checkpoint=args.checkpoint))
+    name = args.model or Path(args.checkpoint).resolve().name
     if args.faces:
         face_figures(model, args.steps)
+    elif args.walk:
+        walk_figure(model, name, args.walk, args.steps)
     else:
-        digit_figures(model, args.model or Path(args.checkpoint).resolve().name, args.steps)
+        digit_figures(model, name, args.steps)
 
 
 if __name__ == "__main__":
