@@ -29,7 +29,13 @@ import numpy as np
 from editing_common import ATTRIBUTES, cache_key, edit_outcomes, invert, judge_reads, open_report, save_report
 from PIL import Image
 
-from ganforge.apps.directions import attribute_spread, class_reader, find_directions, load_directions
+from ganforge.apps.directions import (
+    attribute_spread,
+    best_closed_form,
+    class_reader,
+    find_directions,
+    load_directions,
+)
 from ganforge.apps.edit import Until
 from ganforge.apps.inversion import Inversion
 from ganforge.data import load_dataset
@@ -55,10 +61,10 @@ def direction_file(model_name: str, name: str, layers: str, work: Path) -> tuple
         path, args = work / "pca.safetensors", ["--method", "pca"]
     else:
         path, args = work / "attribute.safetensors", ["--method", "attribute"]
-    command = "ganforge " + " ".join(["directions", "--model", model_name, *args, "--out", str(path)])
+    command = ["directions", "--model", model_name, *args, "--out", str(path)]
     if not path.exists():
-        command = ganforge("directions", "--model", model_name, *args, "--out", str(path))
-    return path, command
+        ganforge(*command)
+    return path, "ganforge " + " ".join(command)
 
 
 def read_each(folder: Path, names: list[str], strength: float, size: int = 28) -> np.ndarray:
@@ -135,10 +141,8 @@ def main() -> None:
             judged.append(judge_reads(judge, images) == labels)
             other_change.append(np.abs(after[other] - base[other]) / real_std[other])
         # the bench's own measurement of the same row on the same digits (its cached inversions)
-        direction = (supervised.get(attribute) if kind == "supervised"
-                     else next(d for d in find_directions(model, row["direction"].split("-")[0],
-                                                          layers=layers if row["direction"].startswith("sefa") else None
-                                                          ).directions if d.name == row["direction"]))
+        direction = (supervised.get(attribute) if kind == "supervised"  # as the bench chose it (its sign too)
+                     else best_closed_form(model, attribute, other, layers=layers))
         bench = edit_outcomes(model, bench_inversion, direction, strength, attribute, other, labels, classifier,
                               real_std, model.parse_layers(layers), reader=class_reader(model), hold=(other,),
                               judge=judge, until=Until(attribute, until * attribute_spread(model, attribute)[0]))
