@@ -312,6 +312,9 @@ def main() -> None:
                         help="with --keep-class: each digit stops once its attribute moved STDS (ganforge edit --until)")
     parser.add_argument("--choose-layers", action="store_true",
                         help="with --keep-class: each row's layer range chosen on the calibration digits too")
+    parser.add_argument("--calibrate-from-end", action="store_true",
+                        help="with --choose-layers: a second core's share of the same run: calibrates the rows' "
+                             "ranges from the last one back until it meets the run from the start, then stops")
     parser.add_argument("--rows", default="", metavar="ROWS",
                         help="with --keep-class: only these edits rows, e.g. thickness/supervised,slant/closed-form")
     parser.add_argument("--judge", type=Path, default=Path("runs/judge-classifier"),

@@ -4,6 +4,7 @@ slant edit they are judged against. Run through bench/editing.py (see its docstr
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 from editing_common import (
@@ -56,6 +57,12 @@ def candidate_layers(model, row_layers: str, choose: bool) -> list[str]:
     named = model.style_layer_ranges()
     unions = [f"{named['coarse'][0]}-{named['middle'][1]}", f"{named['middle'][0]}-{named['fine'][1]}"]
     return [row_layers] + [layers for layers in layer_options(model) + unions if layers != row_layers]
+
+
+def saved_calibrations(out: Path, walk: str, row: str) -> dict:
+    """The calibrations of one row and walk as the report file holds them now."""
+    report = json.loads(out.read_text()) if out.exists() else {}
+    return report.get("keep_class_calibration", {}).get(walk, {}).get(row, {})
 
 
 def clears_bars(moved: float, read: float) -> bool:
@@ -112,9 +119,15 @@ def keep_class(args) -> None:
         # --until as `ganforge edit --until ATTRIBUTE=STDS` makes it
         until = Until(attribute, args.until * attribute_spread(model, attribute)[0]) if args.until else None
         tried, done = {}, calibrations.setdefault(name, {})
-        for layers in candidate_layers(model, row["layers"], args.choose_layers):
+        candidates = candidate_layers(model, row["layers"], args.choose_layers)
+        if args.calibrate_from_end:  # the own range first still, then from the last range back
+            candidates = candidates[:1] + candidates[:0:-1]
+        for layers in candidates:
             if tried and clears_bars(*tried[row["layers"]][2][1:]):
                 break  # the edits row's own range clears the bars: nothing to choose
+            done.update(saved_calibrations(out, walk, name))  # what a run on the other core finished
+            if args.calibrate_from_end and tried and layers in done:
+                break  # the run from the start has come this far
             span = model.parse_layers(layers)
             direction = (supervised.get(attribute) if kind == "supervised"
                          else best_closed_form(model, attribute, other, seed=args.seed, layers=layers))
@@ -129,9 +142,11 @@ def keep_class(args) -> None:
                 if moved >= 0.9:
                     break
             tried[layers], done[layers] = (direction, span, best), list(best)
-            save_report(out, report, "keep_class_calibration", walk, name)
+            save_report(out, report, "keep_class_calibration", walk, name, layers)  # this range alone: two runs share a row
             print(f"  calibration: {name}, layers {layers}: strength {best[0]:g} moves {best[1]:.3f}, "
                   f"read {best[2]:.3f}", flush=True)
+        if args.calibrate_from_end:
+            continue  # the held-out digits are the run from the start's
         layers = max(tried, key=lambda k: preference(*tried[k][2][1:], k == row["layers"]))
         direction, span, chosen = tried[layers]
         result = edit_outcomes(model, held_inversion, direction, chosen[0], attribute, other, labels, classifier,
