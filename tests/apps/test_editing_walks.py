@@ -9,6 +9,7 @@ from test_editing import tiny_dcgan
 
 from ganforge.apps import edit as edit_module
 from ganforge.apps.directions import (
+    Direction,
     class_reader,
     find_directions,
     read_classes,
@@ -106,6 +107,26 @@ def test_an_until_walk_stops_each_image_once_its_attribute_moved_enough():
         # the others walked the whole line (to the float rounding of 24 sub-steps)
         assert torch.allclose(walked[~reached], straight[~reached], atol=1e-4)
     assert parse_until("slant=0.5", model, on_note=lambda _: None).attribute == "slant"
+
+
+def test_an_until_walk_counts_the_way_a_direction_that_lowers_its_attribute_moves_it():
+    # a closed-form direction's sign is arbitrary: the same line, turned round with its effect, must stop
+    # each image exactly where the original stops it at the opposite strength
+    model = LatentGenerator(load_model(model="mnist-gan"))
+    direction = find_directions(model, "attribute", attributes=("thickness", "slant"), seed=0).get("slant")
+    turned = Direction(direction.name, direction.method, direction.scale,
+                       {k: -v for k, v in direction.effect.items()}, -direction.vector)
+    latents = model.random_z(16, seed=4)
+    span = model.parse_layers(None)
+    amount = 0.5 * np.nanstd(slant(render(model, latents, None)))
+    for sign in (-1.0, 1.0):
+        walked, _ = holding_walk(model, latents, "z", None, direction, sign * 8.0, span, until=Until("slant", amount))
+        walked_turned, _ = holding_walk(model, latents, "z", None, turned, -sign * 8.0, span,
+                                        until=Until("slant", amount))
+        assert torch.allclose(walked, walked_turned, atol=1e-5)
+        with torch.no_grad():
+            straight, _ = edited(model, latents, "z", direction, sign * 8.0, span)
+        assert not torch.allclose(walked, straight, atol=1e-3)  # the walk did stop images early
 
 
 def test_a_paced_walk_moves_the_stand_in_as_the_straight_line_does_while_holding():

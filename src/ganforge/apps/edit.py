@@ -150,7 +150,9 @@ UNTIL_STEPS = 24  # sub-steps of an edit that stops each image once its attribut
 @dataclass(frozen=True)
 class Until:
     """Stop each image's walk once its `attribute` (metrics.attributes.ATTRIBUTES, measured at the
-    classifiers' 28x28) has moved `amount`, in the attribute's own units, the way the strength points."""
+    classifiers' 28x28) has moved `amount`, in the attribute's own units, the way the walk moves it: the
+    strength's sign times the sign of the direction's measured effect on the attribute (a closed-form
+    direction may lower it at positive strengths; one without a measured effect counts as raising it)."""
 
     attribute: str
     amount: float
@@ -206,6 +208,7 @@ def holding_walk(model: LatentGenerator, latents: Tensor, space: str, labels: Te
         if until is not None:
             measure = ATTRIBUTES.get(until.attribute)
             first = measure(unedited)
+            way = np.sign(strength) * (-1.0 if direction.effect.get(until.attribute, 0.0) < 0 else 1.0)
         held_first = [ATTRIBUTES.get(name)(unedited) for name in hold]
     moved = start.detach()
     rows = torch.arange(len(start), device=start.device)  # the images still walking
@@ -240,7 +243,7 @@ def holding_walk(model: LatentGenerator, latents: Tensor, space: str, labels: Te
         moved = moved.index_copy(0, rows, here.detach() + sub_step.view_as(here))  # out of place: `start` may be the caller's
         if until is not None:
             with torch.no_grad():
-                change = (measure(seen(moved[rows], rows)) - first[rows.cpu().numpy()]) * np.sign(strength)
+                change = (measure(seen(moved[rows], rows)) - first[rows.cpu().numpy()]) * way
             rows = rows[torch.as_tensor(~(np.nan_to_num(change, nan=-np.inf) >= until.amount), device=rows.device)]
     return moved.detach(), moved_space
 
