@@ -50,6 +50,9 @@ def one_model(data: str, method: str, normal: int, seed: int, steps: int, runs: 
         fresh = checkpoint is None
         train(method, data=data if fresh else None, out=run, steps=steps, seed=seed if fresh else None,
               resume=not fresh, progress=False, overrides=[f"preprocess.normal=[{normal}]"] if fresh else [])
+        reached = read_state(latest_checkpoint(run))["step"]
+        if reached < steps:  # Ctrl-C: the trainer saved and returned; a half-trained model is never measured
+            raise SystemExit(f"{run} stopped at step {reached} of {steps}: the same command resumes it")
     metrics = evaluate_anomaly(run)["metrics"]
     seconds = read_state(latest_checkpoint(run)).get("train_seconds")  # summed over resumes by the trainer
     if seconds is None and timing.exists():
