@@ -29,6 +29,7 @@ from ganforge.models.io import read_state
 from ganforge.training import train
 from ganforge.training.checkpoint import latest_checkpoint
 from ganforge.training.config import PRESETS
+from ganforge.utils.files import atomic_write_text
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -158,8 +159,7 @@ def main() -> None:
                               "protocol": "train on the normal class only (minus a tenth kept for thresholds); "
                                           "test on the whole held-out split; the last step is evaluated",
                               "models": rows, "summary": summary(rows)}
-                    args.out.mkdir(parents=True, exist_ok=True)
-                    path.write_text(json.dumps(report, indent=2) + "\n")
+                    atomic_write_text(path, json.dumps(report, indent=2) + "\n")  # another invocation may read it now
         for method, entry in summary(rows).items():
             print(f"{data} {method}: mean AUROC {entry['mean_auroc']:.4f} over {len(entry['classes'])} classes")
 

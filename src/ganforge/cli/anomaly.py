@@ -1,4 +1,4 @@
-"""Score images with a trained anomaly detector (a run of `ganforge train ganomaly|autoencoder|deep-svdd`):
+"""Score images with a trained anomaly detector (a run of `ganforge train ganomaly|fanogan|autoencoder|deep-svdd`):
 one score per image, higher = more anomalous, written to a CSV with the file names.
 
 --threshold-fpr R also marks each image: anomalous when its score is above the threshold that calls
@@ -25,7 +25,7 @@ HELP = "score images with an anomaly detector"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `ganforge anomaly`."""
-    parser.add_argument("--checkpoint", required=True, help="a run of ganomaly, autoencoder or deep-svdd")
+    parser.add_argument("--checkpoint", required=True, help="a run of ganomaly, fanogan, autoencoder or deep-svdd")
     parser.add_argument("--input", required=True, help="an image, a folder of images, or an .npz with 'images'")
     parser.add_argument("--out", required=True, help="the CSV to write (file, score[, anomalous])")
     parser.add_argument("--threshold-fpr", type=float, metavar="RATE",
