@@ -3,6 +3,7 @@ each button gives what the matching command gives, or a one-line reason."""
 
 from __future__ import annotations
 
+import csv
 import math
 from pathlib import Path
 
@@ -10,16 +11,20 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ganforge.apps.webapp import MAX_UPSCALE_PIXELS, Catalogue, WebApp, check_upload, mask_from_editor
+from ganforge.apps.anomaly import score_files
+from ganforge.apps.webapp import MAX_SCORED, MAX_UPSCALE_PIXELS, Catalogue, WebApp, check_upload, mask_from_editor
+from ganforge.data import load_dataset
 from ganforge.data.folder import read_image
 from ganforge.errors import GanforgeError
+from ganforge.training import train
 from tests.apps.test_speech import tiny_toml
 from tests.conftest import PHOTO, TINY_TOML, run_cli
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> Path:
-    """A runs folder with a tiny conditional GAN, a tiny SpecGAN on tones, and a folder that is no run."""
+    """A runs folder with a tiny conditional GAN, a tiny SpecGAN on tones, a tiny anomaly detector (digit 1
+    normal) and a folder that is no run."""
     root = tmp_path_factory.mktemp("runs")
     (root / "tiny.toml").write_text(TINY_TOML)
     result = run_cli("train", str(root / "tiny.toml"), "--out", str(root / "runs" / "cgan"), "--no-progress")
@@ -36,6 +41,9 @@ def runs(tmp_path_factory) -> Path:
     result = run_cli("train", str(root / "speech.toml"), "--data", str(root / "audio"), "--out",
                      str(root / "runs" / "speech"), "--no-progress")
     assert result.returncode == 0, result.stderr
+    (root / "detector.toml").write_text('preset = "deep-svdd"\n[model]\nwidth = 8\nlatent_dim = 16\n[preprocess]\n'
+                                        'normal = [1]\n[train]\nsteps = 120\nbatch_size = 32\nsample_every = 0\n')
+    train(str(root / "detector.toml"), out=root / "runs" / "detector", device="cpu", progress=False, seed=0)
     (root / "runs" / "notes").mkdir()
     (root / "runs" / "notes" / "todo.txt").write_text("not a run")
     return root / "runs"
@@ -183,6 +191,37 @@ def test_speak_plays_the_models_clips_at_its_rate(app):
         app.speak("runs/speech", digit=0, seed=0, speaker="low")
     with pytest.raises(GanforgeError, match="not speak"):
         app.speak("mnist-gan", digit=0, seed=0)
+
+
+def test_detect_scores_uploads_as_ganforge_anomaly_does(app, runs, tmp_path):
+    assert app.catalogue.keys("detect") == ["runs/detector"] and "runs/detector" in app.catalogue.keys("evaluate")
+    assert "runs/detector" not in app.catalogue.keys("generate")
+    held = load_dataset("mnist-5k", "heldout")
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    ones, others = held.images[held.labels == 1][:4], held.images[held.labels != 1][:4]
+    paths = [write_png(folder / f"one-{k}.png", image) for k, image in enumerate(ones)]
+    paths += [write_png(folder / f"other-{k}.png", image) for k, image in enumerate(others)]
+    rows, picture, csv_path, note = app.detect("runs/detector", [str(p) for p in paths], 0.05)
+    score_files(runs / "detector", folder, tmp_path / "cli.csv", threshold_fpr=0.05)
+    cli = {row["file"]: row for row in csv.DictReader((tmp_path / "cli.csv").read_text().splitlines())}
+    page = {row["file"]: row for row in csv.DictReader(csv_path.read_text().splitlines())}
+    assert page == cli  # the same scores and verdicts as the command, file by file
+    scores = [row[1] for row in rows]
+    assert scores == sorted(scores, reverse=True) and len(rows) == 8  # most anomalous first
+    assert {row[2] for row in rows} <= {"normal", "anomalous"} and "calls 5% of the run's normal validation" in note
+    flagged = sum(row[2] == "anomalous" for row in rows)
+    assert note.startswith(f"{flagged} of 8 above the threshold")
+    assert picture.dtype == np.uint8 and picture.shape[2] == 3 and picture.shape[1] >= 512
+    red = (picture[..., 0] > 200) & (picture[..., 1] < 60)
+    assert red.any() == (flagged > 0)  # flagged pictures are framed in red
+    rgb = write_png(tmp_path / "big.png", np.repeat(np.kron(ones[0], np.ones((2, 2, 1), np.uint8)), 3, axis=2))
+    assert "converted to grayscale" in app.detect("runs/detector", [str(rgb)], 0.05)[3]
+    for uploads, reason in (([], "no pictures yet"), ([str(paths[0])] * (MAX_SCORED + 1), f"up to {MAX_SCORED}")):
+        with pytest.raises(GanforgeError, match=reason):
+            app.detect("runs/detector", uploads, 0.05)
+    with pytest.raises(GanforgeError, match="not detect"):
+        app.detect("mnist-gan", [str(paths[0])], 0.05)
 
 
 def test_evaluate_shows_what_a_run_logged_and_a_shipped_models_card(app):

@@ -1,5 +1,5 @@
 """Scoring images with a trained anomaly detector (`ganforge anomaly`) and measuring it on the
-one-class protocol (`ganforge evaluate --checkpoint` of a ganomaly, autoencoder or deep-svdd run).
+one-class protocol (`ganforge evaluate --checkpoint` of a ganomaly, fanogan, autoencoder or deep-svdd run).
 
 Scores are higher for more anomalous images; the networks run in eval mode (BatchNorm on its running
 statistics, never the test batch's). A threshold comes from a stated false-positive rate on the
@@ -105,12 +105,13 @@ def validation_scores(detector: Detector) -> np.ndarray:
     return detector(conform(validation.images, detector.image_shape, []))
 
 
-def threshold_for(detector: Detector, false_positive_rate: float) -> float:
+def threshold_for(detector: Detector, false_positive_rate: float, validation: np.ndarray | None = None) -> float:
     """The score above which an image is called anomalous, so that `false_positive_rate` of the
-    validation (normal) images would be."""
+    validation (normal) images would be (their scores `validation`, computed when not given)."""
     if not 0 < false_positive_rate < 1:
         raise GanforgeError(f"--threshold-fpr {false_positive_rate}: give a rate between 0 and 1, e.g. 0.05")
-    return float(np.quantile(validation_scores(detector), 1 - false_positive_rate))
+    scores = validation_scores(detector) if validation is None else validation
+    return float(np.quantile(scores, 1 - false_positive_rate))
 
 
 def _read(path: Path, notes: list[str]) -> tuple[list[str], np.ndarray]:
@@ -127,14 +128,19 @@ def _read(path: Path, notes: list[str]) -> tuple[list[str], np.ndarray]:
     for file, image in read_inputs(path):
         names.append(file.name)
         arrays.append(image)
-    shapes = {a.shape for a in arrays}
-    if len(shapes) > 1:  # conform each to the first one's channels, then all to one size below
+    return names, stack_images(arrays, notes)
+
+
+def stack_images(arrays: list[np.ndarray], notes: list[str]) -> np.ndarray:
+    """uint8 (H, W, C) images of any sizes and channel counts as one (N, H, W, C) array: when they
+    differ, all in the most channels, cut to centred squares of the smallest side (noted)."""
+    if len({a.shape for a in arrays}) > 1:  # conform then brings them to the model's shape
         channels = max(a.shape[2] for a in arrays)
         arrays = [np.repeat(a, 3, axis=2) if a.shape[2] < channels else a for a in arrays]
         side = min(min(a.shape[:2]) for a in arrays)
         arrays = [square_image(a, side) for a in arrays]
         notes.append("images of several sizes were cut to centred squares of one size before scoring")
-    return names, np.stack(arrays)
+    return np.stack(arrays)
 
 
 def score_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, threshold_fpr: float | None = None,
@@ -145,14 +151,19 @@ def score_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, 
     notes: list[str] = []
     names, images = _read(Path(inputs), notes)
     scores = detector(conform(images, detector.image_shape, notes))
+    atomic_write_text(out, scores_csv(names, scores, threshold))
+    return {"count": len(scores), "threshold": threshold, "anomalous": None if threshold is None else
+            int((scores > threshold).sum()), "notes": list(dict.fromkeys(notes))}
+
+
+def scores_csv(names: list[str], scores: np.ndarray, threshold: float | None) -> str:
+    """The CSV `ganforge anomaly` writes: file, score[, anomalous (1 above `threshold`)]."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["file", "score"] + (["anomalous"] if threshold is not None else []))
     for name, score in zip(names, scores):
         writer.writerow([name, f"{score:.6g}"] + ([int(score > threshold)] if threshold is not None else []))
-    atomic_write_text(out, buffer.getvalue())
-    return {"count": len(scores), "threshold": threshold, "anomalous": None if threshold is None else
-            int((scores > threshold).sum()), "notes": list(dict.fromkeys(notes))}
+    return buffer.getvalue()
 
 
 def evaluate_anomaly(checkpoint: str | Path, *, real: str | None = None, device: str = "cpu",

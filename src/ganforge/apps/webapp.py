@@ -24,6 +24,15 @@ import numpy as np
 import torch
 from PIL import Image
 
+from ganforge.apps.anomaly import (
+    Detector,
+    conform,
+    load_detector,
+    scores_csv,
+    stack_images,
+    threshold_for,
+    validation_scores,
+)
 from ganforge.apps.directions import Direction, find_directions, load_directions
 from ganforge.apps.edit import complete as complete_by_inversion
 from ganforge.apps.edit import edited, to_model_images
@@ -38,6 +47,7 @@ from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import LoadedGenerator, load_generator, read_state, resolve_checkpoint
 from ganforge.models.pretrained import WEIGHTS_DIR, list_pretrained
+from ganforge.utils.files import atomic_write_text
 from ganforge.utils.images import from_uint8, make_grid, to_uint8
 from ganforge.utils.records import METRICS_FILE, read_metrics
 from ganforge.utils.spectrogram import to_spectrogram
@@ -49,7 +59,8 @@ MAX_SAMPLES = 256  # images per Generate click
 MAX_CLIPS = 8  # clips per Speak click
 MAX_STEPS = 1000  # inversion steps per Edit click
 EDIT_SLIDERS = 4  # directions offered at once
-TASKS = ("generate", "edit", "translate", "colourise", "complete", "upscale", "speak", "evaluate")
+MAX_SCORED = 256  # pictures per Detect click
+TASKS = ("generate", "edit", "translate", "colourise", "complete", "upscale", "speak", "detect", "evaluate")
 MODEL_CARD = "MODEL_CARD.md"
 
 
@@ -68,7 +79,7 @@ def tasks_of(state: dict) -> tuple[str, ...]:
     """The tabs a checkpoint's model can serve, from what its state.json says it is."""
     family = FAMILIES.get(state["family"])
     if family.detects_anomalies:
-        return ("evaluate",)
+        return ("detect", "evaluate")
     if family.translates:
         derive = state.get("run", {}).get("preprocess", {}).get("derive_input")
         if derive in ("lab", "grayscale"):
@@ -365,6 +376,36 @@ class WebApp:
             return ["any"]
         return ["any"] + list(audio_settings(self.generator(key, "speak")).get("speakers", []))
 
+    # Detect anomalies -------------------------------------------------------------------------------
+    def detect(self, key: str, uploads: list[str | Path] | None, false_positive_rate: float = 0.05
+               ) -> tuple[list[list], np.ndarray, Path, str]:
+        """Score uploaded pictures as `ganforge anomaly --threshold-fpr` does: (rows [file, score, verdict],
+        most anomalous first; the pictures as the model sees them in that order, those above the
+        threshold framed in red; the CSV; a line saying the threshold and any conversion)."""
+        entry = self.catalogue.get(key, "detect")
+        if not uploads:
+            raise GanforgeError("no pictures yet: upload one or more images to score them")
+        if len(uploads) > MAX_SCORED:
+            raise GanforgeError(f"{len(uploads)} pictures: score up to {MAX_SCORED} per click (`ganforge anomaly` "
+                                "takes a whole folder)")
+        detector: Detector = self._cached((key, "detector"), lambda: load_detector(entry.folder, self.device))
+        validation = self._cached((key, "validation"), lambda: validation_scores(detector))
+        threshold = threshold_for(detector, float(false_positive_rate), validation)
+        notes: list[str] = []
+        arrays = [check_upload(path, MAX_PHOTO_PIXELS, "score it", "`ganforge anomaly`") for path in uploads]
+        images = conform(stack_images(arrays, notes), detector.image_shape, notes)
+        scores = detector(images)
+        order = np.argsort(-scores, kind="stable")
+        names = [Path(path).name for path in uploads]
+        rows = [[names[i], _round(float(scores[i])), "anomalous" if scores[i] > threshold else "normal"] for i in order]
+        csv_path = atomic_write_text(self.work / f"{_slug(key)}-scores.csv",
+                                     scores_csv([names[i] for i in order], scores[order], threshold))
+        framed = np.stack([_framed(images[i], scores[i] > threshold) for i in order])
+        flagged = int((scores > threshold).sum())
+        note = (f"{flagged} of {len(scores)} above the threshold {threshold:.4g}, which calls "
+                f"{float(false_positive_rate):.0%} of the run's normal validation images anomalous")
+        return rows, enlarge(make_grid(framed, min(len(framed), 8)), 512), csv_path, "; ".join([note, *notes])
+
     # Evaluate ---------------------------------------------------------------------------------------
     def report(self, key: str) -> tuple[str, list[list], list[list], np.ndarray | None, np.ndarray | None]:
         """What a model's folder says of it: (its card or summary as Markdown, the last value of each
@@ -388,6 +429,15 @@ class WebApp:
         samples = sorted((entry.folder / "samples").glob("step-*.png")) if (entry.folder / "samples").is_dir() else []
         return (text, table, evaluations, read_image(losses) if losses.is_file() else None,
                 read_image(samples[-1]) if samples else None)
+
+
+def _framed(image: np.ndarray, flagged: bool, width: int = 2) -> np.ndarray:
+    """(H, W, C) uint8 as RGB with a frame: red when flagged, black otherwise."""
+    rgb = np.repeat(image, 3, axis=2) if image.shape[2] == 1 else image
+    frame = np.zeros((rgb.shape[0] + 2 * width, rgb.shape[1] + 2 * width, 3), dtype=np.uint8)
+    frame[...] = (220, 30, 30) if flagged else (0, 0, 0)
+    frame[width:-width, width:-width] = rgb
+    return frame
 
 
 def _round(value: float) -> float:

@@ -22,6 +22,7 @@ from ganforge.apps.webapp import (
     EDIT_SLIDERS,
     MAX_CLIPS,
     MAX_SAMPLES,
+    MAX_SCORED,
     MAX_STEPS,
     MAX_UPLOAD_BYTES,
     MAX_UPSCALE_PIXELS,
@@ -33,9 +34,10 @@ from ganforge.errors import GanforgeError
 LOCAL_FONTS = ("ui-sans-serif", "system-ui", "sans-serif")
 LOCAL_MONO = ("ui-monospace", "monospace")
 INTRO = """# ganforge
-Sample, edit, translate, upscale and listen to GANs, with the models shipped inside ganforge and the
-runs you trained (`ganforge serve --runs DIR`). Every tab calls the same code as the `ganforge` command
-named under it. Training is not offered here: run `ganforge train` in a terminal, then press Refresh.
+Sample, edit, translate, upscale and listen to GANs, and score anomalies, with the models shipped
+inside ganforge and the runs you trained (`ganforge serve --runs DIR`). Every tab calls the same code
+as the `ganforge` command named under it. Training is not offered here: run `ganforge train` in a
+terminal, then press Refresh.
 """
 
 
@@ -248,6 +250,38 @@ def build(app: WebApp):
 
             sp_button.click(on_page(say), [sp_model, sp_digit, sp_seed, sp_num, sp_speaker], [sp_audio, sp_picture])
 
+        # Detect anomalies ---------------------------------------------------------------------------
+        with gr.Tab("Detect anomalies", id="detect"):
+            gr.Markdown("Score pictures with an anomaly detector (higher = more anomalous), most anomalous first; "
+                        "those above the threshold are framed in red. Same as `ganforge anomaly --threshold-fpr`.")
+            detect_note = gr.Markdown(none_note(
+                "detect", "None is shipped: train one on your normal images (`ganforge train ganomaly --data "
+                "fashion-mnist --normal 0 --out runs/ganomaly-0`, or `--data FOLDER` with `normal/` and "
+                "`anomalous/` inside), start the app with `--runs runs` and press Refresh."))
+            with gr.Row():
+                with gr.Column(scale=1):
+                    dt_model = gr.Dropdown(choices("detect"), value=first("detect"), label="detector",
+                                           elem_id="detect-model")
+                    dt_uploads = gr.File(label=f"pictures (up to {MAX_SCORED})", file_count="multiple",
+                                         elem_id="detect-upload")
+                    dt_rate = gr.Slider(0.01, 0.5, value=0.05, step=0.01, label="false-positive rate of the threshold "
+                                        "(on the run's normal validation images)")
+                    dt_button = gr.Button("Score", variant="primary", elem_id="detect-button")
+                with gr.Column(scale=2):
+                    dt_summary = gr.Markdown()
+                    dt_picture = gr.Image(label="most anomalous first", type="numpy", format="png", interactive=False,
+                                          elem_id="detect-result")
+            with gr.Row():
+                dt_table = gr.Dataframe(headers=["file", "score", "verdict"], label="scores", interactive=False)
+                dt_csv = gr.File(label="scores.csv", interactive=False)
+            dropdowns.append((dt_model, "detect"))
+
+            def detect(key, uploads, rate):
+                rows, picture, csv_path, summary = app.detect(key, uploads, rate)
+                return summary, picture, rows, csv_path
+
+            dt_button.click(on_page(detect), [dt_model, dt_uploads, dt_rate], [dt_summary, dt_picture, dt_table, dt_csv])
+
         # Evaluate -----------------------------------------------------------------------------------
         with gr.Tab("Evaluate", id="evaluate"):
             gr.Markdown("What a model's folder records: its card, the statistics logged while it trained, the "
@@ -273,11 +307,10 @@ def build(app: WebApp):
         def refreshed():
             app.refresh()
             updates = [gr.update(choices=choices(task), value=first(task)) for _, task in dropdowns]
-            notes = [none_note("translate", "Train one and press Refresh."), none_note("speak", "Train one and press "
-                                                                                           "Refresh.")]
+            notes = [none_note(task, "Train one and press Refresh.") for task in ("translate", "speak", "detect")]
             return updates + notes
 
-        refresh.click(on_page(refreshed), None, [d for d, _ in dropdowns] + [translate_note, speak_note])
+        refresh.click(on_page(refreshed), None, [d for d, _ in dropdowns] + [translate_note, speak_note, detect_note])
     return page
 
 
