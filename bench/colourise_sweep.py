@@ -12,6 +12,12 @@ on all 118, and bench/colourise.py scores it on the 30 held-out photos and sciki
 (The first sweep was 0, 0.1, 0.3, 1; it was stopped after 0.1, which already fell below the gray
 input, and 0.03 was added between the two: the grid was refined on validation photos only.)
 
+    python bench/colourise_sweep.py --preset colourise-inception --weights 0,0.03,0.1 --steps 1000 --margin 0.3
+
+--preset sweeps another colouriser's adversarial weight the same way (the ImageNet-backbone one: its
+colour-class head with the PatchGAN's term added; weight 0 is the preset as it ships), each scored at
+its preset's temperature; docs/eval/PRESET-sweep.json.
+
     python bench/colourise_sweep.py --classes [--temperatures 1,0.6,0.38,0.25,0.15]
 
 --classes does the same for Zhang et al.'s classification (`colourise-classes`): one run trained on
@@ -124,6 +130,7 @@ def main() -> None:
     """Train or reuse each weight's run, score it on the validation photos, apply the rule, write."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", default="0,0.03,0.1")
+    parser.add_argument("--preset", default="colourise", help="the colouriser whose adversarial weight is swept")
     parser.add_argument("--steps", type=int, default=5000)
     parser.add_argument("--runs", type=Path, default=Path("runs/colourise-sweep"))
     parser.add_argument("--seed", type=int, default=0)
@@ -137,15 +144,18 @@ def main() -> None:
     data = validation_folder(args.runs / "data")
     report = {"machine": f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
               "command": f"python bench/colourise_sweep.py --weights {args.weights} --steps {args.steps}"
-                         + (f" --margin {args.margin:g}" if args.margin else ""),
+                         + (f" --margin {args.margin:g}" if args.margin else "")
+                         + (f" --preset {args.preset}" if args.preset != "colourise" else ""),
               "train": len(list((data / "train").iterdir())), "validation": len(list((data / "test").iterdir())),
               "results": []}
     print(f"{'weight':>11} {'PSNR':>6} {'input':>6} {'colour':>6} {'hue':>5}")
     for weight in (float(w) for w in args.weights.split(",")):
-        run = trained("colourise", data, args.runs / f"adversarial-{weight:g}", args,
+        own = "" if args.preset == "colourise" else f"{args.preset}-"  # the first sweep's folders keep their names
+        run = trained(args.preset, data, args.runs / f"{own}adversarial-{weight:g}", args,
                       [f"objective.adversarial_weight={weight}"])
         add_row(report, {"adversarial_weight": weight}, evaluate_translation(run, seed=args.seed))
-    finish(report, ("adversarial_weight",), args.margin, "colourise-sweep.json")
+    finish(report, ("adversarial_weight",), args.margin,
+           "colourise-sweep.json" if args.preset == "colourise" else f"{args.preset}-sweep.json")
 
 
 if __name__ == "__main__":
