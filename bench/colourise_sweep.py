@@ -63,7 +63,10 @@ def validation_folder(root: Path) -> Path:
         for index, photo in enumerate(photos):
             link = folder / f"{photo.parent.name}-{photo.name}"
             if keep(index) and not link.exists():
-                link.symlink_to(photo.resolve())
+                try:
+                    link.symlink_to(photo.resolve())
+                except FileExistsError:  # another invocation of the sweep made it just now
+                    pass
     return root
 
 
