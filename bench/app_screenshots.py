@@ -188,17 +188,20 @@ def main() -> None:
             time.sleep(4)
             page.shoot("edit")
 
-        if want("colourise"):
-            page.tab("Translate / Colourise / Complete")
-            page.use("colourise", pictures["photo"])
-            page.shoot("colourise")
+        def shot(tabs: tuple[str, ...], name: str, act=None) -> None:
+            """Open the tabs in turn, do `act` when given, and shoot the window as `name`."""
+            for tab in tabs:
+                page.tab(tab)
+            if act is not None:
+                act()
+            page.shoot(name)
 
+        pages = "Translate / Colourise / Complete"
+        if want("colourise"):
+            shot((pages,), "colourise", lambda: page.use("colourise", pictures["photo"]))
         if want("translate"):
-            page.tab("Translate / Colourise / Complete")
-            page.tab("Translate")
-            if args.translate_model:
-                page.use("translate", pictures["digit28"], args.translate_model)
-            page.shoot("translate")
+            shot((pages, "Translate"), "translate", args.translate_model and
+                 (lambda: page.use("translate", pictures["digit28"], args.translate_model)))
 
         if want("complete"):
             page.tab("Translate / Colourise / Complete")
@@ -220,15 +223,9 @@ def main() -> None:
             page.shoot("complete")
 
         if want("upscale"):
-            page.tab("Upscale")
-            page.use("upscale", pictures["small"])
-            page.shoot("upscale")
-
+            shot(("Upscale",), "upscale", lambda: page.use("upscale", pictures["small"]))
         if want("speak"):
-            page.tab("Speak")
-            if args.speak_model:
-                page.press("speak", args.speak_model)
-            page.shoot("speak")
+            shot(("Speak",), "speak", args.speak_model and (lambda: page.press("speak", args.speak_model)))
 
         if want("detect"):
             page.tab("Detect anomalies")

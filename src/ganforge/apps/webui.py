@@ -87,6 +87,12 @@ def build(app: WebApp):
     def none_note(task: str, how: str) -> str:
         return "" if choices(task) else f"*No model here can {task} yet.* {how}"
 
+    def introduce(task: str, text: str, how: str):
+        """A tab's first lines: what it does, then (a note refreshed with the model lists) what to train
+        when no model can do it yet."""
+        gr.Markdown(text)
+        return gr.Markdown(none_note(task, how))
+
     def picture_to_picture(task: str, action: Callable, upload_label: str, shown: tuple[str, str]) -> None:
         """A model, an upload and a button beside two pictures (`shown` names them): action(model, upload)."""
         with gr.Row():
@@ -223,11 +229,10 @@ def build(app: WebApp):
 
         # Speak --------------------------------------------------------------------------------------
         with gr.Tab("Speak", id="speak"):
-            gr.Markdown("Spoken digits from a GAN trained on speech. Same as `ganforge say`.")
-            speak_note = gr.Markdown(none_note(
-                "speak", "No model of speech is shipped yet: train one on the Free Spoken Digit Dataset "
-                "(`ganforge train specgan-digits --data FSDD_FOLDER --out runs/specgan`) and start the app with "
-                "`--runs runs`."))
+            speak_note = introduce("speak", "Spoken digits from a GAN trained on speech. Same as `ganforge say`.",
+                                   "No model of speech is shipped yet: train one on the Free Spoken Digit Dataset "
+                                   "(`ganforge train specgan-digits --data FSDD_FOLDER --out runs/specgan`) and start "
+                                   "the app with `--runs runs`.")
             with gr.Row():
                 with gr.Column(scale=1):
                     sp_model = gr.Dropdown(choices("speak"), value=first("speak"), label="model", elem_id="speak-model")
@@ -252,12 +257,12 @@ def build(app: WebApp):
 
         # Detect anomalies ---------------------------------------------------------------------------
         with gr.Tab("Detect anomalies", id="detect"):
-            gr.Markdown("Score pictures with an anomaly detector (higher = more anomalous), most anomalous first; "
-                        "those above the threshold are framed in red. Same as `ganforge anomaly --threshold-fpr`.")
-            detect_note = gr.Markdown(none_note(
-                "detect", "None is shipped: train one on your normal images (`ganforge train ganomaly --data "
-                "fashion-mnist --normal 0 --out runs/ganomaly-0`, or `--data FOLDER` with `normal/` and "
-                "`anomalous/` inside), start the app with `--runs runs` and press Refresh."))
+            detect_note = introduce(
+                "detect", "Score pictures with an anomaly detector (higher = more anomalous), most anomalous first; "
+                "those above the threshold are framed in red. Same as `ganforge anomaly --threshold-fpr`.",
+                "None is shipped: train one on your normal images (`ganforge train ganomaly --data fashion-mnist "
+                "--normal 0 --out runs/ganomaly-0`, or `--data FOLDER` with `normal/` and `anomalous/` inside), "
+                "start the app with `--runs runs` and press Refresh.")
             with gr.Row():
                 with gr.Column(scale=1):
                     dt_model = gr.Dropdown(choices("detect"), value=first("detect"), label="detector",
