@@ -40,7 +40,7 @@ from ganforge.data.translation import resize_shorter_side
 from ganforge.models.io import read_state, resolve_checkpoint
 from ganforge.training import train
 from ganforge.training.checkpoint import latest_checkpoint
-from ganforge.training.config import COLOURISE_STEPS
+from ganforge.training.presets import COLOURISE_STEPS
 from ganforge.utils.colour import compose, rgb_to_lab
 from ganforge.utils.images import make_grid, save_image
 
