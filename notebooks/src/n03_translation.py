@@ -6,19 +6,27 @@ from common import SETUP
 COLOURISE = '''from PIL import Image
 from skimage import data
 from ganforge.apps.translate import colourise_image, load_translator
+from ganforge.metrics.colour import colourfulness
 from ganforge.metrics.pixels import psnr
 from ganforge.models.pretrained import pretrained_path
 
-colouriser = load_translator(pretrained_path("colourise"))  # shipped: trained on 118 photos, none of these
+# both shipped, both trained on the same 118 photos (none of these): a U-Net GAN that learnt every colour from
+# them, and a small head on an ImageNet network's features of the gray photo
+colourisers = {name: load_translator(pretrained_path(name)) for name in ("colourise", "colourise-inception")}
 photos = {"coffee": data.coffee(), "astronaut": data.astronaut()}
 for name, photo in photos.items():
     photo = np.asarray(Image.fromarray(photo).resize((photo.shape[1] // 2, photo.shape[0] // 2)))
     gray = np.repeat(np.asarray(Image.fromarray(photo).convert("L"))[..., None], 3, axis=2)
-    coloured = colourise_image(colouriser, gray)
-    print(f"{name}: PSNR of the gray input {psnr(gray, photo):.2f} dB, of the colourised photo {psnr(coloured, photo):.2f} dB")
-    plt.figure(figsize=(9, 3))
-    for index, (title, image) in enumerate((("gray input", gray), ("colourised", coloured), ("truth", photo))):
-        plt.subplot(1, 3, index + 1); plt.imshow(image); plt.title(title); plt.axis("off")
+    shown = [("gray input", gray)]
+    print(f"{name}: gray input {psnr(gray, photo):.2f} dB")
+    for model, colouriser in colourisers.items():
+        coloured = colourise_image(colouriser, gray)
+        ratio = colourfulness(coloured) / colourfulness(photo)
+        print(f"  {model}: {psnr(coloured, photo):.2f} dB, {ratio:.2f} x the truth's colourfulness")
+        shown.append((model, coloured))
+    plt.figure(figsize=(12, 3))
+    for index, (title, image) in enumerate(shown + [("truth", photo)]):
+        plt.subplot(1, 4, index + 1); plt.imshow(image); plt.title(title); plt.axis("off")
     plt.show()'''
 
 CYCLE = '''import shutil
@@ -62,10 +70,13 @@ NOTEBOOK = {
                 "paires : deux générateurs A→B et B→A, et la contrainte qu'un aller-retour rende l'image de "
                 "départ.")),
         ("code", SETUP),
-        ("md", ("## Coloriser\n\nLe modèle livré `colourise` prédit la couleur (les canaux a\\*b\\* de "
-                "l'espace Lab) à partir de la luminosité, qu'il garde telle quelle. Sur des photos qu'il n'a "
-                "jamais vues, on compare au gris de départ par le PSNR (plus haut = plus proche de la vraie "
-                "photo).")),
+        ("md", ("## Coloriser\n\nLes deux modèles livrés prédisent la couleur (les canaux a\\*b\\* de "
+                "l'espace Lab) à partir de la luminosité, qu'ils gardent telle quelle. `colourise`, un GAN "
+                "pix2pix, a appris toutes ses couleurs de 118 photos ; `colourise-inception` lit les "
+                "caractéristiques qu'un réseau entraîné sur ImageNet tire de la photo grise, et n'apprend "
+                "qu'une petite tête sur les mêmes 118 photos. Sur des photos qu'aucun n'a vues, on compare au "
+                "gris de départ par le PSNR (plus haut = plus proche de la vraie photo) et par la vivacité "
+                "des couleurs (colourfulness) rapportée à celle de la vraie photo (1 = aussi colorée).")),
         ("code", COLOURISE),
         ("md", ("## CycleGAN sans paires\n\nDeux tas de chiffres : des vrais, et des chiffres gras aux couleurs "
                 "inversées, sans correspondance entre eux. CycleGAN apprend à passer d'un style à l'autre ; la "
@@ -84,9 +95,12 @@ NOTEBOOK = {
                 "judges patches. **CycleGAN** (Zhu et al. 2017) needs no pairs: two generators A→B and B→A, "
                 "and the constraint that a round trip gives back the starting image.")),
         ("code", SETUP),
-        ("md", ("## Colourising\n\nThe shipped `colourise` model predicts the colour (the a\\*b\\* channels of Lab) "
-                "from the lightness, which it keeps as it is. On photos it never saw, we compare it with the gray "
-                "input by PSNR (higher = closer to the real photo).")),
+        ("md", ("## Colourising\n\nBoth shipped models predict the colour (the a\\*b\\* channels of Lab) from the "
+                "lightness, which they keep as it is. `colourise`, a pix2pix GAN, learnt every colour from 118 "
+                "photos; `colourise-inception` reads the features an ImageNet network draws from the gray photo "
+                "and learns only a small head on the same 118 photos. On photos neither saw, we compare them with "
+                "the gray input by PSNR (higher = closer to the real photo) and by colourfulness relative to the "
+                "real photo's (1 = as colourful).")),
         ("code", COLOURISE),
         ("md", ("## CycleGAN without pairs\n\nTwo piles of digits: real ones, and bold digits with inverted "
                 "colours, with no correspondence between them. CycleGAN learns to go from one style to the "

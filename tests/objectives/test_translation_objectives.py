@@ -45,3 +45,25 @@ def test_l1_only_baseline_has_no_discriminator_phase():
     model = Pix2PixConfig(channels_a=1, channels_b=3)
     assert [p.name for p in PairedObjective(Pix2PixObjectiveConfig(), model).phases] == ["D", "G"]
     assert [p.name for p in PairedObjective(Pix2PixObjectiveConfig(adversarial_weight=0), model).phases] == ["G"]
+
+
+def test_colour_class_rebalancing_strength_reaches_the_loss():
+    """objective.rebalance is the lambda of Zhang et al.'s weights: 1 weighs every cell alike, lower lifts
+    the rare cells, so a batch whose pixels are mostly one colour and partly a rare one is scored
+    differently; 0 or above 1 is refused."""
+    from types import SimpleNamespace
+
+    for bad in (0.0, 1.5):
+        with pytest.raises(ValueError, match="rebalance"):
+            Pix2PixObjectiveConfig(rebalance=bad)
+    model = Pix2PixConfig(channels_a=1, channels_b=2, output="chroma-classes")
+    torch.manual_seed(0)
+    logits = torch.randn(1, 261, 4, 4)
+    targets = torch.zeros(1, 2, 4, 4)
+    targets[:, :, :1, :1] = torch.tensor([0.5, 0.4]).view(1, 2, 1, 1)  # one rare saturated pixel, the rest gray
+    losses = {}
+    for rebalance in (1.0, 0.5, 0.1):
+        config = Pix2PixObjectiveConfig(l1_weight=0, adversarial_weight=0, classes_weight=1, rebalance=rebalance)
+        objective = PairedObjective(config, model)
+        losses[rebalance] = float(objective._classes_loss(SimpleNamespace(all_reduce=lambda t: t), logits, targets))
+    assert len({round(v, 6) for v in losses.values()}) == 3

@@ -1,9 +1,10 @@
-"""Colourise grayscale (or colour) photos with the shipped colouriser (--model colourise) or a run of
+"""Colourise grayscale (or colour) photos with a shipped colouriser (--model colourise-inception: a head
+on an ImageNet network's features, the most colourful; --model colourise: the pix2pix GAN) or a run of
 `ganforge train colourise`.
 
 The model sees only the lightness L* of each photo and predicts its chroma (CIE Lab); the result
 keeps the photo's own lightness exactly, so its structure is never repainted. Chroma is predicted
-with the photo scaled to the model's training size (shorter side 128 for the presets) and scaled
+with the photo scaled to the model's training size (shorter side 128 or 256 for the presets) and scaled
 back, so any size works. A colour photo is colourised from its lightness (said on stderr). An RGB
 PNG of the same size is written under the same name into --out.
 
@@ -11,8 +12,8 @@ Refused with one line (skipped with a line inside a folder): files that are not 
 an alpha channel, images with 16 bits per sample.
 
 examples:
-  ganforge colourise --model colourise --input old_photo.png --out coloured/
-  ganforge colourise --model colourise --input scans/ --out coloured/
+  ganforge colourise --model colourise-inception --input old_photo.png --out coloured/
+  ganforge colourise --model colourise --input scans/ --out coloured/   # the GAN, more muted
   ganforge train colourise --out runs/colourise          # on the 118 shared photos (../shared/data)
   ganforge train colourise --data my_photos/ --out runs/mine
   ganforge colourise --checkpoint runs/mine --input old_photo.png --out coloured/

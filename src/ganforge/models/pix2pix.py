@@ -207,11 +207,16 @@ class InceptionChromaGenerator(nn.Module):
                     kept.append(x)
         return kept
 
+    def scores(self, features: list[torch.Tensor]) -> torch.Tensor:
+        """The head's per-cell scores on the finest features' grid, from `features(lightness)` (which a
+        bench may compute once and reuse: they never change)."""
+        fine, coarse = features
+        coarse = F.interpolate(coarse, size=fine.shape[-2:], mode="bilinear", align_corners=False)
+        return self.head(torch.cat([fine, coarse], dim=1))
+
     def forward(self, lightness: torch.Tensor, logits: bool = False) -> torch.Tensor:
         """The chroma, or with logits=True the per-cell scores."""
-        fine, coarse = self.features(lightness)
-        coarse = F.interpolate(coarse, size=fine.shape[-2:], mode="bilinear", align_corners=False)
-        scores = self.head(torch.cat([fine, coarse], dim=1))
+        scores = self.scores(self.features(lightness))
         if logits:
             return scores
         return chroma_from_scores(scores, self.centres, self.temperature, lightness.shape[-2:])

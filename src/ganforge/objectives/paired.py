@@ -26,7 +26,7 @@ from torch import Tensor, nn
 
 from ganforge.errors import GanforgeError
 from ganforge.losses import ADVERSARIAL_LOSSES
-from ganforge.losses.chroma import rebalancing_weights, soft_cross_entropy, soft_targets
+from ganforge.losses.chroma import REBALANCE, rebalancing_weights, soft_cross_entropy, soft_targets
 from ganforge.models.pix2pix import chroma_from_scores
 from ganforge.objectives.perceptual import ContentLoss
 from ganforge.objectives.phase import Phase, StatelessObjective, StepContext, adversarial_groups
@@ -43,6 +43,7 @@ class Pix2PixObjectiveConfig:
     l1_weight: float = 100.0  # lambda of |G(a) - b|_1
     adversarial_weight: float = 1.0  # 0: the L1-only baseline (no discriminator, no D phase)
     classes_weight: float = 0.0  # Zhang et al.'s rebalanced cross-entropy on a*b* cells (chroma-classes models)
+    rebalance: float = REBALANCE  # its lambda: 1 = no rebalancing, lower = rare (saturated) colours weigh more
 
     reconstruction = "l1"
     conditional = True  # the discriminator sees the input beside the output
@@ -52,6 +53,8 @@ class Pix2PixObjectiveConfig:
         ADVERSARIAL_LOSSES.get(self.loss)
         if self.l1_weight < 0 or self.adversarial_weight < 0 or self.classes_weight < 0:
             raise ValueError("l1_weight, adversarial_weight and classes_weight must be >= 0")
+        if not 0 < self.rebalance <= 1:
+            raise ValueError(f"rebalance must be in (0, 1] (Zhang et al.'s 0.5; 1 = no rebalancing), not {self.rebalance}")
 
     @property
     def reconstruction_weight(self) -> float:
@@ -141,7 +144,7 @@ class PairedObjective(StatelessObjective):
         cells, weights = soft_targets(chroma, self.centres.to(chroma))
         counts = torch.bincount(cells[:, 0], minlength=len(self.centres)).double()  # the nearest cell of each pixel
         self.cell_counts = self.cell_counts + context.all_reduce(counts).cpu()
-        cell_weights = rebalancing_weights(self.cell_counts, self.centres).to(targets.device)
+        cell_weights = rebalancing_weights(self.cell_counts, self.centres, self.config.rebalance).to(targets.device)
         return soft_cross_entropy(logits, cells, weights, cell_weights)
 
     def _judge(self, discriminator: nn.Module, inputs: Tensor, outputs: Tensor) -> Tensor:
