@@ -60,6 +60,8 @@ MAX_CLIPS = 8  # clips per Speak click
 MAX_STEPS = 1000  # inversion steps per Edit click
 EDIT_SLIDERS = 4  # directions offered at once
 MAX_SCORED = 256  # pictures per Detect click
+# shipped models a tab offers first where several serve it (docs/colourise.md: the most colourful colouriser)
+RECOMMENDED = ("colourise-inception",)
 TASKS = ("generate", "edit", "translate", "colourise", "complete", "upscale", "speak", "detect", "evaluate")
 MODEL_CARD = "MODEL_CARD.md"
 
@@ -114,7 +116,9 @@ class Catalogue:
     def refresh(self) -> None:
         """Look again at the shipped weights and the run folders (a run that just saved appears)."""
         entries = {}
-        for name, state in list_pretrained().items():
+        shipped = list_pretrained()
+        for name in sorted(shipped, key=lambda name: (name not in RECOMMENDED, name)):
+            state = shipped[name]
             entries[name] = ModelEntry(name, WEIGHTS_DIR / name, state["family"], tasks_of(state), _summary(state))
         for folder in sorted(p for p in self.runs.iterdir() if p.is_dir()) if self.runs else ():
             try:
@@ -126,7 +130,7 @@ class Catalogue:
         self.entries = entries
 
     def keys(self, task: str) -> list[str]:
-        """The models that can serve `task`, shipped first."""
+        """The models that can serve `task`, shipped first (RECOMMENDED ones first among them)."""
         return [key for key, entry in self.entries.items() if task in entry.tasks]
 
     def get(self, key: str | None, task: str) -> ModelEntry:
