@@ -48,7 +48,7 @@ from ganforge.metrics.colour import colourfulness, psnr_ab
 from ganforge.metrics.pixels import psnr
 from ganforge.models.pix2pix import INCEPTION_LAYERS, InceptionChromaGenerator
 from ganforge.training.config import PreprocessConfig
-from ganforge.utils.colour import LIGHTNESS_SCALE, chroma_bin_centres, compose, rgb_to_lab
+from ganforge.utils.colour import LIGHTNESS_SCALE, annealed_mean, chroma_bin_centres, compose, rgb_to_lab
 from ganforge.utils.files import atomic_write_text
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -81,8 +81,10 @@ def training_samples(photos: list[np.ndarray], model: InceptionChromaGenerator, 
 
 
 def train_head(model: InceptionChromaGenerator, samples: list[tuple], steps: int, batch: int, seed: int,
-               rebalance: float, milestones=()):
-    """Train the model's head afresh on fixed features; yield (step, model) at each milestone (and the end)."""
+               rebalance: float, milestones=(), loss: str = "classes"):
+    """Train the model's head afresh on fixed features; yield (step, model) at each milestone (and the end).
+    loss "classes": Zhang et al.'s rebalanced cross-entropy; "l1": the L1 baseline of the same head, the
+    mean absolute a*b* error of its decoded colour (the plain mean of its cells, T = 1)."""
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     model.head.apply(lambda m: m.reset_parameters() if isinstance(m, torch.nn.Conv2d) else None)
@@ -94,7 +96,11 @@ def train_head(model: InceptionChromaGenerator, samples: list[tuple], steps: int
         optimizer.zero_grad()
         for index in rng.choice(len(samples), size=batch, replace=False):
             features, chroma = samples[index]
-            (chroma_class_loss(model.scores(features), chroma, centres, weights.float()) / batch).backward()
+            if loss == "l1":
+                error = (annealed_mean(model.scores(features), centres, 1.0) - chroma).abs().mean()
+            else:
+                error = chroma_class_loss(model.scores(features), chroma, centres, weights.float())
+            (error / batch).backward()
         optimizer.step()
         schedule.step()
         if step in milestones or step == steps:
@@ -150,6 +156,8 @@ def main() -> None:
                         help="--validate: the rebalancing lambdas tried, one run each (1 = none; Zhang et al.'s 0.5)")
     parser.add_argument("--layers", default=",".join(INCEPTION_LAYERS),
                         help="the Inception blocks the head reads (--validate adds its rows to those of other layers)")
+    parser.add_argument("--loss", choices=("classes", "l1"), default="classes",
+                        help="l1: the L1 baseline of the same head (its rows compete only with each other)")
     parser.add_argument("--margin", type=float, default=0.3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=DOCS / "eval" / "colourise-backbone.json")
@@ -171,35 +179,39 @@ def main() -> None:
         milestones = [int(s) for s in args.checkpoints.split(",")]
         # rows of other layers (earlier invocations) stay; this invocation's settings are measured again
         default = ",".join(INCEPTION_LAYERS)
-        results = [{"layers": default, **row} for row in report.get("validation", {}).get("results", [])]
-        results = [row for row in results if row["layers"] != ",".join(model.layers)]
+        results = [{"layers": default, "loss": "classes", **row} for row in report.get("validation", {}).get("results", [])]
+        results = [row for row in results if (row["layers"], row["loss"]) != (",".join(model.layers), args.loss)]
         for rebalance in [float(r) for r in args.rebalance.split(",")]:
             for step, network in train_head(model, samples, milestones[-1], args.batch, args.seed, rebalance,
-                                            milestones):
+                                            milestones, args.loss):
                 for temperature in temperatures:
-                    row = {"layers": ",".join(model.layers), "rebalance": rebalance, "steps": step,
+                    row = {"layers": ",".join(model.layers), "loss": args.loss, "rebalance": rebalance, "steps": step,
                            "temperature": temperature, **score(network, check, args.side, temperature)}
                     results.append(row)
                     print(row, flush=True)
-        chosen = choose(results, args.margin)
+        chosen = {loss: choose([row for row in results if row["loss"] == loss], args.margin)
+                  for loss in sorted({row["loss"] for row in results})}
         report["validation"] = {"photos": f"{len(fit)} trained, {len(check)} validating", "margin": args.margin,
-                                "results": results, "chosen": chosen, "seconds": round(time.perf_counter() - started)}
+                                "results": results, "chosen": chosen["classes"], "chosen_l1": chosen.get("l1"),
+                                "seconds": round(time.perf_counter() - started)}
         print("chosen:", chosen)
     else:
-        chosen = report.get("validation", {}).get("chosen")
+        chosen = report.get("validation", {}).get("chosen" if args.loss == "classes" else "chosen_l1")
         if chosen is None:
             raise SystemExit("run --validate first: the steps and temperature are chosen on validation photos")
         rebalance = chosen.get("rebalance", REBALANCE)
         model = InceptionChromaGenerator(temperature=1.0, layers=tuple(chosen.get("layers", args.layers).split(",")))
         samples = training_samples(training, model, args.side)
-        *_, (_, network) = train_head(model, samples, chosen["steps"], args.batch, args.seed, rebalance)
+        *_, (_, network) = train_head(model, samples, chosen["steps"], args.batch, args.seed, rebalance,
+                                      loss=args.loss)
         tests = {"shared-photos held out (30)": [rgb(read_image(p)) for p in shared_photo_files("heldout")],
                  "scikit-image colour photos (9)": [rgb(_skimage_photo(n)) for n in PHOTOS_TRAIN + PHOTOS_HELDOUT]}
-        report["test"] = {name: score(network, photos, args.side, chosen["temperature"])
-                          for name, photos in tests.items()}
-        report["test"].update(layers=",".join(model.layers), steps=chosen["steps"], temperature=chosen["temperature"], rebalance=rebalance,
-                              seconds=round(time.perf_counter() - started))
-        print(json.dumps(report["test"], indent=2))
+        key = "test" if args.loss == "classes" else "test_l1"
+        report[key] = {name: score(network, photos, args.side, chosen["temperature"]) for name, photos in tests.items()}
+        report[key].update(layers=",".join(model.layers), loss=args.loss, steps=chosen["steps"],
+                           temperature=chosen["temperature"], rebalance=rebalance,
+                           seconds=round(time.perf_counter() - started))
+        print(json.dumps(report[key], indent=2))
     atomic_write_text(args.out, json.dumps(report, indent=2) + "\n")
 
 
