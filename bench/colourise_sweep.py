@@ -26,6 +26,11 @@ same rule choosing among temperatures.
 
     python bench/colourise_sweep.py --classes --l1-weights 10,30 --temperatures 1,0.85,0.7 --margin 0.3
 
+    python bench/colourise_sweep.py --classes --preset colourise-inception --temperatures 1,0.7,0.5 --steps 1000 --margin 0.3
+
+--preset with --classes sweeps another colour-class preset's temperature the same way (the ImageNet
+backbone's, on its own crop recipe; docs/eval/PRESET-temperature-sweep.json).
+
 --l1-weights adds an L1 term on the decoded colour to the cross-entropy (`--set
 objective.l1_weight=W`; the decode during training is the preset's T = 0.7): one run per weight,
 each scored at each temperature, the rule choosing among all (weight, temperature) pairs. --margin
@@ -93,20 +98,24 @@ def sweep_temperatures(args: argparse.Namespace) -> None:
     data = validation_folder(args.runs / "data")
     weights = [float(w) for w in args.l1_weights.split(",")]
     with_l1 = weights != [0.0]
+    preset = "colourise-classes" if args.preset == "colourise" else args.preset  # a colour-class preset
     report = {"machine": f"{platform.machine()}, {torch.get_num_threads()} threads, torch {torch.__version__}",
               "command": f"python bench/colourise_sweep.py --classes --temperatures {args.temperatures} "
                          f"--steps {args.steps}" + (f" --l1-weights {args.l1_weights}" if with_l1 else "")
-                         + (f" --margin {args.margin:g}" if args.margin else ""), "results": []}
+                         + (f" --margin {args.margin:g}" if args.margin else "")
+                         + (f" --preset {preset}" if preset != "colourise-classes" else ""), "results": []}
     keys = ("l1_weight", "temperature") if with_l1 else ("temperature",)
     print(" ".join(f"{k:>11}" for k in keys), f"{'PSNR':>6} {'input':>6} {'colour':>6} {'hue':>5}")
     for weight in weights:
         # weight 0 keeps the first sweep's run folder
-        run = trained("colourise-classes", data, args.runs / ("classes" if weight == 0 else f"classes-l1-{weight:g}"),
+        own = "" if preset == "colourise-classes" else f"{preset}-"  # the first sweeps' folders keep their names
+        run = trained(preset, data, args.runs / (f"{own}classes" if weight == 0 else f"{own}classes-l1-{weight:g}"),
                       args, [f"objective.l1_weight={weight}"])
         for temperature in (float(t) for t in args.temperatures.split(",")):
             setting = dict(zip(keys, (weight, temperature)[-len(keys):]))
             add_row(report, setting, evaluate_translation(run, seed=args.seed, temperature=temperature))
-    finish(report, keys, args.margin, "colourise-classes-l1-sweep.json" if with_l1 else "colourise-classes-sweep.json")
+    name = "colourise-classes-l1-sweep.json" if with_l1 else "colourise-classes-sweep.json"
+    finish(report, keys, args.margin, name if preset == "colourise-classes" else f"{preset}-temperature-sweep.json")
 
 
 def add_row(report: dict, setting: dict, evaluation: dict) -> None:
@@ -133,7 +142,8 @@ def main() -> None:
     """Train or reuse each weight's run, score it on the validation photos, apply the rule, write."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", default="0,0.03,0.1")
-    parser.add_argument("--preset", default="colourise", help="the colouriser whose adversarial weight is swept")
+    parser.add_argument("--preset", default="colourise",
+                        help="the colouriser whose adversarial weight (or with --classes, temperature) is swept")
     parser.add_argument("--steps", type=int, default=5000)
     parser.add_argument("--runs", type=Path, default=Path("runs/colourise-sweep"))
     parser.add_argument("--seed", type=int, default=0)
