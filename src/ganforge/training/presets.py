@@ -148,9 +148,10 @@ PRESETS.register(
 # Colourisation with ImageNet's knowledge: a head on the frozen FID Inception's features of the gray
 # photo scores the colour classes (models/pix2pix.py, backbone = "inception"); shorter side 256, 224x224
 # crops (the backbone needs context), 8 per step, Adam 1e-3 (beta1 0.9: no adversary here) falling to 0
-# over the second half; 1,000 steps and T = 0.7 as bench/colourise_backbone.py --validate chose them on
-# the 24 validation photos (for whole photos there; crops here).
-_COLOUR_INCEPTION_MODEL = dataclasses.replace(_COLOUR_CLASSES_MODEL, backbone="inception", temperature=0.7)
+# over the second half; 1,000 steps as bench/colourise_backbone.py --validate chose them on the 24
+# validation photos (for whole photos there; crops here), T = 0.5 as the same rule chose it for this
+# recipe itself (bench/colourise_sweep.py --classes --preset colourise-inception).
+_COLOUR_INCEPTION_MODEL = dataclasses.replace(_COLOUR_CLASSES_MODEL, backbone="inception", temperature=0.5)
 PRESETS.register(
     "colourise-inception",
     Preset(
