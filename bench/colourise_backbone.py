@@ -39,16 +39,15 @@ import torch
 import torch.nn.functional as F
 from colourise_sweep import choose
 
+from ganforge.apps.evaluate_translation import colour_scores
 from ganforge.apps.translate import Translator, colourise_image, load_translator
 from ganforge.data.demos import PHOTOS_HELDOUT, PHOTOS_TRAIN, _skimage_photo
 from ganforge.data.folder import read_image
 from ganforge.data.photos import HELDOUT_EVERY, shared_photo_files
 from ganforge.losses.chroma import REBALANCE, cell_counts, chroma_class_loss, rebalancing_weights
-from ganforge.metrics.colour import colourfulness, psnr_ab
-from ganforge.metrics.pixels import psnr
 from ganforge.models.pix2pix import INCEPTION_LAYERS, InceptionChromaGenerator
 from ganforge.training.config import PreprocessConfig
-from ganforge.utils.colour import LIGHTNESS_SCALE, annealed_mean, chroma_bin_centres, compose, rgb_to_lab
+from ganforge.utils.colour import LIGHTNESS_SCALE, annealed_mean, as_rgb, chroma_bin_centres, rgb_to_lab
 from ganforge.utils.files import atomic_write_text
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -63,10 +62,6 @@ def lightness_at(image: np.ndarray, side: int) -> tuple[torch.Tensor, torch.Tens
     lab = F.interpolate(lab, size=(round(height * scale), round(width * scale)), mode="bilinear", antialias=True,
                         align_corners=False)
     return lab[:, :1] / LIGHTNESS_SCALE - 1, lab[:, 1:]
-
-
-def rgb(image: np.ndarray) -> np.ndarray:
-    return np.repeat(image, 3, axis=2) if image.shape[2] == 1 else np.ascontiguousarray(image[..., :3])
 
 
 def training_samples(photos: list[np.ndarray], model: InceptionChromaGenerator, side: int) -> list[tuple]:
@@ -109,19 +104,16 @@ def train_head(model: InceptionChromaGenerator, samples: list[tuple], steps: int
 
 def score(model: InceptionChromaGenerator, photos, side: int, temperature: float) -> dict[str, float]:
     """Colourised exactly as `ganforge colourise` does (chroma predicted at `side`, gamut step), at each
-    photo's own size, against the truth and its gray input."""
+    photo's own size, against the truth and its gray input; means over the photos, colourfulness as the
+    ratio of the means (as `ganforge evaluate`)."""
     model.temperature = temperature
-    translator = Translator(model.eval(), "pix2pix", "AtoB", 1, 2, 1, 1,
-                            PreprocessConfig(load_size=side, derive_input="lab"), Path("bench"), 0)
-    rows = []
-    for photo in photos:
-        result = colourise_image(translator, photo)
-        gray = compose(rgb_to_lab(photo)[..., 0], np.zeros(photo.shape[:2] + (2,)))
-        rows.append((psnr(result, photo), psnr(gray, photo), psnr_ab(result, photo), colourfulness(result),
-                     colourfulness(photo)))
-    r = np.array(rows)
-    return {"psnr": round(float(r[:, 0].mean()), 3), "psnr_input": round(float(r[:, 1].mean()), 3),
-            "psnr_ab": round(float(r[:, 2].mean()), 3), "colourfulness_ratio": round(float(r[:, 3].mean() / r[:, 4].mean()), 3)}
+    translator = Translator(network=model.eval(), family="pix2pix", direction="AtoB", in_channels=1, out_channels=2,
+                            multiple=1, scale=1, preprocess=PreprocessConfig(load_size=side, derive_input="lab"),
+                            source=Path("bench"), step=0)
+    rows = [colour_scores(colourise_image(translator, photo), photo) for photo in photos]
+    mean = {key: float(np.mean([row[key] for row in rows])) for key in rows[0]}
+    return {"psnr": round(mean["psnr"], 3), "psnr_input": round(mean["psnr_input"], 3), "psnr_ab": round(mean["psnr_ab"], 3),
+            "colourfulness_ratio": round(mean["colourfulness"] / mean["colourfulness_truth"], 3)}
 
 
 def per_photo(checkpoint: str, out: Path) -> None:
@@ -130,11 +122,10 @@ def per_photo(checkpoint: str, out: Path) -> None:
     translator = load_translator(checkpoint)
     rows = {}
     for name in PHOTOS_TRAIN + PHOTOS_HELDOUT:
-        photo = rgb(_skimage_photo(name))
-        result = colourise_image(translator, photo)
-        gray = compose(rgb_to_lab(photo)[..., 0], np.zeros(photo.shape[:2] + (2,)))
-        rows[name] = {"psnr": round(psnr(result, photo), 2), "psnr_input": round(psnr(gray, photo), 2),
-                      "colourfulness_ratio": round(colourfulness(result) / colourfulness(photo), 2)}
+        photo = as_rgb(_skimage_photo(name))
+        row = colour_scores(colourise_image(translator, photo), photo)
+        rows[name] = {"psnr": round(row["psnr"], 2), "psnr_input": round(row["psnr_input"], 2),
+                      "colourfulness_ratio": round(row["colourfulness"] / row["colourfulness_truth"], 2)}
         print(f"{name:22s} {rows[name]}", flush=True)
     report = json.loads(out.read_text()) if out.exists() else {}
     report["per_photo"] = {"checkpoint": checkpoint, "photos": rows}
@@ -170,7 +161,7 @@ def main() -> None:
     report["recipe"] = {"side": args.side, "batch": args.batch, "seed": args.seed,
                         "command": "python bench/colourise_backbone.py --validate [--layers L], then --test"}
     temperatures = [float(t) for t in args.temperatures.split(",")]
-    training = [rgb(read_image(path)) for path in shared_photo_files("train")]
+    training = [as_rgb(read_image(path)) for path in shared_photo_files("train")]
     if args.validate:
         model = InceptionChromaGenerator(temperature=1.0, layers=tuple(args.layers.split(",")))  # its features
         fit = [photo for i, photo in enumerate(training) if i % HELDOUT_EVERY != 0]
@@ -204,8 +195,8 @@ def main() -> None:
         samples = training_samples(training, model, args.side)
         *_, (_, network) = train_head(model, samples, chosen["steps"], args.batch, args.seed, rebalance,
                                       loss=args.loss)
-        tests = {"shared-photos held out (30)": [rgb(read_image(p)) for p in shared_photo_files("heldout")],
-                 "scikit-image colour photos (9)": [rgb(_skimage_photo(n)) for n in PHOTOS_TRAIN + PHOTOS_HELDOUT]}
+        tests = {"shared-photos held out (30)": [as_rgb(read_image(p)) for p in shared_photo_files("heldout")],
+                 "scikit-image colour photos (9)": [as_rgb(_skimage_photo(n)) for n in PHOTOS_TRAIN + PHOTOS_HELDOUT]}
         key = "test" if args.loss == "classes" else "test_l1"
         report[key] = {name: score(network, photos, args.side, chosen["temperature"]) for name, photos in tests.items()}
         report[key].update(layers=",".join(model.layers), loss=args.loss, steps=chosen["steps"],

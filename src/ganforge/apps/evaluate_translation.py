@@ -86,7 +86,7 @@ def _pair_scores(translator: Translator, data, seed: int) -> dict[str, float]:
     rows = []
     for index, truth in enumerate(data.images_b):
         if task == "lab":
-            rows.append(_colour_scores(colourise_image(translator, truth), truth))
+            rows.append(colour_scores(colourise_image(translator, truth), truth))
             continue
         if task == "grayscale":
             output = colourise_image(translator, truth)
@@ -126,7 +126,7 @@ def _pair_scores(translator: Translator, data, seed: int) -> dict[str, float]:
     return means
 
 
-def _colour_scores(output: np.ndarray, truth: np.ndarray) -> dict[str, float]:
+def colour_scores(output: np.ndarray, truth: np.ndarray) -> dict[str, float]:
     """A Lab colouriser's result and its gray input (the truth's lightness, no chroma), both against the truth."""
     gray = compose(rgb_to_lab(truth)[..., 0], np.zeros(truth.shape[:2] + (2,), np.float32))
     row = {"colourfulness_truth": COLOUR_METRICS.get("colourfulness")(truth)}

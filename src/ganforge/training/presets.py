@@ -64,14 +64,15 @@ PRESETS.register(
 
 # translation (defaults of Zhu et al. / Isola et al.: Adam 2e-4, beta1 0.5, no EMA)
 _TRANSLATION_TRAIN = {"ema_decay": 0.0, "lr_decay_start": 0.5}
+# the papers' schedule: batch 1 for 200,000 steps (about 200 epochs of their datasets)
+_PAPER_TRAIN = TrainConfig(steps=200_000, batch_size=1, sample_every=1000, checkpoint_every=5000, **_TRANSLATION_TRAIN)
+_PAPER_CROPS = PreprocessConfig(load_size=286, crop_size=256)
 PRESETS.register(
     "cyclegan",
     Preset(
         "CycleGAN of Zhu et al.: 9-block ResNet generators, 70x70 PatchGANs, 286 -> 256 crops, batch 1; needs --data "
         "with trainA/ trainB/",
-        RunConfig("cyclegan", "", CycleGANConfig(), CycleGANObjectiveConfig(),
-                  TrainConfig(steps=200_000, batch_size=1, sample_every=1000, checkpoint_every=5000, **_TRANSLATION_TRAIN),
-                  "cyclegan", PreprocessConfig(load_size=286, crop_size=256)),
+        RunConfig("cyclegan", "", CycleGANConfig(), CycleGANObjectiveConfig(), _PAPER_TRAIN, "cyclegan", _PAPER_CROPS),
     ),
 )
 PRESETS.register(
@@ -91,9 +92,7 @@ PRESETS.register(
     Preset(
         "pix2pix of Isola et al.: U-Net 256 generator, 70x70 PatchGAN on (A, B) pairs, L1 weight 100, batch 1; "
         "needs --data with A/ B/ or side-by-side A|B images",
-        RunConfig("pix2pix", "", Pix2PixConfig(), Pix2PixObjectiveConfig(),
-                  TrainConfig(steps=200_000, batch_size=1, sample_every=1000, checkpoint_every=5000, **_TRANSLATION_TRAIN),
-                  "pix2pix", PreprocessConfig(load_size=286, crop_size=256)),
+        RunConfig("pix2pix", "", Pix2PixConfig(), Pix2PixObjectiveConfig(), _PAPER_TRAIN, "pix2pix", _PAPER_CROPS),
     ),
 )
 _PHOTO_TRAIN = TrainConfig(steps=1500, batch_size=8, sample_every=250, **_TRANSLATION_TRAIN)
