@@ -3,6 +3,7 @@ photos work, bad inputs get one line, and evaluation scores colour beside PSNR/S
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -151,3 +152,19 @@ def test_the_temperature_decodes_colour_classes_only(classes_run, lab_run, tmp_p
                    str(tmp_path / "coffee.png"), "--out", str(tmp_path / "out"))
     assert done.returncode == 2 and "must be > 0" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_evaluate_scores_a_colour_class_colouriser_at_the_temperature_asked(classes_run, tmp_path: Path):
+    """`ganforge evaluate --temperature` decodes as `colourise --temperature` does: a lower one gives more
+    colour; a model that is not a colouriser refuses it in one line."""
+    colour = {}
+    for temperature in ("1", "0.1"):
+        out = tmp_path / f"t{temperature}.json"
+        done = run_cli("evaluate", "--checkpoint", str(classes_run), "--real", "skimage-photos", "--split", "all",
+                       "--temperature", temperature, "--out", str(out))
+        assert done.returncode == 0, done.stderr
+        colour[temperature] = json.loads(out.read_text())["metrics"]["colourfulness"]
+    assert colour["0.1"] > colour["1"] * 1.05
+    done = run_cli("evaluate", "--model", "mnist-gan", "--temperature", "0.5")
+    assert done.returncode == 2 and "--temperature decodes a colour-class colouriser" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -18,6 +18,7 @@ examples:
   ganforge evaluate --checkpoint runs/digits --out digits-translation.json
   ganforge evaluate --model mnist-cgan --num 1000 --out cgan-fid.json
   ganforge evaluate --fake samples.npz --real mnist-5k --metrics fid,kid
+  ganforge evaluate --checkpoint runs/colourise-classes --temperature 0.5   # a colouriser decoded more vividly
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ganforge.apps.evaluate import evaluate
 from ganforge.apps.evaluate_speech import evaluate_speech, is_audio_checkpoint
 from ganforge.apps.evaluate_translation import evaluate_translation, is_translation_checkpoint
 from ganforge.cli.args import seed_type
+from ganforge.errors import GanforgeError
 from ganforge.metrics.extractors import EXTRACTORS
 from ganforge.metrics.suite import METRICS
 from ganforge.utils.files import atomic_write_text
@@ -61,6 +63,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=seed_type, default=0, help="noise seed of the generated images (default: 0)")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (default: cpu)")
     parser.add_argument("--no-cache", action="store_true", help="recompute the real images' features")
+    parser.add_argument("--temperature", type=float, default=None,
+                        help="colour-class colourisers only: decode at this annealed-mean temperature (as `ganforge "
+                             "colourise --temperature`; default: the model's own)")
     parser.add_argument("--histogram", metavar="PNG", help="anomaly detectors: also draw the score histograms here")
     parser.add_argument("--out", help="also write the result and its protocol to this JSON file")
 
@@ -105,6 +110,9 @@ def format_translation(result: dict) -> str:
 
 def run(args: argparse.Namespace) -> None:
     """Evaluate, print the table, say where the JSON went."""
+    if args.temperature is not None and not (args.checkpoint and is_translation_checkpoint(args.checkpoint)):
+        raise GanforgeError("--temperature decodes a colour-class colouriser; pass its run with --checkpoint "
+                            "(e.g. --checkpoint runs/colourise-classes), or drop --temperature")
     if args.checkpoint and is_anomaly_checkpoint(args.checkpoint):
         result = evaluate_anomaly(args.checkpoint, real=args.real, device=args.device, out=args.out,
                                   histogram=args.histogram)
@@ -139,7 +147,7 @@ def run(args: argparse.Namespace) -> None:
         return
     if args.checkpoint and is_translation_checkpoint(args.checkpoint):
         result = evaluate_translation(args.checkpoint, real=args.real, split=args.split, seed=args.seed,
-                                      device=args.device, out=args.out)
+                                      device=args.device, out=args.out, temperature=args.temperature)
         print(format_translation(result))
         if args.out:
             print(f"wrote {args.out}")
