@@ -50,7 +50,9 @@ demo: setup
 	@echo "every digit: runs/demo/every-digit.png   losses: runs/demo/losses.png"
 
 test: setup data browser
-	# each test file stays on one worker, so its module fixtures are built once
+	# lint first (the rules: pyproject's [tool.ruff]); then each test file stays on one worker, so its module
+	# fixtures are built once
+	$(PY) -m ruff check src tests bench
 	$(PY) -m pytest -q -n $(JOBS) --dist loadfile
 
 # figures of docs/: sample quality, training speed against a reference loop, evaluation speed,

@@ -6,8 +6,8 @@
 Reference: the pytorch/examples DCGAN loop (dcgan/main.py), written out below: D on a real batch,
 D on G(z).detach(), one D step; then the G step through D(G(z)) on the same fakes; BCE on logits;
 Adam(lr 2e-4, betas 0.5/0.999) with PyTorch's defaults; batches handed over as ready float
-tensors (its best case: no data loading at all). ganforge: `Trainer.train_step` with its default
-settings, on the same initial weights, batch size and threads, its batches drawn from an
+tensors (its best case: no data loading at all). ganforge: `Trainer.train_step` in fp32 (like for like) and with its
+default settings (train.precision "auto": bf16 autocast where the CPU computes bf16 natively), on the same initial weights, batch size and threads, its batches drawn from an
 in-memory uint8 dataset (its real input pipeline). The images are random pixels: content does
 not change the speed. The two alternate for --rounds rounds of --seconds each; the median
 images/s of each is reported, and their ratio is measured in the same run.
@@ -36,6 +36,7 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
 from ganforge.data import ImageDataset
+from ganforge.training import precision
 from ganforge.training.config import PRESETS, with_changes
 from ganforge.training.trainer import Trainer
 
@@ -89,12 +90,14 @@ def flops(step: Callable[[int], None]) -> float:
     return float(counter.get_total_flops())
 
 
-VARIANTS = {  # ganforge settings switched off one at a time, to show what each one gives
-    "ganforge": {},
-    "  without channels_last": {"channels_last": False},
-    "  without fake reuse": {"reuse_fakes": False},
-    "  without both": {"channels_last": False, "reuse_fakes": False},
+FP32 = {"precision": "fp32"}
+VARIANTS = {  # like for like in fp32, then ganforge settings switched off one at a time, to show what each one gives
+    "ganforge (fp32)": FP32,
+    "  without channels_last": {**FP32, "channels_last": False},
+    "  without fake reuse": {**FP32, "reuse_fakes": False},
+    "  without both": {**FP32, "channels_last": False, "reuse_fakes": False},
 }
+DEFAULTS = "ganforge defaults"  # train.precision "auto": bf16 where native and measured, else fp32
 
 
 EXTRAS = {  # options that are off by default, switched on one at a time
@@ -126,10 +129,13 @@ def bench_model(name: str, batch_size: int, seconds: float, rounds: int, peak: f
     with tempfile.TemporaryDirectory() as folder:
         chosen = dict(VARIANTS.items() if ablation else list(VARIANTS.items())[:1])
         chosen.update(dict(EXTRAS[extra] for extra in extras))
+        chosen[DEFAULTS] = {}
         for label, changes in chosen.items():
             torch.manual_seed(0)
-            trainer = Trainer(variant(run, changes), dataset, run_dir=Path(folder) / label.strip(),
+            trainer = Trainer(variant(run, changes), dataset, run_dir=Path(folder) / label.strip().replace(" ", "-"),
                               device=torch.device("cpu"), progress=False)
+            if label == DEFAULTS:
+                label = f"{DEFAULTS} ({trainer.precision_used})"
             steps[label] = trainer.train_step
         # the reference starts from the same initial weights, in PyTorch's default layout
         generator = copy.deepcopy(trainer.networks["generator"])
@@ -147,10 +153,10 @@ def bench_model(name: str, batch_size: int, seconds: float, rounds: int, peak: f
                 speeds[label].append(measure(step, seconds)[0] * batch_size)
         reference_speed = statistics.median(speeds["reference (pytorch/examples)"])
         rows = []
-        plain = flops(steps["ganforge"]) / batch_size / 1e9  # the same networks: compiled kernels are not counted
+        plain = flops(steps["ganforge (fp32)"]) / batch_size / 1e9  # the same networks: compiled kernels not counted
         for label, step in loops.items():
             speed = statistics.median(speeds[label])
-            gflop = plain if label.startswith("  with") else flops(step) / batch_size / 1e9
+            gflop = plain if label.startswith(("  with", DEFAULTS)) else flops(step) / batch_size / 1e9
             rows.append({"model": name, "loop": label, "images_per_s": speed, "ratio": speed / reference_speed,
                          "gflop_per_image": gflop, "peak_fraction": speed * gflop / peak})
     return rows
@@ -174,8 +180,9 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     peak = matmul_peak()
-    print(f"machine: {platform.processor() or platform.machine()}, {args.threads} threads, torch {torch.__version__}; "
-          f"float32 matmul peak {peak:.0f} GFLOP/s")
+    native = precision.native_bf16(torch.device("cpu"))[1]
+    print(f"machine: {platform.processor() or platform.machine()} ({native}), {args.threads} threads, torch "
+          f"{torch.__version__}; float32 matmul peak {peak:.0f} GFLOP/s")
     print(f"{'model':<10} {'loop':<30} {'images/s':>9} {'vs reference':>12} {'GFLOP/image':>11} {'of peak':>8}")
     for name in args.models.split(","):
         for r in bench_model(name, args.batch_size, args.seconds, args.rounds, peak, args.ablation, extras):

@@ -17,6 +17,10 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# train.precision "auto" picks bf16 on a CPU with native bf16: the suite runs as on a CPU without it, so
+# its figures are the same on every machine; tests/training/test_precision.py fakes the detection both ways
+os.environ.setdefault("GANFORGE_NATIVE_BF16", "0")
+
 # A model small enough to train a few steps in well under a second on CPU.
 TINY_TOML = """
 preset = "mnist-cgan"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -41,8 +42,25 @@ def class_labels(num_classes: int, count: int, label: int | None) -> torch.Tenso
     return torch.full((count,), label, dtype=torch.long)
 
 
+def resolve_label(loaded: LoadedGenerator, label: int | str | None) -> int | None:
+    """A class by number or by the name it was trained under ("male", "7"); None stays None. An
+    unknown name is refused in one line that lists the known ones."""
+    if label is None or isinstance(label, int):
+        return label
+    names = [str(name) for name in loaded.state.get("data", {}).get("class_names", [])]
+    if label in names:
+        return names.index(label)
+    if label.lstrip("-").isdigit():
+        return int(label)
+    known = ", ".join(names) if names else "none: this model was trained without class names"
+    raise GanforgeError(f"--label {label!r} is not a class of this model; its classes are {known} (or their "
+                        "numbers from 0)")
+
+
 def check_truncation(loaded: LoadedGenerator, truncation: float) -> None:
     """psi < 0 is an error; psi > 1 extrapolates away from the average (allowed, with a warning)."""
+    if not math.isfinite(truncation):
+        raise GanforgeError(f"--truncation {truncation} is not a number; use a value in [0, 1] (0.7 is common)")
     if truncation == 1:
         return
     if not hasattr(loaded.generator, "mix"):
@@ -56,7 +74,7 @@ def check_truncation(loaded: LoadedGenerator, truncation: float) -> None:
 
 
 def generate(
-    loaded: LoadedGenerator, count: int, *, label: int | None = None, seed: int = 0, batch_size: int = 500,
+    loaded: LoadedGenerator, count: int, *, label: int | str | None = None, seed: int = 0, batch_size: int = 500,
     truncation: float = 1.0,
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
     """`count` images (N, C, H, W) in [-1, 1] and their labels (None for unconditional models)."""
@@ -66,6 +84,7 @@ def generate(
     require_memory(images_bytes(count, shape), f"--num {count:,}",
                    f"ask for at most {largest_count(shape):,} images per call (more calls with other --seed values)")
     check_truncation(loaded, truncation)
+    label = resolve_label(loaded, label)
     labels = class_labels(FAMILIES.get(loaded.family).num_classes(loaded.config), count, label)
     images = sample_images(loaded.generator, count, labels=labels, seed=seed, batch_size=batch_size,
                            truncation=truncation)
@@ -78,7 +97,7 @@ def sample_to_file(
     num: int,
     model: str | None = None,
     checkpoint: str | Path | None = None,
-    label: int | None = None,
+    label: int | str | None = None,
     seed: int = 0,
     device: str = "cpu",
     truncation: float = 1.0,
@@ -90,6 +109,7 @@ def sample_to_file(
         raise GanforgeError(f"--out {out}: use a .png or .jpg path for a grid, or .npz for arrays")
     ensure_writable_dir(out.parent)
     loaded = load_model(model=model, checkpoint=checkpoint, device=device)
+    label = resolve_label(loaded, label)
     images, labels = generate(loaded, num, label=label, seed=seed, truncation=truncation)
     if out.suffix.lower() == ".npz":
         return save_arrays(images, labels, out)
@@ -118,4 +138,7 @@ def grid_images(images: torch.Tensor) -> torch.Tensor:
 
 def grid_columns(loaded: LoadedGenerator, labels: torch.Tensor | None, label: int | None, num: int) -> int | None:
     """One column per class when the labels cycle through the classes; None (a square grid) otherwise."""
-    return loaded.config.num_classes if labels is not None and label is None and num >= 10 else None
+    if labels is None or label is not None or num < 10:
+        return None
+    classes = loaded.config.num_classes  # few classes (faces by sex): several columns each, still one class a column
+    return classes * max(1, round(math.sqrt(num) / classes))

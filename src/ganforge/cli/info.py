@@ -6,11 +6,10 @@ import argparse
 import json
 
 import torch
-from safetensors import safe_open
 
 from ganforge.config import config_from_dict
 from ganforge.models import FAMILIES
-from ganforge.models.io import MODEL_FILE, read_state, resolve_checkpoint
+from ganforge.models.io import MODEL_FILE, read_state, resolve_checkpoint, tensor_names
 from ganforge.models.pretrained import WEIGHTS_DIR, list_pretrained
 from ganforge.models.summary import format_table, layer_table
 
@@ -27,13 +26,14 @@ def describe(path: str) -> str:
     """The text `ganforge info` prints."""
     folder = resolve_checkpoint(WEIGHTS_DIR / path if path in list_pretrained() else path)
     state = read_state(folder)
+    names = tensor_names(folder / MODEL_FILE)  # a damaged weights file is one line, before anything is built
     family = FAMILIES.get(state["family"])
     config = config_from_dict(family.config_class, state["model"], f"the model config of {folder}")
     networks = family.build(config)
-    sections = [f"checkpoint: {folder}", f"family: {state['family']}   step: {state['step']}"]
+    trained = f"   trained in: {state['precision']}" if state.get("precision") else ""  # absent before precision auto
+    sections = [f"checkpoint: {folder}", f"family: {state['family']}   step: {state['step']}{trained}"]
     if family.example_inputs is not None:  # image-to-image: every network with an example input
-        with safe_open(folder / MODEL_FILE, framework="pt") as weights:
-            stored = {key.split(".", 1)[0] for key in weights.keys()}  # noqa: SIM118 -- safe_open is not iterable
+        stored = {key.split(".", 1)[0] for key in names}
         for role, inputs in family.example_inputs(config).items():
             if role not in networks:  # a family without that network (an autoencoder has no discriminator)
                 continue
@@ -52,8 +52,7 @@ def describe(path: str) -> str:
                         f"{data.get('num_classes')} classes)")
     sections.append(format_table("generator", tuple(z.shape[1:]), layer_table(generator, z, labels)))
     if "discriminator" in networks:
-        with safe_open(folder / MODEL_FILE, framework="pt") as weights:
-            stored = any(key.startswith("discriminator.") for key in weights.keys())  # noqa: SIM118 -- safe_open is not iterable
+        stored = any(key.startswith("discriminator.") for key in names)
         title = "discriminator" if stored else "discriminator (architecture only: this file holds no weights for it)"
         discriminator = networks["discriminator"]
         sections.append(format_table(title, tuple(images.shape[1:]), layer_table(discriminator, images, labels)))

@@ -13,6 +13,7 @@ from ganforge.cli.args import seed_type
 
 NAME = "sample"
 HELP = "draw images from a trained generator"
+OUTPUTS = {"out": "file"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +22,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--model", help="a shipped model (see `ganforge models`)")
     source.add_argument("--checkpoint", help="a run folder or checkpoint folder")
     parser.add_argument("--num", type=int, default=64, help="number of images (default: 64)")
-    parser.add_argument("--label", type=int, help="class to draw, for conditional models")
+    parser.add_argument("--label", help="class to draw, for conditional models: its name as trained (e.g. male, "
+                                         "female for faces-cgan) or its number from 0")
     parser.add_argument("--seed", type=seed_type, default=0, help="noise seed (default: 0)")
     parser.add_argument("--truncation", type=float, default=1.0, metavar="PSI",
                         help="stylegan2: pull w towards the average, w_avg + PSI (w - w_avg); 1 = off, 0.7 "

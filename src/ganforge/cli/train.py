@@ -45,8 +45,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "--set train.batch_size=16 (sections: model, objective, train, preprocess)")
     parser.add_argument("--normal", type=class_list, metavar="CLASSES",
                         help="anomaly detectors: the normal class(es), e.g. 0 or 0,6 (training sees only these)")
-    parser.add_argument("--precision", choices=("fp32", "bf16", "fp16"),
-                        help="fp32 (default); bf16: autocast on CPU or GPU; fp16: autocast and a gradient scaler, GPU only")
+    parser.add_argument("--precision", choices=("auto", "fp32", "bf16", "fp16"),
+                        help="auto (default): bf16 autocast where the CPU (AMX, AVX512-BF16) or GPU computes bf16 "
+                             "natively and the family was measured in it, else fp32; bf16: autocast on CPU or GPU "
+                             "(slow on a CPU without native bf16); fp16: autocast and a gradient scaler, GPU only")
     parser.add_argument("--compile", action="store_true",
                         help="torch.compile the networks (compiling takes minutes; pays off on long GPU runs)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar (for logs)")
@@ -82,7 +84,8 @@ def run(args: argparse.Namespace) -> None:
         return
     state = "stopped early at" if result.stopped_early else "finished"
     resumed = f", {result.total_seconds:.0f} s in all" if args.resume else ""
-    print(f"{state} step {result.step} in {result.seconds:.0f} s{resumed} ({result.images_per_second:.0f} images/s)")
+    print(f"{state} step {result.step} in {result.seconds:.0f} s{resumed} ({result.images_per_second:.0f} images/s, "
+          f"{result.precision})")
     print(f"checkpoint:   {result.checkpoint}")
     if result.samples:
         print(f"sample grid:  {result.samples}")

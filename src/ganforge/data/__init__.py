@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from ganforge.data.oneclass import is_normal_anomalous_folder, load_normal_anoma
 from ganforge.data.photos import shared_photos
 from ganforge.data.streaming import StreamingImageFolder, load_image_folder_for_training, resize_dataset
 from ganforge.data.translation import PreprocessConfig, TranslationDataset, load_translation_folder
+from ganforge.data.utkface import is_face_spec, load_faces
 from ganforge.errors import GanforgeError
 from ganforge.registry import Registry
 
@@ -61,6 +63,8 @@ DATASETS.register("mnist-5k", lambda split, download: load_mnist5k(split))
 DATASETS.register("fashion-mnist", _fashion_mnist)
 DATASETS.register("mnist", _mnist)
 DATASETS.register("lfw-faces", lambda split, download: lfw_faces(split))
+DATASETS.register("utkface", lambda split, download: load_faces("utkface", split))  # labelled by sex, 64x64
+DATASETS.register("utkface:age", lambda split, download: load_faces("utkface:age", split))  # by age group
 
 
 def load_dataset(spec: str, split: str = "train", download: bool = False) -> ImageDataset:
@@ -73,6 +77,8 @@ def load_dataset(spec: str, split: str = "train", download: bool = False) -> Ima
         raise GanforgeError(f"unknown split '{split}'; use one of {', '.join(SPLITS)}")
     if spec in DATASETS:
         return DATASETS.get(spec)(split, download)
+    if is_face_spec(spec):  # a folder laid out as UTKFace: images/ + labels.csv, with its fixed held-out split
+        return load_faces(spec, split)
     path = Path(spec).expanduser()
     if path.is_dir() and has_idx(path):
         return _idx_split(path, split, str(path))
@@ -117,8 +123,13 @@ DATA_KINDS = ("images", "audio", "unpaired", "paired")
 
 
 def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess: PreprocessConfig | None = None,
-                       download: bool = False) -> ImageDataset | TranslationDataset:
-    """The data a family of `kind` trains on (see DATA_KINDS)."""
+                       download: bool = False, size: int = 0,
+                       on_note: Callable[[str], None] | None = None) -> ImageDataset | TranslationDataset:
+    """The data a family of `kind` trains on (see DATA_KINDS). `size`: the side of the square images the
+    model makes, when it has one: images of another size (a photo folder of any sizes included) are brought
+    to it by preprocess.fit and preprocess.resize_filter, with a note; photo folders through the decoded
+    cache (ganforge.data.cache)."""
+    note = on_note or (lambda message: print(message, file=sys.stderr))
     if kind in ("images", "audio") and is_audio(spec):  # images of sound (SpecGAN) or the sound itself (WaveGAN)
         audio = load_audio(spec, split).as_representation("spectrogram" if kind == "images" else "wave")
         if kind == "images" and preprocess is not None and preprocess.spectrogram == "per-bin":
@@ -132,14 +143,27 @@ def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess
     if kind == "images":
         preprocess = preprocess or PreprocessConfig()
         path = Path(spec).expanduser()
+        load = preprocess.load_size or size
+        if is_face_spec(spec):  # decoded straight to the model's size (not through the 64x64 default)
+            return load_faces(spec, split, load or 64, fit=preprocess.fit, resize_filter=preprocess.resize_filter,
+                              on_note=note)
         if spec not in DATASETS and path.is_dir() and not has_idx(path) and not preprocess.normal:  # perhaps too large
-            return load_image_folder_for_training(path, preprocess.load_size, preprocess.stream)
+            return load_image_folder_for_training(path, load, preprocess.stream, fit=preprocess.fit,
+                                                  resize_filter=preprocess.resize_filter, cache=bool(load),
+                                                  on_note=note)
         if preprocess.stream == "always":
             raise GanforgeError(f"stream = \"always\" streams image folders; {spec} is held in memory, so drop it")
         data = load_dataset(spec, split, download)
         if preprocess.normal:  # anomaly detection trains on the normal images only
             data = one_class(data, preprocess.normal, "train" if split == "train" else "test")
-        return resize_dataset(data, preprocess.load_size) if preprocess.load_size else data
+        if preprocess.load_size:
+            return resize_dataset(data, preprocess.load_size)
+        if size and data.image_shape[1:] != (size, size):
+            note(f"note: resizing {data.name}'s {data.image_shape[2]}x{data.image_shape[1]} images to the model's "
+                 f"{size}x{size} ({preprocess.fit}, {preprocess.resize_filter}; [preprocess] fit and resize_filter "
+                 "choose how)")
+            return resize_dataset(data, size, preprocess.fit, preprocess.resize_filter)
+        return data
     data = load_translation_dataset(spec, split, preprocess).require_inputs()
     if kind == "paired" and not data.paired:
         raise GanforgeError(
@@ -152,7 +176,7 @@ def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess
 def has_heldout(spec: str) -> bool:
     """Whether `spec` has a fixed held-out split apart from its training split (named datasets and
     IDX folders do; plain image folders do not)."""
-    if spec in DATASETS:
+    if spec in DATASETS or is_face_spec(spec):
         return True
     path = Path(spec).expanduser()
     return path.is_dir() and (has_idx(path) or is_normal_anomalous_folder(path))

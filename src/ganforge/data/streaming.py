@@ -24,8 +24,8 @@ import numpy as np
 import torch
 
 from ganforge.data.base import ImageDataset, ImageSource
+from ganforge.data.cache import decoded_folder, square_image
 from ganforge.data.folder import _open, folder_files, load_image_folder, read_image
-from ganforge.data.translation import resize_shorter_side
 from ganforge.errors import GanforgeError
 from ganforge.utils.images import from_uint8
 from ganforge.utils.memory import available_bytes
@@ -41,21 +41,13 @@ def stream_budget() -> int:
     return int(min(STREAM_BUDGET_MAX, STREAM_BUDGET_SHARE * available_bytes()))
 
 
-def square_image(image: np.ndarray, size: int) -> np.ndarray:
-    """uint8 (H, W, C) scaled so the shorter side is `size` (bicubic), then centre-cropped to a square
-    (as ganforge.data.resize_dataset does for a whole dataset)."""
-    image = resize_shorter_side(image, size)
-    top, left = (image.shape[0] - size) // 2, (image.shape[1] - size) // 2
-    return image[top : top + size, left : left + size]
-
-
-def resize_dataset(data: ImageDataset, size: int) -> ImageDataset:
-    """Every image scaled (bicubic) so its shorter side is `size`, then centre-cropped to a square:
-    MNIST's 28x28 digits become the 32x32 a StyleGAN2 of resolution 32 draws."""
+def resize_dataset(data: ImageDataset, size: int, fit: str = "centre-crop", filter: str = "bicubic") -> ImageDataset:
+    """Every image made a `size` square (by default scaled, bicubic, so its shorter side is `size`, then
+    centre-cropped): MNIST's 28x28 digits become the 32x32 a StyleGAN2 of resolution 32 draws."""
     _, height, width = data.image_shape
     if height == width == size:
         return data
-    return dataclasses.replace(data, images=np.stack([square_image(image, size) for image in data.images]))
+    return dataclasses.replace(data, images=np.stack([square_image(image, size, fit, filter) for image in data.images]))
 
 
 def header_shapes(files: list[Path]) -> list[tuple[int, int, int]]:
@@ -127,13 +119,21 @@ class StreamingImageFolder(ImageSource):
                 "num_classes": self.num_classes, "class_names": list(self.class_names), "streamed": True}
 
 
-def load_image_folder_for_training(folder: str | Path, load_size: int = 0, stream: str = "auto"
-                                   ) -> ImageDataset | StreamingImageFolder:
-    """An image folder for training: in memory, or streamed (see the module doc). Image sizes are read
-    from the headers first, so a folder of mixed sizes is refused before any pixel is decoded."""
+def load_image_folder_for_training(folder: str | Path, load_size: int = 0, stream: str = "auto", *,
+                                   fit: str = "centre-crop", resize_filter: str = "bicubic", cache: bool = False,
+                                   on_note=None) -> ImageDataset | StreamingImageFolder:
+    """An image folder for training: in memory, streamed (see the module doc), or, with `cache` and a
+    `load_size`, decoded once at that size into the memory-mapped cache of ganforge.data.cache (images of
+    any size and mode then become load_size squares by `fit` and `resize_filter`). Image sizes are read
+    from the headers first, so a folder of mixed sizes without a size to bring them to is refused
+    before any pixel is decoded."""
     folder = Path(folder)
     files, labels, class_names = folder_files(folder)
     shapes = header_shapes(files)
+    if load_size and cache and stream != "always":
+        channels = 3 if any(shape[2] == 3 for shape in shapes) else 1
+        images = decoded_folder(files, folder, load_size, channels, fit=fit, filter=resize_filter, on_note=on_note)
+        return ImageDataset(str(folder), images, labels, class_names)
     if load_size:
         channels = {shape[2] for shape in shapes}
         if len(channels) > 1:

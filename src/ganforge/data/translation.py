@@ -54,6 +54,10 @@ class PreprocessConfig:
     # audio given to image families as spectrograms: "decibels" (fixed -80..+20 dB to [-1, 1]) or "per-bin"
     # (SpecGAN's: each frequency bin standardised by its statistics over the training clips)
     spectrogram: str = "decibels"
+    # photos of another size than the model's, or of mixed sizes, made square: "centre-crop" (the shorter side
+    # scaled to the size, the centre kept) or "stretch"; with this Pillow filter (ganforge.data.cache.FILTERS)
+    fit: str = "centre-crop"
+    resize_filter: str = "bicubic"
 
     def __post_init__(self):
         if self.load_size < 0 or self.crop_size < 0:
@@ -64,6 +68,10 @@ class PreprocessConfig:
             raise ValueError(f"stream must be \"auto\", \"always\" or \"never\", not {self.stream!r}")
         if self.spectrogram not in ("decibels", "per-bin"):
             raise ValueError(f"spectrogram must be \"decibels\" or \"per-bin\", not {self.spectrogram!r}")
+        if self.fit not in ("centre-crop", "stretch"):
+            raise ValueError(f"fit must be \"centre-crop\" or \"stretch\", not {self.fit!r}")
+        if self.resize_filter not in ("bicubic", "lanczos", "bilinear", "box", "nearest"):
+            raise ValueError("resize_filter must be one of bicubic, lanczos, bilinear, box, nearest")
         if self.kernel not in KERNELS or self.scale < 1:
             raise ValueError(f"kernel must be one of {KERNELS} and scale >= 1")
         if self.derive_input == "downscale" and self.crop_size % self.scale:

@@ -44,6 +44,12 @@ class Family:
     # anomalous; the roles it reads are `scoring_roles`
     anomaly_score: Callable[[Mapping[str, nn.Module], torch.Tensor], torch.Tensor] | None = None
     scoring_roles: tuple[str, ...] = ("generator",)
+    # whether train.precision "auto" may pick bf16 on hardware that has it natively: True only once the
+    # family's preset was measured to reach the same quality at the same step in bf16 (docs/training.md)
+    auto_bf16: bool = False
+    # noise-to-image and one-class families: config -> the side of the square images it makes or scores, so
+    # that training data of another size is resized to it; None: the data decides (translation, audio)
+    image_side: Callable[[Any], int] | None = None
 
     @property
     def translates(self) -> bool:
@@ -77,6 +83,8 @@ FAMILIES.register(
         num_classes=lambda config: config.num_classes,
         preview=lambda networks, real, rng: noise_preview(networks, real, rng,
                                                           num_classes=networks["generator"].config.num_classes),
+        image_side=lambda config: config.image_size,
+        auto_bf16=True,  # mnist-cgan reaches every quality target at the same step in bf16 (docs/training.md)
     ),
 )
 FAMILIES.register(
@@ -108,11 +116,13 @@ for _name, _build, (_roles, _examples) in (
         _name, anomaly.AnomalyConfig, _build,
         lambda config, data, name: fit_noise_model(config, data, name, conditional=False),
         preview=anomaly.preview, anomaly_score=anomaly.score, example_inputs=_examples, scoring_roles=_roles,
+        image_side=lambda config: config.image_size,
     ))
 FAMILIES.register(
     "stylegan2",
     Family("stylegan2", stylegan2.StyleGAN2Config, stylegan2.build,
-           lambda config, data, name: fit_noise_model(config, data, name, conditional=False)),
+           lambda config, data, name: fit_noise_model(config, data, name, conditional=False),
+           image_side=lambda config: config.resolution),
 )
 FAMILIES.register(
     "wavegan",

@@ -96,10 +96,15 @@ def train(
             for path in clean_leftovers(run_dir):
                 print(f"note: removed {path.name}, left by an interrupted write", file=sys.stderr)
         family = FAMILIES.get(run.family)
-        dataset = load_training_data(family.data_kind, run.data, "train", preprocess=run.preprocess, download=download)
+        side = family.image_side(run.model) if family.image_side is not None else 0
+        notes: list[str] = []  # what loading did to the data (resized, cached): said once the run is accepted
+        dataset = load_training_data(family.data_kind, run.data, "train", preprocess=run.preprocess, download=download,
+                                     size=side, on_note=notes.append)
         if saved is not None:
             _check_same_config(saved, requested, dataset, run_dir)
         trainer = Trainer(run, dataset, run_dir=run_dir, device=torch_device, dist=dist, resume=resume, progress=progress)
+        for note in notes if dist.is_main else ():
+            print(note, file=sys.stderr)
         result = trainer.fit(minutes=minutes)
         finished = True
         return result
@@ -114,6 +119,9 @@ def _check_same_config(saved: RunConfig, requested: RunConfig, dataset, run_dir:
     """Refuse to resume a run under another config: the one asked for, fitted to the run's data as the
     saved one was (channels and classes come from the data), must match it except for the steps and
     evaluation settings."""
+    if requested.train.precision == "auto":  # the default, not a choice: a run keeps the precision it was saved with
+        requested = dataclasses.replace(requested, train=dataclasses.replace(requested.train,
+                                                                             precision=saved.train.precision))
     family = FAMILIES.get(requested.family) if requested.family in FAMILIES else None
     if family is not None and requested.family == saved.family:
         requested = dataclasses.replace(requested, model=family.fit_to_data(requested.model, dataset, "this model"))

@@ -14,8 +14,7 @@ from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.objectives import OBJECTIVES
 from ganforge.registry import Registry, did_you_mean
-
-PRECISIONS = ("fp32", "bf16", "fp16")
+from ganforge.training.precision import PRECISIONS
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,9 @@ class TrainConfig:
     eval_num: int = 1000  # generated images per evaluation
     lr_decay_start: float = 1.0  # fraction of steps after which learning rates fall linearly to 0; 1: constant
     init_generator: str = ""  # a checkpoint of the same model whose generator starts this run (SRGAN from SRResNet)
-    precision: str = "fp32"  # fp32; bf16 (autocast; CPU or GPU); fp16 (autocast + gradient scaler; GPU only)
+    # auto: bf16 where the hardware has it natively and the family is measured in it, else fp32 (training/precision.py);
+    # fp32; bf16 (autocast; CPU or GPU); fp16 (autocast + gradient scaler; GPU only)
+    precision: str = "auto"
     compile: bool = False  # torch.compile the networks for the training step (minutes of compiling first)
 
     def __post_init__(self):

@@ -16,8 +16,9 @@ from ganforge.utils.records import METRICS_FILE, parse_record, read_metrics
 class MetricsLogger:
     """Appends one JSON line per report to <run>/metrics.jsonl and mirrors it to TensorBoard."""
 
-    def __init__(self, run_dir: Path, *, resume_step: int = 0):
+    def __init__(self, run_dir: Path, *, resume_step: int = 0, labels: dict[str, str] | None = None):
         self.path = run_dir / METRICS_FILE
+        self.labels = dict(labels or {})  # written into every line as they are (e.g. the precision used)
         self.dropped = 0  # damaged lines (a torn last line of a killed run) left out on resume
         if self.path.exists():
             # drop lines a crashed run wrote after its last checkpoint (they would be logged twice), and
@@ -41,7 +42,8 @@ class MetricsLogger:
 
     def log(self, step: int, values: dict[str, float]) -> None:
         """Record `values` at `step`."""
-        self._file.write(json.dumps({"step": step, **{k: round(v, 6) for k, v in values.items()}}) + "\n")
+        record = {"step": step, **self.labels, **{k: round(v, 6) for k, v in values.items()}}
+        self._file.write(json.dumps(record) + "\n")
         self._file.flush()
         if self._tensorboard is not None:
             for key, value in values.items():

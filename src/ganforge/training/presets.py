@@ -279,6 +279,57 @@ PRESETS.register(
     ),
 )
 
+# faces that do not exist: UTKFace (../shared/data/utkface, non-commercial research licence), 64x64 colour
+# on a CPU, 128x128 for GPU users; the held-out tenth (data/utkface.py) is never trained on. The photos are
+# decoded once at the model's size (ganforge.data.cache), whatever size the networks are set to
+_FACES_STYLEGAN2 = StyleGAN2Config(resolution=64, z_dim=256, w_dim=256, mapping_layers=4, channel_base=8192,
+                                   channel_max=256)
+_R1_64 = 0.0002 * 64**2 / 32  # StyleGAN2-ADA's auto gamma for 64x64 at batch 32
+PRESETS.register(
+    "faces",
+    Preset(
+        "StyleGAN2 of faces that do not exist: 64x64 colour UTKFace photos (utkface, 8,146 training faces), "
+        "CPU-sized channels (256 down to 128), DiffAugment",
+        RunConfig("stylegan2", "utkface", _FACES_STYLEGAN2,
+                  StyleGAN2ObjectiveConfig(r1_gamma=_R1_64, augment="diffaugment"),
+                  TrainConfig(steps=60_000, batch_size=32, checkpoint_every=1000, **{**_STYLEGAN2_TRAIN,
+                                                                                     "sample_every": 1000}),
+                  "faces"),
+    ),
+)
+PRESETS.register(
+    "faces-128",
+    Preset(
+        "StyleGAN2 faces at 128x128 (utkface) with the widths of config F halved: for a GPU",
+        RunConfig("stylegan2", "utkface", StyleGAN2Config(resolution=128, channel_base=16384, channel_max=256),
+                  StyleGAN2ObjectiveConfig(r1_gamma=0.0002 * 128**2 / 32, augment="diffaugment"),
+                  TrainConfig(steps=100_000, batch_size=32, checkpoint_every=5000, **_STYLEGAN2_TRAIN),
+                  "faces-128"),
+    ),
+)
+_FACES_DCGAN = DCGANConfig(image_channels=3, num_classes=2, label_embed_std=1.0, base_size=4,
+                           generator_channels=(256, 128, 64, 32), discriminator_channels=(32, 64, 128, 256))
+PRESETS.register(
+    "faces-cgan",
+    Preset(
+        "conditional DCGAN of faces by sex: --label male draws only men's faces (64x64 UTKFace, utkface; "
+        "label embedding in G, projection in D, DiffAugment)",
+        RunConfig("dcgan", "utkface", _FACES_DCGAN, GANObjectiveConfig(augment="diffaugment"),
+                  TrainConfig(steps=30_000, batch_size=64, sample_every=1000, checkpoint_every=1000), "faces-cgan"),
+    ),
+)
+PRESETS.register(
+    "faces-cgan-128",
+    Preset(
+        "conditional DCGAN of faces by sex at 128x128 (utkface), twice the widths: for a GPU",
+        RunConfig("dcgan", "utkface", dataclasses.replace(_FACES_DCGAN, generator_channels=(512, 256, 128, 64, 32),
+                                                          discriminator_channels=(32, 64, 128, 256, 512)),
+                  GANObjectiveConfig(augment="diffaugment"),
+                  TrainConfig(steps=50_000, batch_size=64, sample_every=1000, checkpoint_every=2000),
+                  "faces-cgan-128"),
+    ),
+)
+
 # anomaly detection (one-class): train on the normal class(es) only (--normal, default digit 0), a fixed
 # budget of 1,500 steps of 64, no EMA, the last step is the model (never chosen by test scores)
 _ANOMALY_TRAIN = {"steps": 1500, "batch_size": 64, "ema_decay": 0.0, "sample_every": 250}

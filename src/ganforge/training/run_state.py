@@ -4,7 +4,6 @@ Trainer (ganforge.training.trainer), kept apart so that the training loop reads 
 
 from __future__ import annotations
 
-import errno
 import time
 
 import torch
@@ -15,7 +14,7 @@ from ganforge.config import config_to_dict
 from ganforge.errors import GanforgeError
 from ganforge.training.checkpoint import latest_checkpoint, load_checkpoint, save_best, save_checkpoint
 from ganforge.training.distributed import barrier
-from ganforge.utils.files import ensure_writable_dir
+from ganforge.utils.files import ensure_writable_dir, is_disk_full
 
 
 class RunState:
@@ -64,6 +63,7 @@ class RunState:
             "run": self.run.to_dict(),
             "data": self.dataset.describe(),
             "train_seconds": round(self.train_seconds(), 3),
+            "precision": self.precision_used,  # what train.precision ("auto" included) meant on this hardware
         }
 
     def train_seconds(self) -> float:
@@ -82,15 +82,15 @@ class RunState:
     def _write_checkpoint(self) -> None:
         """Save the current step, unless a weight is not finite (then the divergence is reported and
         the last checkpoint stays the newest); a full disk is one line, the previous checkpoint intact."""
+        self.refresh_ema()  # first: the EMA's refreshed BN statistics are checked too
         self._check_finite_weights()
-        self.refresh_ema()
         modules = self._checkpointed_modules()
         try:
             save_checkpoint(self.run_dir, step=self.step, modules=modules, optimizers=self.optimizers,
                             state=self._state(), keep=self.run.train.keep_checkpoints,
                             objective={**self.objective.state_dict(), **self.precision.state_dict()})
-        except OSError as error:
-            if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+        except Exception as error:  # an OSError, or safetensors' own error for a full disk
+            if not is_disk_full(error):
                 raise
             size = sum(t.numel() * t.element_size() for m in modules.values() for t in m.state_dict().values())
             raise GanforgeError(
@@ -100,10 +100,15 @@ class RunState:
             ) from None
 
     def _check_finite_weights(self) -> None:
-        """Stop the run (nothing saved) when a weight is NaN or infinite."""
+        """Stop the run (nothing saved) when a weight or a buffer (BN statistics) is NaN or infinite."""
         for role, module in self._checkpointed_modules().items():
             if not all(torch.isfinite(p).all() for p in module.parameters()):
                 self._diverged(self.step, f"a weight of the {role} is not finite")
+            # buffers too: a BatchNorm's running variance can overflow while every weight stays finite
+            broken = next((name for name, b in module.named_buffers() if b.is_floating_point()
+                           and not torch.isfinite(b).all()), None)
+            if broken is not None:
+                self._diverged(self.step, f"the {role}'s {broken} is not finite")
 
     def _diverged(self, step: int, what: str) -> None:
         """Stop the run: training has produced non-finite numbers; nothing of it is saved."""

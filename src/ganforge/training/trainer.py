@@ -21,6 +21,7 @@ from ganforge.data import ImageDataset, TranslationDataset
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import EMA_SUFFIX, load_network
+from ganforge.models.sizing import require_networks_fit
 from ganforge.nn import requires_grad, to_memory_format
 from ganforge.objectives import OBJECTIVES
 from ganforge.objectives.phase import Phase, StepContext
@@ -36,7 +37,7 @@ from ganforge.training.distributed import (
 from ganforge.training.ema import refresh_batch_norm, update_ema
 from ganforge.training.evaluation import PeriodicEvaluation
 from ganforge.training.logger import MetricsLogger, StatsWindow, plot_losses
-from ganforge.training.precision import MixedPrecision
+from ganforge.training.precision import MixedPrecision, resolve_precision
 from ganforge.training.run_state import RunState
 from ganforge.utils.images import save_grid
 from ganforge.utils.memory import require_memory
@@ -60,6 +61,7 @@ class TrainResult:
     stopped_early: bool  # Ctrl-C or the time budget ended it before `steps`
     main_process: bool = True  # False on the other ranks of a data-parallel run, which report nothing
     best: dict | None = None  # the evaluation that chose checkpoints/best, when eval_every is set
+    precision: str = "fp32"  # what train.precision meant on this hardware ("auto" resolved)
 
 
 def fit_model_to_data(run: RunConfig, dataset: ImageDataset | TranslationDataset) -> RunConfig:
@@ -95,6 +97,7 @@ class Trainer(RunState):
                 "--eval-every scores noise-to-image generators; measure a translation run (or an anomaly detector) "
                 "afterwards with `ganforge evaluate --checkpoint RUN`"
             )
+        self._check_batch_fits()  # before any network is built: a refusal costs nothing
         self.objective = OBJECTIVES.get(self.run.family).build(self.run.objective, self.run.model)
         # the order below is part of the run's identity: it decides which random numbers go where
         self._build_networks(start_fresh=not resume)
@@ -108,7 +111,6 @@ class Trainer(RunState):
         self.sampler = dataset.sampler(
             batch_size=self.run.train.batch_size, seed=self.run.train.seed, rank=dist.rank, world_size=dist.world_size
         )
-        self._check_batch_fits()
         # the fixed real inputs of sample grids (translation, anomaly families; noise families draw noise)
         self.preview_batch = (self._to_device(dataset.preview_batch(PREVIEW_PAIRS)) if self.family.previews_real_images
                               else ())
@@ -120,6 +122,8 @@ class Trainer(RunState):
         """Every network of the family, seeded alike on every process (and the generator taken from
         init_generator for a new run), plus the moving average of the generator."""
         train = self.run.train
+        require_networks_fit(self.family.build, self.run.model, f"the {self.run.family} networks of this config",
+                             copies=5)
         torch.manual_seed(train.seed)  # identical initial weights on every process
         self.memory_format = torch.channels_last if train.channels_last else torch.contiguous_format
         self.networks: dict[str, nn.Module] = {
@@ -153,7 +157,9 @@ class Trainer(RunState):
     def _set_precision(self) -> None:
         """Mixed precision, and the networks the step calls (compiled ones share their parameters with
         self.networks, which are what is saved)."""
-        self.precision = MixedPrecision(self.run.train.precision, self.device)
+        self.precision_used, self.precision_reason = resolve_precision(
+            self.run.train.precision, self.device, family_bf16=self.family.auto_bf16, family=self.run.family)
+        self.precision = MixedPrecision(self.precision_used, self.device)
         self.step_networks = self.networks
         if self.run.train.compile:
             self.step_networks = {role: torch.compile(module) for role, module in self.networks.items()}
@@ -168,7 +174,7 @@ class Trainer(RunState):
     def _check_batch_fits(self) -> None:
         """Refuse a batch whose data alone, held three times over (inputs, fakes, gradients: a lower bound
         of what a step holds), exceeds the memory a request may take."""
-        sample = self.dataset.batch(self.sampler.indices(0)[:1], None)
+        sample = self.dataset.batch(np.zeros(1, dtype=np.int64), None)
         per_sample = sum(t.numel() * t.element_size() for t in sample if t is not None and t.is_floating_point())
         batch = self.run.train.batch_size
         require_memory(3 * batch * per_sample, f"--batch-size {batch:,}",
@@ -300,6 +306,8 @@ class Trainer(RunState):
         if threading.current_thread() is threading.main_thread():
             previous_handler = signal.signal(signal.SIGINT, self._on_sigint)
         logger = self._open_log()
+        if self.progress:
+            print(f"precision: {self.precision_used} ({self.precision_reason})", file=sys.stderr)
         bar = tqdm(
             total=None if minutes and train.steps >= 10**9 else train.steps,  # a time budget alone has no end step
             initial=self.step, disable=not self.progress, unit="step", dynamic_ncols=True,
@@ -353,13 +361,14 @@ class Trainer(RunState):
             stopped_early=self.step < train.steps,
             main_process=self.dist.is_main,
             best=self.best,
+            precision=self.precision_used,
         )
 
     def _open_log(self) -> MetricsLogger | None:
         """metrics.jsonl and TensorBoard on the main process (a damaged line of a killed run is said and left out)."""
         if not self.dist.is_main:
             return None
-        logger = MetricsLogger(self.run_dir, resume_step=self.step)
+        logger = MetricsLogger(self.run_dir, resume_step=self.step, labels={"precision": self.precision_used})
         if logger.dropped:
             print(f"note: left out {logger.dropped} damaged line(s) of {logger.path} (a run killed mid-write)",
                   file=sys.stderr)
