@@ -16,7 +16,7 @@ from safetensors.torch import load_file, save_file
 
 from ganforge.apps.generate import load_model
 from ganforge.errors import GanforgeError
-from ganforge.models.io import MODEL_FILE, resolve_checkpoint
+from ganforge.models.io import MODEL_FILE, read_tensors, resolve_checkpoint
 from ganforge.training import checkpoint as checkpoint_module
 from ganforge.training import train
 from ganforge.training.checkpoint import latest_checkpoint
@@ -154,3 +154,13 @@ def test_a_flat_folder_with_a_stray_subfolder_is_refused(tmp_path: Path):
         Image.new("L", (8, 8)).save(tmp_path / "faces" / name)
     with pytest.raises(GanforgeError, match="holds images and subfolders \\(old\\)"):
         load_dataset(str(tmp_path / "faces"))
+
+
+def test_a_divergence_in_a_batchnorm_buffer_stops_the_run_and_keeps_the_finite_checkpoints(tmp_path):
+    out = tmp_path / "run"
+    with pytest.raises(GanforgeError, match=r"diverged at step \d+: the generator's .*running_var is not finite"):
+        train("mnist-gan", out=out, steps=20, device="cpu", progress=False,
+              overrides=["train.lr_generator=1e15", "train.checkpoint_every=2", "train.batch_size=8"])
+    for checkpoint in sorted((out / "checkpoints").glob("step-*")) if (out / "checkpoints").is_dir() else []:
+        assert all(bool(torch.isfinite(t).all()) for t in read_tensors(checkpoint / "model.safetensors").values()
+                   if t.is_floating_point()), checkpoint.name

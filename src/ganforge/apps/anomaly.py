@@ -83,15 +83,21 @@ def load_detector(checkpoint: str | Path, device: str = "cpu") -> Detector:
                     config.image_shape, run.get("data", ""), normal, folder, state["step"])
 
 
+def _note_once(notes: list[str], note: str) -> None:
+    if note not in notes:
+        notes.append(note)
+
+
 def conform(images: np.ndarray, shape: tuple[int, int, int], notes: list[str]) -> np.ndarray:
     """uint8 (N, H, W, C) converted to the model's (C, H, W): channels, then size; each change noted once."""
     channels, height, _ = shape
     if images.shape[3] != channels:
-        notes.append(f"images converted to {'grayscale' if channels == 1 else 'RGB'}, as the model was trained")
+        _note_once(notes, f"images converted to {'grayscale' if channels == 1 else 'RGB'}, as the model was trained")
         images = (np.repeat(images, 3, axis=3) if channels == 3 else
                   (images.astype(np.float64) @ [0.299, 0.587, 0.114]).round().astype(np.uint8)[..., None])
     if images.shape[1:3] != (height, height):
-        notes.append(f"images resized to {height}x{height} (shorter side, then the centre), as the model was trained")
+        _note_once(notes, f"images resized to {height}x{height} (shorter side, then the centre), as the model was "
+                          "trained")
         images = np.stack([square_image(image, height) for image in images])
     return np.ascontiguousarray(images)
 
@@ -114,33 +120,29 @@ def threshold_for(detector: Detector, false_positive_rate: float, validation: np
     return float(np.quantile(scores, 1 - false_positive_rate))
 
 
-def _read(path: Path, notes: list[str]) -> tuple[list[str], np.ndarray]:
+def _read(path: Path, notes: list[str], shape: tuple[int, int, int]) -> tuple[list[str], np.ndarray]:
     if path.suffix.lower() == ".npz":
         try:
             with np.load(path) as arrays:
                 images = arrays["images"]
-        except (OSError, KeyError, ValueError) as error:
+        except (OSError, KeyError, ValueError, EOFError) as error:
             raise GanforgeError(f"{path} is not an .npz with an 'images' array ({error})") from None
-        if images.dtype != np.uint8 or images.ndim != 4:
-            raise GanforgeError(f"{path}: 'images' must be uint8 (N, H, W, C), not {images.dtype} {images.shape}")
+        if images.dtype != np.uint8 or images.ndim != 4 or images.shape[3] not in (1, 3) or not len(images):
+            raise GanforgeError(f"{path}: 'images' must be uint8 (N, H, W, C) with N >= 1 and C = 1 (grayscale) or 3 "
+                                f"(RGB), not {images.dtype} {images.shape}")
         return [f"{path.name}[{i}]" for i in range(len(images))], images
     names, arrays = [], []
     for file, image in read_inputs(path):
         names.append(file.name)
         arrays.append(image)
-    return names, stack_images(arrays, notes)
+    return names, stack_images(arrays, notes, shape)
 
 
-def stack_images(arrays: list[np.ndarray], notes: list[str]) -> np.ndarray:
-    """uint8 (H, W, C) images of any sizes and channel counts as one (N, H, W, C) array: when they
-    differ, all in the most channels, cut to centred squares of the smallest side (noted)."""
-    if len({a.shape for a in arrays}) > 1:  # conform then brings them to the model's shape
-        channels = max(a.shape[2] for a in arrays)
-        arrays = [np.repeat(a, 3, axis=2) if a.shape[2] < channels else a for a in arrays]
-        side = min(min(a.shape[:2]) for a in arrays)
-        arrays = [square_image(a, side) for a in arrays]
-        notes.append("images of several sizes were cut to centred squares of one size before scoring")
-    return np.stack(arrays)
+def stack_images(arrays: list[np.ndarray], notes: list[str], shape: tuple[int, int, int]) -> np.ndarray:
+    """uint8 (H, W, C) images of any sizes and channel counts as one (N, H, W, C) array of the model's
+    shape (C, H, W): each image converted and resized on its own, as training did (noted once), so one
+    odd image never changes how the others are read."""
+    return np.stack([conform(image[None], shape, notes)[0] for image in arrays])
 
 
 def score_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, threshold_fpr: float | None = None,
@@ -149,7 +151,7 @@ def score_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, 
     detector = load_detector(checkpoint, device)
     threshold = threshold_for(detector, threshold_fpr) if threshold_fpr is not None else None
     notes: list[str] = []
-    names, images = _read(Path(inputs), notes)
+    names, images = _read(Path(inputs), notes, detector.image_shape)
     scores = detector(conform(images, detector.image_shape, notes))
     atomic_write_text(out, scores_csv(names, scores, threshold))
     return {"count": len(scores), "threshold": threshold, "anomalous": None if threshold is None else

@@ -11,6 +11,7 @@ folder beside --out and renamed into place at the end: an interrupted or refused
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import shutil
@@ -28,7 +29,7 @@ from ganforge.metrics.extractors import domain_extractor_name
 from ganforge.models import FAMILIES
 from ganforge.models.pretrained import WEIGHTS_DIR
 from ganforge.models.sampling import sample_images
-from ganforge.utils.files import ensure_writable_dir, fsync_dir, refuse_overwriting
+from ganforge.utils.files import FolderLock, ensure_writable_dir, fsync_dir, refuse_overwriting
 from ganforge.utils.images import save_image, to_uint8
 
 MANIFEST = "manifest.json"
@@ -78,6 +79,24 @@ def augment(*, per_class: int, out: str | Path, model: str | None = None, checkp
     judge, judge_name = _classifier(data) if filter_confidence is not None else (None, None)
     names = loaded.state.get("data", {}).get("class_names") or [str(k) for k in range(num_classes)]
     ensure_writable_dir(out.parent)
+    shape = loaded.config.image_shape
+    free = shutil.disk_usage(out.parent).free
+    if per_class * num_classes * (math.prod(shape) + 200) > free:  # a PNG is at most its pixels, plus headers
+        raise GanforgeError(f"--per-class {per_class:,} x {num_classes} classes of {shape[2]}x{shape[1]} images may "
+                            f"need {per_class * num_classes * (math.prod(shape) + 200) / 1e9:.1f} GB, more than the "
+                            f"{free / 1e9:.1f} GB free in {out.parent}; ask for fewer")
+    # one augment per --out at a time: a second is refused while the first lives; a killed one's staging is removed
+    with FolderLock(out.parent, "augment", name=f".{out.name}.lock"):
+        for leftover in out.parent.glob(f".{out.name}.tmp-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+        return _write_set(out, loaded, num_classes, names, per_class, judge, judge_name, filter_confidence,
+                          truncation, seed, model, data, overwrite)
+
+
+def _write_set(out: Path, loaded, num_classes: int, names: list[str], per_class: int, judge, judge_name,
+               filter_confidence: float | None, truncation: float, seed: int, model: str | None, data: str,
+               overwrite: bool) -> dict[str, Any]:
+    """Draw, (filter,) write into a staging folder, then rename it to `out` (see augment)."""
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         counts = {}
@@ -89,7 +108,8 @@ def augment(*, per_class: int, out: str | Path, model: str | None = None, checkp
                 if drawn >= MAX_DRAWS_PER_KEPT * per_class:
                     raise GanforgeError(f"--filter {filter_confidence}: class {names[label]} kept {kept} of "
                                         f"{per_class} after {drawn} draws; lower --filter")
-                want = per_class - kept if judge is None else min(CHUNK, 2 * (per_class - kept) + 8)
+                # in chunks: memory stays bounded however many are asked for
+                want = min(CHUNK, per_class - kept if judge is None else 2 * (per_class - kept) + 8)
                 labels = torch.full((want,), label, dtype=torch.long)
                 images = sample_images(loaded.generator, want, labels=labels, truncation=truncation,
                                        seed=seed * 1_000_003 + label * 10_007 + draw_round)

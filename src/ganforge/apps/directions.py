@@ -50,6 +50,7 @@ from ganforge.models.pretrained import WEIGHTS_DIR
 from ganforge.models.sampling import cycling_labels
 from ganforge.registry import did_you_mean
 from ganforge.utils.files import atomic_write, ensure_writable_dir
+from ganforge.utils.memory import require_memory
 
 METHODS = ("sefa", "pca", "attribute")
 FORMAT = "ganforge-directions"
@@ -136,19 +137,30 @@ def sefa(model: LatentGenerator, count: int, layers: tuple[int, int]) -> list[Te
     return [vectors[:, -1 - k].float() for k in range(min(count, weight.shape[1]))]
 
 
-def pca(model: LatentGenerator, count: int, samples: int, seed: int) -> list[Tensor]:
-    """GANSpace directions (see the module doc)."""
+def _pca_features(model: LatentGenerator, samples: int, seed: int) -> tuple[Tensor, Tensor]:
+    """(latents, the features PCA runs on), both float64 (samples, D): w itself for style-based models,
+    the generator's first feature maps for the others."""
     latents, _ = edit_latents(model, samples, seed)
     latents = latents.cpu().double()
     if model.style_based:
-        centred = latents - latents.mean(0)
-        return [v.float() for v in torch.linalg.svd(centred, full_matrices=False).Vh[:count]]
+        return latents, latents
     with torch.no_grad():
         z = latents.float().to(model.device)
         labels = cycling_labels(model.num_classes, samples)
         inputs = z if labels is None else torch.cat([z, model.generator.label_embedding(labels.to(model.device))], 1)
         features = model.generator.convs[:2](model.generator.dense(inputs)).flatten(1).cpu().double()
+    return latents, features
+
+
+def pca(model: LatentGenerator, count: int, samples: int, seed: int) -> list[Tensor]:
+    """GANSpace directions (see the module doc)."""
+    probe_latents, probe_features = _pca_features(model, 2, seed)  # the size of one sample's rows, measured
+    per_sample = 8 * (probe_latents.shape[1] + 3 * probe_features.shape[1])  # float64: latents, features, centred...
+    require_memory(samples * per_sample, f"--samples {samples:,}", "analyse fewer samples (2,000 is the default)")
+    latents, features = _pca_features(model, samples, seed)
     centred = features - features.mean(0)
+    if model.style_based:
+        return [v.float() for v in torch.linalg.svd(centred, full_matrices=False).Vh[:count]]
     with torch.random.fork_rng():  # pca_lowrank draws random projections: the same seed, the same directions
         torch.manual_seed(seed)
         _, _, components = torch.pca_lowrank(centred, q=min(count + 10, *centred.shape), center=False)

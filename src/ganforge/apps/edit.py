@@ -284,9 +284,11 @@ def keep_class_reader(model: LatentGenerator) -> torch.nn.Module:
 
 def parse_hold(text: str | None, model: LatentGenerator, direction: Direction) -> tuple[str, ...]:
     """--hold 'slant' or 'slant,thickness' -> names of SOFT_ATTRIBUTES; one line for what cannot be held."""
-    if not text:
+    if text is None:
         return ()
     names = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    if not names:
+        raise GanforgeError(f"--hold {text!r} names no attribute; give {' or '.join(SOFT_ATTRIBUTES)}, or drop --hold")
     for name in names:
         if name not in SOFT_ATTRIBUTES:
             raise GanforgeError(f"--hold {name!r}: ganforge can hold {', '.join(SOFT_ATTRIBUTES)}, e.g. --hold slant")
@@ -386,6 +388,8 @@ def read_known(mask_path: str | Path, size: tuple[int, int], side: int) -> Tenso
     """A mask image (white = fill) of the inputs' (H, W) as `known` (1, 1, side, side): True where the
     pixel is known, scaled and cropped exactly as the inputs are (to_model_images), then thresholded
     at half; refused when it is not black and white, has another size, or marks every pixel or none."""
+    if Path(mask_path).is_dir():
+        raise GanforgeError(f"--mask {mask_path} is a folder; give one mask image (white = fill), the size of the inputs")
     array = next(read_inputs(mask_path))[1]
     if not np.all((array < 32) | (array > 223)):
         raise GanforgeError(f"mask {mask_path} is not black and white (values between 32 and 223 found); "

@@ -224,6 +224,10 @@ class Inverter:
                                 f"{self.model.image_shape}; convert them first (ganforge.apps.edit.load_images)")
         if self.model.num_classes == 0 and labels is not None:
             raise GanforgeError(f"{self.model.source} is unconditional: drop --label")
+        if labels is not None and not bool(((torch.as_tensor(labels) >= 0)
+                                            & (torch.as_tensor(labels) < self.model.num_classes)).all()):
+            raise GanforgeError(f"--label {torch.as_tensor(labels).reshape(-1)[0].item()} is out of range; "
+                                f"{self.model.source} knows labels 0 to {self.model.num_classes - 1}")
         if labels is not None:
             labels = torch.as_tensor(labels, dtype=torch.long).reshape(-1).expand(len(targets)).to(self.model.device)
         parts = []

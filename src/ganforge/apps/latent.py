@@ -123,8 +123,10 @@ class LatentGenerator:
 
     def parse_layers(self, text: str | None) -> tuple[int, int]:
         """--layers: coarse, middle, fine, all, or 'A-B' (style inputs A to B, from 0) -> (first, last)."""
-        if self.num_ws == 1 or text in (None, "", "all"):
-            if text not in (None, "", "all"):
+        if text is not None and not text.strip():
+            raise GanforgeError("--layers is empty; give coarse, middle, fine, all or A-B, or drop --layers")
+        if self.num_ws == 1 or text in (None, "all"):
+            if text not in (None, "all"):
                 raise GanforgeError(f"--layers {text}: {self.source} has no style layers (only stylegan2 does); "
                                     "drop --layers")
             return 0, self.num_ws - 1

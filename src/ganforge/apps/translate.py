@@ -58,13 +58,19 @@ class Translator:
     def __call__(self, images: torch.Tensor) -> torch.Tensor:
         """(N, in_channels, H, W) in [-1, 1] -> (N, out_channels, H, W) in [-1, 1], any H and W."""
         height, width = images.shape[2:]
-        pad_h, pad_w = -height % self.multiple, -width % self.multiple
+        # sides padded up to the network's multiple, and to at least MIN_SIDE: a 1x1 image would leave its
+        # reflection paddings nothing to reflect (the padding is cut off the result)
+        least = -(-MIN_SIDE // self.multiple) * self.multiple
+        pad_h, pad_w = max(-height % self.multiple, least - height), max(-width % self.multiple, least - width)
         device = next(self.network.parameters()).device
         x = images.to(device)
         if pad_h or pad_w:  # reflection needs pad < side; replicate covers tiny images
             mode = "reflect" if pad_h < height and pad_w < width else "replicate"
             x = F.pad(x, (0, pad_w, 0, pad_h), mode=mode)
         return self.network(x)[:, :, : height * self.scale, : width * self.scale].float().cpu()
+
+
+MIN_SIDE = 16  # images are padded to at least this side before the network (and cropped back after)
 
 
 def load_translator(checkpoint: str | Path, direction: str = "AtoB", device: str = "cpu") -> Translator:
@@ -235,6 +241,8 @@ def complete_image(translator: Translator, image: np.ndarray, mask: np.ndarray) 
 
 def read_mask(path: str | Path, size: tuple[int, int]) -> np.ndarray:
     """A mask image (white or any non-zero = missing) as bool (H, W); its size must be the image's."""
+    if Path(path).is_dir():
+        raise GanforgeError(f"--mask {path} is a folder; give one mask image (white = fill), the size of the inputs")
     mask = read_image(Path(path))
     if mask.shape[:2] != size:
         raise GanforgeError(
@@ -252,7 +260,7 @@ def set_temperature(translator: Translator, temperature: float | None) -> Transl
     if not hasattr(translator.network, "temperature"):
         raise GanforgeError(f"{translator.source} predicts chroma directly, it has no temperature; --temperature "
                             "is for colour-class colourisers (ganforge train colourise-classes)")
-    if not temperature > 0:
+    if not 0 < temperature < float("inf"):
         raise GanforgeError(f"--temperature must be > 0 (0.38 is Zhang et al.'s, 1 the plain mean), not {temperature}")
     translator.network.temperature = temperature
     return translator

@@ -26,7 +26,6 @@ from PIL import Image
 
 from ganforge.apps.anomaly import (
     Detector,
-    conform,
     load_detector,
     scores_csv,
     stack_images,
@@ -397,7 +396,7 @@ class WebApp:
         threshold = threshold_for(detector, float(false_positive_rate), validation)
         notes: list[str] = []
         arrays = [check_upload(path, MAX_PHOTO_PIXELS, "score it", "`ganforge anomaly`") for path in uploads]
-        images = conform(stack_images(arrays, notes), detector.image_shape, notes)
+        images = stack_images(arrays, notes, detector.image_shape)
         scores = detector(images)
         order = np.argsort(-scores, kind="stable")
         names = [Path(path).name for path in uploads]

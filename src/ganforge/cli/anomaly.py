@@ -21,6 +21,7 @@ from ganforge.apps.anomaly import score_files
 
 NAME = "anomaly"
 HELP = "score images with an anomaly detector"
+OUTPUTS = {"out": "file"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

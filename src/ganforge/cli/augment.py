@@ -21,6 +21,8 @@ from ganforge.cli.args import seed_type
 
 NAME = "augment"
 HELP = "write a labelled synthetic image set from a conditional GAN"
+REPLACES_FOLDER = True  # --overwrite deletes what --out holds
+OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

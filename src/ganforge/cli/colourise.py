@@ -30,6 +30,7 @@ from ganforge.models.pretrained import pretrained_path
 
 NAME = "colourise"
 HELP = "colourise photos (Lab chroma from lightness)"
+OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -20,6 +20,7 @@ from ganforge.errors import GanforgeError
 
 NAME = "combine"
 HELP = "the structure of one real image with the style of another (stylegan2)"
+OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +38,9 @@ def run(args: argparse.Namespace) -> None:
     for path in (args.structure, args.style):
         if not Path(path).is_file():
             raise GanforgeError(f"{path} is not an image file; --structure and --style take one image each")
+    if args.cut is not None and args.cut < 1:
+        raise GanforgeError(f"--cut {args.cut}: the first style input taken from --style must be at least 1 (input 0 "
+                            "is the structure's); leave --cut out for half of them")
     model = load_latent_model(args)
     path = combine_files(model, args.structure, args.style, args.out, inversion_settings(args), cut=args.cut)
     print(f"wrote {path}")

@@ -24,6 +24,7 @@ from ganforge.models.io import read_state, resolve_checkpoint
 
 NAME = "complete"
 HELP = "fill a masked region of images (pix2pix, or inversion of a noise model)"
+OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -15,12 +15,14 @@ examples:
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ganforge.apps.directions import METHODS, find_directions, save_directions
 from ganforge.cli.args import add_model_source, load_latent_model, positive_int, seed_type
 
 NAME = "directions"
 HELP = "find latent directions (SeFa, PCA, or fitted to a measured attribute)"
+OUTPUTS = {"out": "file"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,6 +46,9 @@ def run(args: argparse.Namespace) -> None:
     attributes = tuple(part.strip() for part in args.attribute.split(","))
     found = find_directions(model, args.method, attributes=attributes, count=args.count, samples=args.samples,
                             seed=args.seed, layers=args.layers)
+    if len(found.directions) < args.count:  # SeFa has one direction per dimension of the layers' style input
+        print(f"note: {len(found.directions)} direction(s), not the {args.count} asked: the {args.method} "
+              f"directions of this model's {found.space} stop there (one per dimension)", file=sys.stderr)
     path = save_directions(found, args.out)
     measures = list(found.directions[0].effect)
     print(f"{'direction':<12} {'scale':>7} " + " ".join(f"{m:>10}" for m in measures))

@@ -34,6 +34,7 @@ from ganforge.cli.args import add_inversion_arguments, add_model_source, inversi
 
 NAME = "edit"
 HELP = "move real images or samples along a latent direction"
+OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

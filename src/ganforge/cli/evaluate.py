@@ -38,6 +38,7 @@ from ganforge.utils.files import atomic_write_text
 
 NAME = "evaluate"
 HELP = "FID, KID, precision/recall, memorisation and class accuracy of a generator"
+OUTPUTS = {"out": "file", "histogram": "file"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
 def metric_list(text: str) -> list[str]:

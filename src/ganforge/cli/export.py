@@ -21,6 +21,7 @@ from ganforge.models.onnx import export_onnx
 
 NAME = "export"
 HELP = "export a checkpoint's generator for sampling"
+OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

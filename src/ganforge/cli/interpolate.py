@@ -19,6 +19,7 @@ from ganforge.cli.args import add_model_source
 
 NAME = "interpolate"
 HELP = "latent walk of a stylegan2 model as a GIF"
+OUTPUTS = {"out": "file"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

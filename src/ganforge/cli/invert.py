@@ -20,6 +20,7 @@ from ganforge.cli.args import add_inversion_arguments, add_model_source, inversi
 
 NAME = "invert"
 HELP = "find the latents of real images (GAN inversion)"
+OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import re
 import sys
+from pathlib import Path
 
 from ganforge import __version__
 from ganforge.cli import (
@@ -33,10 +33,15 @@ from ganforge.cli import (
     upscale,
 )
 from ganforge.errors import GanforgeError
+from ganforge.models.pretrained import WEIGHTS_DIR, list_pretrained
+from ganforge.utils.files import is_disk_full
+from ganforge.utils.outputs import Output, guard_outputs
 
 COMMANDS = (train, sample, say, augment, anomaly, mix, interpolate, invert, directions, edit, combine, translate, colourise,
             complete, upscale, evaluate, serve, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
 EXIT_USER_ERROR = 2
+# options that name what a command reads (a shipped --model is its folder; --direction FILE:NAME is FILE)
+INPUT_OPTIONS = ("input", "checkpoint", "mask", "model", "fake", "real", "structure", "style", "direction")
 NEGATIVE_NUMBERS = re.compile(r"^-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(,\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?)*$")
 
 
@@ -79,8 +84,32 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         command.add_arguments(sub)
-        sub.set_defaults(run=command.run)
+        outputs = getattr(command, "OUTPUTS", {})
+        if outputs and not any("--overwrite" in action.option_strings for action in sub._actions):
+            sub.add_argument("--overwrite", action="store_true",
+                             help="replace output files that already exist (never inputs, models or runs)")
+        sub.set_defaults(run=command.run, outputs=outputs, replaces_folder=getattr(command, "REPLACES_FOLDER", False))
     return parser
+
+
+def check_outputs(args: argparse.Namespace) -> None:
+    """The output guard (ganforge.utils.outputs) on what this command declares it writes and reads."""
+    outputs = [Output(f"--{option}", Path(value), kind) for option, kind in getattr(args, "outputs", {}).items()
+               if (value := getattr(args, option, None))]
+    if not outputs:
+        return
+    inputs = []
+    for option in INPUT_OPTIONS:
+        value = getattr(args, option, None)
+        if not isinstance(value, str) or not value:
+            continue
+        if option == "model" and value in list_pretrained():
+            value = str(WEIGHTS_DIR / value)
+        elif option == "direction" and not Path(value).exists():
+            value = value.rsplit(":", 1)[0]
+        inputs.append(value)
+    guard_outputs(outputs, inputs, overwrite=getattr(args, "overwrite", False),
+                  replaces_folder=args.replaces_folder)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -91,6 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USER_ERROR
     try:
+        check_outputs(args)
         args.run(args)
         sys.stdout.flush()  # a closed pipe surfaces here, where it is handled, not at interpreter exit
     except GanforgeError as error:
@@ -102,11 +132,15 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `ganforge models | head`: the reader left; stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at interpreter exit
         return 141
-    except OSError as error:
-        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
-            raise
-        where = f" while writing {error.filename}" if error.filename else ""
-        print(f"ganforge: error: no space left on the device{where}; free some space or write elsewhere "
-              "(files written before are intact)", file=sys.stderr)
-        return EXIT_USER_ERROR
+    except Exception as error:
+        if is_disk_full(error):
+            where = f" while writing {error.filename}" if getattr(error, "filename", None) else ""
+            print(f"ganforge: error: no space left on the device{where}; free some space or write elsewhere "
+                  "(files written before are intact)", file=sys.stderr)
+            return EXIT_USER_ERROR
+        if isinstance(error, NotADirectoryError | IsADirectoryError | PermissionError | FileExistsError):
+            print(f"ganforge: error: cannot write {error.filename or 'a file'} ({error.strerror}); choose another "
+                  "output path", file=sys.stderr)
+            return EXIT_USER_ERROR
+        raise
     return 0

@@ -20,6 +20,7 @@ from ganforge.data import TRANSLATION_DATASETS
 
 NAME = "make-data"
 HELP = "write a demo translation dataset to a folder"
+OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

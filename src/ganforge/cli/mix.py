@@ -20,6 +20,7 @@ from ganforge.cli.args import add_model_source
 
 NAME = "mix"
 HELP = "style-mixing grid of a stylegan2 model"
+OUTPUTS = {"out": "file"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -20,6 +20,7 @@ from ganforge.apps.translate import translate_files
 
 NAME = "translate"
 HELP = "translate images with a CycleGAN or pix2pix model"
+OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

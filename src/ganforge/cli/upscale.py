@@ -25,6 +25,7 @@ from ganforge.models.pretrained import pretrained_path
 
 NAME = "upscale"
 HELP = "upscale images with a super-resolution model"
+OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -20,13 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import torch
-from safetensors import SafetensorError
+from safetensors import SafetensorError, safe_open
 from safetensors.torch import load_file
 from torch import nn
 
 from ganforge.config import config_from_dict
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
+from ganforge.models.sizing import require_networks_fit
 
 FORMAT_VERSION = 1
 MODEL_FILE = "model.safetensors"
@@ -91,6 +92,16 @@ def read_tensors(path: Path) -> dict[str, torch.Tensor]:
         raise GanforgeError(f"{path} is damaged ({error}); use another checkpoint") from None
 
 
+def tensor_names(path: Path) -> set[str]:
+    """The names of the tensors a safetensors file holds (only its header is read); a user error when the
+    file is missing, truncated, empty or not safetensors (a pickle, say: nothing of it is run)."""
+    try:
+        with safe_open(path, framework="pt") as weights:
+            return set(weights.keys())
+    except (SafetensorError, OSError, ValueError) as error:
+        raise GanforgeError(f"{path} is damaged ({error}); use another checkpoint") from None
+
+
 def role_state(tensors: dict[str, torch.Tensor], role: str) -> dict[str, torch.Tensor]:
     """The state dict of one network from a flat "<role>.<name>" mapping."""
     prefix = role + "."
@@ -132,6 +143,7 @@ def load_network(path: str | Path, role: str | None = None, *, use_ema: bool = T
     family = FAMILIES.get(state["family"])
     config = config_from_dict(family.config_class, state["model"], f"the model config of {folder}")
     role = role or family.generator_role
+    require_networks_fit(family.build, config, f"the networks {folder / STATE_FILE} declares", copies=1)
     network = family.build(config)[role]
     tensors = read_tensors(folder / MODEL_FILE)
     if use_ema and any(k.startswith(role + EMA_SUFFIX + ".") for k in tensors):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import socket
@@ -55,6 +56,16 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
     return atomic_write(path, lambda tmp: tmp.write_text(text))
 
 
+def is_disk_full(error: BaseException) -> bool:
+    """Whether `error` says the disk (or quota) is full: an OSError with ENOSPC / EDQUOT, or safetensors'
+    own error, which is not an OSError but carries the OS error's code in its message."""
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT)
+    text = str(error)
+    return type(error).__name__ == "SafetensorError" and any(
+        mark in text for mark in ("No space left", "StorageFull", f"code: {errno.ENOSPC}", "Disk quota exceeded"))
+
+
 def ensure_writable_dir(path: str | Path) -> Path:
     """Create `path` if needed; a user error if it cannot be created or written."""
     path = Path(path)
@@ -88,8 +99,8 @@ class FolderLock:
     owner's PID and host. A second claim while the owner lives is refused in one line naming it; a
     lock left by a process that died (same host, PID gone) is taken over, and the caller told so."""
 
-    def __init__(self, folder: str | Path, what: str = "training"):
-        self.path = Path(folder) / LOCK_FILE
+    def __init__(self, folder: str | Path, what: str = "training", name: str = LOCK_FILE):
+        self.path = Path(folder) / name
         self.what = what
         self.took_over: int | None = None  # PID of the dead owner whose stale lock was replaced
         self._held = False
