@@ -19,6 +19,8 @@ from tests.conftest import TINY_TOML, run_main
 TINY_STYLEGAN2 = ('preset = "stylegan2-mnist"\n[model]\nresolution = 8\nz_dim = 8\nw_dim = 8\nmapping_layers = 1\n'
                   'channel_base = 32\nchannel_max = 8\n[train]\nsteps = 2\nbatch_size = 4\nsample_every = 0\n'
                   'eval_every = 0\n[preprocess]\nload_size = 8\n')
+TINY_CYCLE = ('preset = "cyclegan-digits"\n[model]\ngenerator_width = 4\nresidual_blocks = 1\ndiscriminator_width = 4\n'
+              '[train]\nsteps = 1\nbatch_size = 2\nsample_every = 0\n')
 TINY_GANOMALY = '[train]\nsteps = 2\nbatch_size = 8\nsample_every = 0\n[model]\nwidth = 4\n'
 
 
@@ -29,6 +31,8 @@ def work(tmp_path_factory) -> Path:
     train(str(root / "cgan.toml"), out=root / "cgan", steps=2, device="cpu", progress=False)
     (root / "sg.toml").write_text(TINY_STYLEGAN2)
     train(str(root / "sg.toml"), out=root / "sg", device="cpu", progress=False)
+    (root / "cyc.toml").write_text(TINY_CYCLE)
+    train(str(root / "cyc.toml"), out=root / "cyc", device="cpu", progress=False)
     (root / "gano.toml").write_text('preset = "ganomaly"\n' + TINY_GANOMALY)
     train(str(root / "gano.toml"), out=root / "gano", device="cpu", progress=False)
     digits = root / "digits"
@@ -152,3 +156,18 @@ def test_one_tiny_image_does_not_change_how_the_others_are_scored(work: Path, tm
     assert run_main("anomaly", "--checkpoint", str(work / "gano"), "--input", str(mixed), "--out",
                     str(scores)).returncode == 0
     assert scores.read_text().splitlines()[:5] == alone.read_text().splitlines()
+
+
+def test_two_inputs_of_one_name_both_kept_and_a_1x1_image_translated(work: Path, tmp_path: Path):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    rng = np.random.default_rng(1)
+    Image.fromarray(rng.integers(0, 256, (32, 32), dtype=np.uint8)).save(photos / "a.png")
+    Image.fromarray(rng.integers(0, 256, (32, 32), dtype=np.uint8)).save(photos / "a.jpg")
+    Image.new("L", (1, 1), 128).save(photos / "tiny.png")
+    done = run_main("translate", "--checkpoint", str(work / "cyc"), "--input", str(photos), "--out",
+                    str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.png", "a.png.png", "tiny.png"]
+    assert "shares its name" in done.stderr
+    assert Image.open(tmp_path / "out" / "tiny.png").size == (1, 1)

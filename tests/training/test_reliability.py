@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import errno
 import json
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -164,3 +166,15 @@ def test_a_divergence_in_a_batchnorm_buffer_stops_the_run_and_keeps_the_finite_c
     for checkpoint in sorted((out / "checkpoints").glob("step-*")) if (out / "checkpoints").is_dir() else []:
         assert all(bool(torch.isfinite(t).all()) for t in read_tensors(checkpoint / "model.safetensors").values()
                    if t.is_floating_point()), checkpoint.name
+
+
+def test_checkpoints_follow_the_umask(tiny_config, tmp_path):
+    old = os.umask(0o022)
+    try:
+        result = train(str(tiny_config), out=tmp_path / "run", steps=3, device="cpu", progress=False)
+    finally:
+        os.umask(old)
+    checkpoint = result.checkpoint
+    assert stat.S_IMODE(checkpoint.stat().st_mode) == 0o755
+    assert stat.S_IMODE((checkpoint / "state.json").stat().st_mode) == 0o644
+    assert stat.S_IMODE((checkpoint / "model.safetensors").stat().st_mode) == 0o644

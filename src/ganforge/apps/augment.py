@@ -15,7 +15,6 @@ import math
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,7 @@ from ganforge.metrics.extractors import domain_extractor_name
 from ganforge.models import FAMILIES
 from ganforge.models.pretrained import WEIGHTS_DIR
 from ganforge.models.sampling import sample_images
-from ganforge.utils.files import FolderLock, ensure_writable_dir, fsync_dir, refuse_overwriting
+from ganforge.utils.files import FolderLock, ensure_writable_dir, fsync_dir, refuse_overwriting, staging_dir
 from ganforge.utils.images import save_image, to_uint8
 
 MANIFEST = "manifest.json"
@@ -97,7 +96,7 @@ def _write_set(out: Path, loaded, num_classes: int, names: list[str], per_class:
                filter_confidence: float | None, truncation: float, seed: int, model: str | None, data: str,
                overwrite: bool) -> dict[str, Any]:
     """Draw, (filter,) write into a staging folder, then rename it to `out` (see augment)."""
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    staging = staging_dir(out.parent, f".{out.name}.tmp-")
     try:
         counts = {}
         for label in range(num_classes):

@@ -180,6 +180,35 @@ def _output_path(out: Path, source: Path) -> Path:
     return out / (source.stem + ".png")  # PNG whatever came in: no second lossy compression
 
 
+class _Outputs:
+    """Where each input's result goes: OUT/NAME.png, or OUT/NAME.EXT.png when an earlier input of the
+    folder had the same stem (a.jpg and a.png both kept, and said)."""
+
+    def __init__(self, out: Path, on_skip: Callable[[str], None]):
+        self.out, self.on_skip, self.used = out, on_skip, set()
+
+    def __call__(self, source: Path) -> Path:
+        path = _output_path(self.out, source)
+        if path.name in self.used:
+            path = self.out / (source.name + ".png")
+            self.on_skip(f"note: {source.name} shares its name with another input; its result is {path.name}")
+        self.used.add(path.name)
+        return path
+
+
+def _each(inputs, on_skip: Callable[[str], None], work: Callable[[Path, np.ndarray], None], **options) -> None:
+    """work(file, image) for each input; in a folder, an image the model cannot take (a GanforgeError)
+    is skipped with a line and the others go on (one input file: the error is the command's)."""
+    folder = Path(inputs).is_dir()
+    for path, image in read_inputs(inputs, on_skip, **options):
+        try:
+            work(path, image)
+        except GanforgeError as error:
+            if not folder:
+                raise
+            on_skip(f"skipped {path.name}: {error}")
+
+
 def translate_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, direction: str = "AtoB",
                     device: str = "cpu", tile: int = 0, on_skip: Callable[[str], None] = _say_skipped) -> list[Path]:
     """Translate (or upscale) an image or a folder of images into `out` (same names, .png), whole or
@@ -192,11 +221,14 @@ def translate_files(checkpoint: str | Path, inputs: str | Path, out: str | Path,
         raise GanforgeError(f"{translator.source} was trained to {task}; use `ganforge {task}`")
     refuse_overwriting(out, [inputs], output_name=lambda source: _output_path(Path(), source).name)
     out = Path(out)  # created at the first result written: a refused request leaves nothing behind
-    written = []
-    for path, array in read_inputs(inputs, on_skip):
+    written, names = [], _Outputs(out, on_skip)
+
+    def work(path: Path, array: np.ndarray) -> None:
         image = match_channels(from_uint8(array[None]), translator.in_channels)
         result = translate_tiled(translator, image, tile) if tile else translator(image)
-        written.append(save_image(to_uint8(result)[0], _output_path(out, path)))
+        written.append(save_image(to_uint8(result)[0], names(path)))
+
+    _each(inputs, on_skip, work)
     return written
 
 
@@ -275,10 +307,14 @@ def colourise_files(checkpoint: str | Path, inputs: str | Path, out: str | Path,
     translator = set_temperature(_task_translator(checkpoint, "colourise", ("lab", "grayscale"), device), temperature)
     refuse_overwriting(out, [inputs], output_name=lambda source: _output_path(Path(), source).name)
     out = Path(out)  # created at the first result written: a refused request leaves nothing behind
-    written, coloured = [], 0
-    for path, image in read_inputs(inputs, on_skip, check=check_plain_image):
-        coloured += image.shape[2] == 3
-        written.append(save_image(colourise_image(translator, image), _output_path(out, path)))
+    written, names, coloured = [], _Outputs(out, on_skip), []
+
+    def work(path: Path, image: np.ndarray) -> None:
+        written.append(save_image(colourise_image(translator, image), names(path)))
+        coloured.append(image.shape[2] == 3)
+
+    _each(inputs, on_skip, work, check=check_plain_image)
+    coloured = sum(coloured)
     if coloured:
         on_skip(f"note: {coloured} input(s) already had colour; only their lightness was used (converted to gray)")
     return written
@@ -292,10 +328,10 @@ def complete_files(checkpoint: str | Path, inputs: str | Path, mask: str | Path,
     holes = read_mask(mask, images[0][1].shape[:2])
     refuse_overwriting(out, [inputs], output_name=lambda source: _output_path(Path(), source).name)
     out = Path(out)  # created at the first result written: a refused request leaves nothing behind
-    written = []
+    written, names = [], _Outputs(out, on_skip)
     for path, image in images:
         if image.shape[:2] != holes.shape:
             raise GanforgeError(f"{path} is {image.shape[1]}x{image.shape[0]}, not the mask's size; "
                                 "complete images of one size per call")
-        written.append(save_image(complete_image(translator, image, holes), _output_path(out, path)))
+        written.append(save_image(complete_image(translator, image, holes), names(path)))
     return written

@@ -33,6 +33,7 @@ from tqdm import tqdm
 from ganforge.data.download import data_home
 from ganforge.data.folder import read_image
 from ganforge.errors import GanforgeError
+from ganforge.utils.files import umask
 
 CACHE_VERSION = 1  # part of every key: bump it when the decoding below changes
 FITS = ("centre-crop", "stretch")  # square images from others: crop the centre, or scale each side apart
@@ -124,6 +125,7 @@ def decoded_folder(files: list[Path], root: Path, size: int, channels: int, *, f
                 images[index] = image
         images.flush()
         del images  # closes the map before the rename
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp's 0600 would survive the rename
         os.replace(tmp, path)
     except OSError as error:
         raise GanforgeError(f"cannot write the image cache {path} ({error.strerror}); free space or set "

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,7 @@ from ganforge.models.io import (
     read_tensors,
     role_state,
 )
-from ganforge.utils.files import atomic_write_text, fsync_dir
+from ganforge.utils.files import atomic_write_text, fsync_dir, staging_dir, umask
 
 BEST_DIR = "best"  # checkpoints/best: the generator of the best evaluated step
 PREVIOUS_BEST_DIR = ".best-previous"
@@ -99,13 +98,14 @@ def step_dir_name(step: int) -> str:
 def _write_folder(root: Path, files: dict[str, Any]) -> Path:
     """Write `files` (name -> tensors dict for .safetensors, JSON-ready dict for .json) into a new
     hidden folder under `root`, each file and the folder fsynced; returns the folder."""
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+    tmp = staging_dir(root, ".tmp-")
     try:
         for name, content in files.items():
             if name.endswith(".safetensors"):
                 save_file(content, tmp / name)
             else:
                 (tmp / name).write_text(json.dumps(content, indent=2) + "\n")
+            os.chmod(tmp / name, 0o666 & ~umask())  # safetensors writes 0600; follow the user's umask
             with open(tmp / name, "rb") as handle:
                 os.fsync(handle.fileno())
         fsync_dir(tmp)

@@ -174,7 +174,8 @@ class Trainer(RunState):
     def _check_batch_fits(self) -> None:
         """Refuse a batch whose data alone, held three times over (inputs, fakes, gradients: a lower bound
         of what a step holds), exceeds the memory a request may take."""
-        sample = self.dataset.batch(np.zeros(1, dtype=np.int64), None)
+        sampler = self.dataset.sampler(batch_size=self.run.train.batch_size, seed=self.run.train.seed)  # numpy only
+        sample = self.dataset.batch(sampler.indices(0)[:1], None)  # (translation data draws index pairs)
         per_sample = sum(t.numel() * t.element_size() for t in sample if t is not None and t.is_floating_point())
         batch = self.run.train.batch_size
         require_memory(3 * batch * per_sample, f"--batch-size {batch:,}",

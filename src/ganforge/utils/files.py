@@ -35,7 +35,7 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     tmp_path = Path(tmp)
     try:
         write(tmp_path)
-        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual permissions
+        os.chmod(tmp_path, 0o666 & ~umask())  # mkstemp makes 0600; give the usual permissions
         with open(tmp_path, "rb+") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp_path, path)
@@ -45,7 +45,16 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
     return path
 
 
-def _umask() -> int:
+def staging_dir(parent: str | Path, prefix: str) -> Path:
+    """A new hidden folder in `parent` to write into before a rename, with the permissions the user's
+    umask gives any folder (mkdtemp's 0700 would survive the rename)."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    os.chmod(folder, 0o777 & ~umask())
+    return folder
+
+
+def umask() -> int:
+    """The process umask (read without changing it)."""
     mask = os.umask(0)
     os.umask(mask)
     return mask
