@@ -171,3 +171,17 @@ def test_two_inputs_of_one_name_both_kept_and_a_1x1_image_translated(work: Path,
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.png", "a.png.png", "tiny.png"]
     assert "shares its name" in done.stderr
     assert Image.open(tmp_path / "out" / "tiny.png").size == (1, 1)
+
+
+def test_results_of_the_same_name_are_replaced_only_with_overwrite(work: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    args = ("translate", "--checkpoint", str(work / "cyc"), "--input", str(work / "digits"), "--out", str(out))
+    assert run_main(*args).returncode == 0
+    before = (out / "d0.png").read_bytes()
+    _refused(run_main(*args), "d0.png exists and this command would replace it; add --overwrite")
+    assert (out / "d0.png").read_bytes() == before
+    assert run_main(*args, "--overwrite").returncode == 0
+    (tmp_path / "clips").mkdir()
+    (tmp_path / "clips" / "1-0-000.wav").write_bytes(b"mine")
+    _refused(run_main("say", "--checkpoint", str(work / "cgan"), "--digit", "1", "--out", str(tmp_path / "clips")),
+             "1-0-000.wav exists")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ganforge.apps.generate import load_model
 from ganforge.apps.inversion import InversionSettings
 from ganforge.apps.latent import LatentGenerator
+from ganforge.data.folder import IMAGE_SUFFIXES
 
 MAX_SEED = 2**32 - 1  # seeds feed torch, numpy and Python generators alike
 
@@ -80,3 +82,10 @@ def inversion_settings(args: argparse.Namespace) -> InversionSettings:
 def load_latent_model(args: argparse.Namespace) -> LatentGenerator:
     """The LatentGenerator of --model or --checkpoint."""
     return LatentGenerator(load_model(model=args.model, checkpoint=args.checkpoint, device=args.device))
+
+
+def image_output_names(args: argparse.Namespace) -> list[str]:
+    """The files a command that writes one PNG per input image (NAME.png) writes into --out."""
+    source = Path(args.input).expanduser()
+    files = [source] if source.is_file() else sorted(source.iterdir()) if source.is_dir() else []
+    return [path.stem + ".png" for path in files if path.suffix.lower() in IMAGE_SUFFIXES]

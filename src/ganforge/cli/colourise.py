@@ -26,11 +26,13 @@ from __future__ import annotations
 import argparse
 
 from ganforge.apps.translate import colourise_files
+from ganforge.cli.args import image_output_names
 from ganforge.models.pretrained import pretrained_path
 
 NAME = "colourise"
 HELP = "colourise photos (Lab chroma from lightness)"
 OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
+output_names = image_output_names  # NAME.png per input image
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -23,6 +23,12 @@ HELP = "the structure of one real image with the style of another (stylegan2)"
 OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
+def output_names(args: argparse.Namespace) -> list[str]:
+    """The file it writes into --out."""
+    return ["combine.png"]
+
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `ganforge combine`."""
     add_model_source(parser)

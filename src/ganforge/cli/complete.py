@@ -18,13 +18,14 @@ import argparse
 
 from ganforge.apps.edit import complete_files as complete_by_inversion
 from ganforge.apps.translate import complete_files
-from ganforge.cli.args import add_inversion_arguments, inversion_settings, load_latent_model
+from ganforge.cli.args import add_inversion_arguments, image_output_names, inversion_settings, load_latent_model
 from ganforge.models import FAMILIES
 from ganforge.models.io import read_state, resolve_checkpoint
 
 NAME = "complete"
 HELP = "fill a masked region of images (pix2pix, or inversion of a noise model)"
 OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
+output_names = image_output_names  # NAME.png per input image
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -24,6 +24,12 @@ HELP = "export a checkpoint's generator for sampling"
 OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
+def output_names(args: argparse.Namespace) -> list[str]:
+    """The files it writes into --out."""
+    return ["*.onnx", "onnx.json"] if args.format == "onnx" else ["model.safetensors", "state.json"]
+
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `ganforge export`."""
     parser.add_argument("checkpoint", help="a run folder or checkpoint folder")

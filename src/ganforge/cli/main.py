@@ -88,14 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
         if outputs and not any("--overwrite" in action.option_strings for action in sub._actions):
             sub.add_argument("--overwrite", action="store_true",
                              help="replace output files that already exist (never inputs, models or runs)")
-        sub.set_defaults(run=command.run, outputs=outputs, replaces_folder=getattr(command, "REPLACES_FOLDER", False))
+        sub.set_defaults(run=command.run, outputs=outputs, replaces_folder=getattr(command, "REPLACES_FOLDER", False),
+                         output_names=getattr(command, "output_names", None))
     return parser
 
 
 def check_outputs(args: argparse.Namespace) -> None:
     """The output guard (ganforge.utils.outputs) on what this command declares it writes and reads."""
-    outputs = [Output(f"--{option}", Path(value), kind) for option, kind in getattr(args, "outputs", {}).items()
-               if (value := getattr(args, option, None))]
+    names = tuple(args.output_names(args)) if getattr(args, "output_names", None) else ()
+    outputs = [Output(f"--{option}", Path(value), kind, names if kind == "folder" else ())
+               for option, kind in getattr(args, "outputs", {}).items() if (value := getattr(args, option, None))]
     if not outputs:
         return
     inputs = []

@@ -22,6 +22,12 @@ HELP = "speak a digit with a model trained on audio (WAV files)"
 OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
 
 
+def output_names(args: argparse.Namespace) -> list[str]:
+    """The clips it writes into --out (as apps.speech.say_to_folder names them)."""
+    return [f"{args.digit}-{args.seed}-{index:03d}.wav" for index in range(max(0, min(args.num, 10_000)))]
+
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `ganforge say`."""
     source = parser.add_mutually_exclusive_group(required=True)

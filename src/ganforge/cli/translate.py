@@ -17,10 +17,12 @@ from __future__ import annotations
 import argparse
 
 from ganforge.apps.translate import translate_files
+from ganforge.cli.args import image_output_names
 
 NAME = "translate"
 HELP = "translate images with a CycleGAN or pix2pix model"
 OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
+output_names = image_output_names  # NAME.png per input image
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

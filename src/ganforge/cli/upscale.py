@@ -21,11 +21,13 @@ from __future__ import annotations
 import argparse
 
 from ganforge.apps.translate import translate_files
+from ganforge.cli.args import image_output_names
 from ganforge.models.pretrained import pretrained_path
 
 NAME = "upscale"
 HELP = "upscale images with a super-resolution model"
 OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
+output_names = image_output_names  # NAME.png per input image
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,8 @@ model included); the CLI checks them all here before the command does any work. 
 - an output folder that holds an input or the model being used (e.g. `--out .` above the photos);
   for a command that replaces its output folder whole (`--overwrite` on augment), also one that holds
   the current directory;
-- an output file that exists, unless --overwrite.
+- an output file that exists, or a file of the same name as one the command writes into an output
+  folder (each command declares them: cli OUTPUT_NAMES), unless --overwrite.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Output:
     option: str  # the option, for messages: "--out"
     path: Path
     kind: str = "file"
+    names: tuple[str, ...] = ()  # a folder's: the file names (glob patterns) the command will write in it
 
 
 def _resolved(path: str | Path) -> Path:
@@ -96,6 +98,11 @@ def guard_outputs(outputs: Iterable[Output], inputs: Iterable[str | Path], *, ov
         if output.kind == "folder" and replaces_folder and overwrite and _inside(_resolved(os.getcwd()), target):
             raise GanforgeError(f"{name} holds the current directory; --overwrite would delete it: choose a folder "
                                 f"of its own for {output.option}")
+        if output.kind == "folder" and target.is_dir() and not overwrite:
+            existing = next((hit for pattern in output.names for hit in sorted(target.glob(pattern))), None)
+            if existing is not None:
+                raise GanforgeError(f"{existing} exists and this command would replace it; add --overwrite to "
+                                    f"replace it, or choose another {output.option}")
         if output.kind == "file":
             if target.is_dir():
                 raise GanforgeError(f"{name} is a folder; give a file path for {output.option}")
