@@ -51,3 +51,19 @@ def test_the_shipped_judge_reads_heldout_faces_as_its_card_says():
     accuracy = float(((female > 0.5).long().numpy() == table.sexes).mean())
     assert accuracy == pytest.approx(card["heldout_sex_accuracy"], abs=0.01) and accuracy > 0.85
     assert float(np.abs(years.numpy() - table.ages).mean()) < card["heldout_age_mae_years"] + 0.5
+
+
+@pytest.mark.skipif(shared_faces_dir() is None, reason="needs ../shared/data/utkface (the team's UTKFace copy)")
+def test_evaluate_judges_a_face_model_by_sex_on_heldout_faces(tmp_path):
+    from ganforge.apps.evaluate import evaluate
+    from ganforge.training import train
+
+    config = tmp_path / "faces.toml"
+    config.write_text('preset = "faces-cgan"\n[model]\ngenerator_channels = [8, 8, 4, 4]\n'  # 64x64, as the judge
+                      'discriminator_channels = [4, 4, 8, 8]\n[train]\nsteps = 2\nbatch_size = 8\nsample_every = 0\n')
+    run = train(str(config), out=tmp_path / "run", device="cpu", progress=False)
+    result = evaluate(checkpoint=run.run_dir, features="faces", num=64)
+    metrics = result["metrics"]
+    card = json.loads((JUDGE / "card.json").read_text())
+    assert metrics["class_accuracy_real"] == pytest.approx(card["heldout_sex_accuracy"], abs=0.01)
+    assert 0 <= metrics["class_accuracy"] <= 1 and result["protocol"]["real"]["split"] == "heldout"

@@ -77,8 +77,10 @@ def fakes_from_generator(loaded: LoadedGenerator, model: str | None, num: int, s
     source = {"model": model} if model else {"checkpoint": str(loaded.source)}
     source.update(step=loaded.state.get("step"), seed=seed, sampling_images_per_second=round(num / seconds, 1))
     run = loaded.state.get("run", {})
-    return FakeImages(to_uint8(images), labels, source, data=run.get("data"),
-                      load_size=run.get("preprocess", {}).get("load_size", 0))
+    # the size the model saw its training images at: load_size, else its own (training resizes data to it)
+    side = run.get("preprocess", {}).get("load_size", 0) or (images.shape[2] if images.shape[2] == images.shape[3]
+                                                               else 0)
+    return FakeImages(to_uint8(images), labels, source, data=run.get("data"), load_size=side)
 
 
 def match_channels(real: np.ndarray, fake: np.ndarray, notes: list[str]) -> tuple[np.ndarray, np.ndarray]:

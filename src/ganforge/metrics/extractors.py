@@ -3,7 +3,9 @@
 `inception` is the standard FID network (published numbers; any image size, a few images/s on a
 CPU). `digits` and `fashion` are the shipped 28x28 classifiers trained on real data (mnist-5k and
 Fashion-MNIST); their 128-d penultimate layer gives a Fréchet distance in well under a second,
-for evaluation during training and in tests (as TF-GAN's MNIST Fréchet distance). Numbers from
+for evaluation during training and in tests (as TF-GAN's MNIST Fréchet distance). `faces` is the shipped
+face judge (64x64 colour, trained on UTKFace's training faces): its pooled features, and its sex head
+as the judge of models conditioned on sex. Numbers from
 different extractors are not comparable; every result records which one made it.
 """
 
@@ -17,6 +19,7 @@ import torch
 
 from ganforge.errors import GanforgeError
 from ganforge.metrics.classifier import DigitClassifier, load_classifier, to_classifier_size
+from ganforge.metrics.faces import load_face_classifier, to_face_size
 from ganforge.metrics.inception import InceptionFeatures, file_sha256
 from ganforge.models.io import MODEL_FILE
 from ganforge.models.pretrained import WEIGHTS_DIR
@@ -97,6 +100,50 @@ class ClassifierFeatures:
         ])
 
 
+class FaceFeatures:
+    """The face judge's (ganforge.metrics.faces) 256-d pooled features; its sex head is the class-accuracy
+    judge of models trained on faces labelled by sex (utkface)."""
+
+    name = "faces"
+    preprocessing = "uint8 RGB -> [-1, 1]; other square sizes resized to 64x64 (bilinear, antialiased)"
+
+    def __init__(self, *, device: str | torch.device = "cpu", batch_size: int = 500):
+        folder = WEIGHTS_DIR / "face-attributes"
+        self.path = folder / MODEL_FILE
+        self.judge = load_face_classifier(folder).to(device)
+        self.dim = self.judge.sex.in_features
+        self.device = torch.device(device)
+        self.batch_size = batch_size
+
+    @property
+    def sha256(self) -> str:
+        """Identity of the judge's weights file."""
+        return file_sha256(self.path)
+
+    def check(self, images: np.ndarray) -> None:
+        """Square colour images (any side)."""
+        height, width, channels = images.shape[1:]
+        if channels != 3 or height != width:
+            raise GanforgeError(f"the 'faces' feature network takes square colour faces, not {width}x{height} with "
+                                f"{channels} channel(s); use --features inception")
+
+    def _batches(self, images: np.ndarray):
+        self.check(images)
+        self.judge.eval()
+        for start in range(0, len(images), self.batch_size):
+            yield from_uint8(images[start : start + self.batch_size]).to(self.device)
+
+    @torch.inference_mode()
+    def __call__(self, images: np.ndarray) -> torch.Tensor:
+        """Pooled features in batches."""
+        return torch.cat([self.judge.features(to_face_size(batch)).double().cpu() for batch in self._batches(images)])
+
+    @torch.inference_mode()
+    def predict(self, images: np.ndarray) -> torch.Tensor:
+        """Sex read from each face (N,): 0 male, 1 female (the class-accuracy judge)."""
+        return torch.cat([self.judge(batch)[0].argmax(1).cpu() for batch in self._batches(images)])
+
+
 def _inception(device: str | torch.device) -> InceptionFeatures:
     return InceptionFeatures(device=device)
 
@@ -106,9 +153,10 @@ EXTRACTORS: Registry[Callable[[str | torch.device], FeatureExtractor]] = Registr
 EXTRACTORS.register("inception", _inception)
 EXTRACTORS.register("digits", lambda device: ClassifierFeatures("digits", "mnist-classifier", device=device))
 EXTRACTORS.register("fashion", lambda device: ClassifierFeatures("fashion", "fashion-classifier", device=device))
+EXTRACTORS.register("faces", lambda device: FaceFeatures(device=device))
 
 # the domain network (and class-accuracy judge) that fits each known dataset
-DOMAIN_EXTRACTOR = {"mnist-5k": "digits", "mnist": "digits", "fashion-mnist": "fashion"}
+DOMAIN_EXTRACTOR = {"mnist-5k": "digits", "mnist": "digits", "fashion-mnist": "fashion", "utkface": "faces"}
 
 
 def build_extractor(name: str, device: str | torch.device = "cpu") -> FeatureExtractor:
