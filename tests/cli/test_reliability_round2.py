@@ -185,3 +185,16 @@ def test_results_of_the_same_name_are_replaced_only_with_overwrite(work: Path, t
     (tmp_path / "clips" / "1-0-000.wav").write_bytes(b"mine")
     _refused(run_main("say", "--checkpoint", str(work / "cgan"), "--digit", "1", "--out", str(tmp_path / "clips")),
              "1-0-000.wav exists")
+
+
+def test_augment_refuses_a_link_and_a_second_augment_into_one_folder(work: Path, tmp_path: Path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "real")
+    _refused(run_main("augment", "--checkpoint", str(work / "cgan"), "--per-class", "1", "--out",
+                      str(tmp_path / "link")), "is a symbolic link")
+    from ganforge.utils.files import FolderLock
+
+    with FolderLock(tmp_path, "augment", name=".set.lock"):  # as a running augment into tmp_path/set holds it
+        _refused(run_main("augment", "--checkpoint", str(work / "cgan"), "--per-class", "1", "--out",
+                          str(tmp_path / "set")), "in use by another augment")
+    assert not (tmp_path / "set").exists()

@@ -149,7 +149,8 @@ def test_the_page_generates_refuses_a_non_image_and_keeps_serving(server, browse
 
 def test_serve_refuses_bad_options_in_one_line(tmp_path):
     for args, reason in ((["--port", "0"], "choose a port from 1 to 65535"),
-                         (["--runs", str(tmp_path / "missing")], "no such folder")):
+                         (["--runs", str(tmp_path / "missing")], "no such folder"),
+                         (["--host", "::"], "cannot listen on an IPv6 address")):
         result = run_cli("serve", *args)
         assert result.returncode == 2 and reason in result.stderr, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr

@@ -65,6 +65,8 @@ def augment(*, per_class: int, out: str | Path, model: str | None = None, checkp
     if filter_confidence is not None and not 0 < filter_confidence < 1:
         raise GanforgeError(f"--filter {filter_confidence}: give a confidence between 0 and 1 (exclusive), e.g. 0.9")
     out = Path(out)
+    if out.is_symlink():  # the set replaces --out whole, by a rename: a link would be replaced, not followed
+        raise GanforgeError(f"--out {out} is a symbolic link; give the folder it points to ({out.resolve()}) or a new one")
     refuse_overwriting(out)
     if out.exists() and any(out.iterdir()) and not overwrite:
         raise GanforgeError(f"--out {out} exists and is not empty; choose a new folder, or add --overwrite")

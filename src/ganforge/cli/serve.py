@@ -51,6 +51,13 @@ def run(args: argparse.Namespace) -> None:
     """Serve until Ctrl-C."""
     if not 1 <= args.port <= 65535:
         raise GanforgeError(f"--port {args.port}: choose a port from 1 to 65535 (7860 is the default)")
+    try:
+        ipv6 = ipaddress.ip_address(args.host.strip("[]")).version == 6
+    except ValueError:
+        ipv6 = False
+    if ipv6:  # Gradio builds its URL as http://HOST:PORT, which no IPv6 address survives
+        raise GanforgeError(f"--host {args.host}: the browser app's server (Gradio) cannot listen on an IPv6 address; "
+                            "use 127.0.0.1 (this machine) or 0.0.0.0 (every IPv4 network)")
     require_gradio()
     app = WebApp(args.runs, work=default_work_dir(), device=str(resolve_device(args.device)))
     if not _is_loopback(args.host):

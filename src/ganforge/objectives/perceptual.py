@@ -16,6 +16,7 @@ network was trained. The loss is the mean squared difference of the features.
 from __future__ import annotations
 
 import pickle
+import warnings
 from pathlib import Path
 
 import torch
@@ -76,7 +77,9 @@ def read_state_dict(path: str | Path) -> dict[str, Tensor]:
     try:
         if path.suffix == ".safetensors":
             return load_file(str(path))
-        state = torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():  # torch warns about what it refuses to unpickle: the refusal below says it
+            warnings.simplefilter("ignore")
+            state = torch.load(path, map_location="cpu", weights_only=True)
     except (pickle.UnpicklingError, SafetensorError, RuntimeError, EOFError, OSError, ValueError) as error:
         raise GanforgeError(f"cannot read {path} as a state dict ({type(error).__name__}); "
                             "pass a .pth or .safetensors file of VGG19 weights") from None
