@@ -198,3 +198,27 @@ def test_augment_refuses_a_link_and_a_second_augment_into_one_folder(work: Path,
         _refused(run_main("augment", "--checkpoint", str(work / "cgan"), "--per-class", "1", "--out",
                           str(tmp_path / "set")), "in use by another augment")
     assert not (tmp_path / "set").exists()
+
+
+FSDD = Path("../shared/data/fsdd/recordings")
+
+
+@pytest.mark.skipif(not FSDD.is_dir(), reason="needs ../shared/data/fsdd (the Free Spoken Digit Dataset)")
+@pytest.mark.parametrize("bad", ["truncated", "empty"])
+def test_a_truncated_or_empty_wav_in_a_training_folder_is_one_line(tmp_path: Path, bad: str):
+    import wave
+
+    folder = tmp_path / "speech" / "7"
+    folder.mkdir(parents=True)
+    for source in sorted(FSDD.glob("7_*.wav"))[:6]:
+        shutil.copy(source, folder / source.name)
+    if bad == "truncated":
+        (folder / "7_zz.wav").write_bytes(min(FSDD.glob("7_*.wav")).read_bytes()[:3000])
+    else:
+        with wave.open(str(folder / "7_zz.wav"), "wb") as empty:
+            empty.setnchannels(1)
+            empty.setsampwidth(2)
+            empty.setframerate(8000)
+            empty.writeframes(b"")
+    _refused(run_main("train", "specgan-digits", "--data", str(tmp_path / "speech"), "--steps", "1", "--out",
+                      str(tmp_path / "run")), "7_zz.wav")

@@ -48,6 +48,8 @@ def read_wav(path: str | Path) -> tuple[np.ndarray, int, int]:
             rate, data = wavfile.read(path, mmap=True)
     except (ValueError, OSError, EOFError, IndexError) as error:
         raise GanforgeError(f"{path} is not a readable WAV file ({error}); give 8/16/32-bit PCM or float WAV") from None
+    if len(data) == 0:
+        raise GanforgeError(f"{path} holds no samples (0 frames); remove it or record it again")
     if len(data) > MAX_SECONDS * rate:
         raise GanforgeError(f"{path} lasts {len(data) / rate:.0f} s; ganforge takes clips of up to {MAX_SECONDS:.0f} s")
     if data.dtype == np.uint8:
