@@ -1,4 +1,4 @@
-"""Imports flow one way through the layers of ganforge (see STYLE.md): never up, never sideways."""
+"""Imports flow one way through the layers of ganforge (docs/architecture.md): never up, never sideways."""
 
 from __future__ import annotations
 
