@@ -109,7 +109,7 @@ def score(model: InceptionChromaGenerator, photos, side: int, temperature: float
     model.temperature = temperature
     translator = Translator(network=model.eval(), family="pix2pix", direction="AtoB", in_channels=1, out_channels=2,
                             multiple=1, scale=1, preprocess=PreprocessConfig(load_size=side, derive_input="lab"),
-                            source=Path("bench"), step=0)
+                            source=Path("bench"), step=0, output="chroma-classes")
     rows = [colour_scores(colourise_image(translator, photo), photo) for photo in photos]
     mean = {key: float(np.mean([row[key] for row in rows])) for key in rows[0]}
     return {"psnr": round(mean["psnr"], 3), "psnr_input": round(mean["psnr_input"], 3), "psnr_ab": round(mean["psnr_ab"], 3),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,20 @@ def test_imports_go_down(path: Path):
         base = LAYERS[target] == LAYERS[own] == 0  # the base modules may use each other
         assert base or LAYERS[target] < LAYERS[own], f"{relative} ({own}) imports {module}: against the layering"
         assert (own, target) not in FORBIDDEN, f"{relative} imports {module}"
+
+
+# probes allowed: the architecture table asks each layer to describe itself, a display duty, not a capability
+PROBES_ALLOWED = {("models/summary.py", 'hasattr(layer, "describe")')}
+
+
+def test_capabilities_are_declared_not_probed():
+    """What a model can do comes from its family's declaration (Family.capabilities, TranslationShape.output),
+    never from hasattr() on its networks or a comparison with a family's name."""
+    probe = re.compile(r'hasattr\([^)]*\)|\["family"\]\s*[!=]=|family\s*[!=]=\s*"')
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        relative = str(path.relative_to(PACKAGE))
+        for match in probe.finditer(path.read_text()):
+            if (relative, match.group(0)) not in PROBES_ALLOWED:
+                found.append(f"{relative}: {match.group(0)}")
+    assert not found, found

@@ -160,8 +160,7 @@ def evaluate(
     for name in metrics or []:
         METRICS.get(name)  # unknown names fail before any work
     extractor = build_extractor(features, device)
-    if hasattr(extractor, "progress"):
-        extractor.progress = progress
+    extractor.progress = progress
     notes: list[str] = []
     timings: dict[str, float] = {}
 

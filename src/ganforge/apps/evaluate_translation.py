@@ -42,7 +42,7 @@ from ganforge.errors import GanforgeError
 from ganforge.metrics.colour import COLOUR_METRICS
 from ganforge.metrics.pixels import psnr, psnr_y, ssim, ssim_y
 from ganforge.metrics.translation import digit_style_judges, digit_translation_scores, judge_ceilings
-from ganforge.models import FAMILIES
+from ganforge.models import CYCLE, FAMILIES
 from ganforge.models.io import read_state, resolve_checkpoint
 from ganforge.utils.colour import compose, rgb_to_lab
 from ganforge.utils.files import atomic_write_text
@@ -157,7 +157,7 @@ def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, spl
     data = load_translation_dataset(spec, split, preprocess).require_inputs()
     metrics: dict[str, float] = {}
     notes: list[str] = []
-    if state["family"] == "cyclegan":
+    if FAMILIES.get(state["family"]).can(CYCLE):
         ab, ba = load_translator(folder, "AtoB", device), load_translator(folder, "BtoA", device)
         judges = digit_style_judges(seed) if spec == "digit-styles" else None
         if judges is not None:

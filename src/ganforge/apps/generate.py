@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from ganforge.errors import GanforgeError
-from ganforge.models import FAMILIES
+from ganforge.models import FAMILIES, STYLE
 from ganforge.models.io import LoadedGenerator, load_generator
 from ganforge.models.pretrained import pretrained_path
 from ganforge.models.sampling import cycling_labels, sample_images
@@ -63,7 +63,7 @@ def check_truncation(loaded: LoadedGenerator, truncation: float) -> None:
         raise GanforgeError(f"--truncation {truncation} is not a number; use a value in [0, 1] (0.7 is common)")
     if truncation == 1:
         return
-    if not hasattr(loaded.generator, "mix"):
+    if not FAMILIES.get(loaded.family).can(STYLE):
         raise GanforgeError(f"--truncation needs a style-based generator (stylegan2); {loaded.source} is "
                             f"{loaded.family}: drop --truncation")
     if truncation < 0:

@@ -17,7 +17,7 @@ import torch
 from torch import Tensor
 
 from ganforge.errors import GanforgeError
-from ganforge.models import FAMILIES
+from ganforge.models import FAMILIES, STYLE
 from ganforge.models.io import LoadedGenerator
 
 SPACES = ("z", "w", "w+")
@@ -38,7 +38,7 @@ class LatentGenerator:
     def __init__(self, loaded: LoadedGenerator):
         self.loaded = loaded
         self.generator = loaded.generator.eval().requires_grad_(False)
-        self.style_based = hasattr(self.generator, "mix")
+        self.style_based = FAMILIES.get(loaded.family).can(STYLE)
         self.num_classes = FAMILIES.get(loaded.family).num_classes(loaded.config)
         self.spaces = SPACES if self.style_based else ("z",)
         self.edit_space = "w" if self.style_based else "z"

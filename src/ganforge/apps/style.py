@@ -18,6 +18,7 @@ import torch
 from PIL import Image
 
 from ganforge.errors import GanforgeError
+from ganforge.models import FAMILIES, STYLE
 from ganforge.models.io import LoadedGenerator
 from ganforge.utils.files import atomic_write, ensure_writable_dir
 from ganforge.utils.images import make_grid, save_image, to_uint8
@@ -29,7 +30,7 @@ MAX_SEEDS = 1_000_000  # seeds one --seeds/--rows/--cols may name (ranges are co
 def require_style_generator(loaded: LoadedGenerator) -> torch.nn.Module:
     """The generator, if it is style-based; a one-line error otherwise."""
     generator = loaded.generator
-    if not hasattr(generator, "mix"):
+    if not FAMILIES.get(loaded.family).can(STYLE):
         raise GanforgeError(f"{loaded.source} is a {loaded.family} model; style mixing and w walks need a "
                             "stylegan2 checkpoint (ganforge train stylegan2-faces)")
     return generator

@@ -53,6 +53,7 @@ class Translator:
     source: Path
     step: int
     receptive_radius: int | None = None  # input pixels each output pixel sees on each side, when bounded
+    output: str = "image"  # "chroma-classes": a colour-class colouriser (see set_temperature)
 
     @torch.no_grad()
     def __call__(self, images: torch.Tensor) -> torch.Tensor:
@@ -93,7 +94,7 @@ def load_translator(checkpoint: str | Path, direction: str = "AtoB", device: str
     preprocess = state.get("run", {}).get("preprocess", {})
     return Translator(
         loaded.generator, state["family"], direction, shape.in_channels, shape.out_channels, shape.input_multiple,
-        shape.scale, PreprocessConfig(**preprocess), folder, state["step"], shape.receptive_radius,
+        shape.scale, PreprocessConfig(**preprocess), folder, state["step"], shape.receptive_radius, shape.output,
     )
 
 
@@ -289,7 +290,7 @@ def set_temperature(translator: Translator, temperature: float | None) -> Transl
     vivid, 1 the plain mean. None leaves the model's own; other models refuse a temperature."""
     if temperature is None:
         return translator
-    if not hasattr(translator.network, "temperature"):
+    if translator.output != "chroma-classes":
         raise GanforgeError(f"{translator.source} predicts chroma directly, it has no temperature; --temperature "
                             "is for colour-class colourisers (ganforge train colourise-classes)")
     if not 0 < temperature < float("inf"):

@@ -33,6 +33,7 @@ class FeatureExtractor(Protocol):
     name: str
     dim: int  # length of each feature vector
     preprocessing: str  # how images are prepared, recorded in every result
+    progress: bool  # whether a long extraction shows a progress bar (the quick ones ignore it)
 
     @property
     def sha256(self) -> str:
@@ -49,6 +50,7 @@ class ClassifierFeatures:
     """The penultimate (128-d, after ReLU) layer of a shipped 28x28 classifier."""
 
     preprocessing = "uint8 grayscale -> [-1, 1]; other square sizes resized to 28x28 (bilinear, antialiased)"
+    progress = False  # under a second: no bar
 
     def __init__(self, name: str, weights: str, *, device: str | torch.device = "cpu", batch_size: int = 1000):
         folder = WEIGHTS_DIR / weights
@@ -106,6 +108,7 @@ class FaceFeatures:
 
     name = "faces"
     preprocessing = "uint8 RGB -> [-1, 1]; other square sizes resized to 64x64 (bilinear, antialiased)"
+    progress = False  # seconds: no bar
 
     def __init__(self, *, device: str | torch.device = "cpu", batch_size: int = 500):
         folder = WEIGHTS_DIR / "face-attributes"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,6 +14,9 @@ from ganforge.models import anomaly, cyclegan, dcgan, pix2pix, srgan, stylegan2,
 from ganforge.models.fitting import TranslationShape, fit_noise_model, fit_two_domains, two_domain_shape
 from ganforge.models.sampling import noise_preview
 from ganforge.registry import Registry
+
+STYLE, CYCLE = "style", "cycle"
+CAPABILITIES = frozenset({STYLE, CYCLE})
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,16 @@ class Family:
     # noise-to-image and one-class families: config -> the side of the square images it makes or scores, so
     # that training data of another size is resized to it; None: the data decides (translation, audio)
     image_side: Callable[[Any], int] | None = None
+    # what its generator can do beyond its task, declared rather than probed (hasattr): STYLE (mapping to w,
+    # truncation, mixing, w walks and w / w+ inversion), CYCLE (two translation directions, each the other's
+    # inverse, scored both ways)
+    capabilities: frozenset[str] = frozenset()
+
+    def can(self, capability: str) -> bool:
+        """Whether the family declares `capability` (one of CAPABILITIES)."""
+        if capability not in CAPABILITIES:
+            raise ValueError(f"unknown capability {capability!r}; known: {', '.join(sorted(CAPABILITIES))}")
+        return capability in self.capabilities
 
     @property
     def translates(self) -> bool:
@@ -91,13 +105,14 @@ FAMILIES.register(
     "cyclegan",
     Family("cyclegan", cyclegan.CycleGANConfig, cyclegan.build, fit_two_domains, generator_role="generator_ab",
            data_kind="unpaired", preview=cyclegan.preview, directions={"AtoB": "generator_ab", "BtoA": "generator_ba"},
-           example_inputs=cyclegan.example_inputs, translation_shape=two_domain_shape),
+           example_inputs=cyclegan.example_inputs, translation_shape=two_domain_shape, capabilities=frozenset({CYCLE})),
 )
 FAMILIES.register(
     "pix2pix",
     Family("pix2pix", pix2pix.Pix2PixConfig, pix2pix.build, fit_two_domains, data_kind="paired",
            preview=pix2pix.preview, directions={"AtoB": "generator"}, example_inputs=pix2pix.example_inputs,
-           translation_shape=two_domain_shape),
+           translation_shape=lambda config, direction: dataclasses.replace(two_domain_shape(config, direction),
+                                                                           output=config.output)),
 )
 FAMILIES.register(
     "srgan",
@@ -122,7 +137,7 @@ FAMILIES.register(
     "stylegan2",
     Family("stylegan2", stylegan2.StyleGAN2Config, stylegan2.build,
            lambda config, data, name: fit_noise_model(config, data, name, conditional=False),
-           image_side=lambda config: config.resolution),
+           image_side=lambda config: config.resolution, capabilities=frozenset({STYLE})),
 )
 FAMILIES.register(
     "wavegan",
@@ -130,4 +145,4 @@ FAMILIES.register(
            num_classes=lambda config: config.num_classes, data_kind="audio", preview=wavegan.preview),
 )
 
-__all__ = ["FAMILIES", "Family", "TranslationShape"]
+__all__ = ["CAPABILITIES", "CYCLE", "FAMILIES", "STYLE", "Family", "TranslationShape"]

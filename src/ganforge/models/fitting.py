@@ -20,6 +20,7 @@ class TranslationShape:
     input_multiple: int  # inputs are padded up to sides that are multiples of this
     scale: int = 1  # outputs are this many times larger (super-resolution)
     receptive_radius: int | None = None  # input pixels each output pixel sees on each side, when bounded
+    output: str = "image"  # "image", or "chroma-classes": a colour-class colouriser, decoded at a temperature
 
 
 def fit_noise_model(config: Any, data: Any, name: str, *, conditional: bool) -> Any:

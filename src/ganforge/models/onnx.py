@@ -30,7 +30,7 @@ import torch
 from torch import Tensor, nn
 
 from ganforge.errors import GanforgeError
-from ganforge.models import FAMILIES
+from ganforge.models import FAMILIES, STYLE
 from ganforge.models.io import load_network, read_state, resolve_checkpoint
 from ganforge.utils.files import atomic_write, atomic_write_text, ensure_writable_dir, refuse_overwriting
 
@@ -83,7 +83,7 @@ def onnx_graphs(folder: Path) -> list[tuple[str, nn.Module, tuple[Tensor, ...], 
     loaded = load_network(folder)
     generator = loaded.generator.eval()
     z = generator.sample_latent(3, generator=torch.Generator().manual_seed(0))
-    if hasattr(generator, "mix"):
+    if family.can(STYLE):
         return [("generator", StyleGraph(generator), (z,), ["z"], {"z": {0: "batch"}, "output": {0: "batch"}})]
     classes = family.num_classes(loaded.config)
     axes = {"z": {0: "batch"}, "output": {0: "batch"}}
