@@ -99,12 +99,16 @@ def fit_classifier(model: nn.Module, data, augment: Callable[[torch.Tensor, torc
     model.train()
     for step in range(steps):
         inputs, labels = data.batch(sampler.indices(step))
-        loss = F.cross_entropy(model(augment(inputs, generator)), labels)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        schedule.step()
+        descend(F.cross_entropy(model(augment(inputs, generator)), labels), optimizer, schedule)
     return model.eval()
+
+
+def descend(loss: torch.Tensor, optimizer: torch.optim.Optimizer, schedule) -> None:
+    """One step of the judges' training loops: gradients of `loss`, the optimiser step, the schedule step."""
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    optimizer.step()
+    schedule.step()
 
 
 @torch.no_grad()

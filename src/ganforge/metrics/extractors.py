@@ -46,27 +46,36 @@ class FeatureExtractor(Protocol):
         """uint8 (N, H, W, C) -> float64 (N, dim)."""
 
 
-class ClassifierFeatures:
-    """The penultimate (128-d, after ReLU) layer of a shipped 28x28 classifier."""
+class _ShippedNetwork:
+    """What the shipped feature networks share: their weights file (its digest is their identity), the
+    device and the batch size."""
 
-    preprocessing = "uint8 grayscale -> [-1, 1]; other square sizes resized to 28x28 (bilinear, antialiased)"
-    progress = False  # under a second: no bar
+    progress = False  # seconds at most: no bar
 
-    def __init__(self, name: str, weights: str, *, device: str | torch.device = "cpu", batch_size: int = 1000):
-        folder = WEIGHTS_DIR / weights
-        self.name = name
-        self.weights = weights
-        self.path = folder / MODEL_FILE
-        self.classifier: DigitClassifier = load_classifier(folder).to(device)
-        self.body = self.classifier.net[:-1]  # everything up to the class logits
-        self.dim = self.classifier.net[-1].in_features
+    def __init__(self, weights: str, device: str | torch.device, batch_size: int):
+        self.folder = WEIGHTS_DIR / weights
+        self.path = self.folder / MODEL_FILE
         self.device = torch.device(device)
         self.batch_size = batch_size
 
     @property
     def sha256(self) -> str:
-        """Identity of the classifier's weights file."""
+        """Identity of the weights file."""
         return file_sha256(self.path)
+
+
+class ClassifierFeatures(_ShippedNetwork):
+    """The penultimate (128-d, after ReLU) layer of a shipped 28x28 classifier."""
+
+    preprocessing = "uint8 grayscale -> [-1, 1]; other square sizes resized to 28x28 (bilinear, antialiased)"
+
+    def __init__(self, name: str, weights: str, *, device: str | torch.device = "cpu", batch_size: int = 1000):
+        super().__init__(weights, device, batch_size)
+        self.name = name
+        self.weights = weights
+        self.classifier: DigitClassifier = load_classifier(self.folder).to(device)
+        self.body = self.classifier.net[:-1]  # everything up to the class logits
+        self.dim = self.classifier.net[-1].in_features
 
     def check(self, images: np.ndarray) -> None:
         """Square single-channel images (any side: other sizes are resized to 28x28)."""
@@ -102,26 +111,17 @@ class ClassifierFeatures:
         ])
 
 
-class FaceFeatures:
+class FaceFeatures(_ShippedNetwork):
     """The face judge's (ganforge.metrics.faces) 256-d pooled features; its sex head is the class-accuracy
     judge of models trained on faces labelled by sex (utkface)."""
 
     name = "faces"
     preprocessing = "uint8 RGB -> [-1, 1]; other square sizes resized to 64x64 (bilinear, antialiased)"
-    progress = False  # seconds: no bar
 
     def __init__(self, *, device: str | torch.device = "cpu", batch_size: int = 500):
-        folder = WEIGHTS_DIR / "face-attributes"
-        self.path = folder / MODEL_FILE
-        self.judge = load_face_classifier(folder).to(device)
+        super().__init__("face-attributes", device, batch_size)
+        self.judge = load_face_classifier(self.folder).to(device)
         self.dim = self.judge.sex.in_features
-        self.device = torch.device(device)
-        self.batch_size = batch_size
-
-    @property
-    def sha256(self) -> str:
-        """Identity of the judge's weights file."""
-        return file_sha256(self.path)
 
     def check(self, images: np.ndarray) -> None:
         """Square colour images (any side)."""

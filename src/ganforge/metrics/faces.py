@@ -21,6 +21,7 @@ from torch import nn
 
 from ganforge.data.loader import BatchSampler
 from ganforge.errors import GanforgeError
+from ganforge.metrics.classifier import descend
 from ganforge.utils.files import atomic_write, atomic_write_text
 from ganforge.utils.images import from_uint8
 
@@ -90,10 +91,7 @@ def train_face_classifier(images: np.ndarray, sexes: np.ndarray, ages: np.ndarra
             sex_logits, age = model(inputs)
         loss = F.cross_entropy(sex_logits, sex_labels[index]) + F.smooth_l1_loss(age / AGE_SCALE,
                                                                                   age_targets[index] / AGE_SCALE)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
-        schedule.step()
+        descend(loss, optimizer, schedule)
     return model.eval()
 
 
