@@ -222,3 +222,17 @@ def test_a_truncated_or_empty_wav_in_a_training_folder_is_one_line(tmp_path: Pat
             empty.writeframes(b"")
     _refused(run_main("train", "specgan-digits", "--data", str(tmp_path / "speech"), "--steps", "1", "--out",
                       str(tmp_path / "run")), "7_zz.wav")
+
+
+@pytest.mark.parametrize("value, reason", [(0, "marks no pixel"), (255, "marks every pixel"), (128, "not black and white")])
+def test_completion_masks_that_fill_nothing_everything_or_are_grey_are_refused(tmp_path: Path, value: int, reason: str):
+    from ganforge.apps.translate import read_mask
+    from ganforge.errors import GanforgeError
+
+    Image.new("L", (16, 16), value).save(tmp_path / "mask.png")
+    with pytest.raises(GanforgeError, match=reason):
+        read_mask(tmp_path / "mask.png", (16, 16))
+    hole = np.zeros((16, 16), np.uint8)
+    hole[4:8, 4:8] = 255
+    Image.fromarray(hole).save(tmp_path / "hole.png")
+    assert read_mask(tmp_path / "hole.png", (16, 16)).sum() == 16

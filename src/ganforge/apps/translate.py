@@ -282,7 +282,14 @@ def read_mask(path: str | Path, size: tuple[int, int]) -> np.ndarray:
             f"mask {path} is {mask.shape[1]}x{mask.shape[0]} but the image is {size[1]}x{size[0]}; "
             "give a mask of the image's size"
         )
-    return mask.max(axis=2) > 127
+    if not np.all((mask < 32) | (mask > 223)):  # as the inversion path's masks (apps.edit.read_known)
+        raise GanforgeError(f"mask {path} is not black and white (values between 32 and 223 found); paint the "
+                            "hole white and the rest black")
+    holes = mask.max(axis=2) > 127
+    if holes.all() or not holes.any():
+        raise GanforgeError(f"mask {path} marks {'every' if holes.all() else 'no'} pixel as missing; paint the hole "
+                            "white and the rest black")
+    return holes
 
 
 def set_temperature(translator: Translator, temperature: float | None) -> Translator:
