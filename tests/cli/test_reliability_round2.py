@@ -236,3 +236,14 @@ def test_completion_masks_that_fill_nothing_everything_or_are_grey_are_refused(t
     hole[4:8, 4:8] = 255
     Image.fromarray(hole).save(tmp_path / "hole.png")
     assert read_mask(tmp_path / "hole.png", (16, 16)).sum() == 16
+
+
+def test_broken_and_looping_links_in_an_input_folder_are_said(work: Path, tmp_path: Path):
+    photos = tmp_path / "photos"
+    shutil.copytree(work / "digits", photos)
+    (photos / "loop.png").symlink_to(photos / "loop.png")
+    (photos / "gone.png").symlink_to(tmp_path / "missing.png")
+    done = run_main("translate", "--checkpoint", str(work / "cyc"), "--input", str(photos), "--out", str(tmp_path / "o"))
+    assert done.returncode == 0, done.stderr
+    assert "skipped loop.png: a symbolic link" in done.stderr and "skipped gone.png" in done.stderr
+    assert len(list((tmp_path / "o").iterdir())) == 4

@@ -159,6 +159,9 @@ def read_inputs(path: str | Path, on_skip: Callable[[str], None] = _say_skipped,
     if not path.is_dir():
         raise GanforgeError(f"{path} does not exist; pass an image file or a folder of images")
     used = skipped = 0
+    for link in sorted(p for p in path.iterdir() if p.is_symlink() and not p.exists()):
+        on_skip(f"skipped {link.name}: a symbolic link that leads nowhere (or round in a loop)")
+        skipped += 1
     for file in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")):
         if file.suffix.lower() not in IMAGE_SUFFIXES:
             on_skip(f"skipped {file.name}: not an image file ({', '.join(sorted(IMAGE_SUFFIXES))})")
