@@ -247,3 +247,14 @@ def test_broken_and_looping_links_in_an_input_folder_are_said(work: Path, tmp_pa
     assert done.returncode == 0, done.stderr
     assert "skipped loop.png: a symbolic link" in done.stderr and "skipped gone.png" in done.stderr
     assert len(list((tmp_path / "o").iterdir())) == 4
+
+
+def test_export_writes_through_a_staging_folder_and_clears_killed_ones(work: Path, tmp_path: Path):
+    leftover = tmp_path / ".exported.tmp-killed"
+    leftover.mkdir()
+    (leftover / "model.safetensors").write_bytes(b"half")
+    assert run_main("export", str(work / "cgan"), "--out", str(tmp_path / "exported")).returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exported"]  # the leftover is gone, no staging left
+    assert sorted(p.name for p in (tmp_path / "exported").iterdir()) == ["model.safetensors", "state.json"]
+    assert run_main("sample", "--checkpoint", str(tmp_path / "exported"), "--num", "2", "--out",
+                    str(tmp_path / "s.png")).returncode == 0

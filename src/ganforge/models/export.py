@@ -4,6 +4,7 @@ each direction's generator of a translation family), without optimiser or discri
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import torch
@@ -11,7 +12,7 @@ from safetensors.torch import save_file
 
 from ganforge.models import FAMILIES
 from ganforge.models.io import MODEL_FILE, STATE_FILE, load_network, read_state, resolve_checkpoint
-from ganforge.utils.files import atomic_write, atomic_write_text, ensure_writable_dir, refuse_overwriting
+from ganforge.utils.files import atomic_write, atomic_write_text, publish_folder, refuse_overwriting, staging_for
 
 
 def export_generator(checkpoint: str | Path, out: str | Path, *, half: bool = False) -> Path:
@@ -27,10 +28,16 @@ def export_generator(checkpoint: str | Path, out: str | Path, *, half: bool = Fa
             for key, value in loaded.generator.state_dict().items()
         })
     refuse_overwriting(out)  # a run or model folder (the checkpoint itself among them) is never written over
-    out = ensure_writable_dir(out)
+    out = Path(out)
     state = {key: value for key, value in loaded.state.items() if key != "optimizers"}
     state["exported_from"] = str(loaded.source)
     state["weights_dtype"] = str(dtype).removeprefix("torch.")
-    atomic_write(out / MODEL_FILE, lambda tmp: save_file(tensors, tmp))
-    atomic_write_text(out / STATE_FILE, json.dumps(state, indent=2) + "\n")
+    # written whole beside --out, then moved in: a killed export leaves no half model that blocks a rerun
+    staging = staging_for(out)
+    try:
+        atomic_write(staging / MODEL_FILE, lambda tmp: save_file(tensors, tmp))
+        atomic_write_text(staging / STATE_FILE, json.dumps(state, indent=2) + "\n")
+        publish_folder(staging, out, order=(MODEL_FILE, STATE_FILE))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return out / MODEL_FILE

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import shutil
 import sys
 import warnings
 from pathlib import Path
@@ -32,7 +33,7 @@ from torch import Tensor, nn
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES, STYLE
 from ganforge.models.io import load_network, read_state, resolve_checkpoint
-from ganforge.utils.files import atomic_write, atomic_write_text, ensure_writable_dir, refuse_overwriting
+from ganforge.utils.files import atomic_write, atomic_write_text, publish_folder, refuse_overwriting, staging_for
 
 OPSET = 17
 TOLERANCE = 1e-4  # largest |onnxruntime - PyTorch| accepted on the check inputs
@@ -122,7 +123,20 @@ def export_onnx(checkpoint: str | Path, out: str | Path) -> list[Path]:
     if importlib.util.find_spec("onnx") is None:
         raise GanforgeError("ONNX export needs the onnx package: pip install 'ganforge[onnx]' (or onnx onnxruntime)")
     refuse_overwriting(out)
-    out = ensure_writable_dir(out)
+    out = Path(out)
+    # every graph written and checked beside --out, then moved in with onnx.json last: a killed export never
+    # leaves an unchecked graph under its final name
+    staging = staging_for(out)
+    try:
+        written = _write_graphs(graphs, staging, folder, state)
+        publish_folder(staging, out, order=tuple(path.name for path in written))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / path.name for path in written]
+
+
+def _write_graphs(graphs: list, out: Path, folder: Path, state: dict) -> list[Path]:
+    """Each graph as <out>/<name>.onnx, checked against PyTorch, and <out>/onnx.json; the graphs' paths."""
     written, described = [], {}
     for name, module, inputs, input_names, axes in graphs:
         module.eval()  # the exporter restores the wrapper's mode afterwards: it must be eval, batch norm included

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import shutil
 import socket
 import tempfile
 from collections.abc import Callable, Iterable
@@ -51,6 +52,34 @@ def staging_dir(parent: str | Path, prefix: str) -> Path:
     folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     os.chmod(folder, 0o777 & ~umask())
     return folder
+
+
+def staging_for(out: str | Path) -> Path:
+    """A staging folder beside `out` (hidden, named after it), after removing those that killed writes of
+    the same `out` left behind."""
+    out = Path(out)
+    ensure_writable_dir(out.parent)
+    for leftover in out.parent.glob(f".{out.name}.tmp-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    return staging_dir(out.parent, f".{out.name}.tmp-")
+
+
+def publish_folder(staging: Path, out: str | Path, order: tuple[str, ...] = ()) -> None:
+    """Move what `staging` holds to `out`: in one rename when `out` is new or empty, else file by file
+    (`order` first, the rest after), so a kill at any instant leaves either nothing or whole files."""
+    out = Path(out)
+    fsync_dir(staging)
+    if out.is_dir() and not any(out.iterdir()):
+        out.rmdir()
+    if not out.exists():
+        os.rename(staging, out)
+        fsync_dir(out.parent)
+        return
+    names = [*order, *sorted(p.name for p in staging.iterdir() if p.name not in order)]
+    for name in names:
+        os.replace(staging / name, out / name)
+    fsync_dir(out)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def umask() -> int:
