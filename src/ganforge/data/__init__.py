@@ -149,8 +149,7 @@ def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess
                               on_note=note)
         if spec not in DATASETS and path.is_dir() and not has_idx(path) and not preprocess.normal:  # perhaps too large
             return load_image_folder_for_training(path, load, preprocess.stream, fit=preprocess.fit,
-                                                  resize_filter=preprocess.resize_filter, cache=bool(load),
-                                                  on_note=note)
+                                                  resize_filter=preprocess.resize_filter, on_note=note)
         if preprocess.stream == "always":
             raise GanforgeError(f"stream = \"always\" streams image folders; {spec} is held in memory, so drop it")
         data = load_dataset(spec, split, download)

@@ -120,33 +120,30 @@ class StreamingImageFolder(ImageSource):
 
 
 def load_image_folder_for_training(folder: str | Path, load_size: int = 0, stream: str = "auto", *,
-                                   fit: str = "centre-crop", resize_filter: str = "bicubic", cache: bool = False,
+                                   fit: str = "centre-crop", resize_filter: str = "bicubic",
                                    on_note=None) -> ImageDataset | StreamingImageFolder:
-    """An image folder for training: in memory, streamed (see the module doc), or, with `cache` and a
-    `load_size`, decoded once at that size into the memory-mapped cache of ganforge.data.cache (images of
-    any size and mode then become load_size squares by `fit` and `resize_filter`). Image sizes are read
-    from the headers first, so a folder of mixed sizes without a size to bring them to is refused
-    before any pixel is decoded."""
+    """An image folder for training. With a `load_size`: decoded once at that size into the memory-mapped
+    cache of ganforge.data.cache (images of any size and mode become load_size squares by `fit` and
+    `resize_filter`), or, with stream = "always", decoded batch by batch. Without one: in memory, or
+    streamed when too large (see the module doc); sizes are read from the headers first, so a folder of
+    mixed sizes is refused before any pixel is decoded."""
     folder = Path(folder)
     files, labels, class_names = folder_files(folder)
     shapes = header_shapes(files)
-    if load_size and cache and stream != "always":
+    if load_size and stream != "always":
         channels = 3 if any(shape[2] == 3 for shape in shapes) else 1
         images = decoded_folder(files, folder, load_size, channels, fit=fit, filter=resize_filter, on_note=on_note)
         return ImageDataset(str(folder), images, labels, class_names)
-    if load_size:
+    if load_size:  # streamed at that size
         channels = {shape[2] for shape in shapes}
         if len(channels) > 1:
             raise GanforgeError(f"{folder} mixes grayscale and colour images; convert them to one mode")
-        shape = (load_size, load_size, channels.pop())
-    else:
-        if len(set(shapes)) > 1:
-            first, other = shapes[0], next(s for s in shapes if s != shapes[0])
-            raise GanforgeError(f"mixed image sizes or modes in {folder}: {first[1]}x{first[0]} and {other[1]}x"
-                                f"{other[0]}; convert all images to one size and mode, or set load_size in [preprocess]")
-        shape = shapes[0]
-    decoded = len(files) * math.prod(shape)
-    if stream == "always" or (stream == "auto" and decoded > stream_budget()):
-        return StreamingImageFolder(str(folder), files, labels, class_names, shape, load_size)
-    data = load_image_folder(folder)
-    return resize_dataset(data, load_size) if load_size else data
+        return StreamingImageFolder(str(folder), files, labels, class_names, (load_size, load_size, channels.pop()),
+                                    load_size)
+    if len(set(shapes)) > 1:
+        first, other = shapes[0], next(s for s in shapes if s != shapes[0])
+        raise GanforgeError(f"mixed image sizes or modes in {folder}: {first[1]}x{first[0]} and {other[1]}x"
+                            f"{other[0]}; convert all images to one size and mode, or set load_size in [preprocess]")
+    if stream == "always" or (stream == "auto" and len(files) * math.prod(shapes[0]) > stream_budget()):
+        return StreamingImageFolder(str(folder), files, labels, class_names, shapes[0])
+    return load_image_folder(folder)
