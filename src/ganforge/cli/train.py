@@ -33,6 +33,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=seed_type, help="random seed of weights, noise and data order (default: 0)")
     parser.add_argument("--batch-size", type=int, help="images per step (default: the preset's)")
     parser.add_argument("--device", default="auto", help="cpu, cuda, cuda:N or auto (default: auto)")
+    parser.add_argument("--threads", type=int, metavar="N",
+                        help="CPU threads (default: one per core); when several jobs share the cores, give each "
+                             "--threads 1: competing threads made each job about 4x slower than alone, one thread "
+                             "each about 1.5x (bench/busy_speed.py)")
     parser.add_argument("--resume", action="store_true", help="continue the run in --out from its latest checkpoint")
     parser.add_argument("--download", action="store_true", help="allow downloading the dataset (full MNIST only)")
     parser.add_argument("--eval-every", type=int, metavar="N", help="evaluate every N steps and keep checkpoints/best")
@@ -79,6 +83,7 @@ def run(args: argparse.Namespace) -> None:
         eval_metric=args.eval_metric,
         init_generator=args.init_generator,
         overrides=overrides,
+        threads=args.threads,
     )
     if not result.main_process:  # rank 0 of a data-parallel run reports for all
         return

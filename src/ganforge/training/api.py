@@ -25,7 +25,7 @@ from ganforge.training.config import (
 from ganforge.training.distributed import init_distributed, shutdown
 from ganforge.training.trainer import Trainer, TrainResult
 from ganforge.utils.files import FolderLock
-from ganforge.utils.seed import resolve_device
+from ganforge.utils.seed import busy_cpu_note, resolve_device, set_threads
 
 
 def train(
@@ -45,12 +45,14 @@ def train(
     eval_metric: str | None = None,
     init_generator: str | None = None,
     overrides: Sequence[str] = (),
+    threads: int | None = None,
 ) -> TrainResult:
     """Train a preset or TOML config; with `resume`, continue the run in `out` from its latest checkpoint.
 
     A resumed run keeps the config saved in its checkpoint; only `steps` (a new total), `minutes`
     and the evaluation settings may change (evaluation never alters the training trajectory).
     `overrides` are `section.key=value` strings (`--set`), checked as the same keys in a TOML file.
+    `threads` sets PyTorch's CPU threads for this process (None: one per core).
     """
     evaluation = {"eval_every": eval_every, "eval_metric": eval_metric}
     run_dir = Path(out) if out else Path("runs") / Path(preset_or_config).stem
@@ -81,6 +83,7 @@ def train(
         # run's: it stops at whichever comes first, and a resume goes on to that total)
         run = dataclasses.replace(run, train=dataclasses.replace(run.train, steps=10**9))
     torch_device = resolve_device(device)
+    set_threads(threads)
     dist = init_distributed(torch_device)
     if dist.enabled and torch_device.type == "cuda":
         torch_device = torch.device("cuda", dist.local_rank)
@@ -103,6 +106,8 @@ def train(
         if saved is not None:
             _check_same_config(saved, requested, dataset, run_dir)
         trainer = Trainer(run, dataset, run_dir=run_dir, device=torch_device, dist=dist, resume=resume, progress=progress)
+        if (busy := busy_cpu_note(torch_device)) is not None:
+            notes.append(busy)
         for note in notes if dist.is_main else ():
             print(note, file=sys.stderr)
         result = trainer.fit(minutes=minutes)
