@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import math
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -233,3 +234,48 @@ def test_evaluate_shows_what_a_run_logged_and_a_shipped_models_card(app):
     card, *_ = app.report("mnist-cgan")
     assert card.startswith("#") and "mnist-cgan" in card
 
+
+
+def bomb_png(path: Path, side: int) -> Path:
+    """A small PNG file whose header says side x side RGB (all black): a few hundred KB that would decode
+    to side * side * 3 bytes. Written in chunks, so making it costs no memory."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    packer, row, body = zlib.compressobj(9), b"\0" * (side * 3 + 1), []
+    for _ in range(side):
+        body.append(packer.compress(row))
+    body.append(packer.flush())
+    header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"".join(body))
+                     + chunk(b"IEND", b""))
+    return path
+
+
+@pytest.mark.parametrize("tab", ["complete", "colourise", "upscale", "edit", "detect"])
+def test_every_upload_path_checks_the_header_before_decoding(app, tmp_path, monkeypatch, tab):
+    bomb = bomb_png(tmp_path / "bomb.png", 13000)
+    assert bomb.stat().st_size < 2**20  # small on disk, 507 MB decoded
+
+    def no_decoding(*_args, **_kwargs):
+        raise AssertionError("the picture was decoded before its size was checked")
+
+    monkeypatch.setattr("ganforge.apps.webapp.read_image", no_decoding)
+    calls = {"complete": lambda: app.picture_to_complete(bomb), "colourise": lambda: app.colourise("colourise", bomb),
+             "upscale": lambda: app.upscale("srresnet-x4", bomb), "edit": lambda: app.start_edit("mnist-gan",
+                                                                                                  upload=bomb),
+             "detect": lambda: app.detect("runs/detector", [bomb])}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # and no Pillow warning on the server's terminal either
+        with pytest.raises(GanforgeError, match="bomb.png is 13000x13000"):
+            calls[tab]()
+
+
+def test_the_complete_tab_gets_its_picture_as_a_file(app, tmp_path):
+    value = app.picture_to_complete(write_png(tmp_path / "photo.png", PHOTO))
+    assert np.array_equal(value["background"], PHOTO) and value["layers"] == []
+    image, mask = mask_from_editor(value)
+    assert np.array_equal(image, PHOTO) and not mask.any()

@@ -123,3 +123,27 @@ def test_an_existing_output_file_is_replaced_only_with_overwrite(work: Path, tmp
     assert refused.returncode == 2 and "exists; add --overwrite" in refused.stderr and out.read_bytes() == first
     assert run_main(*_argv("sample", work, out), "--num", "4", "--seed", "1", "--overwrite").returncode == 0
     assert out.read_bytes() != first
+
+
+@pytest.mark.parametrize("command", ["invert", "edit"])
+def test_invert_and_edit_name_their_files_so_a_second_run_is_refused(work: Path, tmp_path: Path, command: str):
+    out = tmp_path / "out"
+    argv = _argv(command, work, out)
+    if command == "edit":  # samples by seed: seed0001.png, seed0002.png
+        directions = tmp_path / "dirs.safetensors"
+        assert run_main("directions", "--checkpoint", str(work / "runs" / "cgan"), "--method", "sefa", "--out",
+                        str(directions)).returncode == 0
+        argv = ["edit", "--checkpoint", str(work / "runs" / "cgan"), "--seed", "1,2", "--direction",
+                f"{directions}:sefa-0", "--strength", "-1,1", "--label", "1", "--out", str(out)]
+    else:
+        argv = [*argv, "--steps", "2"]
+    first = run_main(*argv)
+    assert first.returncode == 0, first.stderr
+    before = snapshot(out)
+    expected = ({"seed0001.png", "seed0002.png"} if command == "edit" else
+                {"latents.npz", "d0.png", "d1.png", "d2.png", "d3.png"})
+    assert set(before) == expected
+    again = run_main(*argv)
+    assert again.returncode == 2 and "exists and this command would replace it" in again.stderr, again.stderr
+    assert snapshot(out) == before
+    assert run_main(*argv, "--overwrite").returncode == 0

@@ -13,6 +13,13 @@ Any image size: the networks are fully convolutional, so an image is reflect-pad
 next multiple the generator needs (4 for the ResNet generator, 2**depth for a U-Net), translated
 whole, and cropped back to its own size. Channels are matched to the model (RGB -> luma, or
 grayscale repeated). Output files keep the input's name and go to the output folder.
+
+Memory: a picture's cost is estimated before the network runs (the activations of a small probe,
+per pixel). A model that sees a bounded neighbourhood (super-resolution) is run in overlapping tiles
+when the whole picture would take over TILE_BUDGET, with the same result as whole; a model that sees
+the whole picture (instance or batch statistics, a U-Net bottleneck) is refused up front when it
+cannot fit. A Lab colouriser's network runs at the training scale anyway, and its colour conversions
+go row strip by row strip, so a colouriser's peak stays bounded for any photo the reader accepts.
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ from ganforge.models.io import load_network, read_state, resolve_checkpoint
 from ganforge.utils.colour import CHROMA_SCALE, LIGHTNESS_SCALE, as_rgb, compose, gamut_chroma, rgb_to_lab
 from ganforge.utils.files import refuse_overwriting
 from ganforge.utils.images import from_uint8, save_image, to_uint8
+from ganforge.utils.memory import AVAILABLE_SHARE, available_bytes, human_size
 from ganforge.utils.seed import resolve_device
 
 
@@ -54,6 +62,47 @@ class Translator:
     step: int
     receptive_radius: int | None = None  # input pixels each output pixel sees on each side, when bounded
     output: str = "image"  # "chroma-classes": a colour-class colouriser (see set_temperature)
+    _bytes_per_pixel: float = 0.0  # measured once by bytes_per_pixel()
+
+    @torch.no_grad()
+    def bytes_per_pixel(self) -> float:
+        """Estimated peak bytes per input pixel of one forward pass: the three largest layer outputs of a
+        small probe (those alive at once, a residual block's input beside its two convolutions) and the
+        input, per probe pixel. Measured once, on the model's own layers."""
+        if not self._bytes_per_pixel:
+            side = -(-max(64, MIN_SIDE) // self.multiple) * self.multiple
+            sizes: list[int] = []
+            hooks = [module.register_forward_hook(lambda _m, _i, out: sizes.append(out.numel() * 4)
+                                                  if isinstance(out, torch.Tensor) else None)
+                     for module in self.network.modules() if not list(module.children())]
+            try:
+                device = next(self.network.parameters()).device
+                self.network(torch.zeros(1, self.in_channels, side, side, device=device))
+            finally:
+                for hook in hooks:
+                    hook.remove()
+            largest = sum(sorted(sizes)[-3:]) + self.in_channels * side * side * 4
+            self._bytes_per_pixel = largest / (side * side)
+        return self._bytes_per_pixel
+
+    def check_fits(self, height: int, width: int) -> None:
+        """Refuse, before running, a picture whose forward pass cannot fit in memory (one line)."""
+        needed, free = self.bytes_per_pixel() * height * width, available_bytes()
+        if needed > AVAILABLE_SHARE * free:
+            how = ("use a smaller --tile" if self.receptive_radius is not None else
+                   f"{self.family} sees the whole picture at once, so it cannot be tiled: scale the picture down")
+            raise GanforgeError(f"a {width}x{height} picture would need about {human_size(needed)} of memory in "
+                                f"{self.family}, more than half of the {human_size(free)} free here; {how}")
+
+    def auto_tile(self, height: int, width: int) -> int:
+        """0 (whole) when the picture's forward pass fits TILE_BUDGET or the model cannot be tiled, else the
+        largest tile side (a multiple of the network's) whose padded tile fits it."""
+        per_pixel = self.bytes_per_pixel()
+        if self.receptive_radius is None or per_pixel * height * width <= TILE_BUDGET:
+            return 0
+        side = int((TILE_BUDGET / per_pixel) ** 0.5) - 2 * self.receptive_radius
+        side -= side % self.multiple
+        return max(side, self.receptive_radius, self.multiple)
 
     @torch.no_grad()
     def __call__(self, images: torch.Tensor) -> torch.Tensor:
@@ -63,6 +112,7 @@ class Translator:
         # reflection paddings nothing to reflect (the padding is cut off the result)
         least = -(-MIN_SIDE // self.multiple) * self.multiple
         pad_h, pad_w = max(-height % self.multiple, least - height), max(-width % self.multiple, least - width)
+        self.check_fits(height + pad_h, width + pad_w)
         device = next(self.network.parameters()).device
         x = images.to(device)
         if pad_h or pad_w:  # reflection needs pad < side; replicate covers tiny images
@@ -72,6 +122,8 @@ class Translator:
 
 
 MIN_SIDE = 16  # images are padded to at least this side before the network (and cropped back after)
+TILE_BUDGET = 1 << 30  # bytes of activations above which a tileable model runs in tiles
+STRIP_PIXELS = 1 << 21  # pixels per row strip of the colour conversions
 
 
 def load_translator(checkpoint: str | Path, direction: str = "AtoB", device: str = "cpu") -> Translator:
@@ -99,10 +151,12 @@ def load_translator(checkpoint: str | Path, direction: str = "AtoB", device: str
 
 
 @torch.no_grad()
-def translate_tiled(translator: Translator, images: torch.Tensor, tile: int) -> torch.Tensor:
+def translate_tiled(translator: Translator, images: torch.Tensor, tile: int, *, as_uint8: bool = False
+                    ) -> torch.Tensor | np.ndarray:
     """Like `translator(images)`, one tile x tile square of the input at a time, each padded by the
     receptive radius with its real neighbours, so the result equals the whole-image one while memory
-    stays bounded by the tile."""
+    stays bounded by the tile. `as_uint8`: the result as to_uint8 gives it (N, H, W, C), gathered tile by
+    tile in uint8 (a quarter of the float result's memory)."""
     radius = translator.receptive_radius
     if radius is None:
         raise GanforgeError(f"{translator.family} sees the whole image; translate it without --tile")
@@ -111,14 +165,18 @@ def translate_tiled(translator: Translator, images: torch.Tensor, tile: int) -> 
                             f"use --tile {2 * radius} or more")
     scale = translator.scale
     count, _, height, width = images.shape
-    out = torch.zeros(count, translator.out_channels, height * scale, width * scale)
+    out = (np.zeros((count, height * scale, width * scale, translator.out_channels), np.uint8) if as_uint8 else
+           torch.zeros(count, translator.out_channels, height * scale, width * scale))
     for top in range(0, height, tile):
         for left in range(0, width, tile):
             bottom, right = min(top + tile, height), min(left + tile, width)
             t0, l0 = max(top - radius, 0), max(left - radius, 0)  # the tile and its padding of real pixels
             result = translator(images[:, :, t0 : min(bottom + radius, height), l0 : min(right + radius, width)])
-            out[:, :, top * scale : bottom * scale, left * scale : right * scale] = result[
-                :, :, (top - t0) * scale : (bottom - t0) * scale, (left - l0) * scale : (right - l0) * scale]
+            result = result[:, :, (top - t0) * scale : (bottom - t0) * scale, (left - l0) * scale : (right - l0) * scale]
+            if as_uint8:
+                out[:, top * scale : bottom * scale, left * scale : right * scale] = to_uint8(result)
+            else:
+                out[:, :, top * scale : bottom * scale, left * scale : right * scale] = result
     return out
 
 
@@ -229,8 +287,12 @@ def translate_files(checkpoint: str | Path, inputs: str | Path, out: str | Path,
 
     def work(path: Path, array: np.ndarray) -> None:
         image = match_channels(from_uint8(array[None]), translator.in_channels)
-        result = translate_tiled(translator, image, tile) if tile else translator(image)
-        written.append(save_image(to_uint8(result)[0], names(path)))
+        side = tile or translator.auto_tile(*image.shape[2:])
+        if side and not tile:
+            on_skip(f"note: {path.name} is {image.shape[3]}x{image.shape[2]}: translated in tiles of {side} pixels "
+                    f"to bound memory (the same result as whole; --tile N to choose)")
+        result = translate_tiled(translator, image, side, as_uint8=True) if side else to_uint8(translator(image))
+        written.append(save_image(result[0], names(path)))
 
     _each(inputs, on_skip, work)
     return written
@@ -252,8 +314,10 @@ def colourise_image(translator: Translator, image: np.ndarray) -> np.ndarray:
     if translator.preprocess.derive_input != "lab":
         gray = match_channels(from_uint8(image[None]), 1)
         return to_uint8(translator(gray))[0]
-    lightness = rgb_to_lab(as_rgb(image))[..., 0]  # (H, W) in [0, 100]
-    height, width = lightness.shape
+    height, width = image.shape[:2]
+    rows = max(1, STRIP_PIXELS // width)  # the colour conversions go strip by strip: float64 per pixel is costly
+    lightness = np.concatenate([rgb_to_lab(as_rgb(image[top : top + rows]))[..., 0]
+                                for top in range(0, height, rows)])  # (H, W) in [0, 100]
     inputs = torch.from_numpy(lightness)[None, None] / LIGHTNESS_SCALE - 1
     side = translator.preprocess.load_size
     if side and min(height, width) > side:  # predict at the scale the model learned colours at
@@ -263,7 +327,12 @@ def colourise_image(translator: Translator, image: np.ndarray) -> np.ndarray:
     chroma = translator(inputs)
     if chroma.shape[2:] != (height, width):
         chroma = F.interpolate(chroma, size=(height, width), mode="bilinear", align_corners=False)
-    return compose(lightness, gamut_chroma(lightness, chroma[0].permute(1, 2, 0).numpy() * CHROMA_SCALE))
+    chroma = chroma[0].permute(1, 2, 0).numpy()
+    out = np.empty((height, width, 3), np.uint8)
+    for top in range(0, height, rows):
+        strip = lightness[top : top + rows]
+        out[top : top + rows] = compose(strip, gamut_chroma(strip, chroma[top : top + rows] * CHROMA_SCALE))
+    return out
 
 
 def complete_image(translator: Translator, image: np.ndarray, mask: np.ndarray) -> np.ndarray:

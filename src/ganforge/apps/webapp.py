@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,7 +155,10 @@ def check_upload(path: str | Path | None, max_pixels: int, what: str, instead: s
     if path.stat().st_size > MAX_UPLOAD_BYTES:
         raise GanforgeError(f"{path.name} is over {MAX_UPLOAD_BYTES // 2**20} MB; upload a smaller picture")
     try:
-        with Image.open(path) as image:
+        with warnings.catch_warnings():  # Pillow's bomb warning: the refusal below says it in one line
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(path)
+        with image:
             size, pixels = f"{image.width}x{image.height}", image.width * image.height
     except Image.DecompressionBombError:  # Pillow's own refusal, far above any limit here
         size, pixels = "enormous", max_pixels + 1
@@ -313,6 +317,12 @@ class WebApp:
         array = check_upload(upload, MAX_PHOTO_PIXELS, "colourise", "`ganforge colourise`")
         gray = _uint8_image(match_channels(from_uint8(array[None]), 1))
         return gray, colourise_image(translator, array)
+
+    def picture_to_complete(self, upload: str | Path | None) -> dict:
+        """The image editor's value for an uploaded picture: its header checked against the page's limit
+        before anything decodes it (the editor itself takes no upload: Gradio would decode it first)."""
+        array = check_upload(upload, MAX_PHOTO_PIXELS, "complete", "`ganforge complete`")
+        return {"background": array, "layers": [], "composite": array}
 
     def complete(self, key: str, image: np.ndarray | None, mask: np.ndarray | None, steps: int = 200
                  ) -> tuple[np.ndarray, np.ndarray]:

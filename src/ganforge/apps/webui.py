@@ -201,8 +201,10 @@ def build(app: WebApp):
                     with gr.Column(scale=1):
                         comp_model = gr.Dropdown(choices("complete"), value=first("complete"), label="model",
                                                  elem_id="complete-model")
-                        comp_editor = gr.ImageEditor(label="picture: paint the part to fill", type="numpy",
-                                                     elem_id="complete-editor", sources=("upload",), layers=False, transforms=(),
+                        # the picture comes as a file, its header checked before decoding; the editor only paints
+                        comp_upload = gr.File(label="a picture to complete", elem_id="complete-upload")
+                        comp_editor = gr.ImageEditor(label="paint the part to fill", type="numpy",
+                                                     elem_id="complete-editor", sources=(), layers=False, transforms=(),
                                                      brush=gr.Brush(colors=["#ff3030"], color_mode="fixed"))
                         comp_steps = gr.Slider(20, MAX_STEPS, value=200, step=10,
                                                label="inversion steps (noise models)")
@@ -219,6 +221,7 @@ def build(app: WebApp):
                     return app.complete(key, image, mask, steps)
 
                 comp_button.click(on_page(complete), [comp_model, comp_editor, comp_steps], [comp_in, comp_out])
+                comp_upload.upload(on_page(app.picture_to_complete), [comp_upload], [comp_editor])
 
         # Upscale ------------------------------------------------------------------------------------
         with gr.Tab("Upscale", id="upscale"):

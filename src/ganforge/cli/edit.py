@@ -30,11 +30,24 @@ import argparse
 
 from ganforge.apps.edit import check_out, edit, parse_strengths, save_edits
 from ganforge.apps.style import parse_seeds
-from ganforge.cli.args import add_inversion_arguments, add_model_source, inversion_settings, load_latent_model
+from ganforge.cli.args import (
+    add_inversion_arguments,
+    add_model_source,
+    image_output_names,
+    inversion_settings,
+    load_latent_model,
+)
 
 NAME = "edit"
 HELP = "move real images or samples along a latent direction"
 OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
+
+
+def output_names(args: argparse.Namespace) -> list[str]:
+    """The strips it writes into --out: one per input image, or seedNNNN.png per sample seed."""
+    if args.input:
+        return image_output_names(args)
+    return [f"seed{seed:04d}.png" for seed in parse_seeds(args.seed)]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

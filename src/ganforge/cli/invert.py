@@ -16,11 +16,22 @@ from __future__ import annotations
 import argparse
 
 from ganforge.apps.edit import invert_files
-from ganforge.cli.args import add_inversion_arguments, add_model_source, inversion_settings, load_latent_model
+from ganforge.cli.args import (
+    add_inversion_arguments,
+    add_model_source,
+    image_output_names,
+    inversion_settings,
+    load_latent_model,
+)
 
 NAME = "invert"
 HELP = "find the latents of real images (GAN inversion)"
 OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard (ganforge.utils.outputs)
+
+
+def output_names(args: argparse.Namespace) -> list[str]:
+    """The files it writes into --out: a before|after strip per input image and latents.npz."""
+    return [*image_output_names(args), "latents.npz"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

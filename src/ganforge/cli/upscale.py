@@ -4,7 +4,8 @@
 Each input (one file, or every image in a folder) is written to --out under its own name as a PNG,
 `scale` times larger. --tile N upscales N x N pixels at a time, each tile padded by the network's
 receptive radius with its real neighbours, so the result equals the whole-image one (tested) while
-memory stays bounded: use it for photos that do not fit at once.
+memory stays bounded. Without --tile, a photo whose network pass would take over 1 GB (estimated before
+it runs) is upscaled in tiles chosen for it, said in one line: a 3000x3000 photo works on a small machine.
 
 Unreadable files in a folder (not images, animated GIFs, truncated JPEGs) are skipped with one line
 each; outputs are written whole or not at all.
@@ -37,7 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--model", help="shipped weights (see `ganforge models`), e.g. srresnet-x4")
     parser.add_argument("--input", required=True, help="an image file or a folder of images")
     parser.add_argument("--out", required=True, help="output folder (file names are kept, as .png)")
-    parser.add_argument("--tile", type=int, default=0, help="input pixels per tile side (default: 0, whole images)")
+    parser.add_argument("--tile", type=int, default=0, help="input pixels per tile side (default: 0, whole images, or tiles chosen to bound memory when "
+                             "a picture's network pass would take over 1 GB; the result is the same)")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (default: cpu)")
 
 
@@ -45,5 +47,5 @@ def run(args: argparse.Namespace) -> None:
     """Upscale and say where the files went."""
     checkpoint = pretrained_path(args.model) if args.model else args.checkpoint
     written = translate_files(checkpoint, args.input, args.out, device=args.device, tile=args.tile)
-    how = f"in tiles of {args.tile} pixels" if args.tile else "whole"
+    how = f"in tiles of {args.tile} pixels" if args.tile else "whole, or in tiles where noted"
     print(f"upscaled {len(written)} image(s) into {args.out} ({how})")

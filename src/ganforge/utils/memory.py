@@ -27,7 +27,8 @@ def available_bytes() -> int:
         return 8 << 30
 
 
-def _size(count: float) -> str:
+def human_size(count: float) -> str:
+    """Bytes as "1.2 GB" or "300 MB"."""
     return f"{count / 2**30:.1f} GB" if count >= 2**30 else f"{count / 2**20:.0f} MB"
 
 
@@ -35,8 +36,8 @@ def require_memory(needed: float, request: str, fix: str) -> None:
     """Refuse `request` (e.g. "--num 1000000000") when `needed` bytes exceed AVAILABLE_SHARE of the free memory."""
     free = available_bytes()
     if needed > AVAILABLE_SHARE * free:
-        raise GanforgeError(f"{request} would need at least {_size(needed)} of memory, more than half of the "
-                            f"{_size(free)} free here; {fix}")
+        raise GanforgeError(f"{request} would need at least {human_size(needed)} of memory, more than half of the "
+                            f"{human_size(free)} free here; {fix}")
 
 
 def images_bytes(count: int, shape: tuple[int, ...], copies: float = 2.0) -> float:
