@@ -9,6 +9,7 @@ CLEAN_FID ?= clean-fid==0.1.35
 # test workers (pytest-xdist): one per core; JOBS=0 runs the suite in one process
 JOBS  ?= auto
 FASHION_MNIST := /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz
+FRENCH_WORDS := /usr/share/dict/french
 
 .PHONY: setup demo test data browser bench clean
 
@@ -25,13 +26,20 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet --no-deps "$(CLEAN_FID)"
 	touch $@
 
-# Fashion-MNIST for the IDX loader tests, from Debian's package (skipped with a note where apt is not ours)
+# Fashion-MNIST for the IDX loader tests and French words for the text GAN (wfrench), from Debian's packages
+# (skipped with a note where apt is not ours)
 data:
 	@if [ ! -f $(FASHION_MNIST) ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    (apt-get update -qq && apt-get install -y -qq dataset-fashion-mnist) >/dev/null 2>&1 \
 	      || echo "note: could not install dataset-fashion-mnist; its tests will be skipped"; \
 	  else echo "note: run 'sudo apt-get install dataset-fashion-mnist' to run the Fashion-MNIST tests"; fi; \
+	fi
+	@if [ ! -f $(FRENCH_WORDS) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get install -y -qq wfrench || (apt-get update -qq && apt-get install -y -qq wfrench)) >/dev/null 2>&1 \
+	      || echo "note: could not install wfrench; the French-word tests will be skipped"; \
+	  else echo "note: run 'sudo apt-get install wfrench' to train on French words"; fi; \
 	fi
 
 # Debian's chromium and chromedriver for the browser test of `ganforge serve` (tests/cli/test_serve.py);

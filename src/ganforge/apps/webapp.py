@@ -40,6 +40,7 @@ from ganforge.apps.generate import generate, grid_columns, grid_images, save_arr
 from ganforge.apps.inversion import Inversion, InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
 from ganforge.apps.speech import audio_settings, speak
+from ganforge.apps.text import load_text_model, write_words
 from ganforge.apps.translate import Translator, colourise_image, complete_image, load_translator, match_channels
 from ganforge.config import config_from_dict
 from ganforge.data.folder import read_image
@@ -55,6 +56,7 @@ from ganforge.utils.spectrogram import to_spectrogram
 MAX_UPLOAD_BYTES = 20 * 2**20  # the server refuses bigger files before they are stored
 MAX_PHOTO_PIXELS = 2048 * 2048  # translate, colourise, complete, edit
 MAX_UPSCALE_PIXELS = 512 * 512  # x4 makes 2048 x 2048
+MAX_WORDS_SHOWN = 200  # words per click of the Write tab
 MAX_SAMPLES = 256  # images per Generate click
 MAX_CLIPS = 8  # clips per Speak click
 MAX_STEPS = 1000  # inversion steps per Edit click
@@ -92,6 +94,8 @@ def tasks_of(state: dict) -> tuple[str, ...]:
         if family.translation_shape(config, "AtoB").scale > 1:
             return ("upscale", "evaluate")
         return ("translate", "evaluate")
+    if family.data_kind == "text":
+        return ("write",)
     if state.get("data", {}).get("audio"):
         return ("speak", "evaluate")
     return ("generate", "edit", "complete", "evaluate")
@@ -390,6 +394,14 @@ class WebApp:
         return ["any"] + list(audio_settings(self.generator(key, "speak")).get("speakers", []))
 
     # Detect anomalies -------------------------------------------------------------------------------
+    def write(self, key: str, num: int, seed: int, temperature: float = 0.0) -> str:
+        """`num` words of a text model, one per line (as `ganforge write` prints them)."""
+        if not 1 <= int(num) <= MAX_WORDS_SHOWN:
+            raise GanforgeError(f"{num} words: ask for 1 to {MAX_WORDS_SHOWN} per click (`ganforge write` writes more)")
+        entry = self.catalogue.get(key, "write")
+        loaded = self._cached((key, "text"), lambda: load_text_model(checkpoint=entry.folder, device=self.device))
+        return "\n".join(write_words(loaded, int(num), seed=int(seed), temperature=float(temperature)))
+
     def detect(self, key: str, uploads: list[str | Path] | None, false_positive_rate: float = 0.05
                ) -> tuple[list[list], np.ndarray, Path, str]:
         """Score uploaded pictures as `ganforge anomaly --threshold-fpr` does: (rows [file, score, verdict],

@@ -26,6 +26,7 @@ from ganforge.apps.webapp import (
     MAX_STEPS,
     MAX_UPLOAD_BYTES,
     MAX_UPSCALE_PIXELS,
+    MAX_WORDS_SHOWN,
     WebApp,
     mask_from_editor,
 )
@@ -258,6 +259,25 @@ def build(app: WebApp):
 
             sp_button.click(on_page(say), [sp_model, sp_digit, sp_seed, sp_num, sp_speaker], [sp_audio, sp_picture])
 
+        # Write ---------------------------------------------------------------------------------------
+        with gr.Tab("Write", id="write"):
+            write_note = introduce("write", "Words from a GAN that learned from real French words (a character-level "
+                                   "WGAN-GP). Same as `ganforge write`.",
+                                   "Train one on Debian's French word list (`sudo apt-get install wfrench`, then "
+                                   "`ganforge train french-words --out runs/words`) and start the app with "
+                                   "`--runs runs`.")
+            with gr.Row():
+                with gr.Column(scale=1):
+                    wr_model = gr.Dropdown(choices("write"), value=first("write"), label="model", elem_id="write-model")
+                    wr_num = gr.Slider(1, MAX_WORDS_SHOWN, value=20, step=1, label="how many words")
+                    wr_seed = gr.Number(0, precision=0, label="seed")
+                    wr_temperature = gr.Slider(0, 2, value=0, step=0.05,
+                                               label="temperature (0: the most likely letters; 1: drawn)")
+                    wr_button = gr.Button("Write", variant="primary", elem_id="write-button")
+                wr_words = gr.Textbox(label="words", lines=20, interactive=False, elem_id="write-result")
+            dropdowns.append((wr_model, "write"))
+            wr_button.click(on_page(app.write), [wr_model, wr_num, wr_seed, wr_temperature], wr_words)
+
         # Detect anomalies ---------------------------------------------------------------------------
         with gr.Tab("Detect anomalies", id="detect"):
             detect_note = introduce(
@@ -315,10 +335,11 @@ def build(app: WebApp):
         def refreshed():
             app.refresh()
             updates = [gr.update(choices=choices(task), value=first(task)) for _, task in dropdowns]
-            notes = [none_note(task, "Train one and press Refresh.") for task in ("translate", "speak", "detect")]
+            notes = [none_note(task, "Train one and press Refresh.") for task in ("translate", "speak", "write", "detect")]
             return updates + notes
 
-        refresh.click(on_page(refreshed), None, [d for d, _ in dropdowns] + [translate_note, speak_note, detect_note])
+        refresh.click(on_page(refreshed), None,
+                      [d for d, _ in dropdowns] + [translate_note, speak_note, write_note, detect_note])
     return page
 
 

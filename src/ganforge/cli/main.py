@@ -31,6 +31,7 @@ from ganforge.cli import (
     train,
     translate,
     upscale,
+    write,
 )
 from ganforge.errors import GanforgeError
 from ganforge.models.pretrained import WEIGHTS_DIR, list_pretrained
@@ -38,7 +39,7 @@ from ganforge.utils.files import is_disk_full
 from ganforge.utils.outputs import Output, guard_outputs
 
 COMMANDS = (train, sample, say, augment, anomaly, mix, interpolate, invert, directions, edit, combine, translate, colourise,
-            complete, upscale, evaluate, serve, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
+            complete, upscale, write, evaluate, serve, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
 EXIT_USER_ERROR = 2
 # options that name what a command reads (a shipped --model is its folder; --direction FILE:NAME is FILE)
 INPUT_OPTIONS = ("input", "checkpoint", "mask", "model", "fake", "real", "structure", "style", "direction")

@@ -21,6 +21,7 @@ from ganforge.data.photos import shared_photos
 from ganforge.data.streaming import StreamingImageFolder, load_image_folder_for_training, resize_dataset
 from ganforge.data.translation import PreprocessConfig, TranslationDataset, load_translation_folder
 from ganforge.data.utkface import is_face_spec, load_faces
+from ganforge.data.words import WordDataset, load_words
 from ganforge.errors import GanforgeError
 from ganforge.registry import Registry
 
@@ -119,7 +120,7 @@ def load_translation_dataset(spec: str, split: str = "train", preprocess: Prepro
 
 # what each kind of family trains on: "images" (noise -> image GANs; audio is given to them as
 # spectrogram images), "audio" (waveforms), "unpaired" or "paired" translation
-DATA_KINDS = ("images", "audio", "unpaired", "paired")
+DATA_KINDS = ("images", "audio", "text", "unpaired", "paired")
 
 
 def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess: PreprocessConfig | None = None,
@@ -130,6 +131,8 @@ def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess
     to it by preprocess.fit and preprocess.resize_filter, with a note; photo folders through the decoded
     cache (ganforge.data.cache)."""
     note = on_note or (lambda message: print(message, file=sys.stderr))
+    if kind == "text":  # words; `size` is the model's length in characters
+        return load_words(spec, split, length=size or 16, on_note=note)
     if kind in ("images", "audio") and is_audio(spec):  # images of sound (SpecGAN) or the sound itself (WaveGAN)
         audio = load_audio(spec, split).as_representation("spectrogram" if kind == "images" else "wave")
         if kind == "images" and preprocess is not None and preprocess.spectrogram == "per-bin":
@@ -191,6 +194,7 @@ __all__ = [
     "PreprocessConfig",
     "StreamingImageFolder",
     "TranslationDataset",
+    "WordDataset",
     "has_heldout",
     "load_dataset",
     "load_idx_folder",

@@ -20,8 +20,8 @@ class BatchSampler:
             raise GanforgeError(f"batch_size {batch_size} must be a positive multiple of the {world_size} processes")
         if num_items < batch_size:
             raise GanforgeError(
-                f"the dataset has {num_items} images, fewer than one batch of {batch_size}; "
-                "add images or lower batch_size"
+                f"the dataset has {num_items} examples (images, clips or words), fewer than one batch of "
+                f"{batch_size}; add examples or lower batch_size"
             )
         self.num_items = num_items
         self.batch_size = batch_size

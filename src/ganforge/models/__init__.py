@@ -10,7 +10,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ganforge.models import anomaly, cyclegan, dcgan, pix2pix, srgan, stylegan2, wavegan
+from ganforge.models import anomaly, cyclegan, dcgan, pix2pix, srgan, stylegan2, textgan, wavegan
 from ganforge.models.fitting import TranslationShape, fit_noise_model, fit_two_domains, two_domain_shape
 from ganforge.models.sampling import noise_preview
 from ganforge.registry import Registry
@@ -35,7 +35,8 @@ class Family:
     # config -> how many classes the generator is conditioned on (0: none); noise families only
     num_classes: Callable[[Any], int] = lambda config: 0
     generator_role: str = "generator"  # the network the trainer averages (EMA) and noise apps sample from
-    # what it learns from: "images" (noise -> image), "audio" (noise -> waveform), "unpaired" or "paired" (A -> B)
+    # what it learns from: "images" (noise -> image), "audio" (noise -> waveform), "text" (noise -> words),
+    # "unpaired" or "paired" (A -> B)
     data_kind: str = "images"
     # (networks by role, a fixed real batch, a seeded RNG) -> (images for the sample grid, images per row)
     preview: Callable[[dict[str, nn.Module], tuple, torch.Generator], tuple[torch.Tensor, int]] = noise_preview
@@ -52,7 +53,8 @@ class Family:
     # family's preset was measured to reach the same quality at the same step in bf16 (docs/training.md)
     auto_bf16: bool = False
     # noise-to-image and one-class families: config -> the side of the square images it makes or scores, so
-    # that training data of another size is resized to it; None: the data decides (translation, audio)
+    # that training data of another size is resized to it (text: the word length it writes, so that words are
+    # read at it); None: the data decides (translation, audio)
     image_side: Callable[[Any], int] | None = None
     # what its generator can do beyond its task, declared rather than probed (hasattr): STYLE (mapping to w,
     # truncation, mixing, w walks and w / w+ inversion), CYCLE (two translation directions, each the other's
@@ -143,6 +145,11 @@ FAMILIES.register(
     "wavegan",
     Family("wavegan", wavegan.WaveGANConfig, wavegan.build, wavegan.fit_to_data,
            num_classes=lambda config: config.num_classes, data_kind="audio", preview=wavegan.preview),
+)
+FAMILIES.register(
+    "textgan",
+    Family("textgan", textgan.TextGANConfig, textgan.build, textgan.fit_to_data, data_kind="text",
+           preview=textgan.preview, example_inputs=textgan.example_inputs, image_side=lambda config: config.length),
 )
 
 __all__ = ["CAPABILITIES", "CYCLE", "FAMILIES", "STYLE", "Family", "TranslationShape"]

@@ -52,9 +52,13 @@ def busy_cpu_note(device: torch.device) -> str | None:
     """A one-line hint when other jobs already keep every core busy: PyTorch's threads of two jobs then compete
     and each ran about 4x slower than alone (bench/busy_speed.py), which one thread per job avoids. Said, never acted
     on: the thread count is the user's choice, since it can change a reduction's rounding and so the weights."""
-    if device.type != "cpu" or not hasattr(os, "getloadavg"):
+    if device.type != "cpu":
         return None
-    load, cores, threads = os.getloadavg()[0], usable_cores(), torch.get_num_threads()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # no load average on this system (Windows)
+        return None
+    cores, threads = usable_cores(), torch.get_num_threads()
     if threads == 1 or load + threads < cores + 0.9:  # (the load is a 1-minute average: a hint, not a measure)
         return None
     return (f"note: the CPU looks busy (load {load:.1f} on {cores} cores) and this job runs {threads} threads: jobs "

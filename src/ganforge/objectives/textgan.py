@@ -1,0 +1,41 @@
+"""The text GAN's step: WGAN-GP with several critic updates per generator update (Gulrajani et al. 2017
+used 10 for their language model). It is the GAN step of the dcgan family (objectives.gan) with the
+Wasserstein loss and its gradient penalty, fresh fakes for the generator, and the G phase due every
+`critic_steps`-th step, so one trainer step is one critic update."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from ganforge.objectives.gan import GANObjective, GANObjectiveConfig
+
+
+@dataclass(frozen=True)
+class TextGANObjectiveConfig:
+    """Losses of the text GAN step."""
+
+    critic_steps: int = 5  # critic updates per generator update (n_critic; the paper's language model used 10)
+    gradient_penalty_weight: float = 10.0
+
+    def __post_init__(self):
+        if self.critic_steps < 1 or self.gradient_penalty_weight < 0:
+            raise ValueError("critic_steps must be >= 1 and gradient_penalty_weight >= 0")
+
+
+class TextGANObjective(GANObjective):
+    """Phases D (every step) and G (every critic_steps-th step) of the `textgan` family."""
+
+    def __init__(self, config: TextGANObjectiveConfig, model_config: Any):
+        super().__init__(GANObjectiveConfig(loss="wgan-gp", gradient_penalty_weight=config.gradient_penalty_weight,
+                                            reuse_fakes=False), _Unconditional())
+        self.phases = tuple(dataclasses.replace(phase, interval=config.critic_steps) if phase.name == "G" else phase
+                            for phase in self.phases)
+
+
+class _Unconditional:
+    """What GANObjective reads of a model config: no classes, no class head."""
+
+    num_classes = 0
+    auxiliary_classifier = False
