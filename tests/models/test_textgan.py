@@ -28,6 +28,7 @@ data = "{data}"
 length = 8
 width = 16
 residual_blocks = 1
+output = "softmax"
 [objective]
 critic_steps = 2
 [train]
@@ -184,3 +185,16 @@ def test_the_browser_apps_write_tab_offers_text_models_only(tiny_run, tmp_path):
         app.write("runs/words", 0, seed=0)
     with pytest.raises(GanforgeError, match="not write"):
         app.write("mnist-gan", 3, seed=0)
+
+
+def test_gumbel_output_is_one_hot_in_training_with_the_softmax_gradient():
+    from ganforge.models.textgan import Generator, TextGANConfig
+
+    generator = Generator(TextGANConfig(length=6, width=8, residual_blocks=1, alphabet="\0abc", output="gumbel"))
+    z = torch.randn(5, generator.config.latent_dim)
+    drawn = generator.train()(z)
+    assert torch.equal(drawn.sum(dim=1), torch.ones(5, 6)) and set(drawn.unique().tolist()) == {0.0, 1.0}
+    (drawn * torch.randn_like(drawn)).sum().backward()  # straight-through: the draw passes a gradient back
+    assert generator.readout.weight.grad.abs().sum() > 0
+    distributions = generator.eval()(z)  # what `write` reads: the distributions, deterministic
+    assert torch.allclose(distributions.sum(dim=1), torch.ones(5, 6)) and torch.equal(distributions, generator(z))
