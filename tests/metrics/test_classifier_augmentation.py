@@ -27,3 +27,13 @@ def test_an_unknown_augmentation_is_refused():
     data = load_dataset("mnist-5k", "heldout").subset(np.arange(20))
     with pytest.raises(GanforgeError, match="classic"):
         train_classifier(data, steps=1, augmentation="mixup")
+
+
+def test_training_a_judge_is_seeded_and_leaves_the_callers_random_state_alone():
+    data = load_dataset("mnist-5k", "heldout").subset(np.arange(128))
+    torch.manual_seed(123)
+    before = torch.random.get_rng_state()
+    first = train_classifier(data, steps=3, batch_size=16, seed=5)
+    assert torch.equal(torch.random.get_rng_state(), before)  # a library call does not reseed its caller
+    second = train_classifier(data, steps=3, batch_size=16, seed=5)
+    assert all(torch.equal(a, b) for a, b in zip(first.state_dict().values(), second.state_dict().values()))

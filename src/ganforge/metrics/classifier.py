@@ -83,9 +83,11 @@ def train_classifier(dataset: ImageDataset, *, steps: int = 1500, batch_size: in
         raise GanforgeError(f"augmentation {augmentation!r}: choose one of {', '.join(AUGMENTATIONS)}")
     if dataset.labels is None:
         raise GanforgeError(f"{dataset.name} has no labels; a classifier needs labelled images")
-    torch.manual_seed(seed)
-    model = DigitClassifier(dataset.num_classes, dataset.image_shape[0])
-    return fit_classifier(model, dataset, AUGMENTATIONS[augmentation], steps=steps, batch_size=batch_size, seed=seed)
+    with torch.random.fork_rng(devices=[]):  # the caller's random state is left as it was
+        torch.manual_seed(seed)
+        model = DigitClassifier(dataset.num_classes, dataset.image_shape[0])
+        return fit_classifier(model, dataset, AUGMENTATIONS[augmentation], steps=steps, batch_size=batch_size,
+                              seed=seed)
 
 
 def fit_classifier(model: nn.Module, data, augment: Callable[[torch.Tensor, torch.Generator], torch.Tensor], *,

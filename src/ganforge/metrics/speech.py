@@ -65,10 +65,12 @@ def augment(waves: Tensor, generator: torch.Generator) -> Tensor:
 
 def train_speech_classifier(data: AudioDataset, *, steps: int = 1500, batch_size: int = 64,
                             seed: int = 0) -> SpeechClassifier:
-    """Train the judge on labelled clips; deterministic for a seed on one machine."""
-    torch.manual_seed(seed)
-    return fit_classifier(SpeechClassifier(data.num_classes), data, augment, steps=steps, batch_size=batch_size,
-                          seed=seed)
+    """Train the judge on labelled clips; deterministic for a seed on one machine. The caller's random state
+    is left as it was (the training draws from its own, seeded)."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return fit_classifier(SpeechClassifier(data.num_classes), data, augment, steps=steps, batch_size=batch_size,
+                              seed=seed)
 
 
 @torch.no_grad()
