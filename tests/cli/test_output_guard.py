@@ -58,6 +58,7 @@ ARGVS = {
     "say": ["--checkpoint", "RUN", "--digit", "1", "--out", "OUT"],
     "translate": ["--checkpoint", "RUN", "--input", "PHOTOS", "--out", "OUT"],
     "upscale": ["--model", "srresnet-x4", "--input", "PHOTOS", "--out", "OUT"],
+    "write": ["--checkpoint", "RUN", "--num", "2", "--out", "OUT"],
 }
 
 
@@ -81,7 +82,7 @@ def test_no_command_writes_into_a_checkpoint(work: Path, command: str):
     checkpoint = _checkpoint(work)
     before = snapshot(work)
     target = checkpoint / "model.safetensors" if command in ("directions", "sample", "evaluate", "anomaly", "mix",
-                                                             "interpolate") else checkpoint
+                                                             "interpolate", "write") else checkpoint
     done = run_main(*_argv(command, work, target), "--overwrite")
     assert done.returncode == 2, done.stderr
     assert "would be overwritten" in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
