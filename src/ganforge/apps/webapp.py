@@ -39,6 +39,9 @@ from ganforge.apps.edit import edited, to_model_images
 from ganforge.apps.generate import generate, grid_columns, grid_images, save_arrays
 from ganforge.apps.inversion import Inversion, InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
+from ganforge.apps.music import SAMPLE_RATE as MUSIC_RATE
+from ganforge.apps.music import compose as compose_music
+from ganforge.apps.music import load_music_model, synthesise, write_midi
 from ganforge.apps.speech import audio_settings, speak
 from ganforge.apps.text import load_text_model, write_words
 from ganforge.apps.translate import Translator, colourise_image, complete_image, load_translator, match_channels
@@ -47,6 +50,7 @@ from ganforge.data.folder import read_image
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import LoadedGenerator, load_generator, read_state, resolve_checkpoint
+from ganforge.models.musegan import roll_pictures
 from ganforge.models.pretrained import WEIGHTS_DIR, list_pretrained
 from ganforge.utils.files import atomic_write_text
 from ganforge.utils.images import from_uint8, make_grid, to_uint8
@@ -96,6 +100,8 @@ def tasks_of(state: dict) -> tuple[str, ...]:
         return ("translate", "evaluate")
     if family.data_kind == "text":
         return ("write",)
+    if family.data_kind == "music":
+        return ("compose",)
     if state.get("data", {}).get("audio"):
         return ("speak", "evaluate")
     return ("generate", "edit", "complete", "evaluate")
@@ -401,6 +407,16 @@ class WebApp:
         entry = self.catalogue.get(key, "write")
         loaded = self._cached((key, "text"), lambda: load_text_model(checkpoint=entry.folder, device=self.device))
         return "\n".join(write_words(loaded, int(num), seed=int(seed), temperature=float(temperature)))
+
+    def compose(self, key: str, seed: int) -> tuple[int, np.ndarray, np.ndarray, Path]:
+        """One passage of a music model: (sample rate, its sound, its piano-roll picture, its MIDI file), as
+        `ganforge compose --num 1` writes them."""
+        entry = self.catalogue.get(key, "compose")
+        loaded = self._cached((key, "music"), lambda: load_music_model(checkpoint=entry.folder, device=self.device))
+        roll = compose_music(loaded, 1, seed=int(seed))[0]
+        midi = write_midi(roll, self.work / f"{_slug(key)}-seed{int(seed)}.mid")
+        picture = to_uint8(roll_pictures(torch.from_numpy(roll[None])))[0]
+        return MUSIC_RATE, synthesise(roll), enlarge(picture, 512), midi
 
     def detect(self, key: str, uploads: list[str | Path] | None, false_positive_rate: float = 0.05
                ) -> tuple[list[list], np.ndarray, Path, str]:

@@ -278,6 +278,33 @@ def build(app: WebApp):
             dropdowns.append((wr_model, "write"))
             wr_button.click(on_page(app.write), [wr_model, wr_num, wr_seed, wr_temperature], wr_words)
 
+        # Compose -------------------------------------------------------------------------------------
+        with gr.Tab("Compose", id="compose"):
+            compose_note = introduce("compose", "Four-voice passages from a GAN that learned from Bach's chorales, "
+                                     "played by a simple synthesiser, with their piano roll (soprano red, alto green, "
+                                     "tenor blue, bass black) and MIDI file. Same as `ganforge compose`.",
+                                     "Train one on the chorales bundled with music21 (`pip install "
+                                     "'ganforge[music]'`, then `ganforge train chorales --out runs/chorales`) and "
+                                     "start the app with `--runs runs`.")
+            with gr.Row():
+                with gr.Column(scale=1):
+                    co_model = gr.Dropdown(choices("compose"), value=first("compose"), label="model",
+                                           elem_id="compose-model")
+                    co_seed = gr.Number(0, precision=0, label="seed")
+                    co_button = gr.Button("Compose", variant="primary", elem_id="compose-button")
+                with gr.Column(scale=2):
+                    co_audio = gr.Audio(label="listen", type="numpy", interactive=False, elem_id="compose-audio")
+                    co_picture = gr.Image(label="piano roll", type="numpy", format="png", interactive=False,
+                                          elem_id="compose-result")
+                    co_midi = gr.File(label="MIDI", interactive=False)
+            dropdowns.append((co_model, "compose"))
+
+            def composed(key, seed):
+                rate, sound, picture, midi = app.compose(key, seed)
+                return (rate, sound), picture, str(midi)
+
+            co_button.click(on_page(composed), [co_model, co_seed], [co_audio, co_picture, co_midi])
+
         # Detect anomalies ---------------------------------------------------------------------------
         with gr.Tab("Detect anomalies", id="detect"):
             detect_note = introduce(
@@ -335,11 +362,12 @@ def build(app: WebApp):
         def refreshed():
             app.refresh()
             updates = [gr.update(choices=choices(task), value=first(task)) for _, task in dropdowns]
-            notes = [none_note(task, "Train one and press Refresh.") for task in ("translate", "speak", "write", "detect")]
+            notes = [none_note(task, "Train one and press Refresh.")
+                     for task in ("translate", "speak", "write", "compose", "detect")]
             return updates + notes
 
         refresh.click(on_page(refreshed), None,
-                      [d for d, _ in dropdowns] + [translate_note, speak_note, write_note, detect_note])
+                      [d for d, _ in dropdowns] + [translate_note, speak_note, write_note, compose_note, detect_note])
     return page
 
 

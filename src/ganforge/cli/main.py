@@ -15,6 +15,7 @@ from ganforge.cli import (
     colourise,
     combine,
     complete,
+    compose,
     directions,
     edit,
     evaluate,
@@ -39,7 +40,7 @@ from ganforge.utils.files import is_disk_full
 from ganforge.utils.outputs import Output, guard_outputs
 
 COMMANDS = (train, sample, say, augment, anomaly, mix, interpolate, invert, directions, edit, combine, translate, colourise,
-            complete, upscale, write, evaluate, serve, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
+            complete, upscale, write, compose, evaluate, serve, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
 EXIT_USER_ERROR = 2
 # options that name what a command reads (a shipped --model is its folder; --direction FILE:NAME is FILE)
 INPUT_OPTIONS = ("input", "checkpoint", "mask", "model", "fake", "real", "structure", "style", "direction")

@@ -10,6 +10,7 @@ import numpy as np
 
 from ganforge.data.audio import AudioDataset, is_audio, load_audio
 from ganforge.data.base import ImageDataset
+from ganforge.data.chorales import ChoraleDataset, is_chorale_spec, load_chorales
 from ganforge.data.demos import digit_styles, lfw_faces, skimage_all, skimage_photos
 from ganforge.data.download import data_home, download_mnist
 from ganforge.data.folder import load_image_folder
@@ -120,7 +121,7 @@ def load_translation_dataset(spec: str, split: str = "train", preprocess: Prepro
 
 # what each kind of family trains on: "images" (noise -> image GANs; audio is given to them as
 # spectrogram images), "audio" (waveforms), "unpaired" or "paired" translation
-DATA_KINDS = ("images", "audio", "text", "unpaired", "paired")
+DATA_KINDS = ("images", "audio", "text", "music", "unpaired", "paired")
 
 
 def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess: PreprocessConfig | None = None,
@@ -133,6 +134,11 @@ def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess
     note = on_note or (lambda message: print(message, file=sys.stderr))
     if kind == "text":  # words; `size` is the model's length in characters
         return load_words(spec, split, length=size or 16, on_note=note)
+    if kind == "music":
+        if not is_chorale_spec(spec):
+            raise GanforgeError(f"{spec} is not music ganforge reads; give --data chorales (Bach chorales from the "
+                                "music21 package)")
+        return load_chorales(split, on_note=note)
     if kind in ("images", "audio") and is_audio(spec):  # images of sound (SpecGAN) or the sound itself (WaveGAN)
         audio = load_audio(spec, split).as_representation("spectrogram" if kind == "images" else "wave")
         if kind == "images" and preprocess is not None and preprocess.spectrogram == "per-bin":
@@ -190,6 +196,7 @@ __all__ = [
     "TRANSLATION_DATASETS",
     "AudioDataset",
     "BatchSampler",
+    "ChoraleDataset",
     "ImageDataset",
     "PreprocessConfig",
     "StreamingImageFolder",

@@ -10,7 +10,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ganforge.models import anomaly, cyclegan, dcgan, pix2pix, srgan, stylegan2, textgan, wavegan
+from ganforge.models import anomaly, cyclegan, dcgan, musegan, pix2pix, srgan, stylegan2, textgan, wavegan
 from ganforge.models.fitting import TranslationShape, fit_noise_model, fit_two_domains, two_domain_shape
 from ganforge.models.sampling import noise_preview
 from ganforge.registry import Registry
@@ -36,7 +36,7 @@ class Family:
     num_classes: Callable[[Any], int] = lambda config: 0
     generator_role: str = "generator"  # the network the trainer averages (EMA) and noise apps sample from
     # what it learns from: "images" (noise -> image), "audio" (noise -> waveform), "text" (noise -> words),
-    # "unpaired" or "paired" (A -> B)
+    # "music" (noise -> multi-track piano rolls), "unpaired" or "paired" (A -> B)
     data_kind: str = "images"
     # (networks by role, a fixed real batch, a seeded RNG) -> (images for the sample grid, images per row)
     preview: Callable[[dict[str, nn.Module], tuple, torch.Generator], tuple[torch.Tensor, int]] = noise_preview
@@ -150,6 +150,11 @@ FAMILIES.register(
     "textgan",
     Family("textgan", textgan.TextGANConfig, textgan.build, textgan.fit_to_data, data_kind="text",
            preview=textgan.preview, example_inputs=textgan.example_inputs, image_side=lambda config: config.length),
+)
+FAMILIES.register(
+    "musegan",
+    Family("musegan", musegan.MuseGANConfig, musegan.build, musegan.fit_to_data, data_kind="music",
+           preview=musegan.preview),
 )
 
 __all__ = ["CAPABILITIES", "CYCLE", "FAMILIES", "STYLE", "Family", "TranslationShape"]

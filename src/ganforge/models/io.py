@@ -161,9 +161,10 @@ def load_generator(path: str | Path, *, use_ema: bool = True, device: str | torc
             f"{folder} is a {family} checkpoint: it translates images instead of drawing them from noise; "
             "use `ganforge translate` (or colourise, complete, upscale)"
         )
-    if FAMILIES.get(family).data_kind == "text":
-        raise GanforgeError(f"{folder} is a {family} checkpoint: it writes words instead of drawing images; use "
-                            "`ganforge write`")
+    if FAMILIES.get(family).data_kind in ("text", "music"):
+        command = "write" if FAMILIES.get(family).data_kind == "text" else "compose"
+        raise GanforgeError(f"{folder} is a {family} checkpoint: it makes {FAMILIES.get(family).data_kind} instead "
+                            f"of drawing images; use `ganforge {command}`")
     if FAMILIES.get(family).detects_anomalies:
         raise GanforgeError(f"{folder} is a {family} checkpoint: it scores images instead of drawing them; "
                             "use `ganforge anomaly` (or `ganforge evaluate --checkpoint` for its AUROC)")

@@ -45,7 +45,7 @@ class ObjectiveSpec:
 
 OBJECTIVES: Registry[ObjectiveSpec] = Registry("objective")
 
-from ganforge.objectives import anomaly, cyclegan, gan, paired, stylegan2, textgan
+from ganforge.objectives import anomaly, cyclegan, gan, paired, stylegan2, wgan
 
 OBJECTIVES.register("dcgan", ObjectiveSpec(gan.GANObjectiveConfig, gan.GANObjective))
 OBJECTIVES.register("cyclegan", ObjectiveSpec(cyclegan.CycleGANObjectiveConfig, cyclegan.CycleGANObjective))
@@ -59,7 +59,8 @@ OBJECTIVES.register("stylegan2", ObjectiveSpec(stylegan2.StyleGAN2ObjectiveConfi
 # WaveGAN's step is the GAN step of the dcgan family (D then G, one adversarial loss, WGAN-GP in its preset):
 # the objective is shape-agnostic, so the 1-D family reuses it rather than copying it
 OBJECTIVES.register("wavegan", ObjectiveSpec(gan.GANObjectiveConfig, gan.GANObjective))
-OBJECTIVES.register("textgan", ObjectiveSpec(textgan.TextGANObjectiveConfig, textgan.TextGANObjective))
+OBJECTIVES.register("textgan", ObjectiveSpec(wgan.WGANObjectiveConfig, wgan.WGANObjective))
+OBJECTIVES.register("musegan", ObjectiveSpec(wgan.WGANObjectiveConfig, wgan.WGANObjective))
 
 __all__ = ["OBJECTIVES", "Objective", "ObjectiveSpec", "OptimizerGroup", "Phase", "StatelessObjective", "StepContext",
            "adversarial_groups"]

@@ -10,6 +10,7 @@ from ganforge.data import PreprocessConfig
 from ganforge.models.anomaly import AnomalyConfig
 from ganforge.models.cyclegan import CycleGANConfig
 from ganforge.models.dcgan import DCGANConfig
+from ganforge.models.musegan import MuseGANConfig
 from ganforge.models.pix2pix import Pix2PixConfig
 from ganforge.models.srgan import SRGANConfig
 from ganforge.models.stylegan2 import StyleGAN2Config
@@ -25,7 +26,7 @@ from ganforge.objectives.cyclegan import CycleGANObjectiveConfig
 from ganforge.objectives.gan import GANObjectiveConfig
 from ganforge.objectives.paired import Pix2PixObjectiveConfig, SRGANObjectiveConfig
 from ganforge.objectives.stylegan2 import StyleGAN2ObjectiveConfig
-from ganforge.objectives.textgan import TextGANObjectiveConfig
+from ganforge.objectives.wgan import WGANObjectiveConfig
 from ganforge.training.config import PRESETS, Preset, RunConfig, TrainConfig
 
 _MNIST_TRAIN = TrainConfig(steps=3000, batch_size=64, sample_every=250)
@@ -397,9 +398,25 @@ PRESETS.register(
     Preset(
         "character-level WGAN-GP (Gulrajani et al.) on real French words (wfrench, held-out tenth never trained on): "
         "conv generator, Gumbel straight-through characters, conv critic; `ganforge write` prints its words",
-        RunConfig("textgan", "wfrench", TextGANConfig(output="gumbel"), TextGANObjectiveConfig(),
+        RunConfig("textgan", "wfrench", TextGANConfig(output="gumbel"), WGANObjectiveConfig(),
                   TrainConfig(steps=20_000, batch_size=64, lr_generator=5e-4, lr_discriminator=5e-4, beta1=0.5,
                               beta2=0.9, sample_every=2000, checkpoint_every=2000, ema_decay=0.0),
                   "french-words"),
+    ),
+)
+
+# music: four-voice Bach chorales (music21's bundled corpus, transposed to C major / A minor) as piano rolls
+# of 4 bars; the dcgan networks over (time x pitch) with one channel per voice, CPU-sized widths, WGAN-GP
+# with 5 critic updates per generator update, Adam 2e-4 (betas 0.5 / 0.9)
+PRESETS.register(
+    "chorales",
+    Preset(
+        "four-voice Bach chorales as piano rolls (music21's corpus, 4 bars of sixteenths, voices as channels): "
+        "MuseGAN-style convolutions over time x pitch, WGAN-GP; `ganforge compose` writes MIDI and WAV",
+        RunConfig("musegan", "chorales", MuseGANConfig(generator_channels=(128, 64, 32, 16),
+                                                       discriminator_channels=(16, 32, 64, 128)), WGANObjectiveConfig(),
+                  TrainConfig(steps=10_000, batch_size=32, lr_generator=2e-4, lr_discriminator=2e-4, beta1=0.5,
+                              beta2=0.9, sample_every=1000, checkpoint_every=1000, ema_decay=0.0),
+                  "chorales"),
     ),
 )

@@ -1,7 +1,8 @@
-"""The text GAN's step: WGAN-GP with several critic updates per generator update (Gulrajani et al. 2017
-used 10 for their language model). It is the GAN step of the dcgan family (objectives.gan) with the
-Wasserstein loss and its gradient penalty, fresh fakes for the generator, and the G phase due every
-`critic_steps`-th step, so one trainer step is one critic update."""
+"""WGAN-GP with several critic updates per generator update (Gulrajani et al. 2017: 5 for images, 10 for
+their language model), for the unconditional families that train this way (textgan, musegan). It is the
+GAN step of the dcgan family (objectives.gan) with the Wasserstein loss and its gradient penalty, fresh
+fakes for the generator, and the G phase due every `critic_steps`-th step, so one trainer step is one
+critic update."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from ganforge.objectives.gan import GANObjective, GANObjectiveConfig
 
 
 @dataclass(frozen=True)
-class TextGANObjectiveConfig:
-    """Losses of the text GAN step."""
+class WGANObjectiveConfig:
+    """Losses of the WGAN-GP step."""
 
     critic_steps: int = 5  # critic updates per generator update (n_critic; the paper's language model used 10)
     gradient_penalty_weight: float = 10.0
@@ -24,10 +25,10 @@ class TextGANObjectiveConfig:
             raise ValueError("critic_steps must be >= 1 and gradient_penalty_weight >= 0")
 
 
-class TextGANObjective(GANObjective):
-    """Phases D (every step) and G (every critic_steps-th step) of the `textgan` family."""
+class WGANObjective(GANObjective):
+    """Phases D (every step) and G (every critic_steps-th step)."""
 
-    def __init__(self, config: TextGANObjectiveConfig, model_config: Any):
+    def __init__(self, config: WGANObjectiveConfig, model_config: Any):
         super().__init__(GANObjectiveConfig(loss="wgan-gp", gradient_penalty_weight=config.gradient_penalty_weight,
                                             reuse_fakes=False), _Unconditional())
         self.phases = tuple(dataclasses.replace(phase, interval=config.critic_steps) if phase.name == "G" else phase

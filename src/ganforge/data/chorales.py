@@ -1,0 +1,160 @@
+"""Bach chorales as piano rolls, from the corpus bundled with the `music21` package (no download):
+`--data chorales`.
+
+Each of the corpus's Bach works with four parts (soprano, alto, tenor, bass) in 4/4 is read once, moved
+to C major or A minor (music21's key analysis gives the key; the shift is the smallest, up or down), and
+laid on a sixteenth-note grid: a piano roll of 4 tracks x time steps x PITCHES pitches (MIDI LOWEST to
+LOWEST + PITCHES - 1), 1 where the voice sounds that pitch. Training examples are windows of BARS bars
+(BARS * 16 steps) starting at every bar line (the pickup bar is skipped). The rolls are cached under
+$GANFORGE_DATA/cache (the corpus is parsed once, about a minute).
+
+The held-out split is fixed by the work's file name: the first 8 hex digits of the SHA-1 of its stem
+(e.g. "bwv10.7"), mod 10, equal to 0 are held out; all windows of a chorale go to the same side. A held
+note and the same note repeated look alike in a roll (as in MuseGAN): the MIDI written back joins them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ganforge.data.base import ImageSource
+from ganforge.data.download import data_home
+from ganforge.errors import GanforgeError
+
+NAME = "chorales"
+TRACKS = ("soprano", "alto", "tenor", "bass")
+LOWEST = 28  # MIDI E1; the roll covers E1 to G6
+PITCHES = 64
+STEPS_PER_BAR = 16  # sixteenth notes in a 4/4 bar
+BARS = 4
+CACHE_VERSION = 1
+
+
+def is_chorale_spec(spec: str | Path) -> bool:
+    """Whether `spec` names the chorales."""
+    return str(spec) == NAME
+
+
+def heldout(stem: str) -> bool:
+    """Whether the chorale of this file stem is in the fixed held-out tenth."""
+    return int(hashlib.sha1(stem.encode("utf-8")).hexdigest()[:8], 16) % 10 == 0
+
+
+def _music21():
+    try:
+        import music21
+    except ImportError:
+        raise GanforgeError("the chorales come with the music21 package: pip install 'ganforge[music]' (or pip "
+                            "install music21)") from None
+    return music21
+
+
+def chorale_roll(score) -> tuple[np.ndarray, list[int]] | None:
+    """A parsed score -> (roll uint8 (4, steps, PITCHES) in C major / A minor, the steps where bars start), or
+    None when it is not four parts in 4/4."""
+    music21 = _music21()
+    signatures = score.recurse().getElementsByClass("TimeSignature")
+    if len(score.parts) != 4 or not signatures or any(s.ratioString != "4/4" for s in signatures):
+        return None
+    key = score.analyze("key")
+    target = music21.pitch.Pitch("C" if key.mode == "major" else "A")
+    shift = (target.pitchClass - key.tonic.pitchClass) % 12
+    shift = shift - 12 if shift > 6 else shift
+    steps = round(score.highestTime * 4)
+    roll = np.zeros((4, steps, PITCHES), np.uint8)
+    for track, part in enumerate(score.parts):
+        for note in part.flatten().notes:
+            start, end = round(note.offset * 4), round((note.offset + note.quarterLength) * 4)
+            for pitch in note.pitches:
+                index = pitch.midi + shift - LOWEST
+                if 0 <= index < PITCHES and end > start:
+                    roll[track, start:end, index] = 1
+    bars = [round(measure.offset * 4) for measure in score.parts[0].getElementsByClass("Measure")
+            if measure.duration.quarterLength == 4]
+    return roll, bars
+
+
+def _load_corpus(on_note=None) -> dict[str, tuple[np.ndarray, list[int]]]:
+    """Every usable chorale by file stem, from the cache or parsed now."""
+    cache = data_home() / "cache" / f"chorales-v{CACHE_VERSION}.npz"
+    if cache.is_file():
+        with np.load(cache, allow_pickle=False) as stored:
+            stems = [str(s) for s in stored["stems"]]
+            return {stem: (stored[f"roll_{i}"], [int(b) for b in stored[f"bars_{i}"]]) for i, stem in enumerate(stems)}
+    music21 = _music21()
+    paths = sorted(music21.corpus.getComposer("bach"), key=lambda p: Path(p).name)
+    if on_note is not None:
+        on_note(f"note: reading {len(paths)} Bach works from music21's corpus once (about a minute); cached in {cache}")
+    chorales = {}
+    for path in paths:
+        made = chorale_roll(music21.corpus.parse(path))
+        if made is not None:
+            chorales[Path(path).name.removesuffix(".mxl").removesuffix(".xml").removesuffix(".krn")] = made
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    arrays = {"stems": np.array(list(chorales))}
+    for i, (roll, bars) in enumerate(chorales.values()):
+        arrays[f"roll_{i}"], arrays[f"bars_{i}"] = roll, np.array(bars, np.int64)
+    staging = cache.with_name(cache.name + ".tmp.npz")
+    np.savez_compressed(staging, **arrays)
+    staging.replace(cache)
+    return chorales
+
+
+@dataclass(frozen=True, eq=False)
+class ChoraleDataset(ImageSource):
+    """Windows of chorales as uint8 rolls (N, 4, BARS * 16, PITCHES); `batch` gives them in {-1, 1}."""
+
+    name: str
+    rolls: np.ndarray  # uint8 (N, 4, steps, PITCHES)
+    stems: tuple[str, ...]  # the chorale each window comes from
+    labels: None = None
+    class_names: tuple[str, ...] = field(default_factory=tuple)
+    representation: str = "pianoroll"
+
+    def __len__(self) -> int:
+        return len(self.rolls)
+
+    @property
+    def image_shape(self) -> tuple[int, int, int]:
+        """(tracks, time steps, pitches)."""
+        return tuple(self.rolls.shape[1:])
+
+    def batch(self, indices: np.ndarray, rng: np.random.Generator | None = None) -> tuple[torch.Tensor, None]:
+        """Rolls (B, 4, steps, PITCHES) float32, 1 where a note sounds and -1 elsewhere."""
+        return torch.from_numpy(self.rolls[np.asarray(indices)]).float() * 2 - 1, None
+
+    def describe(self) -> dict:
+        """What a checkpoint records about its data."""
+        return {"name": self.name, "windows": len(self), "chorales": len(set(self.stems)), "tracks": list(TRACKS),
+                "lowest_midi": LOWEST, "steps_per_bar": STEPS_PER_BAR}
+
+
+def whole_chorales(split: str = "train", on_note=None) -> dict[str, np.ndarray]:
+    """The full rolls (4, steps, PITCHES) of the chorales of one split, by file stem (novelty is measured
+    against the training ones)."""
+    return {stem: roll for stem, (roll, _) in _load_corpus(on_note).items()
+            if split == "all" or heldout(stem) == (split == "heldout")}
+
+
+def load_chorales(split: str = "train", *, bars: int = BARS, on_note=None) -> ChoraleDataset:
+    """Windows of `bars` bars from every bar line of the chorales of one split."""
+    if split not in ("train", "heldout", "all"):
+        raise ValueError(f"unknown split {split!r}")
+    length = bars * STEPS_PER_BAR
+    windows, stems = [], []
+    for stem, (roll, bar_starts) in _load_corpus(on_note).items():
+        if split != "all" and heldout(stem) != (split == "heldout"):
+            continue
+        for start in bar_starts:
+            window = roll[:, start : start + length]
+            if window.shape[1] == length and window.any():
+                windows.append(window)
+                stems.append(stem)
+    if not windows:
+        raise GanforgeError(f"no chorale windows of {bars} bars in the {split} split")
+    return ChoraleDataset(NAME, np.stack(windows), tuple(stems))

@@ -1,0 +1,107 @@
+"""A multi-track piano-roll GAN in the MuseGAN way (Dong et al. 2018), sized for four-voice chorales on a CPU.
+
+The generator draws a whole passage at once: z -> dense -> 4 x 4 feature map -> transposed convolutions over
+(time x pitch) up to one channel per voice (soprano, alto, tenor, bass): (B, 4, steps, pitches) in [-1, 1],
+a note where the value is above 0. The critic reads the same shape with the four voices as channels, so it
+judges each voice and how they sound together (MuseGAN's "composer" model: one shared generator for all
+tracks). The networks are the dcgan family's (models/dcgan.py) on a 4-channel (time x pitch) "image",
+without batch normalisation in the critic (WGAN-GP's per-example penalty). Unlike MuseGAN there is no
+separate temporal generator of bar latents: one passage of four bars is one sample.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from ganforge.data.chorales import PITCHES, STEPS_PER_BAR, TRACKS
+from ganforge.errors import GanforgeError
+from ganforge.models import dcgan
+
+
+@dataclass(frozen=True)
+class MuseGANConfig:
+    """Networks of the musegan family: passages of (tracks, bars * 16, PITCHES); bars * 16 must equal PITCHES
+    (the networks work on a square)."""
+
+    latent_dim: int = 128
+    tracks: int = len(TRACKS)
+    bars: int = 4
+    generator_channels: tuple[int, ...] = (256, 128, 64, 32)
+    discriminator_channels: tuple[int, ...] = (32, 64, 128, 256)
+    num_classes: int = 0  # unconditional (what the GAN step reads)
+    auxiliary_classifier: bool = False
+
+    def __post_init__(self):
+        if self.bars * STEPS_PER_BAR != PITCHES:
+            raise ValueError(f"bars * {STEPS_PER_BAR} must be {PITCHES} (the networks work on a square)")
+        if 4 * 2 ** len(self.generator_channels) != PITCHES or len(self.discriminator_channels) != len(
+                self.generator_channels):
+            raise ValueError(f"generator_channels and discriminator_channels need 4 entries each: a 4 x 4 map "
+                             f"doubled four times to {PITCHES}")
+        if self.num_classes:
+            raise ValueError("the musegan family is unconditional")
+
+    @property
+    def steps(self) -> int:
+        """Time steps (sixteenth notes) of a passage."""
+        return self.bars * STEPS_PER_BAR
+
+    @property
+    def image_shape(self) -> tuple[int, int, int]:
+        """(tracks, steps, pitches) of a passage."""
+        return self.tracks, self.steps, PITCHES
+
+    def as_dcgan(self) -> dcgan.DCGANConfig:
+        """The dcgan networks' config that draws these passages."""
+        return dcgan.DCGANConfig(image_channels=self.tracks, latent_dim=self.latent_dim, base_size=4,
+                                 generator_channels=self.generator_channels,
+                                 discriminator_channels=self.discriminator_channels, discriminator_norm="none")
+
+
+def build(config: MuseGANConfig) -> dict[str, nn.Module]:
+    """The family's networks by role."""
+    return {"generator": dcgan.Generator(config.as_dcgan()), "discriminator": dcgan.Discriminator(config.as_dcgan())}
+
+
+def fit_to_data(config: MuseGANConfig, data, name: str) -> MuseGANConfig:
+    """Passages must have the data's shape."""
+    if getattr(data, "representation", None) != "pianoroll":
+        raise GanforgeError(f"{name} learns from piano rolls; give --data chorales (Bach chorales from music21)")
+    if tuple(data.image_shape) != config.image_shape:
+        raise GanforgeError(f"{name} draws passages of {config.image_shape} but the data holds {data.image_shape}")
+    return dataclasses.replace(config)
+
+
+def to_notes(passages: torch.Tensor) -> torch.Tensor:
+    """(B, tracks, steps, pitches) generator output -> bool rolls: a note where the value is above 0."""
+    return passages > 0
+
+
+def preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -> tuple[torch.Tensor, int]:
+    """The sample grid: 8 passages, each drawn as a piano roll picture (time across, pitch up, the four voices
+    in red, green, blue and black)."""
+    generator = networks["generator"]
+    device = next(generator.parameters()).device
+    with torch.no_grad():
+        passages = generator(generator.sample_latent(8, generator=rng).to(device)).float().cpu()
+    return roll_pictures(to_notes(passages)), 4
+
+
+VOICE_COLOURS = torch.tensor([[1.0, 0.15, 0.15], [0.1, 0.6, 0.1], [0.15, 0.3, 1.0], [0.0, 0.0, 0.0]])
+
+
+def roll_pictures(notes: torch.Tensor) -> torch.Tensor:
+    """bool (B, 4, steps, pitches) -> RGB pictures (B, 3, pitches, steps) in [-1, 1]: white paper, each voice's
+    notes in its colour (the lowest voice drawn last), bar lines in grey."""
+    count, tracks, steps, pitches = notes.shape
+    picture = torch.ones(count, 3, pitches, steps)
+    picture[:, :, :, ::STEPS_PER_BAR] = 0.8
+    for track in range(tracks):
+        mask = notes[:, track].transpose(1, 2).flip(1)[:, None]  # (B, 1, pitches, steps), high pitches on top
+        colour = VOICE_COLOURS[track % len(VOICE_COLOURS)].view(1, 3, 1, 1)
+        picture = torch.where(mask, colour, picture)
+    return picture * 2 - 1

@@ -1,0 +1,139 @@
+"""The music task (issue 47): Bach chorales from music21's corpus as piano rolls, the musegan family,
+`ganforge compose` (MIDI, WAV, picture) and the MuseGAN-style measures, on tiny models and the real corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+pytest.importorskip("music21", reason="the chorales come with music21: pip install 'ganforge[music]'")
+
+import itertools
+
+from ganforge.apps.music import compose, load_music_model, roll_notes, synthesise, write_midi
+from ganforge.data.chorales import LOWEST, chorale_roll, heldout, load_chorales
+from ganforge.metrics.music import longest_copied_run, roll_metrics
+from ganforge.training import train
+from tests.conftest import run_cli
+
+TINY = """
+preset = "chorales"
+[model]
+generator_channels = [8, 8, 8, 8]
+discriminator_channels = [8, 8, 8, 8]
+[objective]
+critic_steps = 2
+[train]
+steps = 4
+batch_size = 4
+sample_every = 0
+checkpoint_every = 0
+"""
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("musegan")
+    (root / "tiny.toml").write_text(TINY)
+    train(str(root / "tiny.toml"), out=root / "run", device="cpu", progress=False, seed=0)
+    return root / "run"
+
+
+def test_a_chorale_becomes_a_four_voice_roll_in_c():
+    from music21 import corpus
+
+    roll, bars = chorale_roll(corpus.parse("bach/bwv10.7"))
+    assert roll.shape[0] == 4 and roll.shape[2] == 64 and roll.dtype == np.uint8
+    assert all(b - a == 16 for a, b in itertools.pairwise(bars))  # a bar line every 16 sixteenths
+    # every voice sings, one pitch at a time, soprano above bass
+    for track in range(4):
+        assert roll[track].sum(axis=1).max() == 1 and roll[track].any()
+    high = [np.flatnonzero(roll[t].any(axis=0)).mean() for t in range(4)]
+    assert high[0] > high[1] > high[2] > high[3]
+    in_key = np.array([1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1], bool)[(LOWEST + np.arange(64)) % 12]
+    assert roll[..., in_key].sum() / roll.sum() > 0.85  # moved to C major / A minor
+
+
+def test_the_split_keeps_each_chorale_on_one_side():
+    train_part, held = load_chorales("train"), load_chorales("heldout")
+    assert not set(train_part.stems) & set(held.stems)
+    assert all(heldout(stem) for stem in held.stems) and not any(heldout(stem) for stem in train_part.stems)
+    assert 0.05 < len(set(held.stems)) / len(set(train_part.stems) | set(held.stems)) < 0.15
+    batch, labels = train_part.batch(np.arange(3))
+    assert labels is None and batch.shape == (3, 4, 64, 64) and set(batch.unique().tolist()) <= {-1.0, 1.0}
+
+
+def test_compose_writes_midi_wav_and_pictures_that_match(tiny_run, tmp_path):
+    from music21 import converter
+
+    result = run_cli("compose", "--checkpoint", str(tiny_run), "--num", "2", "--seed", "1", "--out", str(tmp_path / "s"))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == [
+        f"passage-00{i}{s}" for i in range(2) for s in (".mid", ".png", ".wav")]
+    assert len(converter.parse(tmp_path / "s" / "passage-000.mid").parts) == 4
+    # a real chorale window written as MIDI reads back as the same sounding notes in each voice (music21 may
+    # split a long note at a bar line into tied halves: compared as rolls)
+    window = load_chorales("heldout").rolls[0].astype(bool)
+    write_midi(window, tmp_path / "real.mid")
+    read = converter.parse(tmp_path / "real.mid")
+    back = np.zeros_like(window)
+    for track, part in enumerate(read.parts):
+        for note in part.flatten().notes:
+            start = round(note.offset * 4)
+            for pitch in note.pitches:
+                back[track, start : start + round(note.quarterLength * 4), pitch.midi - LOWEST] = True
+    assert len(read.parts) == 4 and np.array_equal(back, window) and len(roll_notes(window)) > 20
+    sound = synthesise(window)
+    assert np.abs(sound).max() <= 1 and sound.std() > 0.01
+    again = run_cli("compose", "--checkpoint", str(tiny_run), "--num", "2", "--out", str(tmp_path / "s"))
+    assert again.returncode == 2 and "--overwrite" in again.stderr
+    for args, message in ((["--num", "0"], "ask for 1 to"), (["--num", "5000"], "ask for 1 to")):
+        bad = run_cli("compose", "--checkpoint", str(tiny_run), *args, "--out", str(tmp_path / "b"))
+        assert bad.returncode == 2 and message in bad.stderr and not (tmp_path / "b").exists()
+    other = run_cli("compose", "--model", "mnist-gan", "--out", str(tmp_path / "c"))
+    assert other.returncode == 2 and "not a music model" in other.stderr
+    sample = run_cli("sample", "--checkpoint", str(tiny_run), "--out", str(tmp_path / "g.png"))
+    assert sample.returncode == 2 and "ganforge compose" in sample.stderr
+
+
+def test_music_measures_on_a_hand_made_passage():
+    roll = np.zeros((1, 4, 64, 64), bool)
+    c4, e4, f_sharp4 = 60 - LOWEST, 64 - LOWEST, 66 - LOWEST
+    roll[0, 0, 0:16, c4] = True  # soprano: C4 for bar 1, then E4 for bar 2
+    roll[0, 0, 16:32, e4] = True
+    roll[0, 1, 0:8, f_sharp4] = True  # alto: F#4 (out of key) for half a bar
+    m = roll_metrics(roll, lowest=LOWEST, reference=roll)
+    assert m["empty_bars"] == pytest.approx(1 - 3 / 16)  # 3 of 16 (voice, bar) pairs have a note
+    assert m["pitch_classes_per_bar"] == 1 and m["qualified_notes"] == 1
+    assert m["in_key"] == pytest.approx(32 / 40) and m["pitch_class_distance"] == 0
+    assert m["polyphony"] == pytest.approx(40 / 32)  # 2 pitches for 8 steps, 1 for 24
+    # copying: a passage that is a training roll's steps 16..47 copies 32 steps; silence never counts
+    training = np.zeros((4, 100, 64), bool)
+    training[0, np.arange(100), (np.arange(100) % 20) + 10] = True
+    passage = np.zeros((4, 64, 64), bool)
+    passage[:, :32] = training[:, 16:48]
+    assert longest_copied_run([passage, np.zeros((4, 64, 64), bool)], [training]).tolist() == [32, 0]
+
+
+def test_training_leaves_a_generator_whose_passages_are_rolls(tiny_run):
+    loaded = load_music_model(checkpoint=tiny_run)
+    rolls = compose(loaded, 3, seed=0)
+    assert rolls.shape == (3, 4, 64, 64) and rolls.dtype == bool
+    assert np.array_equal(rolls, compose(loaded, 3, seed=0))
+    assert torch.is_tensor(next(loaded.generator.parameters()))
+
+
+def test_the_browser_apps_compose_tab_plays_what_compose_writes(tiny_run, tmp_path):
+    import shutil
+
+    from ganforge.apps.webapp import WebApp
+
+    shutil.copytree(tiny_run, tmp_path / "runs" / "music")
+    app = WebApp(tmp_path / "runs", work=tmp_path / "work")
+    assert app.catalogue.keys("compose") == ["runs/music"] and "runs/music" not in app.catalogue.keys("generate")
+    rate, sound, picture, midi = app.compose("runs/music", 2)
+    roll = compose(load_music_model(checkpoint=tiny_run), 1, seed=2)[0]
+    assert rate == 16_000 and np.array_equal(sound, synthesise(roll)) and midi.is_file() and picture.ndim == 3
