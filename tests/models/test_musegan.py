@@ -137,3 +137,25 @@ def test_the_browser_apps_compose_tab_plays_what_compose_writes(tiny_run, tmp_pa
     rate, sound, picture, midi = app.compose("runs/music", 2)
     roll = compose(load_music_model(checkpoint=tiny_run), 1, seed=2)[0]
     assert rate == 16_000 and np.array_equal(sound, synthesise(roll)) and midi.is_file() and picture.ndim == 3
+
+
+def test_a_folder_of_midi_files_trains_and_a_damaged_one_is_skipped_in_a_line(tmp_path):
+    windows = load_chorales("heldout").rolls[:10].astype(bool)
+    scores = tmp_path / "scores"
+    for index, window in enumerate(windows):
+        write_midi(window, scores / f"piece{index}.mid")
+    (scores / "broken.mid").write_bytes(b"MThd\x00\x00\x00\x06garbage")
+    (scores / "notes.txt").write_text("not a score")
+    notes: list[str] = []
+    data = load_chorales("all", spec=str(scores), on_note=notes.append)
+    assert len(data) == 10 and np.array_equal(np.sort(data.rolls.reshape(10, -1), axis=0),
+                                              np.sort(windows.reshape(10, -1).astype(np.uint8), axis=0))
+    assert notes == ["skipped broken.mid: music21 cannot read it as a score (" + notes[0].split("(")[1]]
+    (tmp_path / "tiny.toml").write_text(TINY.replace("batch_size = 4", "batch_size = 2"))
+    result = run_cli("train", str(tmp_path / "tiny.toml"), "--data", str(scores), "--out", str(tmp_path / "run"))
+    assert result.returncode == 0, result.stderr
+    assert "skipped broken.mid" in result.stderr and "Traceback" not in result.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    refused = run_cli("train", "chorales", "--data", str(empty), "--out", str(tmp_path / "run2"))
+    assert refused.returncode == 2 and "no four-part score" in refused.stderr

@@ -10,7 +10,7 @@ import numpy as np
 
 from ganforge.data.audio import AudioDataset, is_audio, load_audio
 from ganforge.data.base import ImageDataset
-from ganforge.data.chorales import ChoraleDataset, is_chorale_spec, load_chorales
+from ganforge.data.chorales import ChoraleDataset, load_chorales
 from ganforge.data.demos import digit_styles, lfw_faces, skimage_all, skimage_photos
 from ganforge.data.download import data_home, download_mnist
 from ganforge.data.folder import load_image_folder
@@ -134,11 +134,8 @@ def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess
     note = on_note or (lambda message: print(message, file=sys.stderr))
     if kind == "text":  # words; `size` is the model's length in characters
         return load_words(spec, split, length=size or 16, on_note=note)
-    if kind == "music":
-        if not is_chorale_spec(spec):
-            raise GanforgeError(f"{spec} is not music ganforge reads; give --data chorales (Bach chorales from the "
-                                "music21 package)")
-        return load_chorales(split, on_note=note)
+    if kind == "music":  # the chorales, or a folder of four-part scores
+        return load_chorales(split, spec=spec, on_note=note)
     if kind in ("images", "audio") and is_audio(spec):  # images of sound (SpecGAN) or the sound itself (WaveGAN)
         audio = load_audio(spec, split).as_representation("spectrogram" if kind == "images" else "wave")
         if kind == "images" and preprocess is not None and preprocess.spectrogram == "per-bin":

@@ -1,5 +1,6 @@
 """Bach chorales as piano rolls, from the corpus bundled with the `music21` package (no download):
-`--data chorales`.
+`--data chorales`; or any folder of four-part scores in 4/4 (MIDI, MusicXML or Humdrum files, read by
+music21; a file it cannot read is skipped with a line): `--data path/to/scores`.
 
 Each of the corpus's Bach works with four parts (soprano, alto, tenor, bass) in 4/4 is read once, moved
 to C major or A minor (music21's key analysis gives the key; the shift is the smallest, up or down), and
@@ -79,8 +80,14 @@ def chorale_roll(score) -> tuple[np.ndarray, list[int]] | None:
     return roll, bars
 
 
-def _load_corpus(on_note=None) -> dict[str, tuple[np.ndarray, list[int]]]:
-    """Every usable chorale by file stem, from the cache or parsed now."""
+SCORE_SUFFIXES = (".mid", ".midi", ".mxl", ".musicxml", ".xml", ".krn")
+
+
+def _load_corpus(spec: str = NAME, on_note=None) -> dict[str, tuple[np.ndarray, list[int]]]:
+    """Every usable chorale by file stem: music21's Bach corpus (cached once parsed), or the score files of a
+    folder (MIDI, MusicXML, Humdrum), each read by music21; a file it cannot read is skipped with a line."""
+    if not is_chorale_spec(spec):
+        return _load_folder(Path(spec).expanduser(), on_note)
     cache = data_home() / "cache" / f"chorales-v{CACHE_VERSION}.npz"
     if cache.is_file():
         with np.load(cache, allow_pickle=False) as stored:
@@ -89,12 +96,13 @@ def _load_corpus(on_note=None) -> dict[str, tuple[np.ndarray, list[int]]]:
     music21 = _music21()
     paths = sorted(music21.corpus.getComposer("bach"), key=lambda p: Path(p).name)
     if on_note is not None:
-        on_note(f"note: reading {len(paths)} Bach works from music21's corpus once (about a minute); cached in {cache}")
+        on_note(f"note: reading {len(paths)} Bach works from music21's corpus once (under two minutes); cached in "
+                f"{cache}")
     chorales = {}
     for path in paths:
         made = chorale_roll(music21.corpus.parse(path))
         if made is not None:
-            chorales[Path(path).name.removesuffix(".mxl").removesuffix(".xml").removesuffix(".krn")] = made
+            chorales[_stem(Path(path))] = made
     cache.parent.mkdir(parents=True, exist_ok=True)
     arrays = {"stems": np.array(list(chorales))}
     for i, (roll, bars) in enumerate(chorales.values()):
@@ -102,6 +110,40 @@ def _load_corpus(on_note=None) -> dict[str, tuple[np.ndarray, list[int]]]:
     staging = cache.with_name(cache.name + ".tmp.npz")
     np.savez_compressed(staging, **arrays)
     staging.replace(cache)
+    return chorales
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for suffix in SCORE_SUFFIXES:
+        name = name.removesuffix(suffix)
+    return name
+
+
+def _load_folder(folder: Path, on_note=None) -> dict[str, tuple[np.ndarray, list[int]]]:
+    """The four-part 4/4 scores of a folder."""
+    if not folder.is_dir():
+        raise GanforgeError(f"{folder} is neither `chorales` nor a folder of scores; give --data chorales or a "
+                            "folder of MIDI / MusicXML files of four-part pieces in 4/4")
+    music21 = _music21()
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in SCORE_SUFFIXES and p.is_file())
+    chorales, other = {}, 0
+    for path in files:
+        try:
+            made = chorale_roll(music21.converter.parse(path))
+        except Exception as error:  # noqa: BLE001 - music21 raises many kinds on a damaged file; skip it
+            if on_note is not None:
+                on_note(f"skipped {path.name}: music21 cannot read it as a score ({type(error).__name__})")
+            continue
+        if made is None:
+            other += 1
+        else:
+            chorales[_stem(path)] = made
+    if other and on_note is not None:
+        on_note(f"note: {other} of {len(files)} scores in {folder} are not four parts in 4/4 and are left out")
+    if not chorales:
+        raise GanforgeError(f"no four-part score in 4/4 that music21 can read in {folder} (MIDI, MusicXML or "
+                            "Humdrum files); give --data chorales or such a folder")
     return chorales
 
 
@@ -134,20 +176,20 @@ class ChoraleDataset(ImageSource):
                 "lowest_midi": LOWEST, "steps_per_bar": STEPS_PER_BAR}
 
 
-def whole_chorales(split: str = "train", on_note=None) -> dict[str, np.ndarray]:
+def whole_chorales(split: str = "train", spec: str = NAME, on_note=None) -> dict[str, np.ndarray]:
     """The full rolls (4, steps, PITCHES) of the chorales of one split, by file stem (novelty is measured
     against the training ones)."""
-    return {stem: roll for stem, (roll, _) in _load_corpus(on_note).items()
+    return {stem: roll for stem, (roll, _) in _load_corpus(spec, on_note).items()
             if split == "all" or heldout(stem) == (split == "heldout")}
 
 
-def load_chorales(split: str = "train", *, bars: int = BARS, on_note=None) -> ChoraleDataset:
-    """Windows of `bars` bars from every bar line of the chorales of one split."""
+def load_chorales(split: str = "train", *, spec: str = NAME, bars: int = BARS, on_note=None) -> ChoraleDataset:
+    """Windows of `bars` bars from every bar line of the chorales (or a folder's scores) of one split."""
     if split not in ("train", "heldout", "all"):
         raise ValueError(f"unknown split {split!r}")
     length = bars * STEPS_PER_BAR
     windows, stems = [], []
-    for stem, (roll, bar_starts) in _load_corpus(on_note).items():
+    for stem, (roll, bar_starts) in _load_corpus(spec, on_note).items():
         if split != "all" and heldout(stem) != (split == "heldout"):
             continue
         for start in bar_starts:
@@ -156,5 +198,6 @@ def load_chorales(split: str = "train", *, bars: int = BARS, on_note=None) -> Ch
                 windows.append(window)
                 stems.append(stem)
     if not windows:
-        raise GanforgeError(f"no chorale windows of {bars} bars in the {split} split")
-    return ChoraleDataset(NAME, np.stack(windows), tuple(stems))
+        raise GanforgeError(f"no windows of {bars} whole bars in the {split} split of {spec} (the held-out tenth is "
+                            "chosen by a hash of each file name); give more or longer pieces")
+    return ChoraleDataset(str(spec), np.stack(windows), tuple(stems))

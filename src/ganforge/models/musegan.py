@@ -70,7 +70,8 @@ def build(config: MuseGANConfig) -> dict[str, nn.Module]:
 def fit_to_data(config: MuseGANConfig, data, name: str) -> MuseGANConfig:
     """Passages must have the data's shape."""
     if getattr(data, "representation", None) != "pianoroll":
-        raise GanforgeError(f"{name} learns from piano rolls; give --data chorales (Bach chorales from music21)")
+        raise GanforgeError(f"{name} learns from piano rolls; give --data chorales (Bach chorales from music21) or a "
+                            "folder of four-part scores")
     if tuple(data.image_shape) != config.image_shape:
         raise GanforgeError(f"{name} draws passages of {config.image_shape} but the data holds {data.image_shape}")
     return dataclasses.replace(config)
