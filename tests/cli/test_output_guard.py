@@ -59,6 +59,7 @@ ARGVS = {
     "translate": ["--checkpoint", "RUN", "--input", "PHOTOS", "--out", "OUT"],
     "upscale": ["--model", "srresnet-x4", "--input", "PHOTOS", "--out", "OUT"],
     "write": ["--checkpoint", "RUN", "--num", "2", "--out", "OUT"],
+    "compose": ["--checkpoint", "RUN", "--num", "2", "--out", "OUT"],
 }
 
 
