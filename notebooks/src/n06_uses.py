@@ -1,5 +1,6 @@
 """Notebook 6, what GANs are used for: editing real images through the latent space, synthetic data
-for augmentation, anomaly detection, and speech (its cells join once the specgan-digits weights ship)."""
+for augmentation, anomaly detection, speech, words and chorales (the last cells join once their weights
+ship: specgan-digits, french-words, chorales)."""
 
 from common import SETUP
 
@@ -98,6 +99,29 @@ for digit in (3, 7):
     print(f"the model saying {digit}:")
     display(Audio(waves[digit, 0].numpy(), rate=16000))'''
 
+WORDS = '''from ganforge.apps.text import load_text_model, write_words
+from ganforge.data.words import read_word_list, load_words
+
+writer = load_text_model(model="french-words")  # learnt from real French words (Debian's wfrench)
+words = write_words(writer, 30, seed=0)
+dictionary = set(read_word_list("wfrench")) if Path("/usr/share/dict/french").exists() else set()
+seen = set(load_words("wfrench", "train").words()) if dictionary else set()
+for word in words[:30]:
+    mark = "" if not dictionary else (" (a real word it never saw)" if word in dictionary and word not in seen
+                                      else " (a real word)" if word in dictionary else "")
+    print(word + mark)'''
+
+MUSIC = '''import torch
+from IPython.display import Audio, display
+from ganforge.apps.music import compose, load_music_model, synthesise
+from ganforge.models.musegan import roll_pictures
+
+composer = load_music_model(model="chorales")  # learnt from Bach's chorales (music21's corpus)
+rolls = compose(composer, 4, seed=0)  # (4 passages, 4 voices, 64 sixteenths, 64 pitches)
+show(roll_pictures(torch.from_numpy(rolls)), columns=2,
+     title="four passages: soprano red, alto green, tenor blue, bass black; time to the right, pitch up")
+display(Audio(synthesise(rolls[0]), rate=16000))'''
+
 NOTEBOOK = {
     "fr": ("06-usages", [
         ("md", ("# 6. À quoi servent les GAN\n\n"
@@ -148,6 +172,18 @@ NOTEBOOK = {
                 "Griffin-Lim estime la phase qui manque et en fait un son. Un classifieur entraîné sur de "
                 "vraies voix sert de juge : entend-il le chiffre demandé ?"), "specgan-digits"),
         ("code", SPEECH, "specgan-digits"),
+        ("md", ("## Écrire des mots\n\nLe texte est le cas difficile : un mot est une suite de choix "
+                "discrets, et aucun gradient ne traverse le choix d'une lettre. Ce GAN (WGAN-GP de Gulrajani "
+                "et al., 2017) a appris sur de vrais mots français ; son critique voit une lettre tirée à "
+                "chaque place (Gumbel-softmax). Lesquels de ses mots existent, et lesquels n'étaient pas dans "
+                "ce qu'il a vu ? docs/text.md le compare à deux modèles de langue qui ne sont pas des GAN."),
+         "french-words"),
+        ("code", WORDS, "french-words"),
+        ("md", ("## Composer\n\nUn GAN à la manière de MuseGAN a appris sur les chorals à quatre voix de "
+                "Bach (le corpus livré avec music21) : il dessine d'un coup quatre mesures, une couche par "
+                "voix, sur une grille de doubles croches. `ganforge compose` en écrit les fichiers MIDI."),
+         "chorales"),
+        ("code", MUSIC, "chorales"),
     ]),
     "en": ("06-uses", [
         ("md", ("# 6. What GANs are used for\n\n"
@@ -196,5 +232,15 @@ NOTEBOOK = {
                 "them into sound. A classifier trained on real voices is the judge: does it hear the digit "
                 "that was asked for?"), "specgan-digits"),
         ("code", SPEECH, "specgan-digits"),
+        ("md", ("## Writing words\n\nText is the hard case: a word is a sequence of discrete choices, and no "
+                "gradient passes through picking a letter. This GAN (the WGAN-GP of Gulrajani et al., 2017) "
+                "learnt from real French words; its critic sees one letter drawn at each place (Gumbel-softmax). "
+                "Which of its words exist, and which were not among those it saw? docs/text.md compares it with "
+                "two language models that are not GANs."), "french-words"),
+        ("code", WORDS, "french-words"),
+        ("md", ("## Composing\n\nA MuseGAN-style GAN learnt from Bach's four-part chorales (the corpus that "
+                "comes with music21): it draws four bars at once, one layer per voice, on a grid of sixteenth "
+                "notes. `ganforge compose` writes them as MIDI files."), "chorales"),
+        ("code", MUSIC, "chorales"),
     ]),
 }

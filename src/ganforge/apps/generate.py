@@ -11,7 +11,7 @@ import torch
 
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES, STYLE
-from ganforge.models.io import LoadedGenerator, load_generator
+from ganforge.models.io import LoadedGenerator, load_generator, load_network, read_state, resolve_checkpoint
 from ganforge.models.pretrained import pretrained_path
 from ganforge.models.sampling import cycling_labels, sample_images
 from ganforge.utils.files import atomic_write, ensure_writable_dir
@@ -27,6 +27,19 @@ def load_model(*, model: str | None = None, checkpoint: str | Path | None = None
         raise GanforgeError("pass exactly one of --model NAME or --checkpoint PATH")
     source = pretrained_path(model) if model is not None else Path(checkpoint)
     return load_generator(source, device=resolve_device(device))
+
+
+def load_model_of_kind(kind: str, use: str, *, model: str | None = None, checkpoint: str | Path | None = None,
+                       device: str = "cpu") -> LoadedGenerator:
+    """The generator of a shipped model or checkpoint whose family makes `kind` (its declared data_kind: "text",
+    "music"); any other model is refused in one line that names `use` (what to pass instead)."""
+    if (model is None) == (checkpoint is None):
+        raise GanforgeError("pass exactly one of --model NAME or --checkpoint PATH")
+    folder = resolve_checkpoint(pretrained_path(model) if model is not None else Path(checkpoint))
+    family = read_state(folder)["family"]
+    if FAMILIES.get(family).data_kind != kind:
+        raise GanforgeError(f"{folder} is a {family} model, not a {kind} model; {use}")
+    return load_network(folder, device=resolve_device(device))
 
 
 def class_labels(num_classes: int, count: int, label: int | None) -> torch.Tensor | None:

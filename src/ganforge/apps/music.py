@@ -15,16 +15,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ganforge.apps.generate import load_model_of_kind
 from ganforge.data.audio import write_wav
 from ganforge.data.chorales import LOWEST, STEPS_PER_BAR, TRACKS
 from ganforge.errors import GanforgeError
-from ganforge.models import FAMILIES
-from ganforge.models.io import LoadedGenerator, load_network, read_state, resolve_checkpoint
+from ganforge.models.io import LoadedGenerator
 from ganforge.models.musegan import roll_pictures, to_notes
-from ganforge.models.pretrained import pretrained_path
 from ganforge.utils.files import atomic_write, ensure_writable_dir
 from ganforge.utils.images import save_image, to_uint8
-from ganforge.utils.seed import resolve_device
 
 MAX_PASSAGES = 1000  # per command: each is a MIDI, a WAV of about 10 s and a picture
 TEMPO = 80  # quarter notes per minute, a chorale's pace
@@ -44,14 +42,8 @@ class Note:
 def load_music_model(*, model: str | None = None, checkpoint: str | Path | None = None,
                      device: str = "cpu") -> LoadedGenerator:
     """The generator of a music model; any other model is refused in one line."""
-    if (model is None) == (checkpoint is None):
-        raise GanforgeError("pass exactly one of --model NAME or --checkpoint PATH")
-    folder = resolve_checkpoint(pretrained_path(model) if model is not None else Path(checkpoint))
-    family = read_state(folder)["family"]
-    if FAMILIES.get(family).data_kind != "music":
-        raise GanforgeError(f"{folder} is a {family} model, not a music model; `ganforge compose` takes a model "
-                            "trained on music (--model chorales, or `ganforge train chorales`)")
-    return load_network(folder, device=resolve_device(device))
+    return load_model_of_kind("music", "`ganforge compose` takes a model trained on music (--model chorales, or "
+                              "`ganforge train chorales`)", model=model, checkpoint=checkpoint, device=device)
 
 
 def check_count(num: int) -> None:

@@ -9,14 +9,12 @@ from pathlib import Path
 
 import torch
 
+from ganforge.apps.generate import load_model_of_kind
 from ganforge.data.words import decode
 from ganforge.errors import GanforgeError
-from ganforge.models import FAMILIES
-from ganforge.models.io import LoadedGenerator, load_network, read_state, resolve_checkpoint
-from ganforge.models.pretrained import pretrained_path
+from ganforge.models.io import LoadedGenerator
 from ganforge.models.textgan import sample_codes
 from ganforge.utils.files import atomic_write_text
-from ganforge.utils.seed import resolve_device
 
 MAX_WORDS = 1_000_000  # a request above this is refused (a word is about 16 x 45 floats while drawn)
 CHUNK = 4096  # words drawn at a time, so memory stays bounded whatever --num
@@ -25,14 +23,8 @@ CHUNK = 4096  # words drawn at a time, so memory stays bounded whatever --num
 def load_text_model(*, model: str | None = None, checkpoint: str | Path | None = None,
                     device: str = "cpu") -> LoadedGenerator:
     """The generator of a text model (a shipped name or a checkpoint); any other model is refused in one line."""
-    if (model is None) == (checkpoint is None):
-        raise GanforgeError("pass exactly one of --model NAME or --checkpoint PATH")
-    folder = resolve_checkpoint(pretrained_path(model) if model is not None else Path(checkpoint))
-    family = read_state(folder)["family"]
-    if FAMILIES.get(family).data_kind != "text":
-        raise GanforgeError(f"{folder} is a {family} model, not a text model; `ganforge write` takes a model trained "
-                            "on words (--model french-words, or `ganforge train french-words`)")
-    return load_network(folder, device=resolve_device(device))
+    return load_model_of_kind("text", "`ganforge write` takes a model trained on words (--model french-words, or "
+                              "`ganforge train french-words`)", model=model, checkpoint=checkpoint, device=device)
 
 
 def check_count(num: int) -> None:
