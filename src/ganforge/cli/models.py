@@ -22,7 +22,8 @@ def run(args: argparse.Namespace) -> None:
     print("presets (ganforge train PRESET):")
     for name, preset in PRESETS.items():
         print(f"  {name:<{width}} {preset.description}")
-    print("shipped weights (--model NAME; noise models: ganforge sample, super-resolution: ganforge upscale, colourisation: ganforge colourise):")
+    print("shipped weights (--model NAME; noise models: ganforge sample, super-resolution: ganforge upscale, "
+          "colourisation: ganforge colourise, words: ganforge write, music: ganforge compose):")
     for name, state in shipped.items():
         data = state.get("data", {}).get("name", "?")
         print(f"  {name:<{width}} {state['family']} family, trained {state['step']} steps on {data}")
