@@ -31,6 +31,14 @@ def _tones() -> str:
     return str(folder)
 
 
+def _words() -> str:
+    """A small UTF-8 word list, for the text family."""
+    path = Path(tempfile.mkdtemp(prefix="ganforge-words-")) / "words.txt"
+    path.write_text("chat\nchien\nmaison\narbre\nsoleil\nlune\ntable\nporte\nlivre\nville\npomme\nfleur\n",
+                    encoding="utf-8")
+    return path.as_posix()
+
+
 # the smallest config of each registered family that still runs every phase in a few steps
 FAMILY_CONFIGS = {
     "dcgan": TINY_TOML,
@@ -68,6 +76,10 @@ log_every = 1
                'discriminator_channels = [4, 4, 4, 4, 4]\nlatent_dim = 8\nlabel_embed_dim = 4\n' + PHOTO_TRAIN,
     "srgan": 'preset = "srgan-x4"\n[model]\ngenerator_width = 4\nresidual_blocks = 1\ndiscriminator_width = 4\n'
              '[objective]\ncontent = ""\n[preprocess]\ncrop_size = 32\n' + PHOTO_TRAIN,
+    "textgan": f'preset = "french-words"\ndata = "{_words()}"\n[model]\nlength = 8\nwidth = 8\nresidual_blocks = 1\n'
+               '[objective]\ncritic_steps = 2\n' + PHOTO_TRAIN,
+    "musegan": 'preset = "chorales"\n[model]\ngenerator_channels = [4, 4, 4, 4]\ndiscriminator_channels = [4, 4, 4, 4]\n'
+               '[objective]\ncritic_steps = 2\n' + PHOTO_TRAIN,
 }
 
 
