@@ -93,3 +93,35 @@ def test_shipped_faces_cgan_draws_the_asked_sex_and_says_its_licence():
         hits = int(((female > 0.5).long() == sex).sum())
         # 87.4 % of 852 measured (73 % of these 64 men); an unconditioned generator would give about half
         assert hits >= 42, f"{name}: only {hits}/64 samples read as {name}"
+
+
+def test_shipped_french_words_writes_french_like_words():
+    import pytest
+
+    from ganforge.apps.text import load_text_model, write_words
+    from ganforge.data.words import WFRENCH, load_words
+    from ganforge.metrics.text import js_divergence, ngram_counts
+
+    card = (WEIGHTS_DIR / "french-words" / "MODEL_CARD.md").read_text()
+    assert "GPL-2+" in card and (WEIGHTS_DIR / "french-words" / "model.safetensors").stat().st_size <= 10_000_000
+    words = write_words(load_text_model(model="french-words"), 1000, seed=0)
+    assert len(set(words)) > 950 and 8 < sum(map(len, words)) / len(words) < 12
+    if not WFRENCH.is_file():
+        pytest.skip("Debian's wfrench is not installed (make data installs it): the n-gram check needs it")
+    heldout = load_words("wfrench", "heldout").words()
+    # measured: 0.060 for letter pairs, where uniform letters would be far above 0.3
+    assert js_divergence(ngram_counts(words, 2), ngram_counts(heldout, 2)) < 0.1
+
+
+def test_shipped_chorales_compose_in_key_in_four_voices_without_copying():
+    import pytest
+
+    pytest.importorskip("music21", reason="the chorales come with music21: pip install 'ganforge[music]'")
+    from ganforge.apps.music import compose, load_music_model
+    from ganforge.data.chorales import LOWEST, whole_chorales
+    from ganforge.metrics.music import longest_copied_run, roll_metrics
+
+    rolls = compose(load_music_model(model="chorales"), 50, seed=0)
+    m = roll_metrics(rolls, lowest=LOWEST, reference=rolls)
+    assert m["in_key"] > 0.85 and 3.0 < m["polyphony"] < 4.5 and m["empty_bars"] < 0.05  # 0.918, 3.83, 0.005
+    assert longest_copied_run(rolls, whole_chorales("train")).max() <= 32  # at most two bars quoted (measured: 2 steps)
