@@ -46,11 +46,11 @@ def positive_int(text: str) -> int:
     return value
 
 
-def add_model_source(parser: argparse.ArgumentParser) -> None:
-    """--model NAME | --checkpoint RUN (one of the two) and --device."""
+def add_model_source(parser: argparse.ArgumentParser, kind: str = "noise-to-image", example: str = "") -> None:
+    """--model NAME | --checkpoint RUN (one of the two) and --device; `kind` names the models it takes."""
     source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--model", help="a shipped noise-to-image model (see `ganforge models`)")
-    source.add_argument("--checkpoint", help="a run or checkpoint folder of a noise-to-image model")
+    source.add_argument("--model", help=f"a shipped {kind} model (see `ganforge models`){', e.g. ' + example if example else ''}")
+    source.add_argument("--checkpoint", help=f"a run or checkpoint folder of a {kind} model")
     parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (default: cpu)")
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 
 from ganforge.apps import music
-from ganforge.cli.args import seed_type
+from ganforge.cli.args import add_model_source, seed_type
 
 NAME = "compose"
 HELP = "compose music with a music GAN (chorales): MIDI, WAV and piano-roll pictures"
@@ -26,12 +26,9 @@ OUTPUTS = {"out": "folder"}  # what it writes: checked by the CLI's output guard
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `ganforge compose`."""
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--model", help="a shipped music model (see `ganforge models`), e.g. chorales")
-    source.add_argument("--checkpoint", help="a run folder or checkpoint folder of a music model")
+    add_model_source(parser, "music", "chorales")
     parser.add_argument("--num", type=int, default=4, help="number of passages (default: 4)")
     parser.add_argument("--seed", type=seed_type, default=0, help="noise seed (default: 0)")
-    parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (default: cpu)")
     parser.add_argument("--out", required=True, help="output folder: passage-NNN.mid, .wav and .png")
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 
 from ganforge.apps.text import load_text_model, save_words, write_words
-from ganforge.cli.args import seed_type
+from ganforge.cli.args import add_model_source, seed_type
 
 NAME = "write"
 HELP = "write words with a text GAN (french-words)"
@@ -27,14 +27,11 @@ OUTPUTS = {"out": "file"}  # what it writes: checked by the CLI's output guard (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `ganforge write`."""
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--model", help="a shipped text model (see `ganforge models`), e.g. french-words")
-    source.add_argument("--checkpoint", help="a run folder or checkpoint folder of a text model")
+    add_model_source(parser, "text", "french-words")
     parser.add_argument("--num", type=int, default=20, help="number of words (default: 20)")
     parser.add_argument("--seed", type=seed_type, default=0, help="noise seed (default: 0)")
     parser.add_argument("--temperature", type=float, default=0.0,
                         help="0: the most likely character at each place (default); > 0: drawn, sharpened by it")
-    parser.add_argument("--device", default="cpu", help="cpu, cuda or auto (default: cpu)")
     parser.add_argument("--out", help="a text file for the words, one per line (default: print them)")
 
 
