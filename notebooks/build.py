@@ -52,7 +52,8 @@ def notebooks() -> list[dict]:
 
 
 def build() -> list[Path]:
-    """Write every notebook; returns their paths."""
+    """Write every notebook whose cells changed (an unchanged one keeps its file and outputs); returns the
+    paths written."""
     written = []
     for languages in notebooks():
         for language, (name, cells) in languages.items():
@@ -64,10 +65,17 @@ def build() -> list[Path]:
             for index, cell in enumerate(notebook.cells):  # stable ids: a rebuild changes only what changed
                 cell.id = hashlib.sha1(f"{name}/{index}".encode()).hexdigest()[:8]
             path = HERE / language / f"{name}.ipynb"
+            if path.is_file() and _sources(nbformat.read(path, as_version=4)) == _sources(notebook):
+                continue  # unchanged: keep the committed file and its outputs (an executed notebook stays executed)
             path.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(notebook, path)
             written.append(path)
     return written
+
+
+def _sources(notebook) -> list[tuple[str, str]]:
+    """What the build decides of a notebook: each cell's kind and text."""
+    return [(cell.cell_type, cell.source) for cell in notebook.cells]
 
 
 if __name__ == "__main__":
