@@ -17,7 +17,7 @@ import torch
 
 from ganforge.apps.generate import load_model_of_kind
 from ganforge.data.audio import write_wav
-from ganforge.data.chorales import LOWEST, STEPS_PER_BAR, TRACKS
+from ganforge.data.chorales import LOWEST, TRACKS
 from ganforge.errors import GanforgeError
 from ganforge.models.io import LoadedGenerator
 from ganforge.models.musegan import roll_pictures, to_notes
@@ -137,5 +137,5 @@ def output_names(num: int, prefix: str = "passage") -> list[str]:
     return [f"{prefix}-{index:03d}{suffix}" for index in range(num) for suffix in (".mid", ".wav", ".png")]
 
 
-__all__ = ["STEPS_PER_BAR", "Note", "check_count", "compose", "load_music_model", "output_names", "roll_notes",
+__all__ = ["Note", "check_count", "compose", "load_music_model", "output_names", "roll_notes",
            "save_passages", "synthesise", "write_midi"]

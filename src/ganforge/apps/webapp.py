@@ -33,6 +33,7 @@ from ganforge.apps.anomaly import (
     threshold_for,
     validation_scores,
 )
+from ganforge.apps.catalogue import Catalogue
 from ganforge.apps.directions import Direction, find_directions, load_directions
 from ganforge.apps.edit import complete as complete_by_inversion
 from ganforge.apps.edit import edited, to_model_images
@@ -45,13 +46,12 @@ from ganforge.apps.music import load_music_model, synthesise, write_midi
 from ganforge.apps.speech import audio_settings, speak
 from ganforge.apps.text import load_text_model, write_words
 from ganforge.apps.translate import Translator, colourise_image, complete_image, load_translator, match_channels
-from ganforge.config import config_from_dict
 from ganforge.data.folder import read_image
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
-from ganforge.models.io import LoadedGenerator, load_generator, read_state, resolve_checkpoint
+from ganforge.models.io import LoadedGenerator, load_generator
 from ganforge.models.musegan import roll_pictures
-from ganforge.models.pretrained import WEIGHTS_DIR, list_pretrained
+from ganforge.models.pretrained import list_pretrained
 from ganforge.utils.files import atomic_write_text
 from ganforge.utils.images import from_uint8, make_grid, to_uint8
 from ganforge.utils.records import METRICS_FILE, read_metrics
@@ -67,93 +67,7 @@ MAX_STEPS = 1000  # inversion steps per Edit click
 EDIT_SLIDERS = 4  # directions offered at once
 MAX_SCORED = 256  # pictures per Detect click
 # shipped models a tab offers first where several serve it (docs/colourise.md: the most colourful colouriser)
-RECOMMENDED = ("colourise-inception",)
-TASKS = ("generate", "edit", "translate", "colourise", "complete", "upscale", "speak", "detect", "evaluate")
 MODEL_CARD = "MODEL_CARD.md"
-
-
-@dataclass(frozen=True)
-class ModelEntry:
-    """A model the app can use: a shipped one or a run folder."""
-
-    key: str  # as the page shows it: "mnist-cgan" (shipped) or "runs/NAME"
-    folder: Path  # the shipped folder or the run folder
-    family: str
-    tasks: tuple[str, ...]
-    summary: str  # one line: family, steps, data
-
-
-def tasks_of(state: dict) -> tuple[str, ...]:
-    """The tabs a checkpoint's model can serve, from what its state.json says it is."""
-    family = FAMILIES.get(state["family"])
-    if family.detects_anomalies:
-        return ("detect", "evaluate")
-    if family.translates:
-        derive = state.get("run", {}).get("preprocess", {}).get("derive_input")
-        if derive in ("lab", "grayscale"):
-            return ("colourise", "evaluate")
-        if derive == "mask":
-            return ("complete", "evaluate")
-        config = config_from_dict(family.config_class, state["model"], state["family"])
-        if family.translation_shape(config, "AtoB").scale > 1:
-            return ("upscale", "evaluate")
-        return ("translate", "evaluate")
-    if family.data_kind == "text":
-        return ("write",)
-    if family.data_kind == "music":
-        return ("compose",)
-    if state.get("data", {}).get("audio"):
-        return ("speak", "evaluate")
-    return ("generate", "edit", "complete", "evaluate")
-
-
-def _summary(state: dict) -> str:
-    data = state.get("data", {}).get("name") or "its data"
-    return f"{state['family']}, {state.get('step', 0):,} steps on {data}"
-
-
-class Catalogue:
-    """The shipped models and the runs under `runs`, by key; rescanned on `refresh`."""
-
-    def __init__(self, runs: str | Path | None = None):
-        self.runs = None if runs is None else Path(runs)
-        if self.runs is not None and not self.runs.is_dir():
-            raise GanforgeError(f"--runs {runs}: no such folder; pass the folder your `ganforge train --out` runs are "
-                                "in (e.g. runs)")
-        self.entries: dict[str, ModelEntry] = {}
-        self.refresh()
-
-    def refresh(self) -> None:
-        """Look again at the shipped weights and the run folders (a run that just saved appears)."""
-        entries = {}
-        shipped = list_pretrained()
-        for name in sorted(shipped, key=lambda name: (name not in RECOMMENDED, name)):
-            state = shipped[name]
-            entries[name] = ModelEntry(name, WEIGHTS_DIR / name, state["family"], tasks_of(state), _summary(state))
-        for folder in sorted(p for p in self.runs.iterdir() if p.is_dir()) if self.runs else ():
-            try:
-                state = read_state(resolve_checkpoint(folder))
-                entries[f"runs/{folder.name}"] = ModelEntry(f"runs/{folder.name}", folder, state["family"],
-                                                            tasks_of(state), _summary(state))
-            except (GanforgeError, KeyError, TypeError):  # not a run (yet), or not one of ours
-                continue
-        self.entries = entries
-
-    def keys(self, task: str) -> list[str]:
-        """The models that can serve `task`, shipped first (RECOMMENDED ones first among them)."""
-        return [key for key, entry in self.entries.items() if task in entry.tasks]
-
-    def get(self, key: str | None, task: str) -> ModelEntry:
-        """The entry `key`, checked to serve `task`: a one-line reason otherwise."""
-        if not key:
-            raise GanforgeError("choose a model first (the list above)")
-        if key not in self.entries:
-            raise GanforgeError(f"no model '{key}' any more (its folder was moved?); press Refresh and choose again")
-        entry = self.entries[key]
-        if task not in entry.tasks:
-            raise GanforgeError(f"{key} is a {entry.family} model for {', '.join(entry.tasks)}, not {task}; choose "
-                                f"one of: {', '.join(self.keys(task)) or 'none here (train one, see the tab)'}")
-        return entry
 
 
 def check_upload(path: str | Path | None, max_pixels: int, what: str, instead: str) -> np.ndarray:

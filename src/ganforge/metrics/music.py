@@ -22,7 +22,8 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-STEPS_PER_BAR = 16
+from ganforge.data.chorales import STEPS_PER_BAR
+
 QUALIFIED_STEPS = 1  # a sixteenth: the grid's own step is longer than MuseGAN's 32nd-note threshold
 C_MAJOR = np.array([1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1], bool)  # C D E F G A B
 
