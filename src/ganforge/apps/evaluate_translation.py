@@ -36,7 +36,7 @@ from ganforge.apps.translate import (
     set_temperature,
 )
 from ganforge.data import PreprocessConfig, load_translation_dataset
-from ganforge.data.resize import downscale, upscale_bicubic
+from ganforge.data.resize import KERNELS, downscale, imresize, upscale_bicubic
 from ganforge.data.translation import random_masks
 from ganforge.errors import GanforgeError
 from ganforge.metrics.colour import COLOUR_METRICS
@@ -81,7 +81,7 @@ def _cycle_scores(forward: Translator, backward: Translator, sources, labels, ta
     return scores
 
 
-def _pair_scores(translator: Translator, data, seed: int) -> dict[str, float]:
+def _pair_scores(translator: Translator, data, seed: int, kernel: str = "matlab") -> dict[str, float]:
     task = translator.preprocess.derive_input
     rows = []
     for index, truth in enumerate(data.images_b):
@@ -99,9 +99,9 @@ def _pair_scores(translator: Translator, data, seed: int) -> dict[str, float]:
                     f"{truth.shape[0]}: too small to score at x{scale} (sides >= {SR_MIN_LOW_SIDE * scale} needed); "
                     "remove it from the held-out images")
             truth = truth[: truth.shape[0] - truth.shape[0] % scale, : truth.shape[1] - truth.shape[1] % scale]
-            low = downscale(np.ascontiguousarray(truth), scale, translator.preprocess.kernel)
+            low = downscale(np.ascontiguousarray(truth), scale, kernel)
             output = to_uint8(translator(from_uint8(low[None])))[0]
-            bicubic = upscale_bicubic(low, scale)
+            bicubic = imresize(low, scale) if kernel == "matlab" else upscale_bicubic(low, scale)
             rows.append({"psnr_y": psnr_y(output, truth, scale), "ssim_y": ssim_y(output, truth, scale),
                          "psnr_y_bicubic": psnr_y(bicubic, truth, scale), "ssim_y_bicubic": ssim_y(bicubic, truth, scale)})
             continue
@@ -140,9 +140,12 @@ def colour_scores(output: np.ndarray, truth: np.ndarray) -> dict[str, float]:
 
 def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, split: str = "heldout", seed: int = 0,
                          device: str = "cpu", out: str | Path | None = None,
-                         temperature: float | None = None) -> dict[str, Any]:
+                         temperature: float | None = None, kernel: str = "matlab") -> dict[str, Any]:
     """Measure a translation checkpoint on held-out images; see the module doc. Returns metrics and protocol.
-    `temperature` decodes a colour-class colouriser at that annealed-mean temperature (apps.translate)."""
+    `temperature` decodes a colour-class colouriser at that annealed-mean temperature (apps.translate);
+    `kernel` shrinks the truth of a super-resolution model ("matlab": imresize, as published tables)."""
+    if kernel not in KERNELS:
+        raise GanforgeError(f"unknown kernel {kernel!r}; choose one of {', '.join(KERNELS)}")
     folder = resolve_checkpoint(checkpoint)
     state = read_state(folder)
     run = state.get("run", {})
@@ -179,12 +182,16 @@ def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, spl
         translator = set_temperature(load_translator(folder, "AtoB", device), temperature)
         if not data.paired:
             raise GanforgeError(f"{spec} is unpaired; pix2pix is scored against true pairs (A/ B/ or side-by-side)")
-        metrics = _pair_scores(translator, data, seed)
+        metrics = _pair_scores(translator, data, seed, kernel)
         if preprocess.derive_input != "downscale":
             notes.append("psnr_input/ssim_input: the input itself scored against the truth, the floor to beat")
         if preprocess.derive_input == "downscale":
-            notes.append("super-resolution: PSNR/SSIM on the luma Y, the scale cut from each border (as BasicSR); "
-                         "*_bicubic: the low-resolution input upscaled by Pillow's bicubic")
+            shrink = ("MATLAB's imresize (bicubic, antialiased; as published Set5 / Set14 tables)" if kernel == "matlab"
+                      else "Pillow's bicubic")
+            notes.append(f"super-resolution: the truth shrunk by {shrink}, the model trained on "
+                         f"{preprocess.kernel} inputs; PSNR/SSIM on the luma Y (BT.601, unrounded), the scale cut "
+                         "from each border (as BasicSR); *_bicubic: the low-resolution input upscaled by the same "
+                         "kernel")
         if preprocess.derive_input == "mask":
             notes.append("one rectangle mask per image (sides 1/4 to 1/2 of the image's) from a seeded RNG")
         if preprocess.derive_input == "lab":
@@ -200,6 +207,7 @@ def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, spl
             "data": spec, "split": split, "n_a": len(data.images_a), "n_b": len(data.images_b),
             "image_sizes": sorted({f"{im.shape[1]}x{im.shape[0]}" for im in data.images_b}),
             "task": preprocess.derive_input or None, "seed": seed, "notes": notes,
+            **({"kernel": kernel} if preprocess.derive_input == "downscale" else {}),
         },
         "seconds": round(time.perf_counter() - started, 2),
     }

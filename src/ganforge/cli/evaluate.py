@@ -18,6 +18,7 @@ examples:
   ganforge evaluate --checkpoint runs/digits --out digits-translation.json
   ganforge evaluate --model mnist-cgan --num 1000 --out cgan-fid.json
   ganforge evaluate --fake samples.npz --real mnist-5k --metrics fid,kid
+  ganforge evaluate --model srresnet-x4 --real Set5/   # the x4 benchmark: MATLAB bicubic, Y, 4-pixel border
   ganforge evaluate --checkpoint runs/colourise-classes --temperature 0.5   # a colouriser decoded more vividly
 """
 
@@ -34,6 +35,7 @@ from ganforge.cli.args import seed_type
 from ganforge.errors import GanforgeError
 from ganforge.metrics.extractors import EXTRACTORS
 from ganforge.metrics.suite import METRICS
+from ganforge.models.pretrained import pretrained_path
 from ganforge.utils.files import atomic_write_text
 
 NAME = "evaluate"
@@ -67,6 +69,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--temperature", type=float, default=None,
                         help="colour-class colourisers only: decode at this annealed-mean temperature (as `ganforge "
                              "colourise --temperature`; default: the model's own)")
+    parser.add_argument("--kernel", choices=("matlab", "bicubic"), default=None,
+                        help="super-resolution only: how the held-out photos are shrunk before upscaling. matlab "
+                             "(default): MATLAB's imresize, the convention of published Set5 / Set14 tables, with "
+                             "its bicubic as the baseline; bicubic: Pillow's")
     parser.add_argument("--histogram", metavar="PNG", help="anomaly detectors: also draw the score histograms here")
     parser.add_argument("--out", help="also write the result and its protocol to this JSON file")
 
@@ -111,6 +117,12 @@ def format_translation(result: dict) -> str:
 
 def run(args: argparse.Namespace) -> None:
     """Evaluate, print the table, say where the JSON went."""
+    if args.model:  # a shipped translator, detector or speaker is measured as its checkpoint is
+        folder = str(pretrained_path(args.model))
+        if any(check(folder) for check in (is_translation_checkpoint, is_anomaly_checkpoint, is_audio_checkpoint)):
+            args.checkpoint, args.model = folder, None
+    if args.kernel and not (args.checkpoint and is_translation_checkpoint(args.checkpoint)):
+        raise GanforgeError("--kernel is for super-resolution models (e.g. --model srresnet-x4); drop it")
     if args.temperature is not None and not (args.checkpoint and is_translation_checkpoint(args.checkpoint)):
         raise GanforgeError("--temperature decodes a colour-class colouriser; pass its run with --checkpoint "
                             "(e.g. --checkpoint runs/colourise-classes), or drop --temperature")
@@ -148,7 +160,8 @@ def run(args: argparse.Namespace) -> None:
         return
     if args.checkpoint and is_translation_checkpoint(args.checkpoint):
         result = evaluate_translation(args.checkpoint, real=args.real, split=args.split, seed=args.seed,
-                                      device=args.device, out=args.out, temperature=args.temperature)
+                                      device=args.device, out=args.out, temperature=args.temperature,
+                                      kernel=args.kernel or "matlab")
         print(format_translation(result))
         if args.out:
             print(f"wrote {args.out}")
