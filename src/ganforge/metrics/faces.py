@@ -22,6 +22,7 @@ from torch import nn
 from ganforge.data.loader import BatchSampler
 from ganforge.errors import GanforgeError
 from ganforge.metrics.classifier import descend
+from ganforge.models.pretrained import WEIGHTS_DIR
 from ganforge.utils.files import atomic_write, atomic_write_text
 from ganforge.utils.images import from_uint8
 
@@ -125,3 +126,35 @@ def load_face_classifier(folder: Path) -> FaceAttributeClassifier:
     except (OSError, RuntimeError) as error:
         raise GanforgeError(f"cannot load the face judge from {folder} ({error})") from None
     return model.eval()
+
+
+# Attributes of a face that the shipped judge reads, for the supervised editing directions (apps/directions.py):
+# sex as the judge's log-odds of "female" (a linear target, unlike a probability that saturates; positive is
+# more female), age in years. Both are read on colour faces (N, 3, H, W) in [-1, 1].
+FACE_ATTRIBUTES = ("sex", "age")
+SEX_LOGIT_CLIP = 1e-4  # probabilities clipped to [clip, 1 - clip] before the log-odds: at most +-9.2
+
+
+def face_attributes(images: torch.Tensor, names: tuple[str, ...] | list[str],
+                    judge: FaceAttributeClassifier | None = None) -> dict[str, np.ndarray]:
+    """{name: float64 (N,)} of the named FACE_ATTRIBUTES, read by `judge` (default: the shipped one)."""
+    unknown = [name for name in names if name not in FACE_ATTRIBUTES]
+    if unknown:
+        raise GanforgeError(f"unknown face attribute {unknown[0]!r}; the face judge reads {', '.join(FACE_ATTRIBUTES)}")
+    if images.ndim != 4 or images.shape[1] != 3:
+        raise GanforgeError(f"the face judge reads colour faces (N, 3, H, W), not {tuple(images.shape)}")
+    judge = judge if judge is not None else shipped_face_judge()
+    female, ages = read_faces(judge, images.detach().float().cpu())
+    female = female.double().clamp(SEX_LOGIT_CLIP, 1 - SEX_LOGIT_CLIP)
+    values = {"sex": torch.log(female / (1 - female)).numpy(), "age": ages.double().numpy()}
+    return {name: values[name] for name in names}
+
+
+_SHIPPED: dict[str, FaceAttributeClassifier] = {}
+
+
+def shipped_face_judge() -> FaceAttributeClassifier:
+    """The face judge shipped in the package's weights (loaded once)."""
+    if "judge" not in _SHIPPED:
+        _SHIPPED["judge"] = load_face_classifier(WEIGHTS_DIR / "face-attributes")
+    return _SHIPPED["judge"]
