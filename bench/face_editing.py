@@ -36,7 +36,6 @@ import torch
 from PIL import Image
 
 from ganforge.apps.directions import find_directions
-from ganforge.apps.edit import edited
 from ganforge.apps.generate import load_model
 from ganforge.apps.inversion import InversionSettings, Inverter, PerceptualDistance
 from ganforge.apps.latent import LatentGenerator
