@@ -12,6 +12,7 @@ from ganforge.data.audio import AudioDataset, is_audio, load_audio
 from ganforge.data.base import ImageDataset
 from ganforge.data.chorales import ChoraleDataset, load_chorales
 from ganforge.data.demos import digit_styles, lfw_faces, skimage_all, skimage_photos
+from ganforge.data.domains import is_rule_spec, load_folder_domains, load_rule_domains, shared_pets, two_folder_domains
 from ganforge.data.download import data_home, download_mnist
 from ganforge.data.folder import load_image_folder
 from ganforge.data.idx import DIGIT_NAMES, FASHION_NAMES, has_idx, load_idx_folder
@@ -98,6 +99,7 @@ TRANSLATION_DATASETS.register("digit-styles", digit_styles)
 TRANSLATION_DATASETS.register("skimage-photos", skimage_photos)
 TRANSLATION_DATASETS.register("skimage-all", skimage_all)
 TRANSLATION_DATASETS.register("shared-photos", shared_photos)
+TRANSLATION_DATASETS.register("cats-dogs", shared_pets)  # two domains: ../shared/data/cats-dogs
 
 
 def load_translation_dataset(spec: str, split: str = "train", preprocess: PreprocessConfig | None = None) -> TranslationDataset:
@@ -112,7 +114,11 @@ def load_translation_dataset(spec: str, split: str = "train", preprocess: Prepro
             f"{spec} is one domain of images; translation needs two: use digit-styles, skimage-photos or a folder "
             "with trainA/ trainB/ or A/ B/"
         )
+    if is_rule_spec(spec):  # faces split into two domains by their labels (data/domains.py)
+        return load_rule_domains(spec, split, preprocess)
     path = Path(spec).expanduser()
+    if not preprocess.derive_input and two_folder_domains(path):  # cats/ and dogs/
+        return load_folder_domains(path, split, preprocess)
     if path.exists() or "/" in spec or spec.startswith("."):
         return load_translation_folder(path, split, preprocess)
     TRANSLATION_DATASETS.get(spec)  # the unknown-name error, with suggestions
