@@ -76,14 +76,11 @@ def check_truncation(loaded: LoadedGenerator, truncation: float) -> None:
         raise GanforgeError(f"--truncation {truncation} is not a number; use a value in [0, 1] (0.7 is common)")
     if truncation == 1:
         return
-    if not FAMILIES.get(loaded.family).can(STYLE):
-        raise GanforgeError(f"--truncation needs a style-based generator (stylegan2); {loaded.source} is "
-                            f"{loaded.family}: drop --truncation")
     if truncation < 0:
         raise GanforgeError(f"--truncation {truncation} is negative; use a value in [0, 1] (0.7 is common)")
     if truncation > 1:
-        print(f"warning: --truncation {truncation} > 1 moves away from the average w: expect artefacts",
-              file=sys.stderr)
+        centre = "the average w" if FAMILIES.get(loaded.family).can(STYLE) else "z = 0"
+        print(f"warning: --truncation {truncation} > 1 moves away from {centre}: expect artefacts", file=sys.stderr)
 
 
 def generate(

@@ -98,12 +98,16 @@ def slerp(a: torch.Tensor, b: torch.Tensor, t: float) -> torch.Tensor:
 
 @torch.no_grad()
 def interpolation_frames(loaded: LoadedGenerator, seeds: list[int], *, steps: int = 16, space: str = "w",
-                         truncation: float = 1.0) -> list[np.ndarray]:
-    """uint8 (H, W, C) frames walking seed 1 -> seed 2 -> ... -> seed 1, `steps` frames per leg."""
+                         truncation: float = 1.0, label: int | None = None) -> list[np.ndarray]:
+    """uint8 (H, W, C) frames walking seed 1 -> seed 2 -> ... -> seed 1, `steps` frames per leg: in w or z
+    for a style-based generator, in z (spherically, scaled by `truncation`) for the others, of class
+    `label` for a conditional one (0 when not given)."""
     if space not in ("w", "z"):
         raise GanforgeError(f"--space {space}: interpolate in w or z")
     if len(seeds) < 2 or steps < 1:
         raise GanforgeError("give at least two seeds (--seeds 1,2) and --steps >= 1")
+    if not FAMILIES.get(loaded.family).can(STYLE):
+        return _z_walk(loaded, seeds, steps, truncation, label)
     generator = require_style_generator(loaded).eval()
     frames_wanted = len(seeds) * steps
     require_memory(images_bytes(frames_wanted, loaded.config.image_shape, copies=1.0),
@@ -121,6 +125,25 @@ def interpolation_frames(loaded: LoadedGenerator, seeds: list[int], *, steps: in
                 ends = generator.ws(z[leg : leg + 2], truncation)
                 ws = torch.lerp(ends[:1], ends[1:], t)
             frames.append(to_uint8(generator.synthesis(ws).cpu())[0])
+    return frames
+
+
+def _z_walk(loaded: LoadedGenerator, seeds: list[int], steps: int, truncation: float,
+            label: int | None) -> list[np.ndarray]:
+    """interpolation_frames for a generator without a mapping network: spherical steps between seeds' z."""
+    generator = loaded.generator.eval()
+    require_memory(images_bytes(len(seeds) * steps, loaded.config.image_shape, copies=1.0),
+                   f"{len(seeds) * steps:,} frames ({len(seeds):,} seeds x --steps {steps:,})",
+                   f"keep seeds x steps under {largest_count(loaded.config.image_shape, copies=1.0):,}")
+    device = next(generator.parameters()).device
+    z = seed_latents(generator, seeds + seeds[:1]).to(device) * truncation
+    classes = FAMILIES.get(loaded.family).num_classes(loaded.config)
+    labels = torch.full((1,), label or 0, dtype=torch.long, device=device) if classes else None
+    frames = []
+    for leg in range(len(seeds)):
+        for step in range(steps):
+            point = slerp(z[leg : leg + 1], z[leg + 1 : leg + 2], step / steps)
+            frames.append(to_uint8(generator(point, labels).float().cpu())[0])
     return frames
 
 

@@ -3,6 +3,8 @@ evaluation and the benchmarks share."""
 
 from __future__ import annotations
 
+import inspect
+
 import torch
 from torch import nn
 
@@ -19,10 +21,15 @@ def sample_images(
 ) -> torch.Tensor:
     """`count` images (N, C, H, W) in [-1, 1] on the CPU. Noise comes from a CPU generator seeded with
     `seed`, so the same seed gives the same images on every device; global RNG is untouched.
-    `truncation` (style-based generators only) pulls each w towards the average w."""
-    options = {"truncation": truncation} if truncation != 1 else {}
+    `truncation` psi pulls each latent towards the middle of its distribution: a style-based generator's w
+    towards the average w (its forward takes `truncation`), any other's z towards 0 (z <- psi z, the
+    noise distribution's centre: the truncation trick of BigGAN, by scaling instead of resampling)."""
+    style = "truncation" in inspect.signature(generator.forward).parameters
+    options = {"truncation": truncation} if truncation != 1 and style else {}
     device = next(generator.parameters()).device
     latent = generator.sample_latent(count, generator=torch.Generator().manual_seed(seed))
+    if truncation != 1 and not style:
+        latent = latent * truncation
     was_training = generator.training
     generator.eval()
     chunks = []
