@@ -98,6 +98,9 @@ def test_generate_gives_the_grid_and_the_arrays_of_ganforge_sample(app, tmp_path
     assert (ours["labels"] == 7).all() and ours["images"].shape == (12, 28, 28, 1)
     assert grid.dtype == np.uint8 and grid.shape[1] >= 512 and grid.std() > 20  # enlarged, not blank
     assert app.classes("mnist-cgan") == ["any"] + [str(k) for k in range(10)] and app.classes("mnist-gan") == []
+    assert app.classes("faces-cgan") == ["any", "male", "female"]  # class names travel with the checkpoint
+    men, npz = app.generate("faces-cgan", 4, seed=0, label="male")
+    assert (np.load(npz)["labels"] == 0).all()
     for bad, reason in ((0, "ask for 1 to"), (10_000, "ask for 1 to")):
         with pytest.raises(GanforgeError, match=reason):
             app.generate("mnist-gan", bad, seed=0)
@@ -178,6 +181,15 @@ def test_edit_moves_a_sample_or_an_inverted_picture_along_sefa_directions(app, t
         app.render_edit(None, [0])
     with pytest.raises(GanforgeError, match="steps: choose 1 to"):
         app.start_edit("mnist-gan", upload=str(digit), steps=0)
+
+
+def test_edit_offers_sex_and_age_sliders_for_a_face_model(app):
+    session = app.start_edit("faces-cgan", seed=3)
+    assert [d.name for d in session.directions] == ["sex", "age"]
+    assert all(d.method == "attribute" for d in session.directions)
+    assert session.directions[1].effect["age"] > 2  # years per unit strength, as the face judge reads samples
+    younger, older = app.render_edit(session, [0, -2]), app.render_edit(session, [0, 2])
+    assert np.abs(older.astype(int) - younger).mean() > 5
 
 
 def test_speak_plays_the_models_clips_at_its_rate(app):

@@ -185,6 +185,14 @@ def attribute_kind(model: LatentGenerator) -> str:
                         "use --method sefa or pca")
 
 
+def attribute_kind_or_none(model: LatentGenerator) -> str | None:
+    """attribute_kind, or None for images ganforge measures nothing of."""
+    try:
+        return attribute_kind(model)
+    except GanforgeError:
+        return None
+
+
 def check_grayscale(model: LatentGenerator) -> None:
     """Stroke attributes (--until, --hold) are measured on single-channel stroke images."""
     if attribute_kind(model) != "strokes":
@@ -290,9 +298,8 @@ def measure_effect(model: LatentGenerator, direction: Direction, seed: int) -> d
     step = direction.scale * direction.vector.to(latents.device)
     low, high = render(model, latents - step, labels), render(model, latents + step, labels)
     effect = {"pixels": float((high - low).abs().mean() / 2)}
-    try:
-        kind = attribute_kind(model)
-    except GanforgeError:  # colour images that are not faces: only the pixels are measured
+    kind = attribute_kind_or_none(model)
+    if kind is None:  # colour images that are not faces: only the pixels are measured
         return effect
     names = tuple(ATTRIBUTES) if kind == "strokes" else FACE_ATTRIBUTES
     a, b = measure_kind(kind, low, names), measure_kind(kind, high, names)

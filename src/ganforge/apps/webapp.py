@@ -34,10 +34,10 @@ from ganforge.apps.anomaly import (
     validation_scores,
 )
 from ganforge.apps.catalogue import Catalogue
-from ganforge.apps.directions import Direction, find_directions, load_directions
+from ganforge.apps.directions import Direction, attribute_kind_or_none, find_directions, load_directions
 from ganforge.apps.edit import complete as complete_by_inversion
 from ganforge.apps.edit import edited, to_model_images
-from ganforge.apps.generate import generate, grid_columns, grid_images, save_arrays
+from ganforge.apps.generate import generate, grid_columns, grid_images, resolve_label, save_arrays
 from ganforge.apps.inversion import Inversion, InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
 from ganforge.apps.music import SAMPLE_RATE as MUSIC_RATE
@@ -170,27 +170,32 @@ class WebApp:
         if not 1 <= int(num) <= MAX_SAMPLES:
             raise GanforgeError(f"{num} images: ask for 1 to {MAX_SAMPLES} per click (`ganforge sample` makes more)")
         loaded = self.generator(key, "generate")
-        digit = None if label in (None, "", "any") else int(label)
+        digit = None if label in (None, "", "any") else resolve_label(loaded, str(label))
         images, labels = generate(loaded, int(num), label=digit, seed=int(seed), truncation=float(truncation))
         grid = make_grid(to_uint8(grid_images(images)), grid_columns(loaded, labels, digit, int(num)))
         npz = save_arrays(images, labels, self.work / f"{_slug(key)}-seed{int(seed)}-{int(num)}.npz")
         return enlarge(grid, 512), npz
 
     def classes(self, key: str) -> list[str]:
-        """The labels a conditional model takes ("any" first), or [] for an unconditional one."""
+        """The labels a conditional model takes ("any" first; its class names, e.g. male / female, when its
+        checkpoint records them), or [] for an unconditional one."""
         entry = self.catalogue.entries.get(key)
         if entry is None or "generate" not in entry.tasks:
             return []
         loaded = self.generator(key, "generate")
         count = FAMILIES.get(loaded.family).num_classes(loaded.config)
-        return ["any"] + [str(k) for k in range(count)] if count else []
+        names = [str(name) for name in loaded.state.get("data", {}).get("class_names", [])]
+        return ["any"] + (names if len(names) == count else [str(k) for k in range(count)]) if count else []
 
     # Edit -------------------------------------------------------------------------------------------
     def directions(self, key: str, file: str | Path | None = None) -> list[Direction]:
-        """The first EDIT_SLIDERS directions of `file` (a `ganforge directions` output), or SeFa's."""
+        """The first EDIT_SLIDERS directions of `file` (a `ganforge directions` output); without one, a face
+        model's sex and age (fitted on its samples as the face judge reads them), any other's SeFa."""
         model = self.latent_model(key, "edit")
         if file:
             return load_directions(file, model).directions[:EDIT_SLIDERS]
+        if attribute_kind_or_none(model) == "faces":
+            return self._cached((key, "attribute"), lambda: find_directions(model, "attribute", samples=1000).directions)
         return self._cached((key, "sefa"), lambda: find_directions(model, "sefa", count=EDIT_SLIDERS).directions)
 
     def start_edit(self, key: str, *, upload: str | Path | None = None, seed: int = 0, steps: int = 200,

@@ -141,9 +141,10 @@ def build(app: WebApp):
         # Edit ---------------------------------------------------------------------------------------
         with gr.Tab("Edit", id="edit"):
             gr.Markdown("Find the latent of a picture (inversion), then move it along directions of the latent "
-                        "space. Same as `ganforge invert` and `ganforge edit`. Without a directions file, the first "
-                        f"{EDIT_SLIDERS} SeFa directions (closed form, found from the weights) are offered; "
-                        "`ganforge directions --method attribute` finds named ones.")
+                        "space. Same as `ganforge invert` and `ganforge edit`. Without a directions file, a face model "
+                        "offers sex and age (fitted on its samples as the face judge reads them; + is more female, "
+                        f"older), any other the first {EDIT_SLIDERS} SeFa directions (closed form, found from the "
+                        "weights); `ganforge directions --method attribute` finds named ones.")
             session = gr.State(None)
             with gr.Row():
                 with gr.Column(scale=1):
