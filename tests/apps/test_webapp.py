@@ -99,7 +99,7 @@ def test_generate_gives_the_grid_and_the_arrays_of_ganforge_sample(app, tmp_path
     assert grid.dtype == np.uint8 and grid.shape[1] >= 512 and grid.std() > 20  # enlarged, not blank
     assert app.classes("mnist-cgan") == ["any"] + [str(k) for k in range(10)] and app.classes("mnist-gan") == []
     assert app.classes("faces-cgan") == ["any", "male", "female"]  # class names travel with the checkpoint
-    men, npz = app.generate("faces-cgan", 4, seed=0, label="male")
+    _, npz = app.generate("faces-cgan", 4, seed=0, label="male")
     assert (np.load(npz)["labels"] == 0).all()
     for bad, reason in ((0, "ask for 1 to"), (10_000, "ask for 1 to")):
         with pytest.raises(GanforgeError, match=reason):
