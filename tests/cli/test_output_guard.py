@@ -60,6 +60,7 @@ ARGVS = {
     "upscale": ["--model", "srresnet-x4", "--input", "PHOTOS", "--out", "OUT"],
     "write": ["--checkpoint", "RUN", "--num", "2", "--out", "OUT"],
     "compose": ["--checkpoint", "RUN", "--num", "2", "--out", "OUT"],
+    "animate": ["--checkpoint", "RUN", "--num", "2", "--out", "OUT"],
 }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ganforge import __version__
 from ganforge.cli import (
+    animate,
     anomaly,
     augment,
     colourise,
@@ -40,7 +41,7 @@ from ganforge.utils.files import is_disk_full
 from ganforge.utils.outputs import Output, guard_outputs
 
 COMMANDS = (train, sample, say, augment, anomaly, mix, interpolate, invert, directions, edit, combine, translate, colourise,
-            complete, upscale, write, compose, evaluate, serve, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
+            complete, upscale, write, compose, animate, evaluate, serve, make_data, models, info, export)  # each has NAME, HELP, add_arguments(parser), run(args)
 EXIT_USER_ERROR = 2
 # options that name what a command reads (a shipped --model is its folder; --direction FILE:NAME is FILE)
 INPUT_OPTIONS = ("input", "checkpoint", "mask", "model", "fake", "real", "structure", "style", "direction")

@@ -18,6 +18,7 @@ from ganforge.data.folder import load_image_folder
 from ganforge.data.idx import DIGIT_NAMES, FASHION_NAMES, has_idx, load_idx_folder
 from ganforge.data.loader import BatchSampler
 from ganforge.data.mnist5k import load_mnist5k
+from ganforge.data.moving_mnist import MovingMNIST, is_moving_mnist_spec, load_moving_mnist
 from ganforge.data.oneclass import is_normal_anomalous_folder, load_normal_anomalous, one_class
 from ganforge.data.photos import shared_photos
 from ganforge.data.streaming import StreamingImageFolder, load_image_folder_for_training, resize_dataset
@@ -126,8 +127,9 @@ def load_translation_dataset(spec: str, split: str = "train", preprocess: Prepro
 
 
 # what each kind of family trains on: "images" (noise -> image GANs; audio is given to them as
-# spectrogram images), "audio" (waveforms), "unpaired" or "paired" translation
-DATA_KINDS = ("images", "audio", "text", "music", "unpaired", "paired")
+# spectrogram images), "audio" (waveforms), "text" (words), "music" (piano rolls), "video" (clips),
+# "unpaired" or "paired" translation
+DATA_KINDS = ("images", "audio", "text", "music", "video", "unpaired", "paired")
 
 
 def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess: PreprocessConfig | None = None,
@@ -142,6 +144,11 @@ def load_training_data(kind: str, spec: str, split: str = "train", *, preprocess
         return load_words(spec, split, length=size or 16, on_note=note)
     if kind == "music":  # the chorales, or a folder of four-part scores
         return load_chorales(split, spec=spec, on_note=note)
+    if kind == "video":  # clips made on the fly from real digits
+        if not is_moving_mnist_spec(spec):
+            raise GanforgeError(f"{spec}: video models learn from moving-mnist (clips of two real MNIST digits, made "
+                                "offline); other clip data is not supported yet")
+        return load_moving_mnist(split)
     if kind in ("images", "audio") and is_audio(spec):  # images of sound (SpecGAN) or the sound itself (WaveGAN)
         audio = load_audio(spec, split).as_representation("spectrogram" if kind == "images" else "wave")
         if kind == "images" and preprocess is not None and preprocess.spectrogram == "per-bin":
@@ -201,6 +208,7 @@ __all__ = [
     "BatchSampler",
     "ChoraleDataset",
     "ImageDataset",
+    "MovingMNIST",
     "PreprocessConfig",
     "StreamingImageFolder",
     "TranslationDataset",

@@ -10,7 +10,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ganforge.models import anomaly, cyclegan, dcgan, musegan, pix2pix, srgan, stylegan2, textgan, wavegan
+from ganforge.models import anomaly, cyclegan, dcgan, mocogan, musegan, pix2pix, srgan, stylegan2, textgan, wavegan
 from ganforge.models.fitting import TranslationShape, fit_noise_model, fit_two_domains, two_domain_shape
 from ganforge.models.sampling import noise_preview
 from ganforge.registry import Registry
@@ -36,7 +36,7 @@ class Family:
     num_classes: Callable[[Any], int] = lambda config: 0
     generator_role: str = "generator"  # the network the trainer averages (EMA) and noise apps sample from
     # what it learns from: "images" (noise -> image), "audio" (noise -> waveform), "text" (noise -> words),
-    # "music" (noise -> multi-track piano rolls), "unpaired" or "paired" (A -> B)
+    # "music" (noise -> multi-track piano rolls), "video" (noise -> clips), "unpaired" or "paired" (A -> B)
     data_kind: str = "images"
     # (networks by role, a fixed real batch, a seeded RNG) -> (images for the sample grid, images per row)
     preview: Callable[[dict[str, nn.Module], tuple, torch.Generator], tuple[torch.Tensor, int]] = noise_preview
@@ -155,6 +155,12 @@ FAMILIES.register(
     "musegan",
     Family("musegan", musegan.MuseGANConfig, musegan.build, musegan.fit_to_data, data_kind="music",
            preview=musegan.preview),
+)
+
+FAMILIES.register(
+    "mocogan",
+    Family("mocogan", mocogan.MoCoGANConfig, mocogan.build, mocogan.fit_to_data, data_kind="video",
+           preview=mocogan.preview),
 )
 
 __all__ = ["CAPABILITIES", "CYCLE", "FAMILIES", "STYLE", "Family", "TranslationShape"]

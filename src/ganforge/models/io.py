@@ -161,8 +161,8 @@ def load_generator(path: str | Path, *, use_ema: bool = True, device: str | torc
             f"{folder} is a {family} checkpoint: it translates images instead of drawing them from noise; "
             "use `ganforge translate` (or colourise, complete, upscale)"
         )
-    if FAMILIES.get(family).data_kind in ("text", "music"):
-        command = "write" if FAMILIES.get(family).data_kind == "text" else "compose"
+    if FAMILIES.get(family).data_kind in ("text", "music", "video"):
+        command = {"text": "write", "music": "compose", "video": "animate"}[FAMILIES.get(family).data_kind]
         raise GanforgeError(f"{folder} is a {family} checkpoint: it makes {FAMILIES.get(family).data_kind} instead "
                             f"of drawing images; use `ganforge {command}`")
     if FAMILIES.get(family).detects_anomalies:

@@ -19,11 +19,11 @@ def activation(name: str) -> nn.Module:
 
 def dcgan_init(module: nn.Module) -> None:
     """Radford et al.'s init: conv/linear weights ~ N(0, 0.02), norm scales ~ N(1, 0.02)."""
-    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear, nn.Embedding)):
+    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Conv3d, nn.Linear, nn.Embedding)):
         nn.init.normal_(module.weight, 0.0, 0.02)
         if getattr(module, "bias", None) is not None:
             nn.init.zeros_(module.bias)
-    elif isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d)):
+    elif isinstance(module, (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d)):
         nn.init.normal_(module.weight, 1.0, 0.02)
         nn.init.zeros_(module.bias)
 
@@ -78,8 +78,12 @@ class Unflatten2d(nn.Module):
 
 
 def to_memory_format(module: nn.Module, memory_format: torch.memory_format) -> nn.Module:
-    """Store conv weights in `memory_format` and make Unflatten2d layers produce it; returns `module`."""
-    module.to(memory_format=memory_format)
+    """Store 4-D weights (2-D convolutions') in `memory_format` and make Unflatten2d layers produce it; returns
+    `module`. Other tensors (a 3-D convolution's 5-D weights, vectors) keep their layout."""
+    for layer in module.modules():
+        for tensor in [*layer.parameters(recurse=False), *layer.buffers(recurse=False)]:
+            if tensor.dim() == 4:
+                tensor.data = tensor.data.contiguous(memory_format=memory_format)
     for layer in module.modules():
         if isinstance(layer, Unflatten2d):
             layer.memory_format = memory_format

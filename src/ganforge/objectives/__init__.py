@@ -45,7 +45,7 @@ class ObjectiveSpec:
 
 OBJECTIVES: Registry[ObjectiveSpec] = Registry("objective")
 
-from ganforge.objectives import anomaly, cyclegan, gan, paired, stylegan2, wgan
+from ganforge.objectives import anomaly, cyclegan, gan, mocogan, paired, stylegan2, wgan
 
 OBJECTIVES.register("dcgan", ObjectiveSpec(gan.GANObjectiveConfig, gan.GANObjective))
 OBJECTIVES.register("cyclegan", ObjectiveSpec(cyclegan.CycleGANObjectiveConfig, cyclegan.CycleGANObjective))
@@ -61,6 +61,7 @@ OBJECTIVES.register("stylegan2", ObjectiveSpec(stylegan2.StyleGAN2ObjectiveConfi
 OBJECTIVES.register("wavegan", ObjectiveSpec(gan.GANObjectiveConfig, gan.GANObjective))
 OBJECTIVES.register("textgan", ObjectiveSpec(wgan.WGANObjectiveConfig, wgan.WGANObjective))
 OBJECTIVES.register("musegan", ObjectiveSpec(wgan.WGANObjectiveConfig, wgan.WGANObjective))
+OBJECTIVES.register("mocogan", ObjectiveSpec(mocogan.MoCoGANObjectiveConfig, mocogan.MoCoGANObjective))
 
 __all__ = ["OBJECTIVES", "Objective", "ObjectiveSpec", "OptimizerGroup", "Phase", "StatelessObjective", "StepContext",
            "adversarial_groups"]

@@ -1,0 +1,191 @@
+"""A video GAN in the MoCoGAN way (Tulyakov et al. 2018): content and motion apart, sized for Moving MNIST
+on a CPU.
+
+Why MoCoGAN rather than TGAN: its latent splits what a clip shows from how it moves. A content code z_C is
+drawn once per clip and held across its frames; the motion codes z_M(1..T) come from a recurrent network
+(a GRU cell) fed fresh noise at every frame, starting from a drawn hidden state. Each frame is the image
+generator's picture of [z_C, z_M(t)] (the dcgan family's generator, models/dcgan.py). So fixing the
+content part of the noise and varying the motion part moves the same digits differently, and the other
+way round (`ganforge animate --content-seed / --motion-seed`): TGAN's single clip code cannot do that.
+
+Two critics, as in the paper: an image discriminator on single frames (are they real digits?) and a video
+discriminator of 3-D convolutions on whole clips (do they move as real clips do?). Clips are (B, C, T, H, W)
+in [-1, 1], channels first then time, as torch's 3-D convolutions read them.
+
+The noise vector of one clip: [z_C (content_dim), h_0 (motion_dim), e_1 .. e_T (frames x motion_noise_dim)],
+all standard normal; `split_latent` cuts it into the content and motion parts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from ganforge.errors import GanforgeError
+from ganforge.models import dcgan
+from ganforge.nn import activation, dcgan_init
+
+
+@dataclass(frozen=True)
+class MoCoGANConfig:
+    """Networks of the mocogan family: clips of (image_channels, frames, side, side), side = 4 x 2 ** len(channels)."""
+
+    frames: int = 16
+    image_channels: int = 1
+    content_dim: int = 50  # z_C, held across a clip (the paper's 50)
+    motion_dim: int = 10  # z_M(t), the GRU's state (the paper's 10)
+    motion_noise_dim: int = 10  # e_t fed to the GRU at each frame
+    generator_channels: tuple[int, ...] = (256, 128, 64, 32)  # the frame generator, from a 4 x 4 map
+    image_discriminator_channels: tuple[int, ...] = (32, 64, 128, 256)
+    video_discriminator_channels: tuple[int, ...] = (32, 64, 128, 256)
+    frames_judged: int = 4  # frames per clip the image discriminator sees, picked at random each step
+    num_classes: int = 0  # unconditional (what the GAN step reads)
+    auxiliary_classifier: bool = False
+
+    def __post_init__(self):
+        if self.frames < 2 or self.content_dim < 1 or self.motion_dim < 1 or self.motion_noise_dim < 1:
+            raise ValueError("frames must be >= 2 and the code sizes >= 1")
+        if not (len(self.generator_channels) == len(self.image_discriminator_channels)
+                == len(self.video_discriminator_channels)):
+            raise ValueError("generator_channels and both discriminators' channels need the same number of entries")
+        if not 1 <= self.frames_judged <= self.frames:
+            raise ValueError("frames_judged must be 1 .. frames")
+        if self.frames - 2 * len(self.video_discriminator_channels) < 1:
+            raise ValueError(f"{self.frames} frames are too few for {len(self.video_discriminator_channels)} "
+                             "video-discriminator layers (each takes 2 frames off)")
+        if self.num_classes:
+            raise ValueError("the mocogan family is unconditional")
+
+    @property
+    def image_size(self) -> int:
+        """Side of the square frames."""
+        return 4 * 2 ** len(self.generator_channels)
+
+    @property
+    def image_shape(self) -> tuple[int, int, int, int]:
+        """(channels, frames, height, width) of a clip."""
+        return self.image_channels, self.frames, self.image_size, self.image_size
+
+    @property
+    def latent_dim(self) -> int:
+        """Length of a clip's noise vector (module doc)."""
+        return self.content_dim + self.motion_dim + self.frames * self.motion_noise_dim
+
+    def frame_config(self) -> dcgan.DCGANConfig:
+        """The dcgan networks that draw and judge single frames."""
+        return dcgan.DCGANConfig(image_channels=self.image_channels, latent_dim=self.content_dim + self.motion_dim,
+                                 base_size=4, generator_channels=self.generator_channels,
+                                 discriminator_channels=self.image_discriminator_channels)
+
+
+class VideoGenerator(nn.Module):
+    """noise (B, latent_dim) -> clips (B, C, T, H, W) in [-1, 1]."""
+
+    def __init__(self, config: MoCoGANConfig):
+        super().__init__()
+        self.config = config
+        self.motion = nn.GRUCell(config.motion_noise_dim, config.motion_dim)
+        self.frame = dcgan.Generator(config.frame_config())
+
+    def split_latent(self, latent: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(content (B, content_dim), motion (B, motion_dim + frames x motion_noise_dim)) of clips' noise."""
+        return latent[:, : self.config.content_dim], latent[:, self.config.content_dim :]
+
+    def motion_codes(self, motion: torch.Tensor) -> torch.Tensor:
+        """The motion part of the noise -> z_M (B, frames, motion_dim), one code per frame."""
+        config = self.config
+        state = motion[:, : config.motion_dim]
+        noise = motion[:, config.motion_dim :].reshape(len(motion), config.frames, config.motion_noise_dim)
+        codes = []
+        for t in range(config.frames):
+            state = self.motion(noise[:, t], state)
+            codes.append(state)
+        return torch.stack(codes, 1)
+
+    def forward(self, latent: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        """Clips for noise vectors (module doc); `labels` is unused (unconditional)."""
+        content, motion = self.split_latent(latent)
+        codes = self.motion_codes(motion)  # (B, T, motion_dim)
+        count, frames = codes.shape[:2]
+        z = torch.cat([content[:, None].expand(-1, frames, -1), codes], 2).reshape(count * frames, -1)
+        pictures = self.frame(z)  # (B * T, C, H, W)
+        return pictures.reshape(count, frames, *pictures.shape[1:]).transpose(1, 2)
+
+    def sample_latent(self, count: int, *, device=None, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Standard normal noise (count, latent_dim)."""
+        return torch.randn((count, self.config.latent_dim), device=device, generator=generator)
+
+
+class ImageDiscriminator(nn.Module):
+    """clips (B, C, T, H, W) -> one logit per judged frame (B * frames_judged,): the dcgan discriminator on
+    `frames_judged` frames of each clip, the same frames of every clip (picked by the caller's `frames`)."""
+
+    def __init__(self, config: MoCoGANConfig):
+        super().__init__()
+        self.config = config
+        self.net = dcgan.Discriminator(config.frame_config())
+
+    def forward(self, clips: torch.Tensor, frames: torch.Tensor) -> torch.Tensor:
+        """Logits of frames `frames` (K,) of every clip."""
+        pictures = clips[:, :, frames].transpose(1, 2)  # (B, K, C, H, W)
+        return self.net(pictures.reshape(-1, *pictures.shape[2:]))
+
+
+class VideoDiscriminator(nn.Module):
+    """clips (B, C, T, H, W) -> logits (B,): 3-D convolutions, kernel 3 x 4 x 4, halving the frames' sides and
+    taking 2 frames off per layer, batch normalisation after the first (as DCGAN's), then a linear read-out."""
+
+    def __init__(self, config: MoCoGANConfig):
+        super().__init__()
+        layers: list[nn.Module] = []
+        channels = config.image_channels
+        for index, width in enumerate(config.video_discriminator_channels):
+            layers.append(nn.Conv3d(channels, width, (3, 4, 4), (1, 2, 2), (0, 1, 1), bias=index == 0))
+            if index > 0:
+                layers.append(nn.BatchNorm3d(width))
+            layers.append(activation("leaky_relu"))
+            channels = width
+        self.features = nn.Sequential(*layers, nn.Flatten())
+        frames_left = config.frames - 2 * len(config.video_discriminator_channels)
+        self.logit = nn.Linear(channels * frames_left * 16, 1)
+        self.apply(dcgan_init)
+
+    def forward(self, clips: torch.Tensor) -> torch.Tensor:
+        """One unnormalised real/fake score per clip."""
+        return self.logit(self.features(clips))[:, 0]
+
+
+def build(config: MoCoGANConfig) -> dict[str, nn.Module]:
+    """The family's networks by role."""
+    return {"generator": VideoGenerator(config), "image_discriminator": ImageDiscriminator(config),
+            "video_discriminator": VideoDiscriminator(config)}
+
+
+def fit_to_data(config: MoCoGANConfig, data, name: str) -> MoCoGANConfig:
+    """Clips must have the data's shape: channels and frames are taken from it, the side must match."""
+    if getattr(data, "representation", None) != "video":
+        raise GanforgeError(f"{name} learns from clips; give --data moving-mnist (two real MNIST digits moving)")
+    channels, frames, height, width = data.image_shape
+    if (height, width) != (config.image_size, config.image_size):
+        raise GanforgeError(f"{name} draws {config.image_size}x{config.image_size} frames but the clips are "
+                            f"{width}x{height}; set [model] generator_channels for that side")
+    return dataclasses.replace(config, image_channels=channels, frames=frames,
+                               frames_judged=min(config.frames_judged, frames))
+
+
+def film_strip(clips: torch.Tensor, every: int = 2) -> torch.Tensor:
+    """(B, C, T, H, W) -> the frames (B * ceil(T / every), C, H, W), every `every`-th one, clip after clip."""
+    frames = clips[:, :, ::every].transpose(1, 2)
+    return frames.reshape(-1, *frames.shape[2:])
+
+
+def preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -> tuple[torch.Tensor, int]:
+    """The sample grid: 6 clips, one per row, every other frame across."""
+    generator = networks["generator"]
+    device = next(generator.parameters()).device
+    with torch.no_grad():
+        clips = generator(generator.sample_latent(6, generator=rng).to(device)).float().cpu()
+    return film_strip(clips), -(-clips.shape[2] // 2)

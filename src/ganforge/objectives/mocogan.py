@@ -1,0 +1,77 @@
+"""The step of MoCoGAN (Tulyakov et al. 2018): one update of both discriminators, one of the generator.
+
+The image discriminator scores `frames_judged` frames of each clip (the same randomly picked frames of the
+real and the generated clips of a step), the video discriminator whole clips; each has the non-saturating
+loss, and the video term is weighted by `video_weight` (0: the video discriminator is built but never heard,
+so nothing asks the frames of a clip to move as real clips do: the ablation that shows what it adds).
+The G update scores the fakes the D update just drew (their graph kept), as the dcgan family's step does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import Tensor
+
+from ganforge.losses import ADVERSARIAL_LOSSES
+from ganforge.objectives.phase import Phase, StatelessObjective, StepContext, adversarial_groups
+
+DISCRIMINATORS = ("image_discriminator", "video_discriminator")
+
+
+@dataclass(frozen=True)
+class MoCoGANObjectiveConfig:
+    """Losses of the MoCoGAN step."""
+
+    video_weight: float = 1.0  # weight of the video discriminator's term, in both updates
+    image_weight: float = 1.0  # weight of the image discriminator's term
+
+    def __post_init__(self):
+        if self.video_weight < 0 or self.image_weight < 0 or not (self.video_weight or self.image_weight):
+            raise ValueError("video_weight and image_weight must be >= 0, not both 0")
+
+
+class MoCoGANObjective(StatelessObjective):
+    """Phases D (both discriminators) and G."""
+
+    def __init__(self, config: MoCoGANObjectiveConfig, model_config: Any):
+        self.config = config
+        self.frames, self.judged = model_config.frames, model_config.frames_judged
+        self.loss = ADVERSARIAL_LOSSES.get("non-saturating")
+        self.optimizers = adversarial_groups(("generator",), DISCRIMINATORS)
+        self.phases = (Phase("D", DISCRIMINATORS, "discriminator", self.discriminator_loss, keeps=("generator",)),
+                       Phase("G", ("generator",), "generator", self.generator_loss))
+
+    def _frames(self, step: int, device: torch.device) -> Tensor:
+        """The frames the image discriminator judges at `step`: a permutation seeded by the step (so a
+        resumed run picks the same ones), its first frames_judged, in order."""
+        order = torch.randperm(self.frames, generator=torch.Generator().manual_seed(step))
+        return order[: self.judged].sort().values.to(device)
+
+    def _scores(self, context: StepContext, clips: Tensor, frames: Tensor) -> tuple[Tensor, Tensor]:
+        networks = context.networks
+        return networks["image_discriminator"](clips, frames), networks["video_discriminator"](clips)
+
+    def discriminator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
+        """Real clips and frames scored real, generated ones fake, by each discriminator."""
+        real = context.batch[0]
+        generator = context.networks["generator"]
+        fake = context.kept["fakes"] = generator(generator.sample_latent(real.shape[0], device=real.device))
+        frames = context.kept["frames"] = self._frames(context.step, real.device)
+        real_image, real_video = self._scores(context, real, frames)
+        fake_image, fake_video = self._scores(context, fake.detach(), frames)
+        image = self.loss.discriminator(real_image, fake_image)
+        video = self.loss.discriminator(real_video, fake_video)
+        loss = self.config.image_weight * image + self.config.video_weight * video
+        return loss, {"loss_D_image": image.detach(), "loss_D_video": video.detach(),
+                      "D_video_real": real_video.detach().mean(), "D_video_fake": fake_video.detach().mean()}
+
+    def generator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
+        """The D phase's fakes scored real by both discriminators."""
+        fake, frames = context.kept.pop("fakes"), context.kept.pop("frames")
+        fake_image, fake_video = self._scores(context, fake, frames)
+        image, video = self.loss.generator(fake_image), self.loss.generator(fake_video)
+        loss = self.config.image_weight * image + self.config.video_weight * video
+        return loss, {"loss_G_image": image.detach(), "loss_G_video": video.detach()}

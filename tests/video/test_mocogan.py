@@ -1,0 +1,97 @@
+"""The video task (issue 50): the mocogan family trains and resumes through the generic trainer, its
+content and motion are apart (`ganforge animate --content-seed / --motion-seed`), and the command writes
+GIFs and an .npz, refusing other models in one line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from PIL import Image
+
+from ganforge.apps.generate import load_model_of_kind
+from ganforge.apps.video import animate, independent_frames
+from ganforge.cli.main import main
+from ganforge.models import FAMILIES
+from ganforge.models.mocogan import MoCoGANConfig, build
+from ganforge.training import train
+from ganforge.training.checkpoint import latest_checkpoint
+
+TINY = """
+preset = "moving-mnist"
+[model]
+generator_channels = [8, 8, 8, 8]
+image_discriminator_channels = [8, 8, 8, 8]
+video_discriminator_channels = [8, 8, 8, 8]
+content_dim = 6
+motion_dim = 4
+motion_noise_dim = 3
+frames_judged = 2
+[train]
+steps = 4
+batch_size = 4
+sample_every = 4
+checkpoint_every = 2
+log_every = 1
+"""
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("mocogan")
+    (root / "tiny.toml").write_text(TINY)
+    train(str(root / "tiny.toml"), out=root / "run", device="cpu", progress=False, seed=0)
+    return root
+
+
+def test_networks_shapes_and_both_critics():
+    config = MoCoGANConfig(generator_channels=(8, 8, 8, 8), image_discriminator_channels=(8, 8, 8, 8),
+                           video_discriminator_channels=(8, 8, 8, 8))
+    networks = build(config)
+    clips = networks["generator"](networks["generator"].sample_latent(3))
+    assert clips.shape == (3, 1, 16, 64, 64) and clips.abs().max() <= 1
+    assert networks["image_discriminator"](clips, torch.tensor([0, 5, 9])).shape == (9,)
+    assert networks["video_discriminator"](clips).shape == (3,)
+    assert FAMILIES.get("mocogan").data_kind == "video"
+
+
+def test_trains_resumes_exactly_and_previews(run: Path):
+    from safetensors.torch import load_file
+
+    assert (run / "run" / "samples").is_dir() and any((run / "run" / "samples").iterdir())
+    config = str(run / "tiny.toml")
+    train(config, out=run / "straight", device="cpu", progress=False)
+    train(config, out=run / "split", steps=2, device="cpu", progress=False)
+    train(config, out=run / "split", steps=4, device="cpu", progress=False, resume=True)
+    a, b = (load_file(latest_checkpoint(run / name) / "training.safetensors") for name in ("straight", "split"))
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_content_and_motion_come_from_their_own_seeds(run: Path):
+    loaded = load_model_of_kind("video", "x", checkpoint=run / "run")
+    same = animate(loaded, 2, content_seed=3, motion_seed=5)
+    np.testing.assert_array_equal(same, animate(loaded, 2, content_seed=3, motion_seed=5))
+    generator = loaded.generator
+    from ganforge.apps.video import clip_latents
+
+    a, b = clip_latents(loaded, 2, 3, 5), clip_latents(loaded, 2, 3, 6)
+    c = clip_latents(loaded, 2, 4, 5)
+    assert torch.equal(generator.split_latent(a)[0], generator.split_latent(b)[0])  # content kept
+    assert not torch.equal(generator.split_latent(a)[1], generator.split_latent(b)[1])  # motion changed
+    assert torch.equal(generator.split_latent(a)[1], generator.split_latent(c)[1])  # motion kept
+    assert same.shape == (2, 16, 64, 64, 1) and same.dtype == np.uint8
+    assert independent_frames(loaded, 2, seed=0).shape == (2, 16, 64, 64, 1)
+
+
+def test_animate_writes_gifs_and_arrays_and_refuses_image_models(run: Path, tmp_path: Path, capsys):
+    out = tmp_path / "clips"
+    assert main(["animate", "--checkpoint", str(run / "run"), "--num", "2", "--scale", "1", "--out", str(out)]) == 0
+    assert Image.open(out / "clip-000.gif").n_frames == 16
+    assert np.load(out / "clips.npz")["frames"].shape == (2, 16, 64, 64, 1)
+    assert main(["animate", "--model", "mnist-gan", "--out", str(tmp_path / "no")]) == 2
+    assert "not a video model" in capsys.readouterr().err and not (tmp_path / "no").exists()
+    assert main(["sample", "--checkpoint", str(run / "run"), "--out", str(tmp_path / "s.png")]) == 2
+    assert "use `ganforge animate`" in capsys.readouterr().err
+    assert main(["animate", "--checkpoint", str(run / "run"), "--num", "0", "--out", str(tmp_path / "z")]) == 2
