@@ -95,3 +95,14 @@ def test_animate_writes_gifs_and_arrays_and_refuses_image_models(run: Path, tmp_
     assert main(["sample", "--checkpoint", str(run / "run"), "--out", str(tmp_path / "s.png")]) == 2
     assert "use `ganforge animate`" in capsys.readouterr().err
     assert main(["animate", "--checkpoint", str(run / "run"), "--num", "0", "--out", str(tmp_path / "z")]) == 2
+
+
+def test_the_browser_app_plays_clips_of_a_video_run(run: Path, tmp_path: Path):
+    from ganforge.apps.webapp import WebApp
+
+    app = WebApp(run, work=tmp_path)
+    assert "runs/run" in app.catalogue.keys("animate") and "runs/run" not in app.catalogue.keys("generate")
+    gif = Image.open(app.animate("runs/run", content_seed=1, motion_seed=2))
+    assert gif.n_frames == 16 and gif.size == (4 * 64 * 4, 64 * 4)  # four clips side by side, enlarged 4x
+    again = app.animate("runs/run", content_seed=1, motion_seed=2)
+    assert again.read_bytes() == app.animate("runs/run", content_seed=1, motion_seed=2).read_bytes()

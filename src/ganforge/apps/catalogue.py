@@ -46,6 +46,8 @@ def tasks_of(state: dict) -> tuple[str, ...]:
         return ("write",)
     if family.data_kind == "music":
         return ("compose",)
+    if family.data_kind == "video":
+        return ("animate",)
     if state.get("data", {}).get("audio"):
         return ("speak", "evaluate")
     return ("generate", "edit", "complete", "evaluate")

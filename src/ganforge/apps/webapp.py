@@ -46,6 +46,9 @@ from ganforge.apps.music import load_music_model, synthesise, write_midi
 from ganforge.apps.speech import audio_settings, speak
 from ganforge.apps.text import load_text_model, write_words
 from ganforge.apps.translate import Translator, colourise_image, complete_image, load_translator, match_channels
+from ganforge.apps.video import animate as animate_clips
+from ganforge.apps.video import load_video_model
+from ganforge.apps.video import save_gif as save_clip_gif
 from ganforge.data.folder import read_image
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
@@ -64,6 +67,7 @@ MAX_WORDS_SHOWN = 200  # words per click of the Write tab
 MAX_SAMPLES = 256  # images per Generate click
 MAX_CLIPS = 8  # clips per Speak click
 MAX_STEPS = 1000  # inversion steps per Edit click
+MAX_CLIPS_SHOWN = 8  # clips per Animate click
 EDIT_SLIDERS = 4  # directions offered at once
 MAX_SCORED = 256  # pictures per Detect click
 # shipped models a tab offers first where several serve it (docs/colourise.md: the most colourful colouriser)
@@ -326,6 +330,17 @@ class WebApp:
         entry = self.catalogue.get(key, "write")
         loaded = self._cached((key, "text"), lambda: load_text_model(checkpoint=entry.folder, device=self.device))
         return "\n".join(write_words(loaded, int(num), seed=int(seed), temperature=float(temperature)))
+
+    def animate(self, key: str, content_seed: int, motion_seed: int, num: int = 4) -> Path:
+        """`num` clips of a video model side by side, as one looping GIF (what `ganforge animate` writes clip
+        by clip); the same seeds, the same GIF."""
+        if not 1 <= int(num) <= MAX_CLIPS_SHOWN:
+            raise GanforgeError(f"{num} clips: ask for 1 to {MAX_CLIPS_SHOWN} per click (`ganforge animate` makes more)")
+        entry = self.catalogue.get(key, "animate")
+        loaded = self._cached((key, "video"), lambda: load_video_model(checkpoint=entry.folder, device=self.device))
+        clips = animate_clips(loaded, int(num), content_seed=int(content_seed), motion_seed=int(motion_seed))
+        frames = np.concatenate(list(clips), axis=2)  # (T, H, num * W, C): the clips side by side
+        return save_clip_gif(frames, self.work / f"{_slug(key)}-c{int(content_seed)}-m{int(motion_seed)}-{num}.gif", 4)
 
     def compose(self, key: str, seed: int) -> tuple[int, np.ndarray, np.ndarray, Path]:
         """One passage of a music model: (sample rate, its sound, its piano-roll picture, its MIDI file), as

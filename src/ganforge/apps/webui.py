@@ -138,6 +138,21 @@ def build(app: WebApp):
             gen_button.click(on_page(lambda key, num, seed, label, psi: app.generate(key, num, seed, label, psi)),
                              [gen_model, gen_num, gen_seed, gen_label, gen_truncation], [gen_grid, gen_file])
 
+            gr.Markdown("**Clips** from a video model: the same content seed with another motion seed moves the same "
+                        "digits differently. Same as `ganforge animate`.")
+            with gr.Row():
+                with gr.Column(scale=1):
+                    an_model = gr.Dropdown(choices("animate"), value=first("animate"), label="video model",
+                                           elem_id="animate-model")
+                    an_content = gr.Number(0, precision=0, label="content seed (which digits)")
+                    an_motion = gr.Number(1, precision=0, label="motion seed (how they move)")
+                    an_button = gr.Button("Animate", elem_id="animate-button")
+                with gr.Column(scale=2):
+                    an_clip = gr.Image(label="four clips", type="filepath", interactive=False, elem_id="animate-result")
+            dropdowns.append((an_model, "animate"))
+            an_button.click(on_page(lambda key, content, motion: str(app.animate(key, content, motion))),
+                            [an_model, an_content, an_motion], an_clip)
+
         # Edit ---------------------------------------------------------------------------------------
         with gr.Tab("Edit", id="edit"):
             gr.Markdown("Find the latent of a picture (inversion), then move it along directions of the latent "
