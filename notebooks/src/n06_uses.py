@@ -1,6 +1,6 @@
 """Notebook 6, what GANs are used for: editing real images through the latent space, synthetic data
-for augmentation, anomaly detection, speech, words and chorales (the last cells join once their weights
-ship: specgan-digits, french-words, chorales)."""
+for augmentation, anomaly detection, speech, words, chorales, faces and clips (the last cells join once
+their weights ship: specgan-digits, french-words, chorales, faces, moving-mnist)."""
 
 from common import SETUP
 
@@ -122,6 +122,43 @@ show(roll_pictures(torch.from_numpy(rolls)), columns=2,
      title="four passages: soprano red, alto green, tenor blue, bass black; time to the right, pitch up")
 display(Audio(synthesise(rolls[0]), rate=16000))'''
 
+FACES = '''import torch
+from ganforge.apps.directions import find_directions
+from ganforge.data.utkface import shared_faces_dir
+
+faces = LatentGenerator(load_model(model="faces"))  # a DCGAN of 64x64 faces (UTKFace: non-commercial research only)
+found = find_directions(faces, "attribute", samples=300 if QUICK else 2000)  # sex and age, read by the face judge
+for direction in found.directions:
+    print(f"{direction.name:4s} per unit of strength: sex {direction.effect['sex']:+.2f} (log-odds of female), "
+          f"age {direction.effect['age']:+.1f} years")
+if shared_faces_dir() is None:  # the photos are the team's, not the package's: edit faces the model draws
+    start = faces.random_z(4, seed=1)
+    first = faces.render(start, "z")
+else:
+    held = load_dataset("utkface", "heldout")  # real faces no model trained on
+    first = from_uint8(held.images[[3, 40, 200, 500]])
+    start = Inverter(faces, InversionSettings(steps=steps), progress=False).invert(first).latents
+strengths = torch.tensor([-3.0, -1.5, 0.0, 1.5, 3.0])
+for name in ("sex", "age"):
+    direction = found.get(name)
+    moves = start[:, None] + strengths[None, :, None] * direction.scale * direction.vector
+    edited = faces.render(moves.flatten(0, 1), "z")
+    rows = torch.cat([first[:, None], edited.view(len(first), len(strengths), *edited.shape[1:])], 1)
+    show(rows.flatten(0, 1), columns=len(strengths) + 1,
+         title=f"{name}: the face, then strength -3 ... +3 (+ is more female / older)")'''
+
+VIDEO = '''import torch
+from ganforge.apps.video import animate, load_video_model
+
+clips = load_video_model(model="moving-mnist")  # MoCoGAN: content held across a clip, motion from a GRU
+same_digits = np.concatenate([animate(clips, 1, content_seed=7, motion_seed=m) for m in (1, 2, 3)])
+as_images = lambda frames: torch.from_numpy(frames).permute(0, 3, 1, 2).float() / 127.5 - 1
+show(as_images(same_digits[:, ::2].reshape(-1, 64, 64, 1)), columns=8,
+     title="one content seed, three motion seeds: the same digits move differently (every other frame)")
+same_motion = np.concatenate([animate(clips, 1, content_seed=c, motion_seed=1) for c in (4, 5, 6)])
+show(as_images(same_motion[:, ::2].reshape(-1, 64, 64, 1)), columns=8,
+     title="three content seeds, one motion seed: other digits, the same way of moving")'''
+
 NOTEBOOK = {
     "fr": ("06-usages", [
         ("md", ("# 6. À quoi servent les GAN\n\n"
@@ -184,6 +221,20 @@ NOTEBOOK = {
                 "voix, sur une grille de doubles croches. `ganforge compose` en écrit les fichiers MIDI."),
          "chorales"),
         ("code", MUSIC, "chorales"),
+        ("md", ("## Retoucher un visage : le sexe et l'âge\n\nLe cours cite la retouche du sexe et de l'âge "
+                "d'un visage. Un DCGAN a appris sur 8 146 vrais visages (UTKFace, usage de recherche non "
+                "commercial) ; un petit classifieur entraîné sur de vrais visages lit le sexe et l'âge de 2 000 "
+                "visages dessinés, et l'on cherche les directions de *z* le long desquelles ils changent "
+                "(InterFaceGAN, chacune tenant l'autre fixe). On inverse de vrais visages jamais vus, puis on les "
+                "déplace. docs/faces.md mesure combien d'entre eux changent de sexe ou prennent 15 ans."),
+         "faces"),
+        ("code", FACES, "faces"),
+        ("md", ("## Des vidéos\n\nMoCoGAN (Tulyakov et al., 2018) sépare **ce que montre** un clip (un code "
+                "tiré une fois) de **la façon dont il bouge** (un réseau récurrent nourri de bruit à chaque "
+                "image). Appris sur des clips de deux vrais chiffres MNIST qui rebondissent : garder le code de "
+                "contenu et changer celui du mouvement fait bouger les mêmes chiffres autrement."),
+         "moving-mnist"),
+        ("code", VIDEO, "moving-mnist"),
     ]),
     "en": ("06-uses", [
         ("md", ("# 6. What GANs are used for\n\n"
@@ -242,5 +293,16 @@ NOTEBOOK = {
                 "comes with music21): it draws four bars at once, one layer per voice, on a grid of sixteenth "
                 "notes. `ganforge compose` writes them as MIDI files."), "chorales"),
         ("code", MUSIC, "chorales"),
+        ("md", ("## Retouching a face: sex and age\n\nThe lecture names retouching a face's sex and age. A DCGAN "
+                "learnt from 8,146 real faces (UTKFace, non-commercial research only); a small classifier trained "
+                "on real faces reads the sex and age of 2,000 drawn faces, and we fit the directions of *z* along "
+                "which they change (InterFaceGAN, each holding the other still). We invert real faces it never "
+                "saw, then move them. docs/faces.md measures how many change sex or gain 15 years."), "faces"),
+        ("code", FACES, "faces"),
+        ("md", ("## Video\n\nMoCoGAN (Tulyakov et al., 2018) keeps **what a clip shows** (a code drawn once) apart "
+                "from **how it moves** (a recurrent network fed noise at every frame). Learnt from clips of two "
+                "real MNIST digits bouncing: keep the content code and change the motion code, and the same "
+                "digits move differently."), "moving-mnist"),
+        ("code", VIDEO, "moving-mnist"),
     ]),
 }
