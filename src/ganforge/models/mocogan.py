@@ -42,6 +42,10 @@ class MoCoGANConfig:
     image_discriminator_channels: tuple[int, ...] = (32, 64, 128, 256)
     video_discriminator_channels: tuple[int, ...] = (32, 64, 128, 256)
     frames_judged: int = 4  # frames per clip the image discriminator sees, picked at random each step
+    # Gaussian noise of this std added to the critics' input and to each hidden layer's input while training
+    # (MoCoGAN's own remedy, its --use_noise with sigma 0.1): without it both critics won within 300 steps
+    # (image loss 0.0002) and the generator drew the same grey smear for every clip (docs/video.md)
+    discriminator_noise: float = 0.1
     num_classes: int = 0  # unconditional (what the GAN step reads)
     auxiliary_classifier: bool = False
 
@@ -51,6 +55,8 @@ class MoCoGANConfig:
         if not (len(self.generator_channels) == len(self.image_discriminator_channels)
                 == len(self.video_discriminator_channels)):
             raise ValueError("generator_channels and both discriminators' channels need the same number of entries")
+        if self.discriminator_noise < 0:
+            raise ValueError("discriminator_noise must be >= 0")
         if not 1 <= self.frames_judged <= self.frames:
             raise ValueError("frames_judged must be 1 .. frames")
         if self.frames - 2 * len(self.video_discriminator_channels) < 1:
@@ -119,38 +125,63 @@ class VideoGenerator(nn.Module):
         return torch.randn((count, self.config.latent_dim), device=device, generator=generator)
 
 
+class InstanceNoise(nn.Module):
+    """Adds Gaussian noise of std `sigma` in training mode (nothing in eval mode)."""
+
+    def __init__(self, sigma: float):
+        super().__init__()
+        self.sigma = sigma
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x, plus noise while training."""
+        return x + self.sigma * torch.randn_like(x) if self.training and self.sigma else x
+
+
+def _critic_layers(config: MoCoGANConfig, widths: tuple[int, ...], conv, norm, kernel, stride, padding) -> list[nn.Module]:
+    """Noise, strided convolution, batch norm (after the first), leaky ReLU: per layer."""
+    layers: list[nn.Module] = []
+    channels = config.image_channels
+    for index, width in enumerate(widths):
+        layers += [InstanceNoise(config.discriminator_noise),
+                   conv(channels, width, kernel, stride, padding, bias=index == 0)]
+        if index > 0:
+            layers.append(norm(width))
+        layers.append(activation("leaky_relu"))
+        channels = width
+    return layers
+
+
 class ImageDiscriminator(nn.Module):
-    """clips (B, C, T, H, W) -> one logit per judged frame (B * frames_judged,): the dcgan discriminator on
-    `frames_judged` frames of each clip, the same frames of every clip (picked by the caller's `frames`)."""
+    """clips (B, C, T, H, W) -> one logit per judged frame (B * frames_judged,): DCGAN's discriminator (strided
+    4x4 convolutions, batch norm after the first, leaky ReLU, a linear read-out) on `frames_judged` frames of
+    each clip, the same frames of every clip (picked by the caller's `frames`), with instance noise."""
 
     def __init__(self, config: MoCoGANConfig):
         super().__init__()
         self.config = config
-        self.net = dcgan.Discriminator(config.frame_config())
+        widths = config.image_discriminator_channels
+        self.features = nn.Sequential(*_critic_layers(config, widths, nn.Conv2d, nn.BatchNorm2d, 4, 2, 1), nn.Flatten())
+        self.logit = nn.Linear(widths[-1] * 16, 1)
+        self.apply(dcgan_init)
 
     def forward(self, clips: torch.Tensor, frames: torch.Tensor) -> torch.Tensor:
         """Logits of frames `frames` (K,) of every clip."""
         pictures = clips[:, :, frames].transpose(1, 2)  # (B, K, C, H, W)
-        return self.net(pictures.reshape(-1, *pictures.shape[2:]))
+        return self.logit(self.features(pictures.reshape(-1, *pictures.shape[2:])))[:, 0]
 
 
 class VideoDiscriminator(nn.Module):
     """clips (B, C, T, H, W) -> logits (B,): 3-D convolutions, kernel 3 x 4 x 4, halving the frames' sides and
-    taking 2 frames off per layer, batch normalisation after the first (as DCGAN's), then a linear read-out."""
+    taking 2 frames off per layer, batch normalisation after the first (as DCGAN's), then a linear read-out;
+    instance noise before each convolution."""
 
     def __init__(self, config: MoCoGANConfig):
         super().__init__()
-        layers: list[nn.Module] = []
-        channels = config.image_channels
-        for index, width in enumerate(config.video_discriminator_channels):
-            layers.append(nn.Conv3d(channels, width, (3, 4, 4), (1, 2, 2), (0, 1, 1), bias=index == 0))
-            if index > 0:
-                layers.append(nn.BatchNorm3d(width))
-            layers.append(activation("leaky_relu"))
-            channels = width
+        widths = config.video_discriminator_channels
+        layers = _critic_layers(config, widths, nn.Conv3d, nn.BatchNorm3d, (3, 4, 4), (1, 2, 2), (0, 1, 1))
         self.features = nn.Sequential(*layers, nn.Flatten())
-        frames_left = config.frames - 2 * len(config.video_discriminator_channels)
-        self.logit = nn.Linear(channels * frames_left * 16, 1)
+        frames_left = config.frames - 2 * len(widths)
+        self.logit = nn.Linear(widths[-1] * frames_left * 16, 1)
         self.apply(dcgan_init)
 
     def forward(self, clips: torch.Tensor) -> torch.Tensor:
