@@ -17,6 +17,7 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
+from ganforge.config import config_to_dict
 from ganforge.data import ImageDataset, TranslationDataset
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
@@ -32,13 +33,14 @@ from ganforge.training.distributed import (
     all_reduce_sum,
     average_buffers,
     average_gradients,
+    barrier,
     replicas_identical,
 )
 from ganforge.training.ema import refresh_batch_norm, update_ema
 from ganforge.training.evaluation import PeriodicEvaluation
 from ganforge.training.logger import MetricsLogger, StatsWindow, plot_losses
 from ganforge.training.precision import MixedPrecision, resolve_precision
-from ganforge.training.run_state import RunState
+from ganforge.training.run_folder import RunFolder
 from ganforge.utils.images import save_grid
 from ganforge.utils.memory import require_memory
 
@@ -70,7 +72,7 @@ def fit_model_to_data(run: RunConfig, dataset: ImageDataset | TranslationDataset
     return dataclasses.replace(run, model=model)
 
 
-class Trainer(RunState):
+class Trainer:
     """Trains one run in <run_dir>; `fit()` goes to run.train.steps, resuming from the latest checkpoint."""
 
     def __init__(
@@ -103,8 +105,10 @@ class Trainer(RunState):
         self._build_networks(start_fresh=not resume)
         self._build_optimizers()
         self._set_precision()
-        self.seconds_before, self._fit_started = 0.0, None  # see RunState; _restore() reads the former
-        self.step = self._restore() if resume else self._refuse_existing_run()
+        self.folder = RunFolder(self.run_dir, dist)
+        # training seconds of earlier invocations of this run, and when the running fit() began (None between fits)
+        self.seconds_before, self._fit_started = 0.0, None
+        self.step = self._restore() if resume else self._start_new()
         if dist.enabled or not resume:
             # each process draws its own noise; resumed multi-process runs reseed from the step
             torch.manual_seed(self.run.train.seed + 1_000_003 * dist.rank + self.step)
@@ -253,7 +257,7 @@ class Trainer(RunState):
         broken = torch.stack([~torch.isfinite(loss) for _, loss in losses]).any().float()
         if (all_reduce_sum(broken) if self.dist.enabled else broken).item():  # every process stops together
             bad = ", ".join(f"{name} ({loss.item()})" for name, loss in losses if not torch.isfinite(loss))
-            self._diverged(step + 1, f"the loss of phase {bad or 'on another process'} is not finite")
+            self.folder.diverged(step + 1, f"the loss of phase {bad or 'on another process'} is not finite")
         average_buffers(self.dist, self.networks.values())
         if self.ema is not None:
             update_ema(self.ema, self.networks[self.family.generator_role], self.run.train.ema_decay, step)
@@ -364,6 +368,86 @@ class Trainer(RunState):
             best=self.best,
             precision=self.precision_used,
         )
+
+    # the run's state in its folder -------------------------------------------------------------------
+    def _start_new(self) -> int:
+        """Step 0 of a new run, in a folder that holds none."""
+        self.folder.start_new()
+        return 0
+
+    def _restore(self) -> int:
+        """Load the latest checkpoint (weights, optimisers, objective state, RNG); returns its step."""
+        state = self.folder.restore(self._checkpointed_modules(), self.optimizers)
+        self.objective.load_state_dict(self.precision.load_state_dict(state["objective"]), self.device)
+        self.seconds_before = float(state.get("train_seconds") or 0.0)  # absent from older checkpoints
+        return state["step"]
+
+    def _checkpointed_modules(self) -> dict[str, nn.Module]:
+        modules = dict(self.networks)
+        if self.ema is not None:
+            modules[self.ema_role] = self.ema
+        return modules
+
+    def _state(self) -> dict:
+        """What a checkpoint's state.json says about the run."""
+        return {
+            "family": self.run.family,
+            "model": config_to_dict(self.run.model),
+            "run": self.run.to_dict(),
+            "data": self.dataset.describe(),
+            "train_seconds": round(self.train_seconds(), 3),
+            "precision": self.precision_used,  # what train.precision ("auto" included) meant on this hardware
+        }
+
+    def train_seconds(self) -> float:
+        """Wall seconds spent in fit() over every invocation of this run so far (resumes add up)."""
+        running = time.perf_counter() - self._fit_started if self._fit_started is not None else 0.0
+        return self.seconds_before + running
+
+    def save(self) -> None:
+        """Checkpoint the current step (main process writes; all wait). Every process checks the weights
+        first, so a divergence stops all of them rather than leaving the others at the barrier."""
+        self._check_finite_weights()
+        if self.dist.is_main:
+            self._write_checkpoint()
+        barrier(self.dist)
+
+    def _write_checkpoint(self) -> None:
+        """Save the current step, unless a weight is not finite (then the divergence is reported and the last
+        checkpoint stays the newest)."""
+        self.refresh_ema()  # first: the EMA's refreshed BN statistics are checked too
+        self._check_finite_weights()
+        self.folder.write(step=self.step, modules=self._checkpointed_modules(), optimizers=self.optimizers,
+                          state=self._state(), keep=self.run.train.keep_checkpoints,
+                          objective={**self.objective.state_dict(), **self.precision.state_dict()})
+
+    def _check_finite_weights(self) -> None:
+        """Stop the run (nothing saved) when a weight or a buffer (BN statistics) is NaN or infinite."""
+        for role, module in self._checkpointed_modules().items():
+            if not all(torch.isfinite(p).all() for p in module.parameters()):
+                self.folder.diverged(self.step, f"a weight of the {role} is not finite")
+            # buffers too: a BatchNorm's running variance can overflow while every weight stays finite
+            broken = next((name for name, b in module.named_buffers() if b.is_floating_point()
+                           and not torch.isfinite(b).all()), None)
+            if broken is not None:
+                self.folder.diverged(self.step, f"the {role}'s {broken} is not finite")
+
+    def evaluate(self) -> dict[str, float]:
+        """Score the sampling generator; a new best is kept as checkpoints/best. Returns the log values."""
+        self.refresh_ema()
+        values = self.evaluation(self.sampling_generator())
+        value = values[self.evaluation.key]
+        improved = self.evaluation.better(value, None if self.best is None else self.best["value"])
+        if improved:
+            self.best = {"metric": self.evaluation.metric_name, "key": self.evaluation.key, "value": value,
+                         "step": self.step, "features": self.evaluation.features, "num": self.evaluation.num}
+            roles = [self.family.generator_role] + ([self.ema_role] if self.ema is not None else [])
+            modules = self._checkpointed_modules()
+            self.folder.write_best(step=self.step, modules={role: modules[role] for role in roles},
+                                   state=self._state(), evaluation=self.best)
+        if self.progress:
+            tqdm.write(f"step {self.step}: {self.evaluation.key[5:]} {value:.4g}" + (" (best so far)" if improved else ""))
+        return values
 
     def _open_log(self) -> MetricsLogger | None:
         """metrics.jsonl and TensorBoard on the main process (a damaged line of a killed run is said and left out)."""
