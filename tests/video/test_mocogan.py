@@ -52,8 +52,8 @@ def test_networks_shapes_and_both_critics():
     networks = build(config)
     clips = networks["generator"](networks["generator"].sample_latent(3))
     assert clips.shape == (3, 1, 16, 64, 64) and clips.abs().max() <= 1
-    assert networks["image_discriminator"](clips, torch.tensor([0, 5, 9])).shape == (9,)
-    assert networks["video_discriminator"](clips).shape == (3,)
+    assert networks["image_discriminator"](clips, torch.tensor([0, 5, 9])).shape == (3 * 3 * 16,)  # 4x4 patches
+    assert networks["video_discriminator"](clips).shape == (3 * 6 * 16,)  # 16 - 4 x 2 - 2 frames, 4x4 patches
     assert FAMILIES.get("mocogan").data_kind == "video"
 
 

@@ -152,41 +152,43 @@ def _critic_layers(config: MoCoGANConfig, widths: tuple[int, ...], conv, norm, k
 
 
 class ImageDiscriminator(nn.Module):
-    """clips (B, C, T, H, W) -> one logit per judged frame (B * frames_judged,): DCGAN's discriminator (strided
-    4x4 convolutions, batch norm after the first, leaky ReLU, a linear read-out) on `frames_judged` frames of
-    each clip, the same frames of every clip (picked by the caller's `frames`), with instance noise."""
+    """clips (B, C, T, H, W) -> patch logits of the judged frames: DCGAN's discriminator (strided 4x4
+    convolutions, batch norm after the first, leaky ReLU) with MoCoGAN's patch read-out (a 3x3 convolution to
+    one score per position of the last 4x4 map) on `frames_judged` frames of each clip, the same frames of
+    every clip (picked by the caller's `frames`), with instance noise. Scoring patches rather than the whole
+    picture is MoCoGAN's choice too: with one global score per frame both critics won within 300 steps and
+    the generator collapsed to one clip (docs/video.md)."""
 
     def __init__(self, config: MoCoGANConfig):
         super().__init__()
         self.config = config
         widths = config.image_discriminator_channels
-        self.features = nn.Sequential(*_critic_layers(config, widths, nn.Conv2d, nn.BatchNorm2d, 4, 2, 1), nn.Flatten())
-        self.logit = nn.Linear(widths[-1] * 16, 1)
+        self.features = nn.Sequential(*_critic_layers(config, widths, nn.Conv2d, nn.BatchNorm2d, 4, 2, 1))
+        self.logit = nn.Conv2d(widths[-1], 1, 3, 1, 1)  # one score per patch of the last 4 x 4 map
         self.apply(dcgan_init)
 
     def forward(self, clips: torch.Tensor, frames: torch.Tensor) -> torch.Tensor:
-        """Logits of frames `frames` (K,) of every clip."""
+        """Patch logits of frames `frames` (K,) of every clip, flattened: (B * K * 16,)."""
         pictures = clips[:, :, frames].transpose(1, 2)  # (B, K, C, H, W)
-        return self.logit(self.features(pictures.reshape(-1, *pictures.shape[2:])))[:, 0]
+        return self.logit(self.features(pictures.reshape(-1, *pictures.shape[2:]))).flatten()
 
 
 class VideoDiscriminator(nn.Module):
-    """clips (B, C, T, H, W) -> logits (B,): 3-D convolutions, kernel 3 x 4 x 4, halving the frames' sides and
-    taking 2 frames off per layer, batch normalisation after the first (as DCGAN's), then a linear read-out;
-    instance noise before each convolution."""
+    """clips (B, C, T, H, W) -> patch logits: 3-D convolutions, kernel 3 x 4 x 4, halving the frames' sides and
+    taking 2 frames off per layer, batch normalisation after the first (as DCGAN's), instance noise before each
+    convolution, then a 3x3x3 convolution to one score per (time x space) patch (MoCoGAN's PatchVideoDiscriminator)."""
 
     def __init__(self, config: MoCoGANConfig):
         super().__init__()
         widths = config.video_discriminator_channels
         layers = _critic_layers(config, widths, nn.Conv3d, nn.BatchNorm3d, (3, 4, 4), (1, 2, 2), (0, 1, 1))
-        self.features = nn.Sequential(*layers, nn.Flatten())
-        frames_left = config.frames - 2 * len(widths)
-        self.logit = nn.Linear(widths[-1] * frames_left * 16, 1)
+        self.features = nn.Sequential(*layers)
+        self.logit = nn.Conv3d(widths[-1], 1, 3, 1, (0, 1, 1))  # one score per (time x space) patch
         self.apply(dcgan_init)
 
     def forward(self, clips: torch.Tensor) -> torch.Tensor:
-        """One unnormalised real/fake score per clip."""
-        return self.logit(self.features(clips))[:, 0]
+        """Patch logits of every clip, flattened: (B * patches,)."""
+        return self.logit(self.features(clips)).flatten()
 
 
 def build(config: MoCoGANConfig) -> dict[str, nn.Module]:
