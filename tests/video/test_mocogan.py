@@ -106,3 +106,16 @@ def test_the_browser_app_plays_clips_of_a_video_run(run: Path, tmp_path: Path):
     assert gif.n_frames == 16 and gif.size == (4 * 64 * 4, 64 * 4)  # four clips side by side, enlarged 4x
     again = app.animate("runs/run", content_seed=1, motion_seed=2)
     assert again.read_bytes() == app.animate("runs/run", content_seed=1, motion_seed=2).read_bytes()
+
+
+def test_augmentation_moves_all_frames_of_a_clip_alike():
+    from ganforge.objectives.mocogan import MoCoGANObjective, MoCoGANObjectiveConfig
+
+    objective = MoCoGANObjective(MoCoGANObjectiveConfig(), MoCoGANConfig())
+    torch.manual_seed(0)
+    frame = torch.rand(4, 1, 1, 64, 64) * 2 - 1
+    augmented = objective._augment(frame.expand(-1, -1, 16, -1, -1))
+    assert torch.equal(augmented, augmented[:, :, :1].expand_as(augmented))  # every frame moved the same way
+    assert not torch.equal(augmented[:, :, 0], frame[:, :, 0])  # and moved
+    with pytest.raises(ValueError, match="blend a clip's frames"):
+        MoCoGANObjectiveConfig(augment_policy="color,translation")
