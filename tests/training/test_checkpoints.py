@@ -50,7 +50,7 @@ def test_time_budget_stops_and_saves(tiny_config: Path, tmp_path: Path):
     result = train(str(tiny_config), out=tmp_path / "run", minutes=0.0001, device="cpu", progress=False)
     assert result.stopped_early and result.step < 10**9
     assert load_generator(tmp_path / "run").state["step"] == result.step
-    with pytest.raises(GanforgeError, match="drop --set, --seed"):
+    with pytest.raises(GanforgeError, match=r"drop --set \(and --precision, --compile, --normal, which set it\), --seed"):
         train(str(tiny_config), out=tmp_path / "run", steps=9, seed=3, device="cpu", progress=False, resume=True)
 
 

@@ -70,7 +70,8 @@ def train(
             raise GanforgeError(f"--resume continues on {saved.data!r}, the run's own data; drop --data")
         if seed is not None or batch_size is not None or init_generator or overrides:
             raise GanforgeError("--resume keeps the run's own config, seed, batch size and starting weights; drop "
-                                "--set, --seed, --batch-size and --init-generator")
+                                "--set (and --precision, --compile, --normal, which set it), --seed, --batch-size "
+                                "and --init-generator")
         run = with_changes(saved, steps=steps, **evaluation)
     else:
         run = with_changes(run, data=data, steps=steps, seed=seed, batch_size=batch_size,
