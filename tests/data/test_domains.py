@@ -116,3 +116,16 @@ sample_every = 2
     held = [f"{i}_{i % 2}_0_2017{i:04d}.jpg" for i in range(60) if is_heldout(f"{i}_{i % 2}_0_2017{i:04d}.jpg")]
     assert protocol["n_a"] + protocol["n_b"] == len(held)
     assert {"cycle_l1_AtoB", "cycle_l1_BtoA"} <= set(result["metrics"])
+
+
+def test_the_other_layouts_keep_their_meaning(tmp_path: Path):
+    from ganforge.data.domains import two_folder_domains
+
+    for names in (("trainA", "trainB"), ("A", "B"), ("train", "test")):
+        root = tmp_path / "-".join(names)
+        for name in names:
+            (root / name).mkdir(parents=True)
+        assert two_folder_domains(root) is None
+    (tmp_path / "pets" / "cats").mkdir(parents=True)
+    (tmp_path / "pets" / "dogs").mkdir()
+    assert two_folder_domains(tmp_path / "pets") is not None

@@ -35,6 +35,8 @@ from ganforge.data.utkface import SEXES, face_folder, face_table, is_face_spec, 
 from ganforge.errors import GanforgeError
 
 DEFAULT_SIDE = 64  # photos' side when [preprocess] load_size is unset
+# folder names of the other layouts (data/translation.py): a folder holding these is read as that layout
+LAYOUT_FOLDERS = frozenset({"trainA", "trainB", "testA", "testB", "train", "test", "val", "A", "B"})
 _OPERATORS = {"<=": operator.le, ">=": operator.ge, "<": operator.lt, ">": operator.gt, "=": operator.eq}
 _CONDITION = re.compile(r"^\s*(age|sex)\s*(<=|>=|<|>|=)\s*([A-Za-z0-9]+)\s*$")
 RULE_HELP = "e.g. utkface:age>=18&age<=29,age>=50 or utkface:sex=male,sex=female"
@@ -109,7 +111,7 @@ def two_folder_domains(root: Path) -> tuple[Path, Path] | None:
         return None
     entries = [entry for entry in root.iterdir() if not entry.name.startswith(".")]
     folders = sorted(entry for entry in entries if entry.is_dir())
-    if len(folders) != 2 or list_images(root) or any(f.name in ("train", "test", "val", "A", "B") for f in folders):
+    if len(folders) != 2 or list_images(root) or any(f.name in LAYOUT_FOLDERS for f in folders):
         return None
     return folders[0], folders[1]
 
