@@ -117,7 +117,10 @@ def build(app: WebApp):
                 with gr.Column(scale=1):
                     gen_model = gr.Dropdown(choices("generate"), value=first("generate"), label="model",
                                             elem_id="generate-model")
-                    gen_label = gr.Dropdown(app.classes(first("generate")) if first("generate") else [], value="any",
+                    first_classes = app.classes(first("generate")) if first("generate") else []
+                    # "any" is always a choice (Gradio refuses a value outside its choices), greyed out when the
+                    # model is unconditional, as labels_of below does when the model changes
+                    gen_label = gr.Dropdown(first_classes or ["any"], value="any", interactive=bool(first_classes),
                                             label="class (conditional models)", elem_id="generate-label")
                     gen_num = gr.Slider(1, MAX_SAMPLES, value=64, step=1, label="how many")
                     gen_seed = gr.Number(0, precision=0, label="seed (same seed, same images)")
