@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
 
 from ganforge.apps.generate import load_model_of_kind
+from ganforge.apps.style import save_gif as save_walk_gif
 from ganforge.errors import GanforgeError
 from ganforge.models.io import LoadedGenerator
 from ganforge.utils.files import atomic_write, ensure_writable_dir
@@ -93,12 +93,9 @@ def output_names(num: int) -> list[str]:
 
 
 def save_gif(frames: np.ndarray, path: Path, scale: int = 4) -> Path:
-    """uint8 (T, H, W, C) as a looping GIF, each frame enlarged `scale` times (nearest), atomically."""
-    pictures = [Image.fromarray(frame[..., 0] if frame.shape[-1] == 1 else frame) for frame in frames]
-    pictures = [p.resize((p.width * scale, p.height * scale), Image.NEAREST) for p in pictures]
-    return atomic_write(path, lambda tmp: pictures[0].save(tmp, format="GIF", save_all=True,
-                                                            append_images=pictures[1:], duration=GIF_MILLISECONDS,
-                                                            loop=0))
+    """uint8 (T, H, W, C) as a looping GIF, each frame enlarged `scale` times (nearest), atomically: the walk
+    GIF writer of apps/style at a clip's pace."""
+    return save_walk_gif(list(frames), path, scale=scale, milliseconds=GIF_MILLISECONDS)
 
 
 def save_clips(clips: np.ndarray, out: str | Path, scale: int = 4) -> list[Path]:
