@@ -18,8 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ganforge.apps.evaluate import evaluate
-from ganforge.cli.evaluate import format_result
+from ganforge.apps.evaluate import evaluate, format_result
 from ganforge.data import load_dataset
 
 

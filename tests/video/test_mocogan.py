@@ -11,7 +11,7 @@ import pytest
 import torch
 from PIL import Image
 
-from ganforge.apps.generate import load_model_of_kind
+from ganforge.apps.generate import load_model_for
 from ganforge.apps.video import animate, independent_frames
 from ganforge.cli.main import main
 from ganforge.models import FAMILIES
@@ -70,7 +70,7 @@ def test_trains_resumes_exactly_and_previews(run: Path):
 
 
 def test_content_and_motion_come_from_their_own_seeds(run: Path):
-    loaded = load_model_of_kind("video", "x", checkpoint=run / "run")
+    loaded = load_model_for("animate", "x", checkpoint=run / "run")
     same = animate(loaded, 2, content_seed=3, motion_seed=5)
     np.testing.assert_array_equal(same, animate(loaded, 2, content_seed=3, motion_seed=5))
     generator = loaded.generator

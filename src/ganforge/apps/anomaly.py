@@ -62,11 +62,6 @@ class Detector:
         return values
 
 
-def is_anomaly_checkpoint(checkpoint: str | Path) -> bool:
-    """Whether a checkpoint holds an anomaly detector."""
-    return FAMILIES.get(read_state(resolve_checkpoint(checkpoint))["family"]).detects_anomalies
-
-
 def load_detector(checkpoint: str | Path, device: str = "cpu") -> Detector:
     """The scoring network of an anomaly checkpoint."""
     folder = resolve_checkpoint(checkpoint)
@@ -225,3 +220,15 @@ def _histogram(scores: np.ndarray, labels: np.ndarray, threshold: float, path: P
     axes.legend(fontsize=8)
     figure.tight_layout()
     atomic_write(path, lambda tmp: figure.savefig(tmp, format="png"))
+
+
+def format_anomaly(result: dict) -> str:
+    """AUROC, average precision and the threshold's rates, then the protocol, as `ganforge evaluate` prints them."""
+    m, p = result["metrics"], result["protocol"]
+    lines = [f"AUROC {m['auroc']:.4f}   average precision {m['average_precision']:.4f}",
+             (f"threshold {m['threshold']:.4g} (5 % of validation images above it): true-positive rate "
+              f"{m['true_positive_rate']:.3f}, false-positive rate {m['false_positive_rate']:.3f} on the test images"),
+             (f"test      {p['data']} held-out: {p['n_normal']} normal (classes {p['normal']}), {p['n_anomalous']} "
+              "anomalous"),
+             f"model     {p['family']} {p['checkpoint']} (step {p['step']})"]
+    return "\n".join(lines + [f"note      {note}" for note in p["notes"]])

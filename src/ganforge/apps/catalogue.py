@@ -1,17 +1,17 @@
 """Which models the browser app offers, and for which tabs: the shipped weights and the runs under
-`--runs`, each with the tabs its checkpoint says it can serve (`tasks_of`, read from the family's declared
-task and the run's preprocessing)."""
+`--runs`, each with the tabs its checkpoint says it can serve (`tabs_of`: those of its declared task,
+ganforge.apps.tasks)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from ganforge.config import config_from_dict
+from ganforge.apps.tasks import TASKS
 from ganforge.errors import GanforgeError
-from ganforge.models import FAMILIES
 from ganforge.models.io import read_state, resolve_checkpoint
 from ganforge.models.pretrained import WEIGHTS_DIR, list_pretrained
+from ganforge.models.tasks import task_of
 
 RECOMMENDED = ("colourise-inception",)  # offered first in their tabs
 
@@ -23,34 +23,14 @@ class ModelEntry:
     key: str  # as the page shows it: "mnist-cgan" (shipped) or "runs/NAME"
     folder: Path  # the shipped folder or the run folder
     family: str
-    tasks: tuple[str, ...]
+    task: str  # its declared task (ganforge.models.tasks.task_of)
+    tabs: tuple[str, ...]  # the app's tabs that offer it: its task's (ganforge.apps.tasks)
     summary: str  # one line: family, steps, data
 
 
-def tasks_of(state: dict) -> tuple[str, ...]:
-    """The tabs a checkpoint's model can serve, from what its state.json says it is."""
-    family = FAMILIES.get(state["family"])
-    if family.detects_anomalies:
-        return ("detect", "evaluate")
-    if family.translates:
-        derive = state.get("run", {}).get("preprocess", {}).get("derive_input")
-        if derive in ("lab", "grayscale"):
-            return ("colourise", "evaluate")
-        if derive == "mask":
-            return ("complete", "evaluate")
-        config = config_from_dict(family.config_class, state["model"], state["family"])
-        if family.translation_shape(config, "AtoB").scale > 1:
-            return ("upscale", "evaluate")
-        return ("translate", "evaluate")
-    if family.data_kind == "text":
-        return ("write",)
-    if family.data_kind == "music":
-        return ("compose",)
-    if family.data_kind == "video":
-        return ("animate",)
-    if state.get("data", {}).get("audio"):
-        return ("speak", "evaluate")
-    return ("generate", "edit", "complete", "evaluate")
+def tabs_of(state: dict) -> tuple[str, ...]:
+    """The tabs a checkpoint's model can serve: those its declared task offers (ganforge.apps.tasks)."""
+    return TASKS.get(task_of(state)).tabs
 
 
 def _summary(state: dict) -> str:
@@ -75,19 +55,20 @@ class Catalogue:
         shipped = list_pretrained()
         for name in sorted(shipped, key=lambda name: (name not in RECOMMENDED, name)):
             state = shipped[name]
-            entries[name] = ModelEntry(name, WEIGHTS_DIR / name, state["family"], tasks_of(state), _summary(state))
+            entries[name] = ModelEntry(name, WEIGHTS_DIR / name, state["family"], task_of(state), tabs_of(state),
+                                       _summary(state))
         for folder in sorted(p for p in self.runs.iterdir() if p.is_dir()) if self.runs else ():
             try:
                 state = read_state(resolve_checkpoint(folder))
                 entries[f"runs/{folder.name}"] = ModelEntry(f"runs/{folder.name}", folder, state["family"],
-                                                            tasks_of(state), _summary(state))
+                                                            task_of(state), tabs_of(state), _summary(state))
             except (GanforgeError, KeyError, TypeError):  # not a run (yet), or not one of ours
                 continue
         self.entries = entries
 
     def keys(self, task: str) -> list[str]:
         """The models that can serve `task`, shipped first (RECOMMENDED ones first among them)."""
-        return [key for key, entry in self.entries.items() if task in entry.tasks]
+        return [key for key, entry in self.entries.items() if task in entry.tabs]
 
     def get(self, key: str | None, task: str) -> ModelEntry:
         """The entry `key`, checked to serve `task`: a one-line reason otherwise."""
@@ -96,7 +77,7 @@ class Catalogue:
         if key not in self.entries:
             raise GanforgeError(f"no model '{key}' any more (its folder was moved?); press Refresh and choose again")
         entry = self.entries[key]
-        if task not in entry.tasks:
-            raise GanforgeError(f"{key} is a {entry.family} model for {', '.join(entry.tasks)}, not {task}; choose "
+        if task not in entry.tabs:
+            raise GanforgeError(f"{key} is a {entry.family} model for {', '.join(entry.tabs)}, not {task}; choose "
                                 f"one of: {', '.join(self.keys(task)) or 'none here (train one, see the tab)'}")
         return entry

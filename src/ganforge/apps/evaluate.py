@@ -221,3 +221,27 @@ def evaluate(
     if out is not None:
         atomic_write_text(out, json.dumps(result, indent=2) + "\n")
     return result
+
+
+def format_result(result: dict) -> str:
+    """The metrics as a two-column table, then the protocol in a few lines."""
+    rows = []
+    for key, value in result["metrics"].items():
+        if isinstance(value, list):
+            value = " ".join(f"{v:.4g}" for v in value)
+        elif isinstance(value, int):
+            value = str(value)
+        else:
+            value = f"{value:.4f}" if abs(value) < 1000 else f"{value:.1f}"
+        rows.append((key, value))
+    width = max(len(key) for key, _ in rows)
+    lines = [f"{key:<{width}}  {value}" for key, value in rows]
+    protocol = result["protocol"]
+    features, real, fake = protocol["features"], protocol["real"], protocol["fake"]
+    lines.append("")
+    lines.append(f"features  {features['name']} ({features['dim']}-d, sha256 {features['sha256'][:12]}...)")
+    lines.append(f"real      {real['n']} images of {real['data']} ({real['split']}; cache {real['cache']})")
+    source = ", ".join(f"{k} {v}" for k, v in fake.items() if k not in ("n", "labelled") and v is not None)
+    lines.append(f"fake      {fake['n']} images ({source})")
+    lines.extend(f"note      {note}" for note in protocol["notes"])
+    return "\n".join(lines)

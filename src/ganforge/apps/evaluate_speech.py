@@ -33,15 +33,6 @@ from ganforge.utils.spectrogram import to_waveform
 JUDGE = "speech-classifier"
 
 
-def is_audio_checkpoint(checkpoint: str | Path) -> bool:
-    """Whether a checkpoint's model was trained on sound."""
-    try:
-        audio_settings(load_model(checkpoint=checkpoint))
-    except GanforgeError:
-        return False
-    return True
-
-
 def scores(judge, waves: torch.Tensor, labels: torch.Tensor, reference: torch.Tensor, train: torch.Tensor,
            heldout: torch.Tensor) -> dict[str, Any]:
     """The module doc's metrics of clips `waves` (N, 1, L) asked to say `labels`."""
@@ -91,3 +82,17 @@ def evaluate_speech(checkpoint: str | Path, *, num: int = 1000, seed: int = 0, r
                                 f"{num} vs 300)")]},
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def format_speech(result: dict) -> str:
+    """The samples' measures beside the real test takes', then the protocol, as `ganforge evaluate` prints them."""
+    m, p = result["metrics"], result["protocol"]
+    real = m["real_test"]
+    lines = [f"{'':22s}{'samples':>10s}{'real test takes':>17s}"]
+    lines += [f"{key:22s}{m[key]:10.4f}{real[key]:17.4f}"
+              for key in ("accuracy", "inception_score", "frechet_distance", "memorisation")]
+    lines.append(f"{'worst digit accuracy':22s}{min(m['accuracy_per_digit']):10.4f}"
+                 f"{min(real['accuracy_per_digit']):17.4f}")
+    lines += ["", (f"model     {p['checkpoint']} (step {p['step']}, {p['representation']}); {p['num']} clips, "
+                   f"seed {p['seed']}"), f"judge     {p['judge']} against {p['n_real_test']} real test takes of {p['data']}"]
+    return "\n".join(lines + [f"note      {note}" for note in p["notes"]])

@@ -52,11 +52,6 @@ BATCH = 64
 SR_MIN_LOW_SIDE = 8  # low-resolution pixels: with the border cut, SSIM's 11x11 window must still fit
 
 
-def is_translation_checkpoint(checkpoint: str | Path) -> bool:
-    """Whether a checkpoint holds a translation family (cyclegan, pix2pix)."""
-    return FAMILIES.get(read_state(resolve_checkpoint(checkpoint))["family"]).translates
-
-
 def translate_all(translator: Translator, images: list[np.ndarray] | tuple[np.ndarray, ...]) -> list[torch.Tensor]:
     """Translate uint8 (H, W, C) images of any sizes, batching runs of equal shape; (C, H, W) tensors in [-1, 1]."""
     outputs: list[torch.Tensor] = []
@@ -214,3 +209,17 @@ def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, spl
     if out is not None:
         atomic_write_text(out, json.dumps(result, indent=2) + "\n")
     return result
+
+
+def format_translation(result: dict) -> str:
+    """Translation metrics as a table, then the protocol."""
+    metrics = result["metrics"]
+    width = max(len(key) for key in metrics)
+    lines = [f"{key:<{width}}  {value:.4f}" for key, value in metrics.items()]
+    protocol = result["protocol"]
+    sizes = ", ".join(protocol["image_sizes"][:4]) + (" ..." if len(protocol["image_sizes"]) > 4 else "")
+    data = (f"data      {protocol['data']} ({protocol['split']}): {protocol['n_a']} A, {protocol['n_b']} B images, "
+            f"sizes {sizes}")
+    lines += ["", f"model     {protocol['family']} {protocol['checkpoint']} (step {protocol['step']})", data]
+    lines.extend(f"note      {note}" for note in protocol["notes"])
+    return "\n".join(lines)

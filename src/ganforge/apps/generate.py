@@ -14,6 +14,7 @@ from ganforge.models import FAMILIES, STYLE
 from ganforge.models.io import LoadedGenerator, load_generator, load_network, read_state, resolve_checkpoint
 from ganforge.models.pretrained import pretrained_path
 from ganforge.models.sampling import cycling_labels, sample_images
+from ganforge.models.tasks import require_task
 from ganforge.utils.files import atomic_write, ensure_writable_dir
 from ganforge.utils.images import save_grid, to_uint8
 from ganforge.utils.memory import images_bytes, largest_count, require_memory
@@ -29,16 +30,15 @@ def load_model(*, model: str | None = None, checkpoint: str | Path | None = None
     return load_generator(source, device=resolve_device(device))
 
 
-def load_model_of_kind(kind: str, use: str, *, model: str | None = None, checkpoint: str | Path | None = None,
-                       device: str = "cpu") -> LoadedGenerator:
-    """The generator of a shipped model or checkpoint whose family makes `kind` (its declared data_kind: "text",
-    "music"); any other model is refused in one line that names `use` (what to pass instead)."""
+def load_model_for(task: str, use: str, *, model: str | None = None, checkpoint: str | Path | None = None,
+                   device: str = "cpu") -> LoadedGenerator:
+    """The generator of a shipped model or checkpoint whose declared task (ganforge.models.tasks.task_of) is
+    `task` ("write", "compose", "animate"); any other model is refused in one line that says what it does and
+    names `use` (what to pass instead)."""
     if (model is None) == (checkpoint is None):
         raise GanforgeError("pass exactly one of --model NAME or --checkpoint PATH")
     folder = resolve_checkpoint(pretrained_path(model) if model is not None else Path(checkpoint))
-    family = read_state(folder)["family"]
-    if FAMILIES.get(family).data_kind != kind:
-        raise GanforgeError(f"{folder} is a {family} model, not a {kind} model; {use}")
+    require_task(read_state(folder), folder, (task,), use)
     return load_network(folder, device=resolve_device(device))
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ganforge.apps.generate import load_model_of_kind
+from ganforge.apps.generate import load_model_for
 from ganforge.data.audio import write_wav
 from ganforge.data.chorales import LOWEST, TRACKS
 from ganforge.errors import GanforgeError
@@ -42,7 +42,7 @@ class Note:
 def load_music_model(*, model: str | None = None, checkpoint: str | Path | None = None,
                      device: str = "cpu") -> LoadedGenerator:
     """The generator of a music model; any other model is refused in one line."""
-    return load_model_of_kind("music", "`ganforge compose` takes a model trained on music (--model chorales, or "
+    return load_model_for("compose", "`ganforge compose` takes a model trained on music (--model chorales, or "
                               "`ganforge train chorales`)", model=model, checkpoint=checkpoint, device=device)
 
 

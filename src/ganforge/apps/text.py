@@ -9,7 +9,7 @@ from pathlib import Path
 
 import torch
 
-from ganforge.apps.generate import load_model_of_kind
+from ganforge.apps.generate import load_model_for
 from ganforge.data.words import decode
 from ganforge.errors import GanforgeError
 from ganforge.models.io import LoadedGenerator
@@ -23,7 +23,7 @@ CHUNK = 4096  # words drawn at a time, so memory stays bounded whatever --num
 def load_text_model(*, model: str | None = None, checkpoint: str | Path | None = None,
                     device: str = "cpu") -> LoadedGenerator:
     """The generator of a text model (a shipped name or a checkpoint); any other model is refused in one line."""
-    return load_model_of_kind("text", "`ganforge write` takes a model trained on words (--model french-words, or "
+    return load_model_for("write", "`ganforge write` takes a model trained on words (--model french-words, or "
                               "`ganforge train french-words`)", model=model, checkpoint=checkpoint, device=device)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ganforge.apps.generate import load_model_of_kind
+from ganforge.apps.generate import load_model_for
 from ganforge.apps.style import save_gif as save_walk_gif
 from ganforge.errors import GanforgeError
 from ganforge.models.io import LoadedGenerator
@@ -29,7 +29,7 @@ GIF_MILLISECONDS = 100  # per frame: 10 frames a second
 def load_video_model(*, model: str | None = None, checkpoint: str | Path | None = None,
                      device: str = "cpu") -> LoadedGenerator:
     """The generator of a video model; any other model is refused in one line."""
-    return load_model_of_kind("video", "`ganforge animate` takes a model trained on clips (--model moving-mnist, or "
+    return load_model_for("animate", "`ganforge animate` takes a model trained on clips (--model moving-mnist, or "
                               "`ganforge train moving-mnist`)", model=model, checkpoint=checkpoint, device=device)
 
 

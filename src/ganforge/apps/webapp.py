@@ -184,7 +184,7 @@ class WebApp:
         """The labels a conditional model takes ("any" first; its class names, e.g. male / female, when its
         checkpoint records them), or [] for an unconditional one."""
         entry = self.catalogue.entries.get(key)
-        if entry is None or "generate" not in entry.tasks:
+        if entry is None or entry.task != "generate":
             return []
         loaded = self.generator(key, "generate")
         count = FAMILIES.get(loaded.family).num_classes(loaded.config)
@@ -273,7 +273,7 @@ class WebApp:
             raise GanforgeError("the whole picture is painted: leave some of it unpainted, for the model to go by")
         image = image[..., None] if image.ndim == 2 else image[..., :3]
         shown = np.where(mask[..., None], np.uint8(128), image)
-        if "generate" not in entry.tasks:  # a pix2pix completion model
+        if entry.task == "complete":  # a pix2pix completion model (noise models complete by inversion)
             return shown, complete_image(self.translator(key, "complete"), image, mask)
         model = self.latent_model(key, "complete")
         images = to_model_images([image], model, on_note=lambda _: None)
@@ -318,7 +318,7 @@ class WebApp:
     def speakers(self, key: str) -> list[str]:
         """The speakers a model of sound heard ("any" first), as its checkpoint records them."""
         entry = self.catalogue.entries.get(key)
-        if entry is None or "speak" not in entry.tasks:
+        if entry is None or entry.task != "speak":
             return ["any"]
         return ["any"] + list(audio_settings(self.generator(key, "speak")).get("speakers", []))
 

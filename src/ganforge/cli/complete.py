@@ -19,8 +19,8 @@ import argparse
 from ganforge.apps.edit import complete_files as complete_by_inversion
 from ganforge.apps.translate import complete_files
 from ganforge.cli.args import add_inversion_arguments, image_output_names, inversion_settings, load_latent_model
-from ganforge.models import FAMILIES
-from ganforge.models.io import read_state, resolve_checkpoint
+from ganforge.models.io import checkpoint_task
+from ganforge.models.tasks import IMAGE_TO_IMAGE
 
 NAME = "complete"
 HELP = "fill a masked region of images (pix2pix, or inversion of a noise model)"
@@ -42,7 +42,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> None:
     """Complete and say where the files went."""
-    if args.checkpoint and FAMILIES.get(read_state(resolve_checkpoint(args.checkpoint))["family"]).translates:
+    if args.checkpoint and checkpoint_task(args.checkpoint) in IMAGE_TO_IMAGE:  # pix2pix fills the hole itself
         written = complete_files(args.checkpoint, args.input, args.mask, args.out, device=args.device)
         how = "pix2pix"
     else:

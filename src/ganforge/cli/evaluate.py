@@ -25,18 +25,14 @@ examples:
 from __future__ import annotations
 
 import argparse
-import json
 
-from ganforge.apps.anomaly import evaluate_anomaly, is_anomaly_checkpoint
-from ganforge.apps.evaluate import evaluate
-from ganforge.apps.evaluate_speech import evaluate_speech, is_audio_checkpoint
-from ganforge.apps.evaluate_translation import evaluate_translation, is_translation_checkpoint
+from ganforge.apps.tasks import TASK_OPTIONS, TASKS, EvaluateOptions
 from ganforge.cli.args import seed_type
 from ganforge.errors import GanforgeError
 from ganforge.metrics.extractors import EXTRACTORS
 from ganforge.metrics.suite import METRICS
+from ganforge.models.io import checkpoint_task
 from ganforge.models.pretrained import pretrained_path
-from ganforge.utils.files import atomic_write_text
 
 NAME = "evaluate"
 HELP = "FID, KID, precision/recall, memorisation and class accuracy of a generator"
@@ -77,100 +73,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", help="also write the result and its protocol to this JSON file")
 
 
-def format_result(result: dict) -> str:
-    """The metrics as a two-column table, then the protocol in a few lines."""
-    rows = []
-    for key, value in result["metrics"].items():
-        if isinstance(value, list):
-            value = " ".join(f"{v:.4g}" for v in value)
-        elif isinstance(value, int):
-            value = str(value)
-        else:
-            value = f"{value:.4f}" if abs(value) < 1000 else f"{value:.1f}"
-        rows.append((key, value))
-    width = max(len(key) for key, _ in rows)
-    lines = [f"{key:<{width}}  {value}" for key, value in rows]
-    protocol = result["protocol"]
-    features, real, fake = protocol["features"], protocol["real"], protocol["fake"]
-    lines.append("")
-    lines.append(f"features  {features['name']} ({features['dim']}-d, sha256 {features['sha256'][:12]}...)")
-    lines.append(f"real      {real['n']} images of {real['data']} ({real['split']}; cache {real['cache']})")
-    source = ", ".join(f"{k} {v}" for k, v in fake.items() if k not in ("n", "labelled") and v is not None)
-    lines.append(f"fake      {fake['n']} images ({source})")
-    lines.extend(f"note      {note}" for note in protocol["notes"])
-    return "\n".join(lines)
-
-
-def format_translation(result: dict) -> str:
-    """Translation metrics as a table, then the protocol."""
-    metrics = result["metrics"]
-    width = max(len(key) for key in metrics)
-    lines = [f"{key:<{width}}  {value:.4f}" for key, value in metrics.items()]
-    protocol = result["protocol"]
-    sizes = ", ".join(protocol["image_sizes"][:4]) + (" ..." if len(protocol["image_sizes"]) > 4 else "")
-    data = (f"data      {protocol['data']} ({protocol['split']}): {protocol['n_a']} A, {protocol['n_b']} B images, "
-            f"sizes {sizes}")
-    lines += ["", f"model     {protocol['family']} {protocol['checkpoint']} (step {protocol['step']})", data]
-    lines.extend(f"note      {note}" for note in protocol["notes"])
-    return "\n".join(lines)
+# what each task-specific option is for, when the model's task does not take it (ganforge.apps.tasks.Task.options)
+OPTION_REFUSALS = {
+    "kernel": "--kernel is for super-resolution models (e.g. --model srresnet-x4); drop it",
+    "temperature": "--temperature decodes a colour-class colouriser; pass its run with --checkpoint (e.g. --checkpoint "
+                   "runs/colourise-classes), or drop --temperature",
+    "histogram": "--histogram draws an anomaly detector's score histograms (e.g. --checkpoint runs/ganomaly-0); drop it",
+}
 
 
 def run(args: argparse.Namespace) -> None:
-    """Evaluate, print the table, say where the JSON went."""
-    if args.model:  # a shipped translator, detector or speaker is measured as its checkpoint is
-        folder = str(pretrained_path(args.model))
-        if any(check(folder) for check in (is_translation_checkpoint, is_anomaly_checkpoint, is_audio_checkpoint)):
-            args.checkpoint, args.model = folder, None
-    if args.kernel and not (args.checkpoint and is_translation_checkpoint(args.checkpoint)):
-        raise GanforgeError("--kernel is for super-resolution models (e.g. --model srresnet-x4); drop it")
-    if args.temperature is not None and not (args.checkpoint and is_translation_checkpoint(args.checkpoint)):
-        raise GanforgeError("--temperature decodes a colour-class colouriser; pass its run with --checkpoint "
-                            "(e.g. --checkpoint runs/colourise-classes), or drop --temperature")
-    if args.checkpoint and is_anomaly_checkpoint(args.checkpoint):
-        result = evaluate_anomaly(args.checkpoint, real=args.real, device=args.device, out=args.out,
-                                  histogram=args.histogram)
-        m, p = result["metrics"], result["protocol"]
-        print(f"AUROC {m['auroc']:.4f}   average precision {m['average_precision']:.4f}\n"
-              f"threshold {m['threshold']:.4g} (5 % of validation images above it): true-positive rate "
-              f"{m['true_positive_rate']:.3f}, false-positive rate {m['false_positive_rate']:.3f} on the test images\n"
-              f"test      {p['data']} held-out: {p['n_normal']} normal (classes {p['normal']}), {p['n_anomalous']} "
-              f"anomalous\nmodel     {p['family']} {p['checkpoint']} (step {p['step']})")
-        for note in p["notes"]:
-            print(f"note      {note}")
-        for path in (args.out, args.histogram):
-            if path:
-                print(f"wrote {path}")
-        return
-    if args.checkpoint and is_audio_checkpoint(args.checkpoint):
-        result = evaluate_speech(args.checkpoint, num=args.num or 1000, seed=args.seed, real=args.real,
-                                 device=args.device)
-        m, p = result["metrics"], result["protocol"]
-        real = m["real_test"]
-        print(f"{'':22s}{'samples':>10s}{'real test takes':>17s}")
-        for key in ("accuracy", "inception_score", "frechet_distance", "memorisation"):
-            print(f"{key:22s}{m[key]:10.4f}{real[key]:17.4f}")
-        print(f"{'worst digit accuracy':22s}{min(m['accuracy_per_digit']):10.4f}{min(real['accuracy_per_digit']):17.4f}")
-        print(f"\nmodel     {p['checkpoint']} (step {p['step']}, {p['representation']}); {p['num']} clips, seed {p['seed']}")
-        print(f"judge     {p['judge']} against {p['n_real_test']} real test takes of {p['data']}")
-        for note in p["notes"]:
-            print(f"note      {note}")
-        if args.out:
-            atomic_write_text(args.out, json.dumps(result, indent=2) + "\n")
-            print(f"wrote {args.out}")
-        return
-    if args.checkpoint and is_translation_checkpoint(args.checkpoint):
-        result = evaluate_translation(args.checkpoint, real=args.real, split=args.split, seed=args.seed,
-                                      device=args.device, out=args.out, temperature=args.temperature,
-                                      kernel=args.kernel or "matlab")
-        print(format_translation(result))
-        if args.out:
-            print(f"wrote {args.out}")
-        return
-    result = evaluate(
-        model=args.model, checkpoint=args.checkpoint, fake=args.fake, real=args.real, split=args.split,
-        metrics=args.metrics, features=args.features, num=args.num, seed=args.seed, device=args.device,
-        use_cache=not args.no_cache, progress=True, out=args.out,
-    )
-    print(format_result(result))
-    if args.out:
-        print(f"wrote {args.out}")
+    """Find the model's task, evaluate as that task says, print its report, say where the files went."""
+    source = args.checkpoint or (pretrained_path(args.model) if args.model else None)
+    task = TASKS.get("generate" if source is None else checkpoint_task(source))
+    for option in TASK_OPTIONS:
+        if getattr(args, option) is not None and option not in task.options:
+            raise GanforgeError(OPTION_REFUSALS[option])
+    if task.evaluate is None:
+        raise GanforgeError(f"{source} is a model that does the task '{task.name}': `ganforge evaluate` does not measure "
+                            f"it; {task.measured_by}")
+    if task.name != "generate" and args.model:  # shipped translators, detectors and speakers: measured as checkpoints
+        args.checkpoint, args.model = str(source), None
+    options = EvaluateOptions(**{name: getattr(args, name) for name in (
+        "model", "checkpoint", "fake", "real", "split", "metrics", "features", "num", "seed", "device", "out",
+        *TASK_OPTIONS)}, use_cache=not args.no_cache)
+    print(task.evaluate(options))
+    for path in (args.out, args.histogram):
+        if path:
+            print(f"wrote {path}")

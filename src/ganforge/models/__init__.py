@@ -17,6 +17,8 @@ from ganforge.registry import Registry
 
 STYLE, CYCLE = "style", "cycle"
 CAPABILITIES = frozenset({STYLE, CYCLE})
+# the tasks a family can declare (what each does and which command does it: models/tasks.py)
+TASKS = ("generate", "translate", "colourise", "complete", "upscale", "detect", "speak", "write", "compose", "animate")
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,9 @@ class Family:
     # config -> how many classes the generator is conditioned on (0: none); noise families only
     num_classes: Callable[[Any], int] = lambda config: 0
     generator_role: str = "generator"  # the network the trainer averages (EMA) and noise apps sample from
+    # what its models are for (ganforge.models.tasks.TASK_NAMES): generate, translate, upscale, detect, speak, write,
+    # compose, animate; a translation run may refine it by its data (colourise, complete: models/tasks.task_of)
+    task: str = "generate"
     # what it learns from: "images" (noise -> image), "audio" (noise -> waveform), "text" (noise -> words),
     # "music" (noise -> multi-track piano rolls), "video" (noise -> clips), "unpaired" or "paired" (A -> B)
     data_kind: str = "images"
@@ -60,6 +65,10 @@ class Family:
     # truncation, mixing, w walks and w / w+ inversion), CYCLE (two translation directions, each the other's
     # inverse, scored both ways)
     capabilities: frozenset[str] = frozenset()
+
+    def __post_init__(self):
+        if self.task not in TASKS:
+            raise ValueError(f"family {self.name}: unknown task {self.task!r}; known: {', '.join(TASKS)}")
 
     def can(self, capability: str) -> bool:
         """Whether the family declares `capability` (one of CAPABILITIES)."""
@@ -106,19 +115,19 @@ FAMILIES.register(
 FAMILIES.register(
     "cyclegan",
     Family("cyclegan", cyclegan.CycleGANConfig, cyclegan.build, fit_two_domains, generator_role="generator_ab",
-           data_kind="unpaired", preview=cyclegan.preview, directions={"AtoB": "generator_ab", "BtoA": "generator_ba"},
+           task="translate", data_kind="unpaired", preview=cyclegan.preview, directions={"AtoB": "generator_ab", "BtoA": "generator_ba"},
            example_inputs=cyclegan.example_inputs, translation_shape=two_domain_shape, capabilities=frozenset({CYCLE})),
 )
 FAMILIES.register(
     "pix2pix",
-    Family("pix2pix", pix2pix.Pix2PixConfig, pix2pix.build, fit_two_domains, data_kind="paired",
+    Family("pix2pix", pix2pix.Pix2PixConfig, pix2pix.build, fit_two_domains, task="translate", data_kind="paired",
            preview=pix2pix.preview, directions={"AtoB": "generator"}, example_inputs=pix2pix.example_inputs,
            translation_shape=lambda config, direction: dataclasses.replace(two_domain_shape(config, direction),
                                                                            output=config.output)),
 )
 FAMILIES.register(
     "srgan",
-    Family("srgan", srgan.SRGANConfig, srgan.build, srgan.fit_to_data, data_kind="paired", preview=srgan.preview,
+    Family("srgan", srgan.SRGANConfig, srgan.build, srgan.fit_to_data, task="upscale", data_kind="paired", preview=srgan.preview,
            directions={"AtoB": "generator"}, example_inputs=srgan.example_inputs,
            translation_shape=srgan.translation_shape),
 )
@@ -132,7 +141,7 @@ for _name, _build, (_roles, _examples) in (
     FAMILIES.register(_name, Family(
         _name, anomaly.AnomalyConfig, _build,
         lambda config, data, name: fit_noise_model(config, data, name, conditional=False),
-        preview=anomaly.preview, anomaly_score=anomaly.score, example_inputs=_examples, scoring_roles=_roles,
+        task="detect", preview=anomaly.preview, anomaly_score=anomaly.score, example_inputs=_examples, scoring_roles=_roles,
         image_side=lambda config: config.image_size,
     ))
 FAMILIES.register(
@@ -144,23 +153,23 @@ FAMILIES.register(
 FAMILIES.register(
     "wavegan",
     Family("wavegan", wavegan.WaveGANConfig, wavegan.build, wavegan.fit_to_data,
-           num_classes=lambda config: config.num_classes, data_kind="audio", preview=wavegan.preview),
+           num_classes=lambda config: config.num_classes, task="speak", data_kind="audio", preview=wavegan.preview),
 )
 FAMILIES.register(
     "textgan",
-    Family("textgan", textgan.TextGANConfig, textgan.build, textgan.fit_to_data, data_kind="text",
+    Family("textgan", textgan.TextGANConfig, textgan.build, textgan.fit_to_data, task="write", data_kind="text",
            preview=textgan.preview, example_inputs=textgan.example_inputs, image_side=lambda config: config.length),
 )
 FAMILIES.register(
     "musegan",
-    Family("musegan", musegan.MuseGANConfig, musegan.build, musegan.fit_to_data, data_kind="music",
+    Family("musegan", musegan.MuseGANConfig, musegan.build, musegan.fit_to_data, task="compose", data_kind="music",
            preview=musegan.preview),
 )
 
 FAMILIES.register(
     "mocogan",
-    Family("mocogan", mocogan.MoCoGANConfig, mocogan.build, mocogan.fit_to_data, data_kind="video",
+    Family("mocogan", mocogan.MoCoGANConfig, mocogan.build, mocogan.fit_to_data, task="animate", data_kind="video",
            preview=mocogan.preview),
 )
 
-__all__ = ["CAPABILITIES", "CYCLE", "FAMILIES", "STYLE", "Family", "TranslationShape"]
+__all__ = ["CAPABILITIES", "CYCLE", "FAMILIES", "STYLE", "TASKS", "Family", "TranslationShape"]

@@ -28,6 +28,7 @@ from ganforge.config import config_from_dict
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.sizing import require_networks_fit
+from ganforge.models.tasks import require_task, task_of
 
 FORMAT_VERSION = 1
 MODEL_FILE = "model.safetensors"
@@ -152,20 +153,13 @@ def load_network(path: str | Path, role: str | None = None, *, use_ema: bool = T
     return LoadedGenerator(network.to(device).eval(), state["family"], config, state, folder)
 
 
+def checkpoint_task(path: str | Path) -> str:
+    """The task of the checkpoint or run folder at `path` (ganforge.models.tasks.task_of)."""
+    return task_of(read_state(resolve_checkpoint(path)))
+
+
 def load_generator(path: str | Path, *, use_ema: bool = True, device: str | torch.device = "cpu") -> LoadedGenerator:
     """The generator of a noise-to-image checkpoint; a translation checkpoint is a user error."""
     folder = resolve_checkpoint(path)
-    family = read_state(folder)["family"]
-    if FAMILIES.get(family).translates:
-        raise GanforgeError(
-            f"{folder} is a {family} checkpoint: it translates images instead of drawing them from noise; "
-            "use `ganforge translate` (or colourise, complete, upscale)"
-        )
-    if FAMILIES.get(family).data_kind in ("text", "music", "video"):
-        command = {"text": "write", "music": "compose", "video": "animate"}[FAMILIES.get(family).data_kind]
-        raise GanforgeError(f"{folder} is a {family} checkpoint: it makes {FAMILIES.get(family).data_kind} instead "
-                            f"of drawing images; use `ganforge {command}`")
-    if FAMILIES.get(family).detects_anomalies:
-        raise GanforgeError(f"{folder} is a {family} checkpoint: it scores images instead of drawing them; "
-                            "use `ganforge anomaly` (or `ganforge evaluate --checkpoint` for its AUROC)")
+    require_task(read_state(folder), folder, ("generate", "speak"), "this command takes a model that draws from noise (`ganforge models` lists them)")
     return load_network(folder, use_ema=use_ema, device=device)
