@@ -17,7 +17,8 @@ LAYERS = {
     "metrics": 3, "objectives": 3,
     "training": 4,
     "apps": 5,
-    "cli": 6, "__main__": 7,
+    "ui": 6,  # the browser app's page, over apps/webapp.py
+    "cli": 7, "__main__": 8,  # `ganforge serve` launches the page
 }
 FORBIDDEN = {("apps", "training")}  # what users do with a model never needs the trainer
 

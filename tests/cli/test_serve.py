@@ -157,8 +157,8 @@ def test_serve_refuses_bad_options_in_one_line(tmp_path):
 
 
 def test_serve_without_gradio_says_how_to_install_it(monkeypatch):
-    from ganforge.apps.webui import require_gradio
     from ganforge.errors import GanforgeError
+    from ganforge.ui.page import require_gradio
 
     monkeypatch.setitem(sys.modules, "gradio", None)  # as if it were not installed
     with pytest.raises(GanforgeError, match=r"needs Gradio: pip install 'ganforge\[ui\]'"):

@@ -1,6 +1,6 @@
 """The browser app's work, without the page: which models each tab can use, and what each button does.
 
-`ganforge serve` lays these out as a Gradio page (apps/webui.py). Everything here takes and returns
+`ganforge serve` lays these out as a Gradio page (ganforge.ui). Everything here takes and returns
 plain values (file paths, numbers, uint8 (H, W, C) arrays), raises GanforgeError with a message
 written for the page, and calls the same library functions as the CLI commands, so it is tested
 without a browser. Models come from the shipped weights and from the run folders under `--runs`;

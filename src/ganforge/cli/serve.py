@@ -21,8 +21,8 @@ import ipaddress
 import sys
 
 from ganforge.apps.webapp import WebApp
-from ganforge.apps.webui import default_work_dir, require_gradio, serve
 from ganforge.errors import GanforgeError
+from ganforge.ui.page import default_work_dir, require_gradio, serve
 from ganforge.utils.seed import resolve_device
 
 NAME = "serve"
