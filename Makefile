@@ -66,10 +66,10 @@ test: setup data browser
 # figures of docs/: sample quality, training speed against a reference loop, evaluation speed,
 # pix2pix against its L1-only baseline on real photos (trains four small runs, about 22 min on 2 cores)
 bench: setup
-	$(PY) bench/mnist_quality.py --model mnist-cgan
-	$(PY) bench/train_speed.py --ablation
-	$(PY) bench/eval_speed.py --num 1000
-	$(PY) bench/translation_quality.py
+	$(PY) bench/quality/mnist_quality.py --model mnist-cgan
+	$(PY) bench/speed/train_speed.py --ablation
+	$(PY) bench/speed/eval_speed.py --num 1000
+	$(PY) bench/quality/translation_quality.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache

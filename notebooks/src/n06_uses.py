@@ -202,7 +202,7 @@ NOTEBOOK = {
         ("md", ("Un seul modèle, une seule graine ne suffisent pas à départager deux méthodes. Sur "
                 "Fashion-MNIST, chaque classe normale à tour de rôle et trois graines chacune, GANomaly atteint "
                 "une AUROC moyenne de 91,7, l'auto-encodeur 90,0, et Deep SVDD, qui n'a rien d'un GAN, 91,6 : "
-                "le GAN n'y gagne rien de mesurable (`python bench/anomaly.py`, docs/anomaly.md).")),
+                "le GAN n'y gagne rien de mesurable (`python bench/quality/anomaly.py`, docs/anomaly.md).")),
         ("md", ("## Générer de la parole\n\nUn GAN ne dessine pas que des images. SpecGAN dessine des "
                 "**spectrogrammes** (l'énergie de chaque fréquence au fil du temps) de chiffres prononcés, "
                 "appris sur de vrais enregistrements (Free Spoken Digit Dataset) ; l'algorithme de "
@@ -276,7 +276,7 @@ NOTEBOOK = {
         ("md", ("One model and one seed cannot rank two methods. On Fashion-MNIST, each class normal in turn "
                 "and three seeds each, GANomaly reaches a mean AUROC of 91.7, the autoencoder 90.0, and Deep "
                 "SVDD, which is no GAN at all, 91.6: the GAN buys nothing measurable there (`python "
-                "bench/anomaly.py`, docs/anomaly.md).")),
+                "bench/quality/anomaly.py`, docs/anomaly.md).")),
         ("md", ("## Generating speech\n\nA GAN draws more than pictures. SpecGAN draws **spectrograms** "
                 "(the energy of each frequency over time) of spoken digits, learnt from real recordings (the "
                 "Free Spoken Digit Dataset); the Griffin-Lim algorithm estimates the missing phase and turns "

@@ -1,5 +1,5 @@
 """The lecture notebooks run top to bottom, headless, in their quick mode (a few training steps):
-any error in any cell fails here. Full-length runs are timed by bench/notebooks.py."""
+any error in any cell fails here. Full-length runs are timed by bench/checks/notebooks.py."""
 
 from __future__ import annotations
 

@@ -1,6 +1,11 @@
-"""The family contract: a family defined here, outside the package (a model, an objective, two
-registrations), trains, resumes and samples through the generic trainer and apps, with nothing in
-training/ or apps/ knowing it."""
+"""The family contract, and the template a newcomer copies to add a family (docs/architecture.md, "Add a
+family"): a family defined here, outside the package, trains, resumes and samples through the generic trainer
+and apps, with nothing in training/ or apps/ knowing it.
+
+In the package the toy would be three files, each ending with its declaration, and one name in each of three
+lists: models/toy.py (config, networks, DECLARED_FAMILIES) + `toy` in models.FAMILY_MODULES, objectives/toy.py
+(DECLARED_OBJECTIVES) + `toy` in objectives.OBJECTIVE_MODULES, training/presets/toy.py (PRESETS.register) +
+`toy` in training/presets/__init__.py. The fixture below registers the declarations as those loops do."""
 
 from __future__ import annotations
 
@@ -15,8 +20,10 @@ from ganforge.apps import generate
 from ganforge.apps.generate import load_model
 from ganforge.models import FAMILIES, Family
 from ganforge.models.fitting import fit_noise_model
+from ganforge.models.io import checkpoint_task
 from ganforge.objectives import OBJECTIVES, ObjectiveSpec, Phase, StatelessObjective, StepContext, adversarial_groups
-from ganforge.training import train
+from ganforge.training import PRESETS, RunConfig, TrainConfig, train
+from ganforge.training.config import Preset
 
 
 @dataclass(frozen=True)
@@ -78,12 +85,44 @@ def _build(config: ToyConfig) -> dict[str, nn.Module]:
     return {"generator": ToyGenerator(config), "discriminator": nn.Sequential(nn.Flatten(), nn.Linear(28 * 28, 1))}
 
 
+# what models/toy.py would end with
+DECLARED_FAMILIES = (
+    Family("toy", ToyConfig, _build, lambda config, data, name: fit_noise_model(config, data, name, conditional=False)),
+)
+# what objectives/toy.py would end with
+DECLARED_OBJECTIVES = {"toy": ObjectiveSpec(ToyObjectiveConfig, ToyObjective)}
+# what training/presets/toy.py would hold
+DECLARED_PRESETS = {"toy-digits": Preset("a toy: a linear GAN on the 5,000 MNIST digits",
+                                         RunConfig("toy", "mnist-5k", ToyConfig(), ToyObjectiveConfig(),
+                                                   TrainConfig(steps=3, batch_size=8, sample_every=0), "toy-digits"))}
+
+
 @pytest.fixture
 def toy_family(monkeypatch):
-    family = Family("toy", ToyConfig, _build, lambda config, data, name: fit_noise_model(config, data, name,
-                                                                                         conditional=False))
-    monkeypatch.setitem(FAMILIES._entries, "toy", family)  # registered for this test only
-    monkeypatch.setitem(OBJECTIVES._entries, "toy", ObjectiveSpec(ToyObjectiveConfig, ToyObjective))
+    """The toy's declarations registered as the package's loops register its modules', for this test only."""
+    for family in DECLARED_FAMILIES:
+        monkeypatch.setitem(FAMILIES._entries, family.name, family)
+    for name, spec in DECLARED_OBJECTIVES.items():
+        monkeypatch.setitem(OBJECTIVES._entries, name, spec)
+    for name, preset in DECLARED_PRESETS.items():
+        monkeypatch.setitem(PRESETS._entries, name, preset)
+
+
+def test_the_families_of_the_package_are_registered_from_their_modules_declarations():
+    from ganforge.models import FAMILY_MODULES
+    from ganforge.objectives import OBJECTIVE_MODULES
+
+    declared = [family.name for module in FAMILY_MODULES for family in module.DECLARED_FAMILIES]
+    assert sorted(declared) == list(FAMILIES) and len(declared) == len(set(declared))
+    trained = [name for module in OBJECTIVE_MODULES for name in module.DECLARED_OBJECTIVES]
+    assert sorted(trained) == list(OBJECTIVES) == list(FAMILIES)  # every family has exactly one objective
+    assert {PRESETS.get(name).run.family for name in PRESETS} <= set(FAMILIES)
+
+
+def test_a_new_family_trains_from_its_preset(toy_family, tmp_path: Path):
+    result = train("toy-digits", out=tmp_path / "run", device="cpu", progress=False)
+    assert result.step == 3
+    assert checkpoint_task(tmp_path / "run") == "generate"  # the Family's default task
 
 
 def test_a_family_from_outside_trains_resumes_and_samples(toy_family, tmp_path: Path):

@@ -1,5 +1,5 @@
 """--threads and the busy-CPU hint: two jobs whose PyTorch threads compete for the same cores each run
-about 4x slower (docs/training.md, bench/busy_speed.py); ganforge says so when the load shows it and lets the user
+about 4x slower (docs/training.md, bench/speed/busy_speed.py); ganforge says so when the load shows it and lets the user
 give each job one thread. It never changes the thread count by itself (that can change the weights)."""
 
 from __future__ import annotations

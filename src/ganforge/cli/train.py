@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, metavar="N",
                         help="CPU threads (default: one per core); when several jobs share the cores, give each "
                              "--threads 1: competing threads made each job about 4x slower than alone, one thread "
-                             "each about 1.5x (bench/busy_speed.py)")
+                             "each about 1.5x (bench/speed/busy_speed.py)")
     parser.add_argument("--resume", action="store_true", help="continue the run in --out from its latest checkpoint")
     parser.add_argument("--download", action="store_true", help="allow downloading the dataset (full MNIST only)")
     parser.add_argument("--eval-every", type=int, metavar="N", help="evaluate every N steps and keep checkpoints/best")

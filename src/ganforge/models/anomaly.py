@@ -23,6 +23,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from ganforge.models.family import Family
+from ganforge.models.fitting import fit_noise_model
 from ganforge.models.sampling import image_rows
 from ganforge.nn import Flatten, Unflatten2d, dcgan_init
 
@@ -232,3 +234,18 @@ def preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -
         order = score(networks, images).argsort()
         return image_rows([images[order]])
     return image_rows([images, generator(images)[1]])
+
+# what this module registers in ganforge.models.FAMILIES: four one-class detectors over the same networks
+_ONE_NETWORK = (("generator",), example_inputs)
+DECLARED_FAMILIES = tuple(
+    Family(name, AnomalyConfig, build_family,
+           lambda config, data, run_name: fit_noise_model(config, data, run_name, conditional=False),
+           task="detect", preview=preview, anomaly_score=score, example_inputs=examples, scoring_roles=roles,
+           image_side=lambda config: config.image_size)
+    for name, build_family, (roles, examples) in (
+        ("ganomaly", build_ganomaly, _ONE_NETWORK),
+        ("autoencoder", build_autoencoder, _ONE_NETWORK),
+        ("deep-svdd", build_deep_svdd, _ONE_NETWORK),
+        ("fanogan", build_fanogan, (("generator", "encoder", "discriminator"), fanogan_example_inputs)),
+    )
+)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from ganforge.models.family import CYCLE, Family
+from ganforge.models.fitting import fit_two_domains, two_domain_shape
 from ganforge.models.patchgan import PatchDiscriminator, check_translation_config
 from ganforge.models.sampling import image_rows
 from ganforge.nn import dcgan_init, norm_2d, uses_bias
@@ -120,3 +122,10 @@ def example_inputs(config: CycleGANConfig, size: int = 64) -> dict[str, tuple[to
     """One input per network (batch 2, size x size) for architecture tables."""
     a, b = torch.zeros(2, config.channels_a, size, size), torch.zeros(2, config.channels_b, size, size)
     return {"generator_ab": (a,), "generator_ba": (b,), "discriminator_a": (a,), "discriminator_b": (b,)}
+
+# what this module registers in ganforge.models.FAMILIES
+DECLARED_FAMILIES = (
+    Family("cyclegan", CycleGANConfig, build, fit_two_domains, generator_role="generator_ab", task="translate",
+           data_kind="unpaired", preview=preview, directions={"AtoB": "generator_ab", "BtoA": "generator_ba"},
+           example_inputs=example_inputs, translation_shape=two_domain_shape, capabilities=frozenset({CYCLE})),
+)

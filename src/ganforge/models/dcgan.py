@@ -15,6 +15,9 @@ from itertools import pairwise
 import torch
 from torch import nn
 
+from ganforge.models.family import Family
+from ganforge.models.fitting import fit_noise_model
+from ganforge.models.sampling import noise_preview
 from ganforge.nn import Flatten, Unflatten2d, activation, conditional_readout, dcgan_init
 
 
@@ -146,3 +149,18 @@ class Discriminator(nn.Module):
         """One unnormalised real/fake score per image; with_classes: also (B, K) class logits."""
         features = self.features(images)  # (B, width)
         return conditional_readout(features, self.logit, self.label_projection, self.class_head, labels, with_classes)
+
+# what this module registers in ganforge.models.FAMILIES
+DECLARED_FAMILIES = (
+    Family(
+        "dcgan",
+        DCGANConfig,
+        lambda config: {"generator": Generator(config), "discriminator": Discriminator(config)},
+        lambda config, data, name: fit_noise_model(config, data, name, conditional=True),
+        num_classes=lambda config: config.num_classes,
+        preview=lambda networks, real, rng: noise_preview(networks, real, rng,
+                                                          num_classes=networks["generator"].config.num_classes),
+        image_side=lambda config: config.image_size,
+        auto_bf16=True,  # mnist-cgan reaches every quality target at the same step in bf16 (docs/training.md)
+    ),
+)

@@ -26,6 +26,7 @@ from torch import nn
 
 from ganforge.errors import GanforgeError
 from ganforge.models import dcgan
+from ganforge.models.family import Family
 from ganforge.nn import activation, dcgan_init
 
 
@@ -222,3 +223,8 @@ def preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -
     with torch.no_grad():
         clips = generator(generator.sample_latent(6, generator=rng).to(device)).float().cpu()
     return film_strip(clips), -(-clips.shape[2] // 2)
+
+# what this module registers in ganforge.models.FAMILIES
+DECLARED_FAMILIES = (
+    Family("mocogan", MoCoGANConfig, build, fit_to_data, task="animate", data_kind="video", preview=preview),
+)

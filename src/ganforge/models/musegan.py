@@ -20,6 +20,7 @@ from torch import nn
 from ganforge.data.chorales import PITCHES, STEPS_PER_BAR, TRACKS
 from ganforge.errors import GanforgeError
 from ganforge.models import dcgan
+from ganforge.models.family import Family
 
 
 @dataclass(frozen=True)
@@ -106,3 +107,8 @@ def roll_pictures(notes: torch.Tensor) -> torch.Tensor:
         colour = VOICE_COLOURS[track % len(VOICE_COLOURS)].view(1, 3, 1, 1)
         picture = torch.where(mask, colour, picture)
     return picture * 2 - 1
+
+# what this module registers in ganforge.models.FAMILIES
+DECLARED_FAMILIES = (
+    Family("musegan", MuseGANConfig, build, fit_to_data, task="compose", data_kind="music", preview=preview),
+)

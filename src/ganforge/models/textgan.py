@@ -26,6 +26,7 @@ from torch import nn
 
 from ganforge.data.words import END, decode
 from ganforge.errors import GanforgeError
+from ganforge.models.family import Family
 
 
 @dataclass(frozen=True)
@@ -177,3 +178,9 @@ def preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -
     z = generator.sample_latent(PREVIEW_WORDS, generator=rng).to(device)
     words = decode(most_likely(generator(z)).cpu(), generator.config.alphabet or END + "?")
     return render_words(words, generator.config.length), 4
+
+# what this module registers in ganforge.models.FAMILIES
+DECLARED_FAMILIES = (
+    Family("textgan", TextGANConfig, build, fit_to_data, task="write", data_kind="text", preview=preview,
+           example_inputs=example_inputs, image_side=lambda config: config.length),
+)

@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ganforge.errors import GanforgeError
+from ganforge.models.family import Family
 from ganforge.models.sampling import noise_preview
 from ganforge.nn import conditional_readout
 from ganforge.utils.spectrogram import to_spectrogram
@@ -157,3 +158,9 @@ def preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -
     """The sample grid: spectrogram images of the generator's clips (a column per class for 10)."""
     waves, per_row = noise_preview(networks, real, rng, num_classes=networks["generator"].config.num_classes)
     return to_spectrogram(waves), per_row
+
+# what this module registers in ganforge.models.FAMILIES
+DECLARED_FAMILIES = (
+    Family("wavegan", WaveGANConfig, build, fit_to_data, num_classes=lambda config: config.num_classes, task="speak",
+           data_kind="audio", preview=preview),
+)

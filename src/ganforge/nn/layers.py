@@ -56,7 +56,7 @@ class Flatten(nn.Module):
     """(B, C, H, W) -> (B, C*H*W) like nn.Flatten, but a channels_last input gets a channels_last
     gradient: the elementwise backward before it (LeakyReLU) then sees one layout, not two, which
     keeps it on PyTorch's fast path (seen in a torch.profiler trace of a CPU training step; the
-    end-to-end effect of channels_last is in bench/train_speed.py --ablation)."""
+    end-to-end effect of channels_last is in bench/speed/train_speed.py --ablation)."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Flattened features (B, C*H*W)."""

@@ -25,6 +25,7 @@ from torch import Tensor
 from ganforge.losses.regularizers import gradient_penalty
 from ganforge.models.anomaly import izi_f
 from ganforge.objectives.phase import OptimizerGroup, Phase, StatelessObjective, StepContext, adversarial_groups
+from ganforge.objectives.spec import ObjectiveSpec
 
 
 @dataclass(frozen=True)
@@ -187,3 +188,11 @@ class FAnoGANObjective(StatelessObjective):
         finally:
             generator.train()
         return loss, {"izi_f": loss.detach()}
+
+# what this module registers in ganforge.objectives.OBJECTIVES
+DECLARED_OBJECTIVES = {
+    "ganomaly": ObjectiveSpec(GANomalyObjectiveConfig, GANomalyObjective),
+    "autoencoder": ObjectiveSpec(AutoencoderObjectiveConfig, AutoencoderObjective),
+    "deep-svdd": ObjectiveSpec(DeepSVDDObjectiveConfig, DeepSVDDObjective),
+    "fanogan": ObjectiveSpec(FAnoGANObjectiveConfig, FAnoGANObjective),
+}

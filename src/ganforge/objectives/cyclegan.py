@@ -21,6 +21,7 @@ from torch import Tensor
 from ganforge.errors import GanforgeError
 from ganforge.losses import ADVERSARIAL_LOSSES
 from ganforge.objectives.phase import Phase, StepContext, adversarial_groups
+from ganforge.objectives.spec import ObjectiveSpec
 
 
 @dataclass(frozen=True)
@@ -125,3 +126,6 @@ class CycleGANObjective:
         """Restore the image pools."""
         for domain, pool in self.pools.items():
             pool.load(state.get(f"pool_{domain}"), device)
+
+# what this module registers in ganforge.objectives.OBJECTIVES
+DECLARED_OBJECTIVES = {"cyclegan": ObjectiveSpec(CycleGANObjectiveConfig, CycleGANObjective)}

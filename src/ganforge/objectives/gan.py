@@ -15,6 +15,7 @@ from torch import Tensor, nn
 from ganforge.losses import ADVERSARIAL_LOSSES, gradient_penalty, r1_penalty
 from ganforge.nn.augment import augment, parse_policy
 from ganforge.objectives.phase import Phase, StatelessObjective, StepContext, adversarial_groups
+from ganforge.objectives.spec import ObjectiveSpec
 
 
 @dataclass(frozen=True)
@@ -126,3 +127,10 @@ class GANObjective(StatelessObjective):
         real = self._augment(real.detach()).requires_grad_(True)
         penalty = r1_penalty(context.networks["discriminator"](real, real_labels), real)
         return self.config.r1_weight * self.config.r1_interval * penalty, {"r1": penalty.detach()}
+
+# what this module registers in ganforge.objectives.OBJECTIVES: the GAN step of the dcgan family, which the 1-D
+# wavegan family reuses (D then G, one adversarial loss, WGAN-GP in its preset; the step is shape-agnostic)
+DECLARED_OBJECTIVES = {
+    "dcgan": ObjectiveSpec(GANObjectiveConfig, GANObjective),
+    "wavegan": ObjectiveSpec(GANObjectiveConfig, GANObjective),
+}

@@ -23,6 +23,7 @@ from torch import Tensor
 from ganforge.losses import ADVERSARIAL_LOSSES
 from ganforge.nn.augment import augment, parse_policy
 from ganforge.objectives.phase import Phase, StatelessObjective, StepContext, adversarial_groups
+from ganforge.objectives.spec import ObjectiveSpec
 
 DISCRIMINATORS = ("image_discriminator", "video_discriminator")
 
@@ -97,3 +98,6 @@ class MoCoGANObjective(StatelessObjective):
         image, video = self.loss.generator(fake_image), self.loss.generator(fake_video)
         loss = self.config.image_weight * image + self.config.video_weight * video
         return loss, {"loss_G_image": image.detach(), "loss_G_video": video.detach()}
+
+# what this module registers in ganforge.objectives.OBJECTIVES
+DECLARED_OBJECTIVES = {"mocogan": ObjectiveSpec(MoCoGANObjectiveConfig, MoCoGANObjective)}

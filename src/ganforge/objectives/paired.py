@@ -30,6 +30,7 @@ from ganforge.losses.chroma import REBALANCE, rebalancing_weights, soft_cross_en
 from ganforge.models.pix2pix import chroma_from_scores
 from ganforge.objectives.perceptual import ContentLoss
 from ganforge.objectives.phase import Phase, StatelessObjective, StepContext, adversarial_groups
+from ganforge.objectives.spec import ObjectiveSpec
 from ganforge.utils.colour import CHROMA_SCALE, chroma_bin_centres
 
 RECONSTRUCTION = {"l1": F.l1_loss, "mse": F.mse_loss}
@@ -184,3 +185,8 @@ class PairedObjective(StatelessObjective):
             stats["loss_G"] = adversarial.detach()
         return loss, stats
 
+# what this module registers in ganforge.objectives.OBJECTIVES: one paired step for pix2pix and SRGAN
+DECLARED_OBJECTIVES = {
+    "pix2pix": ObjectiveSpec(Pix2PixObjectiveConfig, PairedObjective),
+    "srgan": ObjectiveSpec(SRGANObjectiveConfig, PairedObjective),
+}

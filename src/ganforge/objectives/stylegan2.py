@@ -33,6 +33,7 @@ from torch import Tensor, nn
 from ganforge.losses import r1_penalty
 from ganforge.nn.augment import augment, parse_policy
 from ganforge.objectives.phase import Phase, StepContext, adversarial_groups
+from ganforge.objectives.spec import ObjectiveSpec
 
 AUGMENTS = ("", "diffaugment", "ada")
 
@@ -187,3 +188,6 @@ class StyleGAN2Objective:
         penalty = (lengths - self.pl_mean.to(device)).square().mean()
         return self.config.pl_weight * penalty * self.config.pl_interval, {"path_length": lengths.detach().mean(),
                                                                            "pl_penalty": penalty.detach()}
+
+# what this module registers in ganforge.objectives.OBJECTIVES
+DECLARED_OBJECTIVES = {"stylegan2": ObjectiveSpec(StyleGAN2ObjectiveConfig, StyleGAN2Objective)}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ganforge.objectives.gan import GANObjective, GANObjectiveConfig
+from ganforge.objectives.spec import ObjectiveSpec
 
 
 @dataclass(frozen=True)
@@ -40,3 +41,10 @@ class _Unconditional:
 
     num_classes = 0
     auxiliary_classifier = False
+
+# what this module registers in ganforge.objectives.OBJECTIVES: the WGAN-GP step with a critic schedule, for words
+# and for piano rolls
+DECLARED_OBJECTIVES = {
+    "textgan": ObjectiveSpec(WGANObjectiveConfig, WGANObjective),
+    "musegan": ObjectiveSpec(WGANObjectiveConfig, WGANObjective),
+}

@@ -33,7 +33,7 @@ class TrainConfig:
     log_every: int = 50  # steps between lines in metrics.jsonl and TensorBoard
     keep_checkpoints: int = 2  # newest checkpoints kept on disk; older ones are deleted
     seed: int = 0  # seeds weights, noise and the data order
-    channels_last: bool = True  # NHWC memory format for conv networks and batches: faster convolutions (bench/train_speed.py)
+    channels_last: bool = True  # NHWC memory format for conv networks and batches: faster convolutions (bench/speed/train_speed.py)
     eval_every: int = 0  # steps between evaluations against held-out real images; 0: none
     eval_metric: str = "fid"  # the metric logged and used to keep checkpoints/best (see `ganforge evaluate --help`)
     eval_features: str = ""  # feature network; "": the data's domain network (digits, fashion), else inception
@@ -204,5 +204,3 @@ def with_changes(run: RunConfig, *, data: str | None = None, overrides: Sequence
             values[section][key] = value
     return run_config_from_dict(values, "the command line")
 
-
-from ganforge.training import presets  # noqa: F401 (fills PRESETS; it imports the classes above)

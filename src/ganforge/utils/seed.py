@@ -50,7 +50,7 @@ def set_threads(threads: int | None) -> None:
 
 def busy_cpu_note(device: torch.device) -> str | None:
     """A one-line hint when other jobs already keep every core busy: PyTorch's threads of two jobs then compete
-    and each ran about 4x slower than alone (bench/busy_speed.py), which one thread per job avoids. Said, never acted
+    and each ran about 4x slower than alone (bench/speed/busy_speed.py), which one thread per job avoids. Said, never acted
     on: the thread count is the user's choice, since it can change a reduction's rounding and so the weights."""
     if device.type != "cpu":
         return None

@@ -1,0 +1,98 @@
+"""The family contract: what one GAN family declares about itself (its networks, its task, its data and its
+capabilities). Each family module (models/NAME.py) ends with its `FAMILIES` tuple of Family declarations;
+models/__init__.py registers them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import nn
+
+from ganforge.models.fitting import TranslationShape
+from ganforge.models.sampling import noise_preview
+
+STYLE, CYCLE = "style", "cycle"
+CAPABILITIES = frozenset({STYLE, CYCLE})
+# the tasks a family can declare (what each does and which command does it: models/tasks.py)
+TASKS = ("generate", "translate", "colourise", "complete", "upscale", "detect", "speak", "write", "compose", "animate")
+
+
+@dataclass(frozen=True)
+class Family:
+    """What the rest of ganforge needs to know about one GAN family: the family contract. With its
+    objective (ganforge.objectives: phases and optimiser groups), this is all the trainer, the
+    evaluation and the apps use, so a new family is a model file and an objective file, registered
+    here and in OBJECTIVES, and nothing in training/ or apps/ changes."""
+
+    name: str
+    config_class: type  # the frozen dataclass describing the networks
+    build: Callable[[Any], dict[str, nn.Module]]  # config -> every network of the family, by role
+    # (config, training data, the run's name for messages) -> the config adapted to the data (channels,
+    # classes, scale); a GanforgeError when the data cannot fit
+    fit_to_data: Callable[[Any, Any, str], Any]
+    # config -> how many classes the generator is conditioned on (0: none); noise families only
+    num_classes: Callable[[Any], int] = lambda config: 0
+    generator_role: str = "generator"  # the network the trainer averages (EMA) and noise apps sample from
+    # what its models are for (ganforge.models.tasks.TASK_NAMES): generate, translate, upscale, detect, speak, write,
+    # compose, animate; a translation run may refine it by its data (colourise, complete: models/tasks.task_of)
+    task: str = "generate"
+    # what it learns from: "images" (noise -> image), "audio" (noise -> waveform), "text" (noise -> words),
+    # "music" (noise -> multi-track piano rolls), "video" (noise -> clips), "unpaired" or "paired" (A -> B)
+    data_kind: str = "images"
+    # (networks by role, a fixed real batch, a seeded RNG) -> (images for the sample grid, images per row)
+    preview: Callable[[dict[str, nn.Module], tuple, torch.Generator], tuple[torch.Tensor, int]] = noise_preview
+    directions: Mapping[str, str] = field(default_factory=dict)  # translation families: "AtoB" -> generator role
+    # config -> example inputs of each network, for `ganforge info`; None: the generator takes noise
+    example_inputs: Callable[[Any], dict[str, tuple[torch.Tensor, ...]]] | None = None
+    # translation families: (config, direction) -> what that direction's generator takes and gives
+    translation_shape: Callable[[Any, str], TranslationShape] | None = None
+    # anomaly detectors: (networks by role, images (B, C, H, W) in [-1, 1]) -> scores (B,), higher = more
+    # anomalous; the roles it reads are `scoring_roles`
+    anomaly_score: Callable[[Mapping[str, nn.Module], torch.Tensor], torch.Tensor] | None = None
+    scoring_roles: tuple[str, ...] = ("generator",)
+    # whether train.precision "auto" may pick bf16 on hardware that has it natively: True only once the
+    # family's preset was measured to reach the same quality at the same step in bf16 (docs/training.md)
+    auto_bf16: bool = False
+    # noise-to-image and one-class families: config -> the side of the square images it makes or scores, so
+    # that training data of another size is resized to it (text: the word length it writes, so that words are
+    # read at it); None: the data decides (translation, audio)
+    image_side: Callable[[Any], int] | None = None
+    # what its generator can do beyond its task, declared rather than probed (hasattr): STYLE (mapping to w,
+    # truncation, mixing, w walks and w / w+ inversion), CYCLE (two translation directions, each the other's
+    # inverse, scored both ways)
+    capabilities: frozenset[str] = frozenset()
+
+    def __post_init__(self):
+        if self.task not in TASKS:
+            raise ValueError(f"family {self.name}: unknown task {self.task!r}; known: {', '.join(TASKS)}")
+
+    def can(self, capability: str) -> bool:
+        """Whether the family declares `capability` (one of CAPABILITIES)."""
+        if capability not in CAPABILITIES:
+            raise ValueError(f"unknown capability {capability!r}; known: {', '.join(sorted(CAPABILITIES))}")
+        return capability in self.capabilities
+
+    @property
+    def translates(self) -> bool:
+        """Whether the family maps images to images (instead of noise to images)."""
+        return bool(self.directions)
+
+    @property
+    def detects_anomalies(self) -> bool:
+        """Whether the family scores images instead of making them."""
+        return self.anomaly_score is not None
+
+    @property
+    def draws_from_noise(self) -> bool:
+        """Whether the generator turns noise into images (sampling, FID, EMA statistics apply)."""
+        return not self.translates and not self.detects_anomalies
+
+    @property
+    def previews_real_images(self) -> bool:
+        """Whether the sample grid starts from fixed real images (translation, anomaly detection)."""
+        return not self.draws_from_noise
+
+

@@ -1,0 +1,26 @@
+"""Presets of the musegan family: Bach chorales."""
+
+from __future__ import annotations
+
+from ganforge.models.musegan import MuseGANConfig
+from ganforge.objectives.wgan import WGANObjectiveConfig
+from ganforge.training.config import PRESETS, Preset, RunConfig, TrainConfig
+
+# music: four-voice Bach chorales (music21's bundled corpus, transposed to C major / A minor) as piano rolls
+# of 4 bars; the dcgan networks over (time x pitch) with one channel per voice, CPU-sized widths, WGAN-GP,
+# Adam 2e-4 (betas 0.5 / 0.9). One critic update per generator update, not WGAN-GP's usual 5: with 5 the
+# generator still drew only silence after 3,000 steps (600 updates), with 1 it drew notes in every voice by
+# step 1,000 (2,000-step trials, docs/music.md)
+PRESETS.register(
+    "chorales",
+    Preset(
+        "four-voice Bach chorales as piano rolls (music21's corpus, 4 bars of sixteenths, voices as channels): "
+        "MuseGAN-style convolutions over time x pitch, WGAN-GP; `ganforge compose` writes MIDI and WAV",
+        RunConfig("musegan", "chorales", MuseGANConfig(generator_channels=(128, 64, 32, 16),
+                                                       discriminator_channels=(16, 32, 64, 128)),
+                  WGANObjectiveConfig(critic_steps=1),
+                  TrainConfig(steps=8_000, batch_size=32, lr_generator=2e-4, lr_discriminator=2e-4, beta1=0.5,
+                              beta2=0.9, sample_every=1000, checkpoint_every=1000, ema_decay=0.0),
+                  "chorales"),
+    ),
+)
