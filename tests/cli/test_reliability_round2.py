@@ -226,7 +226,7 @@ def test_a_truncated_or_empty_wav_in_a_training_folder_is_one_line(tmp_path: Pat
 
 @pytest.mark.parametrize("value, reason", [(0, "marks no pixel"), (255, "marks every pixel"), (128, "not black and white")])
 def test_completion_masks_that_fill_nothing_everything_or_are_grey_are_refused(tmp_path: Path, value: int, reason: str):
-    from ganforge.apps.translate import read_mask
+    from ganforge.data.inputs import read_mask
     from ganforge.errors import GanforgeError
 
     Image.new("L", (16, 16), value).save(tmp_path / "mask.png")

@@ -22,8 +22,8 @@ import numpy as np
 import torch
 
 from ganforge import __version__
-from ganforge.apps.translate import read_inputs
 from ganforge.data import PreprocessConfig, load_dataset
+from ganforge.data.inputs import read_inputs
 from ganforge.data.oneclass import one_class
 from ganforge.data.streaming import square_image
 from ganforge.errors import GanforgeError

@@ -22,7 +22,7 @@ from torch import Tensor
 from ganforge.apps.directions import Direction, attribute_spread, class_reader, load_directions, parse_direction
 from ganforge.apps.inversion import Inversion, InversionSettings, Inverter
 from ganforge.apps.latent import LatentGenerator
-from ganforge.apps.translate import match_channels, read_inputs, read_mask
+from ganforge.data.inputs import match_channels, read_inputs, read_mask
 from ganforge.data.streaming import square_image
 from ganforge.errors import GanforgeError
 from ganforge.metrics.attributes import ATTRIBUTES, SOFT_ATTRIBUTES

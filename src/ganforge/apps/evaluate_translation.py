@@ -32,10 +32,10 @@ from ganforge.apps.translate import (
     colourise_image,
     complete_image,
     load_translator,
-    match_channels,
     set_temperature,
 )
 from ganforge.data import PreprocessConfig, load_translation_dataset
+from ganforge.data.inputs import match_channels
 from ganforge.data.resize import KERNELS, downscale, imresize, upscale_bicubic
 from ganforge.data.translation import random_masks
 from ganforge.errors import GanforgeError

@@ -24,8 +24,7 @@ go row strip by row strip, so a colouriser's peak stays bounded for any photo th
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,8 +33,9 @@ import torch
 import torch.nn.functional as F
 
 from ganforge.data import PreprocessConfig
-from ganforge.data.folder import IMAGE_SUFFIXES, check_plain_image, read_image
-from ganforge.data.translation import masked_input, to_grayscale
+from ganforge.data.folder import check_plain_image
+from ganforge.data.inputs import match_channels, read_inputs, read_mask, say_skipped
+from ganforge.data.translation import masked_input
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import load_network, read_state, resolve_checkpoint
@@ -180,64 +180,6 @@ def translate_tiled(translator: Translator, images: torch.Tensor, tile: int, *, 
     return out
 
 
-def match_channels(images: torch.Tensor, channels: int) -> torch.Tensor:
-    """(N, C, H, W) converted to `channels` (1: luma of RGB; 3: grayscale repeated)."""
-    if images.shape[1] == channels:
-        return images
-    if channels == 1 and images.shape[1] == 3:
-        return to_grayscale(images)
-    if channels == 3 and images.shape[1] == 1:
-        return images.repeat(1, 3, 1, 1)
-    raise GanforgeError(f"the model takes {channels}-channel images, not {images.shape[1]}-channel ones")
-
-
-def _say_skipped(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
-def read_inputs(path: str | Path, on_skip: Callable[[str], None] = _say_skipped, *,
-                check: Callable[[Path], None] | None = None) -> Iterator[tuple[Path, np.ndarray]]:
-    """(file, uint8 (H, W, C) image) for one image file, or for each file directly inside a folder.
-
-    A single file that cannot be read (or that `check` refuses with a GanforgeError) is an error.
-    In a folder, each file that is not a readable still image (another kind of file, an animated
-    GIF, a truncated JPEG...) or that `check` refuses is skipped with one line through `on_skip`,
-    and the rest go on; a folder with nothing usable is an error.
-    """
-    path = Path(path)
-
-    def read(file: Path) -> np.ndarray:
-        if check is not None:
-            check(file)
-        return read_image(file)
-
-    if path.is_file():
-        yield path, read(path)
-        return
-    if not path.is_dir():
-        raise GanforgeError(f"{path} does not exist; pass an image file or a folder of images")
-    used = skipped = 0
-    for link in sorted(p for p in path.iterdir() if p.is_symlink() and not p.exists()):
-        on_skip(f"skipped {link.name}: a symbolic link that leads nowhere (or round in a loop)")
-        skipped += 1
-    for file in sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")):
-        if file.suffix.lower() not in IMAGE_SUFFIXES:
-            on_skip(f"skipped {file.name}: not an image file ({', '.join(sorted(IMAGE_SUFFIXES))})")
-            skipped += 1
-            continue
-        try:
-            image = read(file)
-        except GanforgeError as error:
-            on_skip(f"skipped {file.name}: {str(error).removeprefix(str(file) + ' ')}")
-            skipped += 1
-            continue
-        used += 1
-        yield file, image
-    if not used:
-        raise GanforgeError(f"no usable images in {path} ({skipped} file(s) skipped); pass an image file or a "
-                            "folder of .png/.jpg files")
-
-
 def _output_path(out: Path, source: Path) -> Path:
     return out / (source.stem + ".png")  # PNG whatever came in: no second lossy compression
 
@@ -272,7 +214,7 @@ def _each(inputs, on_skip: Callable[[str], None], work: Callable[[Path, np.ndarr
 
 
 def translate_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, direction: str = "AtoB",
-                    device: str = "cpu", tile: int = 0, on_skip: Callable[[str], None] = _say_skipped) -> list[Path]:
+                    device: str = "cpu", tile: int = 0, on_skip: Callable[[str], None] = say_skipped) -> list[Path]:
     """Translate (or upscale) an image or a folder of images into `out` (same names, .png), whole or
     `tile` input pixels at a time; returns the files written."""
     if tile < 0:
@@ -344,26 +286,6 @@ def complete_image(translator: Translator, image: np.ndarray, mask: np.ndarray) 
     return to_uint8(images * (1 - holes) + filled * holes)[0]
 
 
-def read_mask(path: str | Path, size: tuple[int, int]) -> np.ndarray:
-    """A mask image (white or any non-zero = missing) as bool (H, W); its size must be the image's."""
-    if Path(path).is_dir():
-        raise GanforgeError(f"--mask {path} is a folder; give one mask image (white = fill), the size of the inputs")
-    mask = read_image(Path(path))
-    if mask.shape[:2] != size:
-        raise GanforgeError(
-            f"mask {path} is {mask.shape[1]}x{mask.shape[0]} but the image is {size[1]}x{size[0]}; "
-            "give a mask of the image's size"
-        )
-    if not np.all((mask < 32) | (mask > 223)):  # as the inversion path's masks (apps.edit.read_known)
-        raise GanforgeError(f"mask {path} is not black and white (values between 32 and 223 found); paint the "
-                            "hole white and the rest black")
-    holes = mask.max(axis=2) > 127
-    if holes.all() or not holes.any():
-        raise GanforgeError(f"mask {path} marks {'every' if holes.all() else 'no'} pixel as missing; paint the hole "
-                            "white and the rest black")
-    return holes
-
-
 def set_temperature(translator: Translator, temperature: float | None) -> Translator:
     """Decode a colour-class colouriser (`colourise-classes`) at annealed-mean temperature T: lower is more
     vivid, 1 the plain mean. None leaves the model's own; other models refuse a temperature."""
@@ -379,7 +301,7 @@ def set_temperature(translator: Translator, temperature: float | None) -> Transl
 
 
 def colourise_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, device: str = "cpu",
-                    on_skip: Callable[[str], None] = _say_skipped, temperature: float | None = None) -> list[Path]:
+                    on_skip: Callable[[str], None] = say_skipped, temperature: float | None = None) -> list[Path]:
     """Colourise an image or a folder of images into `out`; returns the files written. A colour
     input is colourised from its lightness alone, and `on_skip` says so once; images with an alpha
     channel or 16 bits per sample are refused (one line; skipped in a folder). `temperature`: see
@@ -401,7 +323,7 @@ def colourise_files(checkpoint: str | Path, inputs: str | Path, out: str | Path,
 
 
 def complete_files(checkpoint: str | Path, inputs: str | Path, mask: str | Path, out: str | Path, *,
-                   device: str = "cpu", on_skip: Callable[[str], None] = _say_skipped) -> list[Path]:
+                   device: str = "cpu", on_skip: Callable[[str], None] = say_skipped) -> list[Path]:
     """Fill the region `mask` marks in an image (or in each image of a folder, all of the mask's size)."""
     translator = _task_translator(checkpoint, "complete", ("mask",), device)
     images = list(read_inputs(inputs, on_skip))

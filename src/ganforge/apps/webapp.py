@@ -45,11 +45,12 @@ from ganforge.apps.music import compose as compose_music
 from ganforge.apps.music import load_music_model, synthesise, write_midi
 from ganforge.apps.speech import audio_settings, speak
 from ganforge.apps.text import load_text_model, write_words
-from ganforge.apps.translate import Translator, colourise_image, complete_image, load_translator, match_channels
+from ganforge.apps.translate import Translator, colourise_image, complete_image, load_translator
 from ganforge.apps.video import animate as animate_clips
 from ganforge.apps.video import load_video_model
 from ganforge.apps.video import save_gif as save_clip_gif
 from ganforge.data.folder import read_image
+from ganforge.data.inputs import match_channels
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import LoadedGenerator, load_generator
