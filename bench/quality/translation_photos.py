@@ -15,7 +15,9 @@ For each direction (A -> B, B -> A):
                        hundred), so FID is biased upwards: compare only the two figures of one row.
 Judges: for faces, the shipped face judge (metrics/faces.py): a photo is read as the domain whose rule its
 reading (age in years, sex) is nearest to satisfying (years outside the rule's ages; a wrong sex counts 100),
-so for `age>=18&age<=29` against `age>=50` the boundary is an age of 39.5. Other data needs --judge (not yet).
+so for `age>=18&age<=29` against `age>=50` the boundary is an age of 39.5. For cats-dogs, the shipped pet judge
+(metrics/domains.py: a logistic regression on the same Inception features, trained on the training photos by
+bench/weights/train_pet_judge.py). Other data has no judge yet.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ from PIL import Image
 
 from ganforge.apps.translate import load_translator
 from ganforge.data import PreprocessConfig, load_translation_dataset
-from ganforge.data.domains import is_rule_spec, parse_rule
+from ganforge.data.domains import PETS, is_rule_spec, parse_rule
+from ganforge.metrics.domains import shipped_pet_judge
 from ganforge.metrics.extractors import build_extractor
 from ganforge.metrics.faces import read_faces, shipped_face_judge
 from ganforge.metrics.features import fid
@@ -61,13 +64,18 @@ def violation(rule: str, female: np.ndarray, age: np.ndarray) -> np.ndarray:
 def face_domain_reader(spec: str):
     rules = spec.partition(":")[2].split(",")
 
-    def read(images: np.ndarray) -> np.ndarray:
+    def read(images: np.ndarray, features: np.ndarray) -> np.ndarray:
         """uint8 (N, H, W, 3) -> 0 (read as A), 1 (B) or -1 (as near to both)."""
         female, age = (x.numpy() for x in read_faces(shipped_face_judge(), from_uint8(images)))
         a, b = violation(rules[0], female, age), violation(rules[1], female, age)
         return np.where(a < b, 0, np.where(b < a, 1, -1))
 
     return read
+
+
+def pet_reader(images: np.ndarray, features: np.ndarray) -> np.ndarray:
+    """0 (read as a cat) or 1 (a dog), from the photos' Inception features."""
+    return shipped_pet_judge().read(features)
 
 
 def translate(checkpoint: Path, direction: str, images: np.ndarray) -> np.ndarray:
@@ -87,12 +95,13 @@ def main() -> None:
     state = read_state(folder)
     run = state["run"]
     spec = run["data"]
-    if not is_rule_spec(spec):
-        raise SystemExit(f"{spec}: this bench judges face domains made from rules; other data needs its own judge")
+    if not is_rule_spec(spec) and spec != PETS:
+        raise SystemExit(f"{spec}: this bench judges face domains made from rules and {PETS}; other data needs its "
+                         "own judge")
     preprocess = dataclasses.replace(PreprocessConfig(**run.get("preprocess", {})), crop_size=0, flip=False)
     data = load_translation_dataset(spec, "heldout", preprocess)
     domains = {"A": np.stack(data.images_a), "B": np.stack(data.images_b)}
-    read = face_domain_reader(spec)
+    read = face_domain_reader(spec) if is_rule_spec(spec) else pet_reader
     inception = build_extractor("inception")
     features = {name: inception(images).numpy() for name, images in domains.items()}
     result: dict = {}
@@ -103,13 +112,13 @@ def main() -> None:
         out_features = inception(outputs).numpy()
         distances = ((out_features[:, None, :] - features[source][None, :, :]) ** 2).sum(-1)
         kept = distances.argmin(1) == np.arange(len(inputs))
-        reached = read(outputs) == goal
+        reached = read(outputs, out_features) == goal
         result[direction] = {
             "photos": len(inputs),
             "read_as_target": float(reached.mean()),
             "read_as_target_and_content_kept": float((reached & kept).mean()),
-            "read_as_target_inputs": float(np.mean(read(inputs) == goal)),
-            "read_as_target_real_targets": float(np.mean(read(domains[target]) == goal)),
+            "read_as_target_inputs": float(np.mean(read(inputs, features[source]) == goal)),
+            "read_as_target_real_targets": float(np.mean(read(domains[target], features[target]) == goal)),
             "content_kept": float(kept.mean()),
             "fid_to_target": fid(features[target], out_features),
             "fid_to_target_inputs": fid(features[target], features[source]),
@@ -118,7 +127,8 @@ def main() -> None:
         strips.append(np.concatenate([np.concatenate([inputs[i], outputs[i]], 0) for i in range(min(8, len(inputs)))], 1))
     result["protocol"] = {
         "checkpoint": str(folder), "step": state.get("step"), "data": spec, "split": "heldout",
-        "judge": "shipped face-attributes; a photo is read as the domain whose rule its reading is nearest to satisfying",
+        "judge": ("shipped face-attributes; a photo is read as the domain whose rule its reading is nearest to "
+                  "satisfying") if is_rule_spec(spec) else "shipped pets-judge (logistic regression on Inception pool3)",
         "content": "Inception pool3 features of each translation nearest its own input among the held-out inputs",
         "fid": "Inception pool3, N = the held-out photos of each domain",
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip(), "torch": torch.__version__,
