@@ -49,3 +49,13 @@ def test_a_resumed_run_with_two_threads_equals_the_straight_one(tmp_path: Path):
                      "--no-progress", "--device", "cpu", env=TWO_THREADS)
     assert result.returncode == 0, result.stderr
     assert differing(tensors(tmp_path / "straight"), tensors(tmp_path / "split")) == []
+
+
+def test_training_leaves_the_callers_random_state_as_it_was(tmp_path):
+    """train() seeds torch's global generator for the run, inside, and hands the caller's back untouched."""
+    from ganforge.training import train as train_in_process
+
+    torch.manual_seed(1234)
+    before = torch.get_rng_state()
+    result = train_in_process("mnist-gan", out=tmp_path / "run", steps=2, batch_size=8, device="cpu", progress=False)
+    assert result.step == 2 and torch.equal(torch.get_rng_state(), before)

@@ -106,12 +106,16 @@ def train(
                                      size=side, on_note=notes.append)
         if saved is not None:
             _check_same_config(saved, requested, dataset, run_dir)
-        trainer = Trainer(run, dataset, run_dir=run_dir, device=torch_device, dist=dist, resume=resume, progress=progress)
         if (busy := busy_cpu_note(torch_device)) is not None:
             notes.append(busy)
-        for note in notes if dist.is_main else ():
-            print(note, file=sys.stderr)
-        result = trainer.fit(minutes=minutes)
+        # the trainer seeds torch's global generators from the run's seed (its networks' initialisation, noise
+        # and dropout draw from them); the caller's random state is restored afterwards, as if never touched
+        with torch.random.fork_rng(devices=_initialised_cuda_devices()):
+            trainer = Trainer(run, dataset, run_dir=run_dir, device=torch_device, dist=dist, resume=resume,
+                              progress=progress)
+            for note in notes if dist.is_main else ():
+                print(note, file=sys.stderr)
+            result = trainer.fit(minutes=minutes)
         finished = True
         return result
     finally:
@@ -119,6 +123,11 @@ def train(
         if created and not finished and run_dir.is_dir() and not any(run_dir.iterdir()):
             run_dir.rmdir()  # a run refused before it wrote anything leaves no empty folder behind
         shutdown(dist)
+
+
+def _initialised_cuda_devices() -> list[int]:
+    """The CUDA devices whose random state the caller may have set (none before CUDA is initialised)."""
+    return list(range(torch.cuda.device_count())) if torch.cuda.is_initialized() else []
 
 
 def _check_same_config(saved: RunConfig, requested: RunConfig, dataset, run_dir: Path) -> None:
