@@ -196,15 +196,13 @@ def main() -> None:
                 act()
             page.shoot(name)
 
-        pages = "Translate / Colourise / Complete"
         if want("colourise"):
-            shot((pages,), "colourise", lambda: page.use("colourise", pictures["photo"]))
+            shot(("Colourise",), "colourise", lambda: page.use("colourise", pictures["photo"]))
         if want("translate"):
-            shot((pages, "Translate"), "translate", args.translate_model and
+            shot(("Translate",), "translate", args.translate_model and
                  (lambda: page.use("translate", pictures["digit28"], args.translate_model)))
 
         if want("complete"):
-            page.tab("Translate / Colourise / Complete")
             page.tab("Complete")
             page.choose("complete-model", "mnist-gan")
             page.upload("complete-editor", pictures["digit"])
