@@ -3,7 +3,7 @@ model that gives each image a number), declared once in each layer, and what the
 checkpoint knows its task, the image commands refuse it in one line naming its command, `ganforge evaluate`
 dispatches to its evaluation, and the browser app lists it under its own tab only.
 
-In the package the task would be: its name in models/family.TASKS and a TaskName in models/tasks.TASK_NAMES,
+In the package the task would be: a TaskName in models/family.TASK_NAMES (TASKS is derived from it),
 a Task entry in apps/tasks.py, a tab function in ui/tabs.py (and its entry in TABS), plus what users do with
 it (apps/score.py, cli/score.py, a WebApp method) and a family that declares task="score" (the family
 template: tests/training/test_family_contract.py)."""

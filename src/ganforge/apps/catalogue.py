@@ -1,5 +1,5 @@
 """Which models the browser app offers, and for which tabs: the shipped weights and the runs under
-`--runs`, each with the tabs its checkpoint says it can serve (`tabs_of`: those of its declared task,
+`--runs`, each with the tabs its checkpoint says it can serve (those its declared task lists,
 ganforge.apps.tasks)."""
 
 from __future__ import annotations
@@ -24,13 +24,12 @@ class ModelEntry:
     folder: Path  # the shipped folder or the run folder
     family: str
     task: str  # its declared task (ganforge.models.tasks.task_of)
-    tabs: tuple[str, ...]  # the app's tabs that offer it: its task's (ganforge.apps.tasks)
     summary: str  # one line: family, steps, data
 
-
-def tabs_of(state: dict) -> tuple[str, ...]:
-    """The tabs a checkpoint's model can serve: those its declared task offers (ganforge.apps.tasks)."""
-    return TASKS.get(task_of(state)).tabs
+    @property
+    def tabs(self) -> tuple[str, ...]:
+        """The app's tabs that offer it: those its task lists (ganforge.apps.tasks)."""
+        return TASKS.get(self.task).tabs
 
 
 def _summary(state: dict) -> str:
@@ -55,13 +54,12 @@ class Catalogue:
         shipped = list_pretrained()
         for name in sorted(shipped, key=lambda name: (name not in RECOMMENDED, name)):
             state = shipped[name]
-            entries[name] = ModelEntry(name, WEIGHTS_DIR / name, state["family"], task_of(state), tabs_of(state),
-                                       _summary(state))
+            entries[name] = ModelEntry(name, WEIGHTS_DIR / name, state["family"], task_of(state), _summary(state))
         for folder in sorted(p for p in self.runs.iterdir() if p.is_dir()) if self.runs else ():
             try:
                 state = read_state(resolve_checkpoint(folder))
                 entries[f"runs/{folder.name}"] = ModelEntry(f"runs/{folder.name}", folder, state["family"],
-                                                            task_of(state), tabs_of(state), _summary(state))
+                                                            task_of(state), _summary(state))
             except (GanforgeError, KeyError, TypeError):  # not a run (yet), or not one of ours
                 continue
         self.entries = entries

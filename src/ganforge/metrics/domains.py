@@ -10,6 +10,7 @@ trained on photos of that size. The weights are two tensors (2,048 + 1 numbers) 
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 
@@ -77,6 +78,7 @@ def load_domain_judge(folder: Path) -> DomainJudge:
                        tensors["scale"])
 
 
+@functools.cache
 def shipped_pet_judge() -> DomainJudge:
-    """The shipped cat (A) / dog (B) judge."""
+    """The shipped cat (A) / dog (B) judge (loaded once)."""
     return load_domain_judge(WEIGHTS_DIR / "pets-judge")

@@ -16,8 +16,33 @@ from ganforge.models.sampling import noise_preview
 
 STYLE, CYCLE = "style", "cycle"
 CAPABILITIES = frozenset({STYLE, CYCLE})
-# the tasks a family can declare (what each does and which command does it: models/tasks.py)
-TASKS = ("generate", "translate", "colourise", "complete", "upscale", "detect", "speak", "write", "compose", "animate")
+
+
+@dataclass(frozen=True)
+class TaskName:
+    """A task's name, what its models do (for messages) and the command that does it."""
+
+    name: str
+    noun: str  # what its models are models of: "an image model", "a text model"
+    does: str  # "draws images from noise"
+    command: str  # "ganforge sample"
+
+
+# the tasks a family can declare, each with what its models do and the command that does it (every refusal quotes
+# them; models/tasks.py reads a checkpoint's task)
+TASK_NAMES = {task.name: task for task in (
+    TaskName("generate", "image", "draws images from noise", "ganforge sample"),
+    TaskName("translate", "translation", "translates images from one domain to another", "ganforge translate"),
+    TaskName("colourise", "colourisation", "colours black-and-white photos", "ganforge colourise"),
+    TaskName("complete", "completion", "fills the masked part of a picture", "ganforge complete"),
+    TaskName("upscale", "super-resolution", "upscales pictures", "ganforge upscale"),
+    TaskName("detect", "anomaly-detection", "scores images instead of drawing them (anomaly detection)", "ganforge anomaly"),
+    TaskName("speak", "speech", "speaks digits", "ganforge say"),
+    TaskName("write", "text", "writes words", "ganforge write"),
+    TaskName("compose", "music", "composes music", "ganforge compose"),
+    TaskName("animate", "video", "makes video clips", "ganforge animate"),
+)}
+TASKS = tuple(TASK_NAMES)  # the tasks a family can declare
 
 
 @dataclass(frozen=True)

@@ -9,36 +9,15 @@ family's name to find out what it can do.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from ganforge.errors import GanforgeError
-from ganforge.models import FAMILIES, TASKS
+from ganforge.models import FAMILIES
+from ganforge.models.family import TASK_NAMES, TaskName
+
+__all__ = ["DERIVED_INPUT_TASKS", "IMAGE_TO_IMAGE", "TASK_NAMES", "TaskName", "require_task", "task_of"]
 
 
-@dataclass(frozen=True)
-class TaskName:
-    """A task's name, what its models do (for messages) and the command that does it."""
-
-    name: str
-    noun: str  # what its models are models of: "an image model", "a text model"
-    does: str  # "draws images from noise"
-    command: str  # "ganforge sample"
-
-
-TASK_NAMES = {task.name: task for task in (
-    TaskName("generate", "image", "draws images from noise", "ganforge sample"),
-    TaskName("translate", "translation", "translates images from one domain to another", "ganforge translate"),
-    TaskName("colourise", "colourisation", "colours black-and-white photos", "ganforge colourise"),
-    TaskName("complete", "completion", "fills the masked part of a picture", "ganforge complete"),
-    TaskName("upscale", "super-resolution", "upscales pictures", "ganforge upscale"),
-    TaskName("detect", "anomaly-detection", "scores images instead of drawing them (anomaly detection)", "ganforge anomaly"),
-    TaskName("speak", "speech", "speaks digits", "ganforge say"),
-    TaskName("write", "text", "writes words", "ganforge write"),
-    TaskName("compose", "music", "composes music", "ganforge compose"),
-    TaskName("animate", "video", "makes video clips", "ganforge animate"),
-)}
-assert set(TASK_NAMES) == set(TASKS), "every task a family may declare says what it does"
 IMAGE_TO_IMAGE = ("translate", "colourise", "complete", "upscale")  # the tasks whose models take a picture
 # a translation run whose input is derived from the target image (preprocess.derive_input) does this task
 DERIVED_INPUT_TASKS = {"lab": "colourise", "grayscale": "colourise", "mask": "complete"}
