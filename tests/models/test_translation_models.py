@@ -61,3 +61,27 @@ def test_resnet_generator_maps_between_channel_counts():
     a = torch.randn(2, 1, 20, 28)  # any multiple of 4, not square
     assert networks["generator_ab"](a).shape == (2, 3, 20, 28)
     assert networks["generator_ba"](networks["generator_ab"](a)).shape == a.shape
+
+
+def test_resize_upsampling_paints_no_checkerboard():
+    # uniform weights on a uniform image: a stride-2 transposed 3x3 conv sums 1, 2 or 4 taps by output
+    # pixel parity (a checkerboard); nearest x2 then a conv3 sums 9 taps everywhere
+    for mode, uneven in (("transposed", True), ("resize", False)):
+        layers = torch.nn.Sequential(*cyclegan.upsampling(mode, 1, 1, bias=False))
+        for parameter in layers.parameters():
+            torch.nn.init.ones_(parameter)
+        with torch.no_grad():
+            inner = layers(torch.ones(1, 1, 8, 8))[0, 0, 2:-2, 2:-2]
+        assert inner.shape == (12, 12) and bool(inner.max() > inner.min()) == uneven, mode
+
+
+def test_resize_generator_keeps_shapes_and_size():
+    plain = cyclegan.CycleGANConfig(generator_width=8, residual_blocks=2)
+    resized = cyclegan.CycleGANConfig(generator_width=8, residual_blocks=2, upsample="resize")
+    a = torch.randn(2, 3, 20, 28)
+    generator = cyclegan.build(resized)["generator_ab"]
+    assert generator(a).shape == a.shape
+    # the same weights in number: conv3 and transposed conv3 have in * out * 9 each
+    assert _parameters(generator) == _parameters(cyclegan.build(plain)["generator_ab"])
+    with pytest.raises(ValueError, match="upsample must be one of transposed, resize"):
+        cyclegan.CycleGANConfig(upsample="bilinear")
