@@ -14,7 +14,8 @@ pytest.importorskip("music21", reason="the chorales come with music21: pip insta
 import itertools
 
 from ganforge.apps.music import compose, load_music_model, roll_notes, synthesise, write_midi
-from ganforge.data.chorales import LOWEST, chorale_roll, heldout, load_chorales
+from ganforge.data.chorales import LOWEST, MODES, chorale_roll, heldout, load_chorales
+from ganforge.errors import GanforgeError
 from ganforge.metrics.music import longest_copied_run, roll_metrics
 from ganforge.training import train
 from tests.conftest import run_cli
@@ -45,7 +46,8 @@ def tiny_run(tmp_path_factory) -> Path:
 def test_a_chorale_becomes_a_four_voice_roll_in_c():
     from music21 import corpus
 
-    roll, bars = chorale_roll(corpus.parse("bach/bwv10.7"))
+    roll, bars, mode = chorale_roll(corpus.parse("bach/bwv10.7"))
+    assert MODES[mode] == "minor"  # G minor, moved to A minor
     assert roll.shape[0] == 4 and roll.shape[2] == 64 and roll.dtype == np.uint8
     assert all(b - a == 16 for a, b in itertools.pairwise(bars))  # a bar line every 16 sixteenths
     # every voice sings, one pitch at a time, soprano above bass
@@ -63,7 +65,15 @@ def test_the_split_keeps_each_chorale_on_one_side():
     assert all(heldout(stem) for stem in held.stems) and not any(heldout(stem) for stem in train_part.stems)
     assert 0.05 < len(set(held.stems)) / len(set(train_part.stems) | set(held.stems)) < 0.15
     batch, labels = train_part.batch(np.arange(3))
-    assert labels is None and batch.shape == (3, 4, 64, 64) and set(batch.unique().tolist()) <= {-1.0, 1.0}
+    assert batch.shape == (3, 4, 64, 64) and set(batch.unique().tolist()) <= {-1.0, 1.0}
+    # every window carries its chorale's mode; both are common (42 % of the training windows are minor)
+    assert labels.tolist() == train_part.labels[:3].tolist() and train_part.class_names == MODES
+    assert 0.3 < train_part.labels.mean() < 0.6 and train_part.describe()["class_names"] == ["major", "minor"]
+    # minor windows lean on A (the tonic of A minor) and G# (its leading tone), major ones on C and G
+    minor, major = (train_part.rolls[train_part.labels == k].sum(axis=(0, 1, 2)) for k in (1, 0))
+    pitch_class = (LOWEST + np.arange(64)) % 12
+    share = [np.bincount(pitch_class, weights=counts, minlength=12) / counts.sum() for counts in (minor, major)]
+    assert share[0][9] > share[1][9] and share[0][8] > 3 * share[1][8] and share[1][0] > share[0][0]
 
 
 def test_compose_writes_midi_wav_and_pictures_that_match(tiny_run, tmp_path):
@@ -124,6 +134,16 @@ def test_training_leaves_a_generator_whose_passages_are_rolls(tiny_run):
     assert rolls.shape == (3, 4, 64, 64) and rolls.dtype == bool
     assert np.array_equal(rolls, compose(loaded, 3, seed=0))
     assert torch.is_tensor(next(loaded.generator.parameters()))
+    # the preset is conditioned on the mode: the names travel with the checkpoint, and without --label the
+    # passages alternate major, minor (the same noise with the other mode gives other music)
+    assert loaded.config.num_classes == 2 and loaded.state["data"]["class_names"] == ["major", "minor"]
+    major, minor = compose(loaded, 2, seed=0, label="major"), compose(loaded, 2, seed=0, label=1)
+    assert np.array_equal(rolls[0], major[0]) and np.array_equal(rolls[1], minor[1])
+    z = loaded.generator.sample_latent(2, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():  # (an untrained label embedding moves the output too little to flip a note)
+        assert not torch.equal(loaded.generator(z, torch.tensor([0, 0])), loaded.generator(z, torch.tensor([1, 1])))
+    with pytest.raises(GanforgeError, match="'dorian' is not a class of this model; its classes are major, minor"):
+        compose(loaded, 1, label="dorian")
 
 
 def test_the_browser_apps_compose_tab_plays_what_compose_writes(tiny_run, tmp_path):

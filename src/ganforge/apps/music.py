@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ganforge.apps.generate import load_model_for
+from ganforge.apps.generate import class_labels, load_model_for, resolve_label
 from ganforge.data.audio import write_wav
 from ganforge.data.chorales import LOWEST, TRACKS
 from ganforge.errors import GanforgeError
@@ -53,14 +53,19 @@ def check_count(num: int) -> None:
 
 
 @torch.no_grad()
-def compose(loaded: LoadedGenerator, num: int, *, seed: int = 0) -> np.ndarray:
-    """`num` passages as bool rolls (num, 4, steps, pitches); the same seed, the same music."""
+def compose(loaded: LoadedGenerator, num: int, *, seed: int = 0, label: int | str | None = None) -> np.ndarray:
+    """`num` passages as bool rolls (num, 4, steps, pitches); the same seed, the same music. A model conditioned
+    on the mode draws `label` ("major", "minor" or its number) or, without it, the modes in turn."""
     check_count(num)
     generator = loaded.generator
     device = next(generator.parameters()).device
+    labels = class_labels(loaded.config.num_classes, num, resolve_label(loaded, label))
     rng = torch.Generator().manual_seed(seed)
-    rolls = [to_notes(generator(generator.sample_latent(min(64, num - start), generator=rng).to(device)).float().cpu())
-             for start in range(0, num, 64)]
+    rolls = []
+    for start in range(0, num, 64):
+        z = generator.sample_latent(min(64, num - start), generator=rng).to(device)
+        chunk = None if labels is None else labels[start : start + len(z)].to(device)
+        rolls.append(to_notes(generator(z, chunk).float().cpu()))
     return torch.cat(rolls).numpy()
 
 

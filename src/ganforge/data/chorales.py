@@ -9,6 +9,10 @@ LOWEST + PITCHES - 1), 1 where the voice sounds that pitch. Training examples ar
 (BARS * 16 steps) starting at every bar line (the pickup bar is skipped). The rolls are cached under
 $GANFORGE_DATA/cache (the corpus is parsed once, about a minute).
 
+Each window is labelled with its chorale's mode as music21's key analysis names it: MODES[0] "major" (moved
+to C major) or MODES[1] "minor" (moved to A minor), so a conditional model can be asked for either; an
+unconditional one ignores the labels.
+
 The held-out split is fixed by the work's file name: the first 8 hex digits of the SHA-1 of its stem
 (e.g. "bwv10.7"), mod 10, equal to 0 are held out; all windows of a chorale go to the same side. A held
 note and the same note repeated look alike in a roll (as in MuseGAN): the MIDI written back joins them.
@@ -17,7 +21,7 @@ note and the same note repeated look alike in a roll (as in MuseGAN): the MIDI w
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +37,8 @@ LOWEST = 28  # MIDI E1; the roll covers E1 to G6
 PITCHES = 64
 STEPS_PER_BAR = 16  # sixteenth notes in a 4/4 bar
 BARS = 4
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: each chorale's mode is stored
+MODES = ("major", "minor")  # label k of a window is MODES[k]
 
 
 def is_chorale_spec(spec: str | Path) -> bool:
@@ -55,9 +60,9 @@ def _music21():
     return music21
 
 
-def chorale_roll(score) -> tuple[np.ndarray, list[int]] | None:
-    """A parsed score -> (roll uint8 (4, steps, PITCHES) in C major / A minor, the steps where bars start), or
-    None when it is not four parts in 4/4."""
+def chorale_roll(score) -> tuple[np.ndarray, list[int], int] | None:
+    """A parsed score -> (roll uint8 (4, steps, PITCHES) in C major / A minor, the steps where bars start, its
+    mode: the index in MODES), or None when it is not four parts in 4/4."""
     music21 = _music21()
     signatures = score.recurse().getElementsByClass("TimeSignature")
     if len(score.parts) != 4 or not signatures or any(s.ratioString != "4/4" for s in signatures):
@@ -77,13 +82,13 @@ def chorale_roll(score) -> tuple[np.ndarray, list[int]] | None:
                     roll[track, start:end, index] = 1
     bars = [round(measure.offset * 4) for measure in score.parts[0].getElementsByClass("Measure")
             if measure.duration.quarterLength == 4]
-    return roll, bars
+    return roll, bars, MODES.index("minor" if key.mode == "minor" else "major")
 
 
 SCORE_SUFFIXES = (".mid", ".midi", ".mxl", ".musicxml", ".xml", ".krn")
 
 
-def _load_corpus(spec: str = NAME, on_note=None) -> dict[str, tuple[np.ndarray, list[int]]]:
+def _load_corpus(spec: str = NAME, on_note=None) -> dict[str, tuple[np.ndarray, list[int], int]]:
     """Every usable chorale by file stem: music21's Bach corpus (cached once parsed), or the score files of a
     folder (MIDI, MusicXML, Humdrum), each read by music21; a file it cannot read is skipped with a line."""
     if not is_chorale_spec(spec):
@@ -92,7 +97,8 @@ def _load_corpus(spec: str = NAME, on_note=None) -> dict[str, tuple[np.ndarray, 
     if cache.is_file():
         with np.load(cache, allow_pickle=False) as stored:
             stems = [str(s) for s in stored["stems"]]
-            return {stem: (stored[f"roll_{i}"], [int(b) for b in stored[f"bars_{i}"]]) for i, stem in enumerate(stems)}
+            return {stem: (stored[f"roll_{i}"], [int(b) for b in stored[f"bars_{i}"]], int(stored["modes"][i]))
+                    for i, stem in enumerate(stems)}
     music21 = _music21()
     paths = sorted(music21.corpus.getComposer("bach"), key=lambda p: Path(p).name)
     if on_note is not None:
@@ -104,8 +110,8 @@ def _load_corpus(spec: str = NAME, on_note=None) -> dict[str, tuple[np.ndarray, 
         if made is not None:
             chorales[_stem(Path(path))] = made
     cache.parent.mkdir(parents=True, exist_ok=True)
-    arrays = {"stems": np.array(list(chorales))}
-    for i, (roll, bars) in enumerate(chorales.values()):
+    arrays = {"stems": np.array(list(chorales)), "modes": np.array([mode for _, _, mode in chorales.values()], np.int64)}
+    for i, (roll, bars, _) in enumerate(chorales.values()):
         arrays[f"roll_{i}"], arrays[f"bars_{i}"] = roll, np.array(bars, np.int64)
     staging = cache.with_name(cache.name + ".tmp.npz")
     np.savez_compressed(staging, **arrays)
@@ -120,7 +126,7 @@ def _stem(path: Path) -> str:
     return name
 
 
-def _load_folder(folder: Path, on_note=None) -> dict[str, tuple[np.ndarray, list[int]]]:
+def _load_folder(folder: Path, on_note=None) -> dict[str, tuple[np.ndarray, list[int], int]]:
     """The four-part 4/4 scores of a folder."""
     if not folder.is_dir():
         raise GanforgeError(f"{folder} is neither `chorales` nor a folder of scores; give --data chorales or a "
@@ -149,13 +155,14 @@ def _load_folder(folder: Path, on_note=None) -> dict[str, tuple[np.ndarray, list
 
 @dataclass(frozen=True, eq=False)
 class ChoraleDataset(ImageSource):
-    """Windows of chorales as uint8 rolls (N, 4, BARS * 16, PITCHES); `batch` gives them in {-1, 1}."""
+    """Windows of chorales as uint8 rolls (N, 4, BARS * 16, PITCHES); `batch` gives them in {-1, 1} with their
+    modes (0 major, 1 minor)."""
 
     name: str
     rolls: np.ndarray  # uint8 (N, 4, steps, PITCHES)
     stems: tuple[str, ...]  # the chorale each window comes from
-    labels: None = None
-    class_names: tuple[str, ...] = field(default_factory=tuple)
+    labels: np.ndarray | None = None  # int64 (N,): the index in class_names of each window's mode
+    class_names: tuple[str, ...] = MODES
     representation: str = "pianoroll"
 
     def __len__(self) -> int:
@@ -167,19 +174,22 @@ class ChoraleDataset(ImageSource):
         return tuple(self.rolls.shape[1:])
 
     def batch(self, indices: np.ndarray, rng: np.random.Generator | None = None) -> tuple[torch.Tensor, None]:
-        """Rolls (B, 4, steps, PITCHES) float32, 1 where a note sounds and -1 elsewhere."""
-        return torch.from_numpy(self.rolls[np.asarray(indices)]).float() * 2 - 1, None
+        """Rolls (B, 4, steps, PITCHES) float32, 1 where a note sounds and -1 elsewhere, and their modes."""
+        indices = np.asarray(indices)
+        labels = None if self.labels is None else torch.from_numpy(self.labels[indices])
+        return torch.from_numpy(self.rolls[indices]).float() * 2 - 1, labels
 
     def describe(self) -> dict:
         """What a checkpoint records about its data."""
         return {"name": self.name, "windows": len(self), "chorales": len(set(self.stems)), "tracks": list(TRACKS),
-                "lowest_midi": LOWEST, "steps_per_bar": STEPS_PER_BAR}
+                "lowest_midi": LOWEST, "steps_per_bar": STEPS_PER_BAR, "num_classes": self.num_classes,
+                "class_names": list(self.class_names)}
 
 
 def whole_chorales(split: str = "train", spec: str = NAME, on_note=None) -> dict[str, np.ndarray]:
     """The full rolls (4, steps, PITCHES) of the chorales of one split, by file stem (novelty is measured
     against the training ones)."""
-    return {stem: roll for stem, (roll, _) in _load_corpus(spec, on_note).items()
+    return {stem: roll for stem, (roll, _, _) in _load_corpus(spec, on_note).items()
             if split == "all" or heldout(stem) == (split == "heldout")}
 
 
@@ -188,8 +198,8 @@ def load_chorales(split: str = "train", *, spec: str = NAME, bars: int = BARS, o
     if split not in ("train", "heldout", "all"):
         raise ValueError(f"unknown split {split!r}")
     length = bars * STEPS_PER_BAR
-    windows, stems = [], []
-    for stem, (roll, bar_starts) in _load_corpus(spec, on_note).items():
+    windows, stems, modes = [], [], []
+    for stem, (roll, bar_starts, mode) in _load_corpus(spec, on_note).items():
         if split != "all" and heldout(stem) != (split == "heldout"):
             continue
         for start in bar_starts:
@@ -197,7 +207,8 @@ def load_chorales(split: str = "train", *, spec: str = NAME, bars: int = BARS, o
             if window.shape[1] == length and window.any():
                 windows.append(window)
                 stems.append(stem)
+                modes.append(mode)
     if not windows:
         raise GanforgeError(f"no windows of {bars} whole bars in the {split} split of {spec} (the held-out tenth is "
                             "chosen by a hash of each file name); give more or longer pieces")
-    return ChoraleDataset(str(spec), np.stack(windows), tuple(stems))
+    return ChoraleDataset(str(spec), np.stack(windows), tuple(stems), np.array(modes, np.int64))

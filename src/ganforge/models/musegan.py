@@ -7,6 +7,11 @@ judges each voice and how they sound together (MuseGAN's "composer" model: one s
 tracks). The networks are the dcgan family's (models/dcgan.py) on a 4-channel (time x pitch) "image",
 without batch normalisation in the critic (WGAN-GP's per-example penalty). Unlike MuseGAN there is no
 separate temporal generator of bar latents: one passage of four bars is one sample.
+
+With num_classes = 2 the passages are conditioned on the mode (major / minor: the chorale data's labels):
+the dcgan networks' label embedding concatenated to z, and the critic's projection of it (Miyato & Koyama
+2018). Unconditioned, the generator drew minor-key passages for 18 % of its samples where 42 % of the
+training windows are minor (docs/music.md): asking for the mode gives each its share.
 """
 
 from __future__ import annotations
@@ -33,8 +38,8 @@ class MuseGANConfig:
     bars: int = 4
     generator_channels: tuple[int, ...] = (256, 128, 64, 32)
     discriminator_channels: tuple[int, ...] = (32, 64, 128, 256)
-    num_classes: int = 0  # unconditional (what the GAN step reads)
-    auxiliary_classifier: bool = False
+    num_classes: int = 0  # 0: unconditional; 2: conditioned on the mode (set from the data's classes)
+    auxiliary_classifier: bool = False  # what the GAN step reads; the musegan family has no class head
 
     def __post_init__(self):
         if self.bars * STEPS_PER_BAR != PITCHES:
@@ -43,8 +48,8 @@ class MuseGANConfig:
                 self.generator_channels):
             raise ValueError(f"generator_channels and discriminator_channels need 4 entries each: a 4 x 4 map "
                              f"doubled four times to {PITCHES}")
-        if self.num_classes:
-            raise ValueError("the musegan family is unconditional")
+        if self.num_classes < 0 or self.auxiliary_classifier:
+            raise ValueError("num_classes must be >= 0 (0: unconditional), and the musegan family has no class head")
 
     @property
     def steps(self) -> int:
@@ -60,7 +65,8 @@ class MuseGANConfig:
         """The dcgan networks' config that draws these passages."""
         return dcgan.DCGANConfig(image_channels=self.tracks, latent_dim=self.latent_dim, base_size=4,
                                  generator_channels=self.generator_channels,
-                                 discriminator_channels=self.discriminator_channels, discriminator_norm="none")
+                                 discriminator_channels=self.discriminator_channels, discriminator_norm="none",
+                                 num_classes=self.num_classes)
 
 
 def build(config: MuseGANConfig) -> dict[str, nn.Module]:
@@ -75,7 +81,10 @@ def fit_to_data(config: MuseGANConfig, data, name: str) -> MuseGANConfig:
                             "folder of four-part scores")
     if tuple(data.image_shape) != config.image_shape:
         raise GanforgeError(f"{name} draws passages of {config.image_shape} but the data holds {data.image_shape}")
-    return dataclasses.replace(config)
+    if config.num_classes and data.num_classes < 2:
+        raise GanforgeError(f"{name} is conditioned on the mode but {data.name} has no mode labels; train the "
+                            "unconditional preset `chorales`")
+    return dataclasses.replace(config, num_classes=data.num_classes if config.num_classes else 0)
 
 
 def to_notes(passages: torch.Tensor) -> torch.Tensor:
@@ -88,8 +97,10 @@ def preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -
     in red, green, blue and black)."""
     generator = networks["generator"]
     device = next(generator.parameters()).device
+    classes = generator.config.num_classes
+    labels = torch.arange(8, device=device) % classes if classes else None  # modes alternate: major, minor, ...
     with torch.no_grad():
-        passages = generator(generator.sample_latent(8, generator=rng).to(device)).float().cpu()
+        passages = generator(generator.sample_latent(8, generator=rng).to(device), labels).float().cpu()
     return roll_pictures(to_notes(passages)), 4
 
 
@@ -110,5 +121,6 @@ def roll_pictures(notes: torch.Tensor) -> torch.Tensor:
 
 # what this module registers in ganforge.models.FAMILIES
 DECLARED_FAMILIES = (
-    Family("musegan", MuseGANConfig, build, fit_to_data, task="compose", data_kind="music", preview=preview),
+    Family("musegan", MuseGANConfig, build, fit_to_data, task="compose", data_kind="music", preview=preview,
+           num_classes=lambda config: config.num_classes),
 )

@@ -2,7 +2,7 @@
 their language model), for the unconditional families that train this way (textgan, musegan). It is the
 GAN step of the dcgan family (objectives.gan) with the Wasserstein loss and its gradient penalty, fresh
 fakes for the generator, and the G phase due every `critic_steps`-th step, so one trainer step is one
-critic update."""
+critic update. Words are unconditional; piano rolls may be conditioned on their mode."""
 
 from __future__ import annotations
 
@@ -27,13 +27,21 @@ class WGANObjectiveConfig:
 
 
 class WGANObjective(GANObjective):
-    """Phases D (every step) and G (every critic_steps-th step)."""
+    """Phases D (every step) and G (every critic_steps-th step); unconditional."""
+
+    conditional = False  # True: labels from the model config's num_classes (the musegan family's modes)
 
     def __init__(self, config: WGANObjectiveConfig, model_config: Any):
         super().__init__(GANObjectiveConfig(loss="wgan-gp", gradient_penalty_weight=config.gradient_penalty_weight,
-                                            reuse_fakes=False), _Unconditional())
+                                            reuse_fakes=False), model_config if self.conditional else _Unconditional())
         self.phases = tuple(dataclasses.replace(phase, interval=config.critic_steps) if phase.name == "G" else phase
                             for phase in self.phases)
+
+
+class LabelledWGANObjective(WGANObjective):
+    """The same step, conditioned as the model config says (num_classes 0: unconditional)."""
+
+    conditional = True
 
 
 class _Unconditional:
@@ -46,5 +54,5 @@ class _Unconditional:
 # and for piano rolls
 DECLARED_OBJECTIVES = {
     "textgan": ObjectiveSpec(WGANObjectiveConfig, WGANObjective),
-    "musegan": ObjectiveSpec(WGANObjectiveConfig, WGANObjective),
+    "musegan": ObjectiveSpec(WGANObjectiveConfig, LabelledWGANObjective),
 }
