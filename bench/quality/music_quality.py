@@ -9,8 +9,11 @@ Every model writes --num passages of four bars (64 sixteenth steps, four voices,
   from the steps that followed the current one in the training chorales (a chord-level n-gram model);
 and the real held-out windows (a random --num of them) give the values to reach. ganforge.metrics.music
 measures each: empty bars, pitch classes per bar, qualified notes, in-key share, polyphony, pitch-class
-histogram distance to the held-out windows, and the longest run copied from a training chorale (in bars),
-median and maximum over passages. Prints a Markdown table with each value's ratio to the held-out one.
+histogram distance to the held-out windows, the share of passages that read as minor (key finding), and the
+longest run copied from a training chorale (in bars), median and maximum over passages. Prints a Markdown
+table with each value's ratio to the held-out one. A GAN conditioned on the mode draws the modes in turn
+(as `ganforge compose` does without --label); for it, the script also says how many passages asked for each
+mode read as that mode, beside the same for the real held-out windows of each mode.
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ import numpy as np
 
 from ganforge.apps.music import compose, load_music_model
 from ganforge.data.chorales import LOWEST, STEPS_PER_BAR, load_chorales, whole_chorales
-from ganforge.metrics.music import longest_copied_run, roll_metrics
+from ganforge.metrics.music import longest_copied_run, reads_minor, roll_metrics
 
 SHOWN = ("empty_bars", "pitch_classes_per_bar", "qualified_notes", "in_key", "polyphony", "pitch_class_distance",
-         "notes_per_bar")
+         "notes_per_bar", "minor_share")
 
 
 def markov_passages(chorales: dict[str, np.ndarray], starts: np.ndarray, count: int, steps: int,
@@ -96,6 +99,13 @@ def main() -> None:
                 column] else f" ({metrics[column] / real[column]:.2f}×)"
             cells.append(f"{metrics[column]:.3f}{ratio}")
         print(f"| {name} | " + " | ".join(cells) + " |")
+    if loaded.config.num_classes:
+        print()
+        for label, name in enumerate(heldout.class_names):
+            asked = reads_minor(compose(loaded, args.num, seed=args.seed, label=label), LOWEST) == bool(label)
+            real = reads_minor(heldout.rolls[heldout.labels == label], LOWEST) == bool(label)
+            print(f"GAN asked for {name}: {asked.mean():.1%} of {args.num} read as {name} (real held-out {name} "
+                  f"windows: {real.mean():.1%} of {real.size})")
     print(f"\n({time.perf_counter() - started:.0f} s)")
 
 

@@ -16,7 +16,7 @@ import itertools
 from ganforge.apps.music import compose, load_music_model, roll_notes, synthesise, write_midi
 from ganforge.data.chorales import LOWEST, MODES, chorale_roll, heldout, load_chorales
 from ganforge.errors import GanforgeError
-from ganforge.metrics.music import longest_copied_run, roll_metrics
+from ganforge.metrics.music import longest_copied_run, reads_minor, roll_metrics
 from ganforge.training import train
 from tests.conftest import run_cli
 
@@ -120,6 +120,13 @@ def test_music_measures_on_a_hand_made_passage():
     assert m["pitch_classes_per_bar"] == 1 and m["qualified_notes"] == 1
     assert m["in_key"] == pytest.approx(32 / 40) and m["pitch_class_distance"] == 0
     assert m["polyphony"] == pytest.approx(40 / 32)  # 2 pitches for 8 steps, 1 for 24
+    # key finding: a C-E-G passage reads major, an A-C-E one with G# minor, silence neither
+    triads = np.zeros((3, 4, 64, 64), bool)
+    for voice, pitch in enumerate((60, 64, 67)):  # C4 E4 G4
+        triads[0, voice, :, pitch - LOWEST] = True
+    for voice, pitch in enumerate((57, 60, 64, 56)):  # A3 C4 E4, then G#3
+        triads[1, voice, : 48 if voice < 3 else 64, pitch - LOWEST] = True
+    assert reads_minor(triads, LOWEST).tolist() == [False, True, False]
     # copying: a passage that is a training roll's steps 16..47 copies 32 steps; silence never counts
     training = np.zeros((4, 100, 64), bool)
     training[0, np.arange(100), (np.arange(100) % 20) + 10] = True

@@ -12,6 +12,9 @@ has its own value):
 - polyphony: the mean number of pitches sounding together, over steps where any sounds;
 - pitch_class_distance: the L1 distance between the pitch-class histograms (of sounding cells) of the
   passages and of a reference set, in [0, 2];
+- minor_share: the share of passages that read as A minor rather than C major: their pitch-class histogram
+  (of sounding cells) correlates better with Krumhansl and Kessler's A minor key profile than with their
+  C major one (the Krumhansl-Schmuckler key finding, between the two keys the chorales are moved to);
 - copied_bars: the longest run, in bars (a bar is 16 steps), that a passage shares step for step with some
   training chorale (all four voices equal at every step), from the longest_copied_run helper.
 """
@@ -26,6 +29,29 @@ from ganforge.data.chorales import STEPS_PER_BAR
 
 QUALIFIED_STEPS = 1  # a sixteenth: the grid's own step is longer than MuseGAN's 32nd-note threshold
 C_MAJOR = np.array([1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1], bool)  # C D E F G A B
+
+
+# Krumhansl & Kessler (1982) probe-tone ratings, tonic first: how well each pitch class fits a major / minor key
+MAJOR_PROFILE = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
+MINOR_PROFILE = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
+A = 9  # the pitch class of A (C is 0)
+
+
+def reads_minor(rolls: np.ndarray, lowest: int) -> np.ndarray:
+    """Per passage of bool rolls (N, tracks, steps, pitches): True where its pitch-class histogram correlates
+    better with the A minor profile than with the C major one (False for a silent passage)."""
+    counts = np.asarray(rolls, bool).sum(axis=(1, 2)).astype(np.float64)  # (N, pitches)
+    classes = np.zeros((len(counts), 12))
+    np.add.at(classes.T, (lowest + np.arange(counts.shape[1])) % 12, counts.T)
+    a_minor, c_major = np.roll(MINOR_PROFILE, A), MAJOR_PROFILE
+
+    def correlation(profile: np.ndarray) -> np.ndarray:
+        centred = classes - classes.mean(axis=1, keepdims=True)
+        reference = profile - profile.mean()
+        norms = np.linalg.norm(centred, axis=1) * np.linalg.norm(reference)
+        return np.divide(centred @ reference, norms, out=np.zeros(len(classes)), where=norms > 0)
+
+    return correlation(a_minor) > correlation(c_major)
 
 
 def _bars(rolls: np.ndarray) -> np.ndarray:
@@ -72,6 +98,7 @@ def roll_metrics(rolls: np.ndarray, *, lowest: int, reference: np.ndarray) -> di
         "pitch_class_distance": float(np.abs(pitch_class_histogram(rolls, lowest)
                                              - pitch_class_histogram(np.asarray(reference, bool), lowest)).sum()),
         "notes_per_bar": float(len(lengths) / (rolls.shape[0] * rolls.shape[1] * bars.shape[2])),
+        "minor_share": float(reads_minor(rolls, lowest).mean()),
     }
 
 
