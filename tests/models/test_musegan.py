@@ -165,6 +165,11 @@ def test_the_browser_apps_compose_tab_plays_what_compose_writes(tiny_run, tmp_pa
     rate, sound, picture, midi = app.compose("runs/music", 2)
     roll = compose(load_music_model(checkpoint=tiny_run), 1, seed=2)[0]
     assert rate == 16_000 and np.array_equal(sound, synthesise(roll)) and midi.is_file() and picture.ndim == 3
+    # the run is conditioned on the mode: the tab offers the modes and plays the one asked for
+    assert app.classes("runs/music") == ["any", "major", "minor"] and app.classes("chorales") == []
+    _, minor_sound, _, minor_midi = app.compose("runs/music", 2, "minor")
+    minor = compose(load_music_model(checkpoint=tiny_run), 1, seed=2, label="minor")[0]
+    assert np.array_equal(minor_sound, synthesise(minor)) and minor_midi != midi
 
 
 def test_a_folder_of_midi_files_trains_and_a_damaged_one_is_skipped_in_a_line(tmp_path):

@@ -182,12 +182,12 @@ class WebApp:
         return enlarge(grid, 512), npz
 
     def classes(self, key: str) -> list[str]:
-        """The labels a conditional model takes ("any" first; its class names, e.g. male / female, when its
-        checkpoint records them), or [] for an unconditional one."""
+        """The labels a conditional model takes ("any" first; its class names, e.g. male / female, or a music
+        model's modes, major / minor, when its checkpoint records them), or [] for an unconditional one."""
         entry = self.catalogue.entries.get(key)
-        if entry is None or entry.task != "generate":
+        if entry is None or entry.task not in ("generate", "compose"):
             return []
-        loaded = self.generator(key, "generate")
+        loaded = self.generator(key, "generate") if entry.task == "generate" else self._music(key)
         count = FAMILIES.get(loaded.family).num_classes(loaded.config)
         names = [str(name) for name in loaded.state.get("data", {}).get("class_names", [])]
         return ["any"] + (names if len(names) == count else [str(k) for k in range(count)]) if count else []
@@ -343,13 +343,18 @@ class WebApp:
         frames = np.concatenate(list(clips), axis=2)  # (T, H, num * W, C): the clips side by side
         return save_clip_gif(frames, self.work / f"{_slug(key)}-c{int(content_seed)}-m{int(motion_seed)}-{num}.gif", 4)
 
-    def compose(self, key: str, seed: int) -> tuple[int, np.ndarray, np.ndarray, Path]:
-        """One passage of a music model: (sample rate, its sound, its piano-roll picture, its MIDI file), as
-        `ganforge compose --num 1` writes them."""
+    def _music(self, key: str) -> LoadedGenerator:
         entry = self.catalogue.get(key, "compose")
-        loaded = self._cached((key, "music"), lambda: load_music_model(checkpoint=entry.folder, device=self.device))
-        roll = compose_music(loaded, 1, seed=int(seed))[0]
-        midi = write_midi(roll, self.work / f"{_slug(key)}-seed{int(seed)}.mid")
+        return self._cached((key, "music"), lambda: load_music_model(checkpoint=entry.folder, device=self.device))
+
+    def compose(self, key: str, seed: int, mode: str = "any") -> tuple[int, np.ndarray, np.ndarray, Path]:
+        """One passage of a music model: (sample rate, its sound, its piano-roll picture, its MIDI file), as
+        `ganforge compose --num 1 [--label MODE]` writes them ("any": no --label)."""
+        loaded = self._music(key)
+        label = None if mode in ("any", None) else mode
+        roll = compose_music(loaded, 1, seed=int(seed), label=label)[0]
+        suffix = "" if label is None else f"-{_slug(str(label))}"
+        midi = write_midi(roll, self.work / f"{_slug(key)}-seed{int(seed)}{suffix}.mid")
         picture = to_uint8(roll_pictures(torch.from_numpy(roll[None])))[0]
         return MUSIC_RATE, synthesise(roll), enlarge(picture, 512), midi
 

@@ -23,6 +23,13 @@ if TYPE_CHECKING:
     from ganforge.ui.page import Page
 
 
+def class_choices(page: Page, key: str | None):
+    """The update of a class dropdown when the model changes: its classes ("any" first), greyed out for an
+    unconditional model ("any" stays a choice: Gradio refuses a value outside its choices)."""
+    values = page.app.classes(key) if key else []
+    return page.gr.update(choices=values or ["any"], value="any", interactive=bool(values))
+
+
 def generate_tab(page: Page) -> None:
     """Draw images from noise: a grid and its arrays."""
     gr, app = page.gr, page.app
@@ -45,11 +52,7 @@ def generate_tab(page: Page) -> None:
             grid = gr.Image(label="samples", type="numpy", format="png", interactive=False, elem_id="generate-result")
             arrays = gr.File(label="the same samples as arrays (.npz: images, labels)")
 
-    def labels_of(key):
-        values = app.classes(key) if key else []
-        return gr.update(choices=values or ["any"], value="any", interactive=bool(values))
-
-    model.change(page.on_page(labels_of), model, label)
+    model.change(page.on_page(lambda key: class_choices(page, key)), model, label)
     button.click(page.on_page(lambda key, count, seed, label, psi: app.generate(key, count, seed, label, psi)),
                  [model, num, seed, label, truncation], [grid, arrays])
 
@@ -225,6 +228,10 @@ def compose_tab(page: Page) -> None:
     with gr.Row():
         with gr.Column(scale=1):
             model = page.model_list("compose")
+            first = page.first("compose")
+            first_modes = app.classes(first) if first else []
+            mode = gr.Dropdown(first_modes or ["any"], value="any", interactive=bool(first_modes),
+                               label="mode (models conditioned on it)", elem_id="compose-mode")
             seed = gr.Number(0, precision=0, label="seed")
             button = gr.Button("Compose", variant="primary", elem_id="compose-button")
         with gr.Column(scale=2):
@@ -233,11 +240,12 @@ def compose_tab(page: Page) -> None:
                                elem_id="compose-result")
             midi = gr.File(label="MIDI", interactive=False)
 
-    def composed(key, seed):
-        rate, sound, roll, midi_file = app.compose(key, seed)
+    def composed(key, seed, chosen):
+        rate, sound, roll, midi_file = app.compose(key, seed, chosen)
         return (rate, sound), roll, str(midi_file)
 
-    button.click(page.on_page(composed), [model, seed], [audio, picture, midi])
+    model.change(page.on_page(lambda key: class_choices(page, key)), model, mode)
+    button.click(page.on_page(composed), [model, seed, mode], [audio, picture, midi])
 
 
 def detect_tab(page: Page) -> None:
