@@ -18,6 +18,9 @@ from ganforge.training import train
 
 TINY = {
     "cycle": 'preset = "cyclegan-digits"\n[model]\ngenerator_width = 4\nresidual_blocks = 1\ndiscriminator_width = 4\n',
+    # digits scaled to 16 pixels on loading: a model that learned at one scale
+    "cycle16": 'preset = "cyclegan-digits"\n[model]\ngenerator_width = 4\nresidual_blocks = 1\ndiscriminator_width = 4\n'
+               '[preprocess]\nload_size = 16\n',
     "complete": 'preset = "complete"\n[model]\ngenerator_width = 4\nunet_depth = 5\ndiscriminator_width = 4\n'
                 '[preprocess]\nload_size = 48\ncrop_size = 32\n',
     "colourise": 'preset = "colourise"\ndata = "skimage-photos"\n[model]\ngenerator_width = 4\nunet_depth = 5\ndiscriminator_width = 4\n'
@@ -52,6 +55,20 @@ def test_translate_keeps_names_and_sizes(runs, tmp_path: Path):
     assert Image.open(tmp_path / "out" / "odd.png").size == (30, 27)
     assert Image.open(tmp_path / "out" / "colour.png").size == (33, 40)
     assert Image.open(tmp_path / "out" / "colour.png").mode == "L"  # the digit model works in grayscale
+
+
+def test_a_model_trained_at_one_scale_translates_at_that_scale(runs, tmp_path: Path):
+    notes: list[str] = []
+    translate_files(runs["cycle16"], _images(tmp_path / "in"), tmp_path / "auto", on_skip=notes.append)
+    # the shorter side becomes the training load_size (16), the aspect is kept: 30x27 -> 18x16, 33x40 -> 16x19
+    assert Image.open(tmp_path / "auto" / "odd.png").size == (18, 16)
+    assert Image.open(tmp_path / "auto" / "colour.png").size == (16, 19)
+    assert notes == ["note: each input is scaled so its shorter side is 16 pixels, the scale this model was trained "
+                     "at (--resize none keeps each image's own size)"]
+    translate_files(runs["cycle16"], tmp_path / "in", tmp_path / "none", resize="none")
+    assert Image.open(tmp_path / "none" / "odd.png").size == (30, 27)
+    with pytest.raises(GanforgeError, match="--resize big: use auto"):
+        translate_files(runs["cycle16"], tmp_path / "in", tmp_path / "x", resize="big")
 
 
 def test_wrong_models_and_tasks_are_refused(runs, tiny_config: Path, tmp_path: Path):

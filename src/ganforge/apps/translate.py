@@ -11,7 +11,10 @@ does, so the lightness is kept instead of an R, G or B channel being clipped.
 
 Any image size: the networks are fully convolutional, so an image is reflect-padded up to the
 next multiple the generator needs (4 for the ResNet generator, 2**depth for a U-Net), translated
-whole, and cropped back to its own size. Channels are matched to the model (RGB -> luma, or
+whole, and cropped back to its own size. A model whose training photos were scaled to one size (its
+run's load_size, as the photo presets faces-age, faces-sex, cats2dogs set: faces at 64 pixels) learned
+at that scale: `translate` first scales each input so its shorter side is that size (the training crop's
+side when the run cropped), as junyanz's test script does, unless resize="none". Channels are matched to the model (RGB -> luma, or
 grayscale repeated). Output files keep the input's name and go to the output folder.
 
 Memory: a picture's cost is estimated before the network runs (the activations of a small probe,
@@ -35,7 +38,7 @@ import torch.nn.functional as F
 from ganforge.data import PreprocessConfig
 from ganforge.data.folder import check_plain_image
 from ganforge.data.inputs import match_channels, read_inputs, read_mask, say_skipped
-from ganforge.data.translation import masked_input
+from ganforge.data.translation import masked_input, resize_shorter_side
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import load_network, read_state, resolve_checkpoint
@@ -213,13 +216,31 @@ def _each(inputs, on_skip: Callable[[str], None], work: Callable[[Path, np.ndarr
             on_skip(f"skipped {path.name}: {error}")
 
 
+RESIZES = ("auto", "none")
+
+
+def training_side(translator: Translator) -> int:
+    """The shorter side the model's training images were scaled to (the crop's side when it cropped), or 0
+    when they kept their own size. A derived-input model (super-resolution, colourisation, completion)
+    learned from crops of photos at their own scale: 0."""
+    preprocess = translator.preprocess
+    if not preprocess.load_size or preprocess.derive_input:
+        return 0
+    return preprocess.crop_size or preprocess.load_size
+
+
 def translate_files(checkpoint: str | Path, inputs: str | Path, out: str | Path, *, direction: str = "AtoB",
-                    device: str = "cpu", tile: int = 0, on_skip: Callable[[str], None] = say_skipped) -> list[Path]:
+                    device: str = "cpu", tile: int = 0, resize: str = "auto",
+                    on_skip: Callable[[str], None] = say_skipped) -> list[Path]:
     """Translate (or upscale) an image or a folder of images into `out` (same names, .png), whole or
-    `tile` input pixels at a time; returns the files written."""
+    `tile` input pixels at a time; returns the files written. resize="auto" first scales each image to the
+    model's training scale (training_side), "none" keeps its size."""
     if tile < 0:
         raise GanforgeError(f"--tile {tile}: give a tile side in pixels, or 0 for whole images")
+    if resize not in RESIZES:
+        raise GanforgeError(f"--resize {resize}: use auto (the model's training scale) or none (as given)")
     translator = load_translator(checkpoint, direction, device)
+    side = training_side(translator) if resize == "auto" else 0
     task = {"lab": "colourise", "grayscale": "colourise", "mask": "complete"}.get(translator.preprocess.derive_input)
     if task:
         raise GanforgeError(f"{translator.source} was trained to {task}; use `ganforge {task}`")
@@ -227,13 +248,17 @@ def translate_files(checkpoint: str | Path, inputs: str | Path, out: str | Path,
     out = Path(out)  # created at the first result written: a refused request leaves nothing behind
     written, names = [], _Outputs(out, on_skip)
 
+    if side:
+        on_skip(f"note: each input is scaled so its shorter side is {side} pixels, the scale this model was "
+                "trained at (--resize none keeps each image's own size)")
+
     def work(path: Path, array: np.ndarray) -> None:
-        image = match_channels(from_uint8(array[None]), translator.in_channels)
-        side = tile or translator.auto_tile(*image.shape[2:])
-        if side and not tile:
-            on_skip(f"note: {path.name} is {image.shape[3]}x{image.shape[2]}: translated in tiles of {side} pixels "
+        image = match_channels(from_uint8(resize_shorter_side(array, side)[None]), translator.in_channels)
+        tiles = tile or translator.auto_tile(*image.shape[2:])
+        if tiles and not tile:
+            on_skip(f"note: {path.name} is {image.shape[3]}x{image.shape[2]}: translated in tiles of {tiles} pixels "
                     f"to bound memory (the same result as whole; --tile N to choose)")
-        result = translate_tiled(translator, image, side, as_uint8=True) if side else to_uint8(translator(image))
+        result = translate_tiled(translator, image, tiles, as_uint8=True) if tiles else to_uint8(translator(image))
         written.append(save_image(result[0], names(path)))
 
     _each(inputs, on_skip, work)
