@@ -45,12 +45,13 @@ from ganforge.apps.music import compose as compose_music
 from ganforge.apps.music import load_music_model, synthesise, write_midi
 from ganforge.apps.speech import audio_settings, speak
 from ganforge.apps.text import load_text_model, write_words
-from ganforge.apps.translate import Translator, colourise_image, complete_image, load_translator
+from ganforge.apps.translate import Translator, colourise_image, complete_image, load_translator, training_side
 from ganforge.apps.video import animate as animate_clips
 from ganforge.apps.video import load_video_model
 from ganforge.apps.video import save_gif as save_clip_gif
 from ganforge.data.folder import read_image
 from ganforge.data.inputs import match_channels
+from ganforge.data.translation import resize_shorter_side
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import LoadedGenerator, load_generator
@@ -239,9 +240,11 @@ class WebApp:
 
     # Translate, colourise, complete, upscale --------------------------------------------------------
     def translate(self, key: str, upload: str | Path | None) -> tuple[np.ndarray, np.ndarray]:
-        """(the picture as the model reads it, the translation)."""
+        """(the picture as the model reads it: scaled to the model's training scale as `ganforge translate`
+        does, the translation)."""
         translator = self.translator(key, "translate")
         array = check_upload(upload, MAX_PHOTO_PIXELS, "translate", "`ganforge translate`")
+        array = resize_shorter_side(array, training_side(translator))
         images = match_channels(from_uint8(array[None]), translator.in_channels)
         return enlarge(_uint8_image(images)), enlarge(_uint8_image(translator(images)))
 
