@@ -63,8 +63,8 @@ def test_a_model_trained_at_one_scale_translates_at_that_scale(runs, tmp_path: P
     # the shorter side becomes the training load_size (16), the aspect is kept: 30x27 -> 18x16, 33x40 -> 16x19
     assert Image.open(tmp_path / "auto" / "odd.png").size == (18, 16)
     assert Image.open(tmp_path / "auto" / "colour.png").size == (16, 19)
-    assert notes == ["note: each input is scaled so its shorter side is 16 pixels, the scale this model was trained "
-                     "at (--resize none keeps each image's own size)"]
+    assert notes == [("note: each input is scaled so its shorter side is 16 pixels, the scale this model was "
+                      "trained at (--resize none keeps each image's own size)")]
     translate_files(runs["cycle16"], tmp_path / "in", tmp_path / "none", resize="none")
     assert Image.open(tmp_path / "none" / "odd.png").size == (30, 27)
     with pytest.raises(GanforgeError, match="--resize big: use auto"):
