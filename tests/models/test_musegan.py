@@ -21,7 +21,7 @@ from ganforge.training import train
 from tests.conftest import run_cli
 
 TINY = """
-preset = "chorales"
+preset = "chorales-modes"
 [model]
 generator_channels = [8, 8, 8, 8]
 discriminator_channels = [8, 8, 8, 8]
@@ -141,7 +141,7 @@ def test_training_leaves_a_generator_whose_passages_are_rolls(tiny_run):
     assert rolls.shape == (3, 4, 64, 64) and rolls.dtype == bool
     assert np.array_equal(rolls, compose(loaded, 3, seed=0))
     assert torch.is_tensor(next(loaded.generator.parameters()))
-    # the preset is conditioned on the mode: the names travel with the checkpoint, and without --label the
+    # chorales-modes is conditioned on the mode: the names travel with the checkpoint, and without --label the
     # passages alternate major, minor (the same noise with the other mode gives other music)
     assert loaded.config.num_classes == 2 and loaded.state["data"]["class_names"] == ["major", "minor"]
     major, minor = compose(loaded, 2, seed=0, label="major"), compose(loaded, 2, seed=0, label=1)

@@ -5,14 +5,15 @@ Each passage (four bars of sixteenth notes in C major or A minor: soprano, alto,
 --out as passage-NNN.mid (MIDI, four tracks, written by music21), passage-NNN.wav (16 kHz, rendered by a
 small additive synthesiser in numpy: no soundfont needed) and passage-NNN.png (the piano roll: voices in
 red, green, blue and black, time across, pitch up). The same --seed gives the same music. A model
-conditioned on the mode (the shipped chorales) takes --label major or --label minor; without it, the
-passages alternate major, minor, major...
+conditioned on the mode (`ganforge train chorales-modes`) takes --label major or --label minor; without
+it, the passages alternate major, minor, major...
 
 examples:
   ganforge compose --model chorales --num 4 --out songs/
-  ganforge compose --model chorales --num 4 --label minor --out minor/
   ganforge train chorales --out runs/chorales
   ganforge compose --checkpoint runs/chorales --num 8 --seed 3 --out songs/
+  ganforge train chorales-modes --out runs/chorales-modes
+  ganforge compose --checkpoint runs/chorales-modes --num 4 --label minor --out minor/
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_model_source(parser, "music", "chorales")
     parser.add_argument("--num", type=int, default=4, help="number of passages (default: 4)")
     parser.add_argument("--seed", type=seed_type, default=0, help="noise seed (default: 0)")
-    parser.add_argument("--label", help="the mode to compose in, for a model conditioned on it: major or minor "
-                        "(default: the two in turn)")
+    parser.add_argument("--label", help="the mode to compose in, for a model conditioned on it (chorales-modes): major or "
+                        "minor (default: the two in turn)")
     parser.add_argument("--out", required=True, help="output folder: passage-NNN.mid, .wav and .png")
 
 
