@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import torch
+from PIL import Image
 
 from ganforge.apps.generate import generate, load_model
 from ganforge.metrics import classify, load_classifier
@@ -125,3 +127,39 @@ def test_shipped_chorales_compose_in_key_in_four_voices_without_copying():
     m = roll_metrics(rolls, lowest=LOWEST, reference=rolls)
     assert m["in_key"] > 0.85 and 3.0 < m["polyphony"] < 4.5 and m["empty_bars"] < 0.05  # 0.918, 3.83, 0.005
     assert longest_copied_run(rolls, whole_chorales("train")).max() <= 32  # at most two bars quoted (measured: 2 steps)
+
+
+def test_shipped_faces_age_ages_real_held_out_faces_and_says_its_licence(tmp_path):
+    import pytest
+
+    from ganforge.apps.evaluate_translation import translate_uint8
+    from ganforge.apps.translate import load_translator
+    from ganforge.apps.webapp import WebApp
+    from ganforge.data import PreprocessConfig, load_translation_dataset
+    from ganforge.data.utkface import shared_faces_dir
+    from ganforge.metrics.faces import load_face_classifier, read_faces
+    from ganforge.models.pretrained import pretrained_path
+    from ganforge.utils.images import from_uint8
+    from tests.conftest import run_cli
+
+    card = (WEIGHTS_DIR / "faces-age" / "MODEL_CARD.md").read_text()
+    assert "non-commercial research only" in card and "not photos" in card
+    assert (WEIGHTS_DIR / "faces-age" / "model.safetensors").stat().st_size <= 10_000_000
+    (tmp_path / "runs").mkdir()
+    assert "faces-age" in WebApp(tmp_path / "runs", work=tmp_path / "work").catalogue.keys("translate")
+    if shared_faces_dir() is None:
+        pytest.skip("needs ../shared/data/utkface (the team's UTKFace copy) for held-out faces")
+    data = load_translation_dataset("utkface:age>=18&age<=29,age>=50", "heldout", PreprocessConfig(load_size=64))
+    young = np.stack(data.images_a[:32])
+    older = translate_uint8(load_translator(pretrained_path("faces-age"), "AtoB"), young)
+    judge = load_face_classifier(WEIGHTS_DIR / "face-attributes")
+    _, before = read_faces(judge, from_uint8(young))
+    _, after = read_faces(judge, from_uint8(older))
+    # measured on all 166: 92.2 % read over the 39.5-year boundary (the inputs: 2.4 %)
+    assert float((before > 39.5).float().mean()) <= 0.1 and float((after > 39.5).float().mean()) >= 0.75
+    assert float((after - before).mean()) >= 15
+    # the command takes a 200x200 UTKFace photo at the model's scale: 64x64 out
+    photo = shared_faces_dir() / "images" / data.names_a[0]
+    done = run_cli("translate", "--model", "faces-age", "--input", str(photo), "--out", str(tmp_path / "old"))
+    assert done.returncode == 0, done.stderr
+    assert Image.open(tmp_path / "old" / (photo.stem + ".png")).size == (64, 64)
