@@ -7,7 +7,9 @@ Every model writes --num passages of four bars (64 sixteenth steps, four voices,
 - a first-order Markov chain over whole steps (the four voices' pitches at one sixteenth), trained on the
   training chorales: it starts from the first step of a random training window and draws each next step
   from the steps that followed the current one in the training chorales (a chord-level n-gram model);
-and the real held-out windows (a random --num of them) give the values to reach. ganforge.metrics.music
+and the real held-out windows (a random --num of them) give the values to reach; a random --num of the real
+training windows, scored the same way, show what copying the training set would give (the floor of the
+pitch-class distance, and copied runs of whole chorales). ganforge.metrics.music
 measures each: empty bars, pitch classes per bar, qualified notes, in-key share, polyphony, pitch-class
 histogram distance to the held-out windows, the share of passages that read as minor (key finding), and the
 longest run copied from a training chorale (in bars), median and maximum over passages. Prints a Markdown
@@ -77,6 +79,9 @@ def main() -> None:
         f"GAN (musegan, step {loaded.state['step']})": compose(loaded, args.num, seed=args.seed),
         "Markov chain over steps (first order)": markov_passages(
             training, train_windows.rolls[:, :, 0].astype(bool), args.num, steps, rng),
+        # what a model that drew the training windows themselves would score: the floor of the distances
+        "real training windows": train_windows.rolls[rng.choice(len(train_windows), args.num, replace=False)
+                                                     ].astype(bool),
         "real held-out windows": heldout.rolls[rng.choice(len(heldout), min(args.num, len(heldout)),
                                                           replace=False)].astype(bool),
     }
