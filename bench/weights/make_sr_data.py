@@ -1,0 +1,67 @@
+"""The photo folder the paper-size SRResNet was trained on (docs/super-resolution.md, issue 48): the team's 68
+CBSD68 and 80 Sun-Hays photos (../shared/data; not part of the package) copied byte for byte into OUT/train (132)
+and OUT/test (16 held out, never trained on: the fixed list below, 8 of each set, drawn once at random), each
+named SET-FILE, with the run's TOML beside them:
+
+    python bench/weights/make_sr_data.py --out runs/sr-data
+    OMP_NUM_THREADS=1 ganforge train runs/sr-data/srresnet-x4-paper.toml --data runs/sr-data --out runs/srresnet-paper \\
+        --seed 0 --threads 1 --precision bf16
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+
+from ganforge.data.photos import PHOTO_SETS, shared_data_dir
+
+HELDOUT = (
+    "cbsd68/108070.png", "cbsd68/123074.png", "cbsd68/130026.png", "cbsd68/145086.png", "cbsd68/170057.png",
+    "cbsd68/19021.png", "cbsd68/229036.png", "cbsd68/285079.png",
+    "sun-hays80/burial_chamber_sun_bbsqijdywpmqtdtj.jpg", "sun-hays80/dam_sun_dftjwmsvenfxhiub.jpg",
+    "sun-hays80/fastfood_restaurant_sun_aubvtrshvuxssmgr.jpg", "sun-hays80/hayfield_sun_basrkemwvzeyolvk.jpg",
+    "sun-hays80/hot_spring_sun_bsdttuvtvmldclgs.jpg", "sun-hays80/mosque_outdoor_sun_ajpzxaexxhxeujve.jpg",
+    "sun-hays80/pasture_sun_bbqhimmwjfjzmmrw.jpg", "sun-hays80/pond_sun_bvywucwhkqqwicrw.jpg",
+)
+# SRResNet as published (16 residual blocks of 64 channels), with the preset's bicubic skip; the paper's Adam 1e-4
+# (the preset's 5e-4 diverged at this size: docs/super-resolution.md); inputs shrunk by MATLAB's imresize
+TOML = """preset = "srresnet-x4"
+
+[model]
+generator_width = 64
+residual_blocks = 16
+
+[train]
+steps = 20000
+lr_generator = 1e-4
+checkpoint_every = 500
+
+[preprocess]
+kernel = "matlab"
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", required=True, help="a new folder")
+    args = parser.parse_args()
+    shared = shared_data_dir()
+    if shared is None:
+        raise SystemExit("needs ../shared/data with cbsd68/ and sun-hays80/ (or set GANFORGE_SHARED_DATA)")
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()):
+        raise SystemExit(f"{out} is not empty; give a new folder")
+    counts = {"train": 0, "test": 0}
+    for name in PHOTO_SETS:
+        for photo in sorted((shared / name).iterdir()):
+            split = "test" if f"{name}/{photo.name}" in HELDOUT else "train"
+            (out / split).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(photo, out / split / f"{name}-{photo.name}")
+            counts[split] += 1
+    (out / "srresnet-x4-paper.toml").write_text(TOML)
+    print(f"wrote {counts['train']} training and {counts['test']} held-out photos and srresnet-x4-paper.toml to {out}")
+
+
+if __name__ == "__main__":
+    main()
