@@ -13,7 +13,7 @@ from ganforge.models.io import read_state, resolve_checkpoint
 from ganforge.models.pretrained import WEIGHTS_DIR, list_pretrained
 from ganforge.models.tasks import task_of
 
-RECOMMENDED = ("colourise-inception",)  # offered first in their tabs
+RECOMMENDED = ("colourise-inception", "srresnet-x4-paper")  # offered first in their tabs
 
 
 @dataclass(frozen=True)
