@@ -95,10 +95,8 @@ def photo_scores(ab: Translator, ba: Translator, data, reader) -> dict[str, floa
 
 
 def translate_uint8(translator: Translator, images: np.ndarray) -> np.ndarray:
-    """uint8 (N, H, W, C) images of one size, translated in batches, as uint8."""
-    with torch.no_grad():
-        return np.concatenate([to_uint8(translator(from_uint8(images[i : i + BATCH])))
-                               for i in range(0, len(images), BATCH)])
+    """uint8 (N, H, W, C) images, translated in batches (translate_all), as uint8."""
+    return to_uint8(torch.stack(translate_all(translator, list(images))))
 
 
 def _pair_scores(translator: Translator, data, seed: int, kernel: str = "matlab") -> dict[str, float]:
