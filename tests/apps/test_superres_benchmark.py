@@ -10,12 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 import skimage.data
+import torch
 from PIL import Image
 
 from ganforge.apps.evaluate_translation import evaluate_translation
-from ganforge.apps.translate import load_translator
+from ganforge.apps.translate import load_translator, with_self_ensemble
 from ganforge.cli.main import main
 from ganforge.data.resize import imresize
+from ganforge.errors import GanforgeError
 from ganforge.metrics.pixels import psnr_y, ssim_y
 from ganforge.models.pretrained import pretrained_path
 from ganforge.utils.images import from_uint8, to_uint8
@@ -70,3 +72,37 @@ def test_cli_takes_a_shipped_upscaler_by_name(photos: Path, capsys):
 def test_kernel_refused_for_a_generator(capsys):
     assert main(["evaluate", "--model", "mnist-gan", "--kernel", "matlab"]) == 2
     assert "--kernel is for super-resolution" in capsys.readouterr().err
+
+
+def test_self_ensemble_is_the_mean_over_the_eight_symmetries(photos: Path):
+    translator = load_translator(pretrained_path("srresnet-x4"))
+    low = from_uint8(np.asarray(Image.open(photos / "astronaut.png").convert("RGB"))[None])  # 67x71, not square
+    passes = []
+    for mirror in (False, True):
+        for turns in range(4):
+            x = torch.rot90(low.flip(-1) if mirror else low, turns, (-2, -1))
+            y = torch.rot90(translator(x), -turns, (-2, -1))
+            passes.append(y.flip(-1) if mirror else y)
+    ensemble = with_self_ensemble(translator)(low)
+    assert ensemble.shape == (1, 3, 71 * 4, 67 * 4)
+    assert torch.allclose(ensemble, torch.stack(passes).mean(0), atol=1e-5)
+    assert (ensemble - translator(low)).abs().max() > 1e-3  # the passes differ: averaging them changes the result
+
+
+def test_evaluate_and_upscale_take_self_ensemble(photos: Path, tmp_path: Path, capsys):
+    plain = evaluate_translation(pretrained_path("srresnet-x4"), real=str(photos))
+    both = evaluate_translation(pretrained_path("srresnet-x4"), real=str(photos), self_ensemble=True)
+    assert both["protocol"]["self_ensemble"] and not plain["protocol"]["self_ensemble"]
+    assert both["metrics"]["psnr_y"] != plain["metrics"]["psnr_y"]
+    assert both["metrics"]["psnr_y_bicubic"] == plain["metrics"]["psnr_y_bicubic"]
+    assert main(["upscale", "--model", "srresnet-x4", "--input", str(photos / "coffee.png"), "--out",
+                 str(tmp_path / "big"), "--self-ensemble"]) == 0
+    assert Image.open(tmp_path / "big" / "coffee.png").size == (96 * 4, 64 * 4)
+
+
+def test_self_ensemble_refused_where_it_means_nothing(tmp_path: Path, capsys):
+    assert main(["evaluate", "--model", "mnist-gan", "--self-ensemble"]) == 2
+    assert "--self-ensemble is for super-resolution" in capsys.readouterr().err
+    translator = load_translator(pretrained_path("faces-age"))  # trained on unturned faces
+    with pytest.raises(GanforgeError, match="not trained on turned inputs"):
+        with_self_ensemble(translator)

@@ -35,6 +35,7 @@ from ganforge.apps.translate import (
     complete_image,
     load_translator,
     set_temperature,
+    with_self_ensemble,
 )
 from ganforge.data import PreprocessConfig, load_translation_dataset
 from ganforge.data.inputs import match_channels
@@ -158,10 +159,13 @@ def colour_scores(output: np.ndarray, truth: np.ndarray) -> dict[str, float]:
 
 def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, split: str = "heldout", seed: int = 0,
                          device: str = "cpu", out: str | Path | None = None,
-                         temperature: float | None = None, kernel: str = "matlab") -> dict[str, Any]:
+                         temperature: float | None = None, kernel: str = "matlab",
+                         self_ensemble: bool = False) -> dict[str, Any]:
     """Measure a translation checkpoint on held-out images; see the module doc. Returns metrics and protocol.
     `temperature` decodes a colour-class colouriser at that annealed-mean temperature (apps.translate);
-    `kernel` shrinks the truth of a super-resolution model ("matlab": imresize, as published tables)."""
+    `kernel` shrinks the truth of a super-resolution model ("matlab": imresize, as published tables);
+    `self_ensemble` averages a super-resolution model over its inputs' 8 turns and mirrors
+    (apps.translate.with_self_ensemble)."""
     if kernel not in KERNELS:
         raise GanforgeError(f"unknown kernel {kernel!r}; choose one of {', '.join(KERNELS)}")
     folder = resolve_checkpoint(checkpoint)
@@ -207,6 +211,8 @@ def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, spl
         notes.append("cycle_l1: mean |G_BA(G_AB(a)) - a| on the 0..1 pixel scale")
     else:
         translator = set_temperature(load_translator(folder, "AtoB", device), temperature)
+        if self_ensemble:
+            translator = with_self_ensemble(translator)
         if not data.paired:
             raise GanforgeError(f"{spec} is unpaired; pix2pix is scored against true pairs (A/ B/ or side-by-side)")
         metrics = _pair_scores(translator, data, seed, kernel)
@@ -234,7 +240,7 @@ def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, spl
             "data": spec, "split": split, "n_a": len(data.images_a), "n_b": len(data.images_b),
             "image_sizes": sorted({f"{im.shape[1]}x{im.shape[0]}" for im in data.images_b}),
             "task": preprocess.derive_input or None, "seed": seed, "notes": notes,
-            **({"kernel": kernel} if preprocess.derive_input == "downscale" else {}),
+            **({"kernel": kernel, "self_ensemble": self_ensemble} if preprocess.derive_input == "downscale" else {}),
         },
         "seconds": round(time.perf_counter() - started, 2),
     }

@@ -41,10 +41,11 @@ class EvaluateOptions:
     temperature: float | None = None
     kernel: str | None = None
     histogram: str | None = None
+    self_ensemble: bool | None = None
 
 
 # the options of `ganforge evaluate` that only some tasks take
-TASK_OPTIONS = ("temperature", "kernel", "histogram")
+TASK_OPTIONS = ("temperature", "kernel", "histogram", "self_ensemble")
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,8 @@ def _noise_images(options: EvaluateOptions) -> str:
 def _translation(options: EvaluateOptions) -> str:
     return format_translation(evaluate_translation(
         options.checkpoint, real=options.real, split=options.split, seed=options.seed, device=options.device,
-        out=options.out, temperature=options.temperature, kernel=options.kernel or "matlab"))
+        out=options.out, temperature=options.temperature, kernel=options.kernel or "matlab",
+        self_ensemble=bool(options.self_ensemble)))
 
 
 def _anomaly(options: EvaluateOptions) -> str:
@@ -92,7 +94,7 @@ for _task in (
     Task("translate", ("translate", "evaluate"), _translation),
     Task("colourise", ("colourise", "evaluate"), _translation, frozenset({"temperature"})),
     Task("complete", ("complete", "evaluate"), _translation),
-    Task("upscale", ("upscale", "evaluate"), _translation, frozenset({"kernel"})),
+    Task("upscale", ("upscale", "evaluate"), _translation, frozenset({"kernel", "self_ensemble"})),
     Task("detect", ("detect", "evaluate"), _anomaly, frozenset({"histogram"})),
     Task("speak", ("speak", "evaluate"), _speech),
     Task("write", ("write",), measured_by="python bench/quality/text_quality.py measures the shipped word models"),

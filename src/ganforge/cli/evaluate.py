@@ -69,6 +69,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="super-resolution only: how the held-out photos are shrunk before upscaling. matlab "
                              "(default): MATLAB's imresize, the convention of published Set5 / Set14 tables, with "
                              "its bicubic as the baseline; bicubic: Pillow's")
+    parser.add_argument("--self-ensemble", action="store_true", default=None,
+                        help="super-resolution only: upscale each photo as `ganforge upscale --self-ensemble` does "
+                             "(the mean over its 8 turns and mirrors)")
     parser.add_argument("--histogram", metavar="PNG", help="anomaly detectors: also draw the score histograms here")
     parser.add_argument("--out", help="also write the result and its protocol to this JSON file")
 
@@ -78,6 +81,7 @@ OPTION_REFUSALS = {
     "kernel": "--kernel is for super-resolution models (e.g. --model srresnet-x4); drop it",
     "temperature": "--temperature decodes a colour-class colouriser; pass its run with --checkpoint (e.g. --checkpoint "
                    "runs/colourise-classes), or drop --temperature",
+    "self_ensemble": "--self-ensemble is for super-resolution models (e.g. --model srresnet-x4-paper); drop it",
     "histogram": "--histogram draws an anomaly detector's score histograms (e.g. --checkpoint runs/ganomaly-0); drop it",
 }
 

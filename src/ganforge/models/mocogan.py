@@ -29,6 +29,8 @@ from ganforge.models import dcgan
 from ganforge.models.family import Family
 from ganforge.nn import activation, dcgan_init
 
+CRITIC_NORMS = ("batch", "spectral")
+
 
 @dataclass(frozen=True)
 class MoCoGANConfig:
@@ -47,6 +49,10 @@ class MoCoGANConfig:
     # (MoCoGAN's own remedy, its --use_noise with sigma 0.1): without it both critics won within 300 steps
     # (image loss 0.0002) and the generator drew the same grey smear for every clip (docs/video.md)
     discriminator_noise: float = 0.1
+    # how the critics are kept in check: "batch" (DCGAN's and MoCoGAN's batch normalisation after the first
+    # layer) or "spectral" (Miyato et al. 2018: every convolution's weight divided by its largest singular
+    # value, no normalisation layer: each critic is 1-Lipschitz per layer, the usual remedy when critics win)
+    critic_norm: str = "batch"
     num_classes: int = 0  # unconditional (what the GAN step reads)
     auxiliary_classifier: bool = False
 
@@ -58,6 +64,8 @@ class MoCoGANConfig:
             raise ValueError("generator_channels and both discriminators' channels need the same number of entries")
         if self.discriminator_noise < 0:
             raise ValueError("discriminator_noise must be >= 0")
+        if self.critic_norm not in CRITIC_NORMS:
+            raise ValueError(f"critic_norm must be one of {', '.join(CRITIC_NORMS)}, not {self.critic_norm!r}")
         if not 1 <= self.frames_judged <= self.frames:
             raise ValueError("frames_judged must be 1 .. frames")
         if self.frames - 2 * len(self.video_discriminator_channels) < 1:
@@ -139,17 +147,28 @@ class InstanceNoise(nn.Module):
 
 
 def _critic_layers(config: MoCoGANConfig, widths: tuple[int, ...], conv, norm, kernel, stride, padding) -> list[nn.Module]:
-    """Noise, strided convolution, batch norm (after the first), leaky ReLU: per layer."""
+    """Noise, strided convolution, batch norm (after the first; none with spectral norm), leaky ReLU: per layer."""
     layers: list[nn.Module] = []
     channels = config.image_channels
+    batch = config.critic_norm == "batch"
     for index, width in enumerate(widths):
         layers += [InstanceNoise(config.discriminator_noise),
-                   conv(channels, width, kernel, stride, padding, bias=index == 0)]
-        if index > 0:
+                   conv(channels, width, kernel, stride, padding, bias=index == 0 or not batch)]
+        if index > 0 and batch:
             layers.append(norm(width))
         layers.append(activation("leaky_relu"))
         channels = width
     return layers
+
+
+def _spectral(critic: nn.Module, config: MoCoGANConfig) -> None:
+    """With critic_norm "spectral", every convolution of `critic` (initialised already) has its weight
+    spectrally normalised (torch's parametrization; one power iteration per training forward)."""
+    if config.critic_norm != "spectral":
+        return
+    for module in list(critic.modules()):
+        if isinstance(module, (nn.Conv2d, nn.Conv3d)):
+            nn.utils.parametrizations.spectral_norm(module)
 
 
 class ImageDiscriminator(nn.Module):
@@ -167,6 +186,7 @@ class ImageDiscriminator(nn.Module):
         self.features = nn.Sequential(*_critic_layers(config, widths, nn.Conv2d, nn.BatchNorm2d, 4, 2, 1))
         self.logit = nn.Conv2d(widths[-1], 1, 3, 1, 1)  # one score per patch of the last 4 x 4 map
         self.apply(dcgan_init)
+        _spectral(self, config)
 
     def forward(self, clips: torch.Tensor, frames: torch.Tensor) -> torch.Tensor:
         """Patch logits of frames `frames` (K,) of every clip, flattened: (B * K * 16,)."""
@@ -186,6 +206,7 @@ class VideoDiscriminator(nn.Module):
         self.features = nn.Sequential(*layers)
         self.logit = nn.Conv3d(widths[-1], 1, 3, 1, (0, 1, 1))  # one score per (time x space) patch
         self.apply(dcgan_init)
+        _spectral(self, config)
 
     def forward(self, clips: torch.Tensor) -> torch.Tensor:
         """Patch logits of every clip, flattened: (B * patches,)."""

@@ -35,6 +35,7 @@ class MoCoGANObjectiveConfig:
     video_weight: float = 1.0  # weight of the video discriminator's term, in both updates
     image_weight: float = 1.0  # weight of the image discriminator's term
     augment_policy: str = "translation,cutout"  # DiffAugment per clip ("" turns it off; no "color": it mixes frames)
+    loss: str = "non-saturating"  # the adversarial loss of both critics (losses.ADVERSARIAL_LOSSES: hinge, ...)
 
     def __post_init__(self):
         if self.augment_policy:
@@ -42,6 +43,7 @@ class MoCoGANObjectiveConfig:
         if "color" in self.augment_policy:
             raise ValueError("augment_policy: color would blend a clip's frames (saturation mixes channels); use "
                              "translation and cutout")
+        ADVERSARIAL_LOSSES.get(self.loss)  # an unknown name fails here, naming the known ones
         if self.video_weight < 0 or self.image_weight < 0 or not (self.video_weight or self.image_weight):
             raise ValueError("video_weight and image_weight must be >= 0, not both 0")
 
@@ -52,7 +54,7 @@ class MoCoGANObjective(StatelessObjective):
     def __init__(self, config: MoCoGANObjectiveConfig, model_config: Any):
         self.config = config
         self.frames, self.judged = model_config.frames, model_config.frames_judged
-        self.loss = ADVERSARIAL_LOSSES.get("non-saturating")
+        self.loss = ADVERSARIAL_LOSSES.get(config.loss)
         self.policy = parse_policy(config.augment_policy) if config.augment_policy else ()
         self.optimizers = adversarial_groups(("generator",), DISCRIMINATORS)
         self.phases = (Phase("D", DISCRIMINATORS, "discriminator", self.discriminator_loss, keeps=("generator",)),
