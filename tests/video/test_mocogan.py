@@ -119,3 +119,49 @@ def test_augmentation_moves_all_frames_of_a_clip_alike():
     assert not torch.equal(augmented[:, :, 0], frame[:, :, 0])  # and moved
     with pytest.raises(ValueError, match="blend a clip's frames"):
         MoCoGANObjectiveConfig(augment_policy="color,translation")
+
+
+def test_critic_norms_and_the_batch_spread_channel():
+    widths = {"generator_channels": (8, 8, 8, 8), "image_discriminator_channels": (8, 8, 8, 8),
+              "video_discriminator_channels": (8, 8, 8, 8)}
+    spectral = build(MoCoGANConfig(critic_norm="spectral", minibatch_std=True, **widths))
+    plain = build(MoCoGANConfig(critic_norm="none", **widths))
+    for networks in (spectral, plain):
+        for role in ("image_discriminator", "video_discriminator"):
+            assert not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in networks[role].modules())
+    critic = spectral["video_discriminator"].train()
+    for _ in range(20):  # power iterations run on training forwards
+        critic(torch.randn(2, 1, 16, 64, 64))
+    convs = [m for m in critic.modules() if isinstance(m, torch.nn.Conv3d)]
+    assert len(convs) == 5
+    for conv in convs:
+        assert torch.linalg.matrix_norm(conv.weight.detach().flatten(1), 2) == pytest.approx(1.0, abs=0.05)
+    with pytest.raises(ValueError, match="critic_norm"):
+        MoCoGANConfig(critic_norm="layer")
+
+    from ganforge.models.mocogan import MinibatchStd
+
+    same = torch.ones(4, 3, 2, 2)
+    assert MinibatchStd()(same)[:, 3].abs().max() < 1e-3  # identical items: no spread
+    assert (MinibatchStd()(torch.randn(4, 3, 2, 2))[:, 3] > 0.3).all()
+    assert MinibatchStd()(same).shape == (4, 4, 2, 2)
+
+
+def test_wgan_gp_updates_the_generator_every_critic_steps(tmp_path: Path):
+    import json
+
+    from ganforge.objectives.mocogan import MoCoGANObjective, MoCoGANObjectiveConfig
+
+    objective = MoCoGANObjective(MoCoGANObjectiveConfig(loss="wgan-gp", critic_steps=3), MoCoGANConfig())
+    assert [(p.name, p.interval) for p in objective.phases] == [("D", 1), ("G", 3)]
+    (tmp_path / "wgan.toml").write_text(TINY.replace("[train]", '[objective]\nloss = "wgan-gp"\ncritic_steps = 2\n'
+                                                      "[train]").replace("[model]", '[model]\ncritic_norm = "none"'))
+    train(str(tmp_path / "wgan.toml"), out=tmp_path / "run", device="cpu", progress=False, seed=0)
+    rows = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    steps = [row for row in rows if "gradient_penalty_video" in row]
+    assert steps and all(row["gradient_penalty_image"] >= 0 for row in steps)
+    with_g = sorted(row["step"] for row in rows if "loss_G_video" in row)
+    assert len(with_g) == 2 and with_g[1] - with_g[0] == 2  # 4 critic steps, the generator at every second
+    assert len([row for row in rows if "loss_D_video" in row and "loss_G_video" not in row]) == 2
+    with pytest.raises(ValueError, match="critic_steps"):
+        MoCoGANObjectiveConfig(critic_steps=0)

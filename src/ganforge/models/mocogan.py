@@ -29,7 +29,7 @@ from ganforge.models import dcgan
 from ganforge.models.family import Family
 from ganforge.nn import activation, dcgan_init
 
-CRITIC_NORMS = ("batch", "spectral")
+CRITIC_NORMS = ("batch", "spectral", "none")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,12 @@ class MoCoGANConfig:
     # how the critics are kept in check: "batch" (DCGAN's and MoCoGAN's batch normalisation after the first
     # layer) or "spectral" (Miyato et al. 2018: every convolution's weight divided by its largest singular
     # value, no normalisation layer: each critic is 1-Lipschitz per layer, the usual remedy when critics win)
+    # or "none" (what WGAN-GP's gradient penalty needs: no layer that mixes the items of a batch)
     critic_norm: str = "batch"
+    # each critic also sees, before its read-out, how much the batch it judges varies (the mean over features
+    # of the standard deviation across the batch, one extra channel: ProGAN's minibatch standard deviation,
+    # Karras et al. 2018): a generator that draws the same clip for every noise is then told apart at once
+    minibatch_std: bool = False
     num_classes: int = 0  # unconditional (what the GAN step reads)
     auxiliary_classifier: bool = False
 
@@ -134,6 +139,16 @@ class VideoGenerator(nn.Module):
         return torch.randn((count, self.config.latent_dim), device=device, generator=generator)
 
 
+class MinibatchStd(nn.Module):
+    """(N, C, ...) -> (N, C + 1, ...): the mean over channels and positions of the standard deviation across
+    the N items, appended as a constant channel (ProGAN's layer, with the whole batch as one group)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x and its batch spread."""
+        spread = x.float().std(0, unbiased=False).add(1e-8).mean().to(x.dtype) if len(x) > 1 else x.new_zeros(())
+        return torch.cat([x, spread.expand(len(x), 1, *x.shape[2:])], 1)
+
+
 class InstanceNoise(nn.Module):
     """Adds Gaussian noise of std `sigma` in training mode (nothing in eval mode)."""
 
@@ -184,14 +199,15 @@ class ImageDiscriminator(nn.Module):
         self.config = config
         widths = config.image_discriminator_channels
         self.features = nn.Sequential(*_critic_layers(config, widths, nn.Conv2d, nn.BatchNorm2d, 4, 2, 1))
-        self.logit = nn.Conv2d(widths[-1], 1, 3, 1, 1)  # one score per patch of the last 4 x 4 map
+        self.spread = MinibatchStd() if config.minibatch_std else nn.Identity()
+        self.logit = nn.Conv2d(widths[-1] + config.minibatch_std, 1, 3, 1, 1)  # one score per patch of the last 4 x 4 map
         self.apply(dcgan_init)
         _spectral(self, config)
 
     def forward(self, clips: torch.Tensor, frames: torch.Tensor) -> torch.Tensor:
         """Patch logits of frames `frames` (K,) of every clip, flattened: (B * K * 16,)."""
         pictures = clips[:, :, frames].transpose(1, 2)  # (B, K, C, H, W)
-        return self.logit(self.features(pictures.reshape(-1, *pictures.shape[2:]))).flatten()
+        return self.logit(self.spread(self.features(pictures.reshape(-1, *pictures.shape[2:])))).flatten()
 
 
 class VideoDiscriminator(nn.Module):
@@ -204,13 +220,14 @@ class VideoDiscriminator(nn.Module):
         widths = config.video_discriminator_channels
         layers = _critic_layers(config, widths, nn.Conv3d, nn.BatchNorm3d, (3, 4, 4), (1, 2, 2), (0, 1, 1))
         self.features = nn.Sequential(*layers)
-        self.logit = nn.Conv3d(widths[-1], 1, 3, 1, (0, 1, 1))  # one score per (time x space) patch
+        self.spread = MinibatchStd() if config.minibatch_std else nn.Identity()
+        self.logit = nn.Conv3d(widths[-1] + config.minibatch_std, 1, 3, 1, (0, 1, 1))  # one score per (time x space) patch
         self.apply(dcgan_init)
         _spectral(self, config)
 
     def forward(self, clips: torch.Tensor) -> torch.Tensor:
         """Patch logits of every clip, flattened: (B * patches,)."""
-        return self.logit(self.features(clips)).flatten()
+        return self.logit(self.spread(self.features(clips))).flatten()
 
 
 def build(config: MoCoGANConfig) -> dict[str, nn.Module]:

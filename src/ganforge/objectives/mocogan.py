@@ -20,7 +20,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-from ganforge.losses import ADVERSARIAL_LOSSES
+from ganforge.losses import ADVERSARIAL_LOSSES, gradient_penalty
 from ganforge.nn.augment import augment, parse_policy
 from ganforge.objectives.phase import Phase, StatelessObjective, StepContext, adversarial_groups
 from ganforge.objectives.spec import ObjectiveSpec
@@ -35,7 +35,9 @@ class MoCoGANObjectiveConfig:
     video_weight: float = 1.0  # weight of the video discriminator's term, in both updates
     image_weight: float = 1.0  # weight of the image discriminator's term
     augment_policy: str = "translation,cutout"  # DiffAugment per clip ("" turns it off; no "color": it mixes frames)
-    loss: str = "non-saturating"  # the adversarial loss of both critics (losses.ADVERSARIAL_LOSSES: hinge, ...)
+    loss: str = "non-saturating"  # the adversarial loss of both critics (losses.ADVERSARIAL_LOSSES: hinge, wgan-gp ...)
+    gradient_penalty_weight: float = 10.0  # wgan-gp only: each critic's gradient penalty (Gulrajani et al. 2017)
+    critic_steps: int = 1  # critics' updates per generator update (WGAN-GP's n_critic: 5)
 
     def __post_init__(self):
         if self.augment_policy:
@@ -44,6 +46,8 @@ class MoCoGANObjectiveConfig:
             raise ValueError("augment_policy: color would blend a clip's frames (saturation mixes channels); use "
                              "translation and cutout")
         ADVERSARIAL_LOSSES.get(self.loss)  # an unknown name fails here, naming the known ones
+        if self.critic_steps < 1 or self.gradient_penalty_weight < 0:
+            raise ValueError("critic_steps must be >= 1 and gradient_penalty_weight >= 0")
         if self.video_weight < 0 or self.image_weight < 0 or not (self.video_weight or self.image_weight):
             raise ValueError("video_weight and image_weight must be >= 0, not both 0")
 
@@ -57,8 +61,9 @@ class MoCoGANObjective(StatelessObjective):
         self.loss = ADVERSARIAL_LOSSES.get(config.loss)
         self.policy = parse_policy(config.augment_policy) if config.augment_policy else ()
         self.optimizers = adversarial_groups(("generator",), DISCRIMINATORS)
+        # the G phase, every critic_steps-th step, scores the fakes of that step's D phase (G has not changed since)
         self.phases = (Phase("D", DISCRIMINATORS, "discriminator", self.discriminator_loss, keeps=("generator",)),
-                       Phase("G", ("generator",), "generator", self.generator_loss))
+                       Phase("G", ("generator",), "generator", self.generator_loss, interval=config.critic_steps))
 
     def _frames(self, step: int, device: torch.device) -> Tensor:
         """The frames the image discriminator judges at `step`: a permutation seeded by the step (so a
@@ -89,9 +94,19 @@ class MoCoGANObjective(StatelessObjective):
         fake_image, fake_video = self._scores(context, fake.detach(), frames)
         image = self.loss.discriminator(real_image, fake_image)
         video = self.loss.discriminator(real_video, fake_video)
+        stats = {"loss_D_image": image.detach(), "loss_D_video": video.detach(),
+                 "D_video_real": real_video.detach().mean(), "D_video_fake": fake_video.detach().mean()}
+        if self.loss.needs_gradient_penalty:  # on clips between real and fake, each critic's mean score per clip
+            networks, weight = context.networks, self.config.gradient_penalty_weight
+            real_seen, fake_seen = self._augment(real), self._augment(fake.detach())
+            image_penalty = gradient_penalty(
+                lambda x: networks["image_discriminator"](x, frames).reshape(len(x), -1).mean(1), real_seen, fake_seen)
+            video_penalty = gradient_penalty(
+                lambda x: networks["video_discriminator"](x).reshape(len(x), -1).mean(1), real_seen, fake_seen)
+            image, video = image + weight * image_penalty, video + weight * video_penalty
+            stats.update(gradient_penalty_image=image_penalty.detach(), gradient_penalty_video=video_penalty.detach())
         loss = self.config.image_weight * image + self.config.video_weight * video
-        return loss, {"loss_D_image": image.detach(), "loss_D_video": video.detach(),
-                      "D_video_real": real_video.detach().mean(), "D_video_fake": fake_video.detach().mean()}
+        return loss, stats
 
     def generator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
         """The D phase's fakes scored real by both discriminators."""
