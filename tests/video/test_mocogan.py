@@ -165,3 +165,22 @@ def test_wgan_gp_updates_the_generator_every_critic_steps(tmp_path: Path):
     assert len([row for row in rows if "loss_D_video" in row and "loss_G_video" not in row]) == 2
     with pytest.raises(ValueError, match="critic_steps"):
         MoCoGANObjectiveConfig(critic_steps=0)
+
+
+def test_the_video_discriminator_is_silent_before_video_start(tmp_path: Path):
+    import json
+
+    from safetensors.torch import load_file
+
+    (tmp_path / "late.toml").write_text(TINY.replace("[train]", "[objective]\nvideo_start = 2\n[train]"))
+    weights = []
+    for steps in (1, 2, 4):
+        options = {"resume": True} if steps > 1 else {"seed": 0}
+        train(str(tmp_path / "late.toml"), out=tmp_path / "run", steps=steps, device="cpu", progress=False, **options)
+        tensors = load_file(latest_checkpoint(tmp_path / "run") / "model.safetensors")
+        weights.append({key: value for key, value in tensors.items() if key.startswith("video_discriminator")})
+    assert weights[0] and all(torch.equal(weights[0][key], weights[1][key]) for key in weights[0])  # silent
+    assert any(not torch.equal(weights[1][key], weights[2][key]) for key in weights[1])  # trained once heard
+    rows = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    heard = [row["step"] for row in rows if "loss_D_video" in row]
+    assert heard and min(heard) > 2 and all("loss_G_image" in row for row in rows if "loss_G_video" in row)

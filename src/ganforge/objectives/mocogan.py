@@ -38,6 +38,9 @@ class MoCoGANObjectiveConfig:
     loss: str = "non-saturating"  # the adversarial loss of both critics (losses.ADVERSARIAL_LOSSES: hinge, wgan-gp ...)
     gradient_penalty_weight: float = 10.0  # wgan-gp only: each critic's gradient penalty (Gulrajani et al. 2017)
     critic_steps: int = 1  # critics' updates per generator update (WGAN-GP's n_critic: 5)
+    # a curriculum: the video discriminator is silent (neither trained nor heard) before this step, so the
+    # frames first become digits under the image discriminator alone (docs/video.md)
+    video_start: int = 0
 
     def __post_init__(self):
         if self.augment_policy:
@@ -46,8 +49,8 @@ class MoCoGANObjectiveConfig:
             raise ValueError("augment_policy: color would blend a clip's frames (saturation mixes channels); use "
                              "translation and cutout")
         ADVERSARIAL_LOSSES.get(self.loss)  # an unknown name fails here, naming the known ones
-        if self.critic_steps < 1 or self.gradient_penalty_weight < 0:
-            raise ValueError("critic_steps must be >= 1 and gradient_penalty_weight >= 0")
+        if self.critic_steps < 1 or self.gradient_penalty_weight < 0 or self.video_start < 0:
+            raise ValueError("critic_steps must be >= 1, gradient_penalty_weight and video_start >= 0")
         if self.video_weight < 0 or self.image_weight < 0 or not (self.video_weight or self.image_weight):
             raise ValueError("video_weight and image_weight must be >= 0, not both 0")
 
@@ -79,42 +82,60 @@ class MoCoGANObjective(StatelessObjective):
         flat = augment(clips.reshape(count, channels * frames, height, width), self.policy)
         return flat.reshape(count, channels, frames, height, width)
 
-    def _scores(self, context: StepContext, clips: Tensor, frames: Tensor) -> tuple[Tensor, Tensor]:
+    def _video_weight(self, step: int) -> float:
+        """The video discriminator's weight at `step`: 0 before video_start (the curriculum)."""
+        return self.config.video_weight if step >= self.config.video_start else 0.0
+
+    def _scores(self, context: StepContext, clips: Tensor, frames: Tensor, video: bool) -> tuple[Tensor, Tensor | None]:
+        """(image scores, video scores or None when the video discriminator is silent)."""
         clips = self._augment(clips)
         networks = context.networks
-        return networks["image_discriminator"](clips, frames), networks["video_discriminator"](clips)
+        return (networks["image_discriminator"](clips, frames),
+                networks["video_discriminator"](clips) if video else None)
 
     def discriminator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
         """Real clips and frames scored real, generated ones fake, by each discriminator."""
         real = context.batch[0]
-        generator = context.networks["generator"]
+        generator, networks = context.networks["generator"], context.networks
         fake = context.kept["fakes"] = generator(generator.sample_latent(real.shape[0], device=real.device))
         frames = context.kept["frames"] = self._frames(context.step, real.device)
-        real_image, real_video = self._scores(context, real, frames)
-        fake_image, fake_video = self._scores(context, fake.detach(), frames)
+        video_weight = self._video_weight(context.step)
+        real_image, real_video = self._scores(context, real, frames, video_weight > 0)
+        fake_image, fake_video = self._scores(context, fake.detach(), frames, video_weight > 0)
         image = self.loss.discriminator(real_image, fake_image)
-        video = self.loss.discriminator(real_video, fake_video)
-        stats = {"loss_D_image": image.detach(), "loss_D_video": video.detach(),
-                 "D_video_real": real_video.detach().mean(), "D_video_fake": fake_video.detach().mean()}
-        if self.loss.needs_gradient_penalty:  # on clips between real and fake, each critic's mean score per clip
-            networks, weight = context.networks, self.config.gradient_penalty_weight
+        stats = {"loss_D_image": image.detach()}
+        penalty = self.loss.needs_gradient_penalty  # on clips between real and fake: each critic's mean score per clip
+        if penalty:
             real_seen, fake_seen = self._augment(real), self._augment(fake.detach())
             image_penalty = gradient_penalty(
                 lambda x: networks["image_discriminator"](x, frames).reshape(len(x), -1).mean(1), real_seen, fake_seen)
-            video_penalty = gradient_penalty(
-                lambda x: networks["video_discriminator"](x).reshape(len(x), -1).mean(1), real_seen, fake_seen)
-            image, video = image + weight * image_penalty, video + weight * video_penalty
-            stats.update(gradient_penalty_image=image_penalty.detach(), gradient_penalty_video=video_penalty.detach())
-        loss = self.config.image_weight * image + self.config.video_weight * video
+            image = image + self.config.gradient_penalty_weight * image_penalty
+            stats["gradient_penalty_image"] = image_penalty.detach()
+        loss = self.config.image_weight * image
+        if video_weight:
+            video = self.loss.discriminator(real_video, fake_video)
+            stats.update(loss_D_video=video.detach(), D_video_real=real_video.detach().mean(),
+                         D_video_fake=fake_video.detach().mean())
+            if penalty:
+                video_penalty = gradient_penalty(
+                    lambda x: networks["video_discriminator"](x).reshape(len(x), -1).mean(1), real_seen, fake_seen)
+                video = video + self.config.gradient_penalty_weight * video_penalty
+                stats["gradient_penalty_video"] = video_penalty.detach()
+            loss = loss + video_weight * video
         return loss, stats
 
     def generator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
-        """The D phase's fakes scored real by both discriminators."""
+        """The D phase's fakes scored real by both discriminators (the image one alone before video_start)."""
         fake, frames = context.kept.pop("fakes"), context.kept.pop("frames")
-        fake_image, fake_video = self._scores(context, fake, frames)
-        image, video = self.loss.generator(fake_image), self.loss.generator(fake_video)
-        loss = self.config.image_weight * image + self.config.video_weight * video
-        return loss, {"loss_G_image": image.detach(), "loss_G_video": video.detach()}
+        video_weight = self._video_weight(context.step)
+        fake_image, fake_video = self._scores(context, fake, frames, video_weight > 0)
+        image = self.loss.generator(fake_image)
+        loss, stats = self.config.image_weight * image, {"loss_G_image": image.detach()}
+        if video_weight:
+            video = self.loss.generator(fake_video)
+            loss = loss + video_weight * video
+            stats["loss_G_video"] = video.detach()
+        return loss, stats
 
 # what this module registers in ganforge.objectives.OBJECTIVES
 DECLARED_OBJECTIVES = {"mocogan": ObjectiveSpec(MoCoGANObjectiveConfig, MoCoGANObjective)}
