@@ -138,6 +138,10 @@ def test_critic_norms_and_the_batch_spread_channel():
         assert torch.linalg.matrix_norm(conv.weight.detach().flatten(1), 2) == pytest.approx(1.0, abs=0.05)
     with pytest.raises(ValueError, match="critic_norm"):
         MoCoGANConfig(critic_norm="layer")
+    whole = build(MoCoGANConfig(critic_scores="global", **widths))  # one score per judged frame and per clip
+    clips = torch.randn(3, 1, 16, 64, 64)
+    assert whole["image_discriminator"](clips, torch.tensor([0, 5])).shape == (3 * 2,)
+    assert whole["video_discriminator"](clips).shape == (3,)
 
     from ganforge.models.mocogan import MinibatchStd
 

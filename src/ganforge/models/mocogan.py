@@ -58,6 +58,9 @@ class MoCoGANConfig:
     # of the standard deviation across the batch, one extra channel: ProGAN's minibatch standard deviation,
     # Karras et al. 2018): a generator that draws the same clip for every noise is then told apart at once
     minibatch_std: bool = False
+    # "patch": each critic scores every patch of its last 4 x 4 map (MoCoGAN's patch critics); "global": one
+    # score per frame and per clip, a convolution over the whole last map (DCGAN's read-out)
+    critic_scores: str = "patch"
     num_classes: int = 0  # unconditional (what the GAN step reads)
     auxiliary_classifier: bool = False
 
@@ -69,6 +72,8 @@ class MoCoGANConfig:
             raise ValueError("generator_channels and both discriminators' channels need the same number of entries")
         if self.discriminator_noise < 0:
             raise ValueError("discriminator_noise must be >= 0")
+        if self.critic_scores not in ("patch", "global"):
+            raise ValueError(f"critic_scores must be patch or global, not {self.critic_scores!r}")
         if self.critic_norm not in CRITIC_NORMS:
             raise ValueError(f"critic_norm must be one of {', '.join(CRITIC_NORMS)}, not {self.critic_norm!r}")
         if not 1 <= self.frames_judged <= self.frames:
@@ -200,7 +205,9 @@ class ImageDiscriminator(nn.Module):
         widths = config.image_discriminator_channels
         self.features = nn.Sequential(*_critic_layers(config, widths, nn.Conv2d, nn.BatchNorm2d, 4, 2, 1))
         self.spread = MinibatchStd() if config.minibatch_std else nn.Identity()
-        self.logit = nn.Conv2d(widths[-1] + config.minibatch_std, 1, 3, 1, 1)  # one score per patch of the last 4 x 4 map
+        width = widths[-1] + config.minibatch_std
+        # one score per patch of the last 4 x 4 map, or one per frame
+        self.logit = nn.Conv2d(width, 1, 3, 1, 1) if config.critic_scores == "patch" else nn.Conv2d(width, 1, 4)
         self.apply(dcgan_init)
         _spectral(self, config)
 
@@ -221,7 +228,10 @@ class VideoDiscriminator(nn.Module):
         layers = _critic_layers(config, widths, nn.Conv3d, nn.BatchNorm3d, (3, 4, 4), (1, 2, 2), (0, 1, 1))
         self.features = nn.Sequential(*layers)
         self.spread = MinibatchStd() if config.minibatch_std else nn.Identity()
-        self.logit = nn.Conv3d(widths[-1] + config.minibatch_std, 1, 3, 1, (0, 1, 1))  # one score per (time x space) patch
+        width, frames = widths[-1] + config.minibatch_std, config.frames - 2 * len(widths)
+        # one score per (time x space) patch, or one per clip
+        self.logit = (nn.Conv3d(width, 1, 3, 1, (0, 1, 1)) if config.critic_scores == "patch" else
+                      nn.Conv3d(width, 1, (frames, 4, 4)))
         self.apply(dcgan_init)
         _spectral(self, config)
 
