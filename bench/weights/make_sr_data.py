@@ -44,13 +44,13 @@ kernel = "matlab"
 """
 
 # SRGAN fine-tuned from that SRResNet (its generator, --init-generator): the srgan-x4 preset's losses (0.1 MSE +
-# 0.01 Inception-feature content + 1e-3 adversarial) at the paper's sizes, the discriminator 64 wide as published
+# 0.01 Inception-feature content + 1e-3 adversarial) at the paper's generator size; the discriminator stays the
+# preset's 32 wide (the paper's is 64): --init-generator needs the SRResNet run's [model] settings unchanged
 SRGAN_TOML = """preset = "srgan-x4"
 
 [model]
 generator_width = 64
 residual_blocks = 16
-discriminator_width = 64
 
 [train]
 steps = 2000
