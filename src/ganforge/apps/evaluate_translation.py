@@ -44,10 +44,13 @@ from ganforge.data.translation import random_masks
 from ganforge.errors import GanforgeError
 from ganforge.metrics.colour import COLOUR_METRICS
 from ganforge.metrics.extractors import build_extractor
+from ganforge.metrics.perceptual import MIN_SIDE as PERCEPTUAL_MIN_SIDE
+from ganforge.metrics.perceptual import PerceptualDistance
 from ganforge.metrics.photo_translation import direction_scores, domain_reader
 from ganforge.metrics.pixels import psnr, psnr_y, ssim, ssim_y
 from ganforge.metrics.translation import digit_style_judges, digit_translation_scores, judge_ceilings
 from ganforge.models import CYCLE, FAMILIES
+from ganforge.models.inception import inception_available
 from ganforge.models.io import read_state, resolve_checkpoint
 from ganforge.utils.colour import compose, rgb_to_lab
 from ganforge.utils.files import atomic_write_text
@@ -103,6 +106,8 @@ def translate_uint8(translator: Translator, images: np.ndarray) -> np.ndarray:
 def _pair_scores(translator: Translator, data, seed: int, kernel: str = "matlab") -> dict[str, float]:
     task = translator.preprocess.derive_input
     rows = []
+    # super-resolution: a perceptual distance beside PSNR where the Inception is installed (metrics.perceptual)
+    perceptual = PerceptualDistance() if task == "downscale" and inception_available() else None
     for index, truth in enumerate(data.images_b):
         if task == "lab":
             rows.append(colour_scores(colourise_image(translator, truth), truth))
@@ -123,6 +128,10 @@ def _pair_scores(translator: Translator, data, seed: int, kernel: str = "matlab"
             bicubic = imresize(low, scale) if kernel == "matlab" else upscale_bicubic(low, scale)
             rows.append({"psnr_y": psnr_y(output, truth, scale), "ssim_y": ssim_y(output, truth, scale),
                          "psnr_y_bicubic": psnr_y(bicubic, truth, scale), "ssim_y_bicubic": ssim_y(bicubic, truth, scale)})
+            if perceptual is not None and min(truth.shape[:2]) - 2 * scale >= PERCEPTUAL_MIN_SIDE:
+                inner = (slice(scale, -scale), slice(scale, -scale))  # the border cut as for PSNR
+                rows[-1].update(perceptual=perceptual(output[inner], truth[inner]),
+                                perceptual_bicubic=perceptual(bicubic[inner], truth[inner]))
             continue
         elif task == "mask":
             holes = random_masks(1, truth.shape[:2], np.random.default_rng([seed, index]))[0, 0].numpy() > 0
@@ -224,7 +233,9 @@ def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, spl
             notes.append(f"super-resolution: the truth shrunk by {shrink}, the model trained on "
                          f"{preprocess.kernel} inputs; PSNR/SSIM on the luma Y (BT.601, unrounded), the scale cut "
                          "from each border (as BasicSR); *_bicubic: the low-resolution input upscaled by the same "
-                         "kernel")
+                         "kernel; perceptual: an LPIPS-style distance on the FID Inception's early blocks, lower is "
+                         "nearer the truth (ganforge.metrics.perceptual; uncalibrated, SRGAN's content loss uses one "
+                         "of its layers)")
         if preprocess.derive_input == "mask":
             notes.append("one rectangle mask per image (sides 1/4 to 1/2 of the image's) from a seeded RNG")
         if preprocess.derive_input == "lab":
