@@ -4,6 +4,7 @@ bicubic on real photos."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,7 @@ def test_zero_for_the_truth_and_growing_with_blur(distance):
     photo = skimage.data.astronaut()[:200, :240]
     assert distance(photo, photo) == 0
     steps = [distance(blurred(photo, radius), photo) for radius in (0.5, 1.0, 2.0, 4.0)]
-    assert steps[0] > 0.002 and all(a < b for a, b in zip(steps, steps[1:]))
+    assert steps[0] > 0.002 and all(a < b for a, b in itertools.pairwise(steps))
     assert distance(photo, blurred(photo, 1.0)) == pytest.approx(steps[1], rel=1e-5)  # symmetric
     gray = np.asarray(Image.fromarray(photo).convert("L"))[..., None]
     assert distance(blurred(gray[..., 0], 2.0)[..., None], gray) > 0  # one channel works
