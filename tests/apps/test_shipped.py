@@ -181,3 +181,27 @@ def test_shipped_paper_size_srresnet_beats_the_small_one_on_unseen_photos(tmp_pa
     small = evaluate_translation(pretrained_path("srresnet-x4"), real=str(photos))["metrics"]
     # measured: 32.88 dB (step 20,000, float16) against the small model's 32.22 and bicubic's 32.15 (MATLAB protocol)
     assert paper["psnr_y"] > small["psnr_y"] + 0.25 and paper["psnr_y"] > paper["psnr_y_bicubic"] + 0.3
+
+
+def test_shipped_srgan_paints_the_detail_srresnet_smooths(tmp_path):
+    from scipy import ndimage
+    from skimage import data
+
+    from ganforge.apps.translate import load_translator
+    from ganforge.data.resize import imresize
+    from ganforge.models.pretrained import pretrained_path
+    from ganforge.utils.images import from_uint8, to_uint8
+
+    card = (WEIGHTS_DIR / "srgan-x4" / "MODEL_CARD.md").read_text()
+    assert "srresnet-x4-paper" in card and "does not prefer SRGAN" in card
+
+    def detail(image: np.ndarray) -> float:  # high-frequency energy: variance of the luma's Laplacian
+        return float(ndimage.laplace(image.astype(float) @ [0.299, 0.587, 0.114])[4:-4, 4:-4].var())
+
+    for name in ("chelsea", "rocket"):  # scikit-image's photos: not among the training photos
+        truth = getattr(data, name)()[:192, :256]
+        low = imresize(np.ascontiguousarray(truth), 1 / 4)
+        sharp, smooth = (to_uint8(load_translator(pretrained_path(model))(from_uint8(low[None])))[0]
+                         for model in ("srgan-x4", "srresnet-x4-paper"))
+        # measured: chelsea 600 / 24 (truth 637), rocket 90 / 8 (truth 304)
+        assert detail(sharp) > 5 * detail(smooth) and detail(sharp) < 1.5 * detail(truth)

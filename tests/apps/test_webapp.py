@@ -65,10 +65,10 @@ def test_each_model_is_offered_to_the_tabs_it_can_serve(app):
                                                          "complete", "evaluate")}
     assert {"mnist-gan", "mnist-cgan", "runs/cgan"} <= set(keys["generate"]) and "colourise" not in keys["generate"]
     assert set(keys["generate"]) == set(keys["edit"])
-    assert keys["colourise"][:2] == ["colourise-inception", "colourise"] and keys["upscale"] == ["srresnet-x4-paper", "srresnet-x4"]
+    assert keys["colourise"][:2] == ["colourise-inception", "colourise"] and keys["upscale"] == ["srresnet-x4-paper", "srgan-x4", "srresnet-x4"]
     assert keys["speak"] == ["specgan-digits", "runs/speech"] and not {"specgan-digits", "runs/speech"} & set(keys["generate"])
     assert "mnist-gan" in keys["complete"] and "runs/notes" not in keys["evaluate"]
-    with pytest.raises(GanforgeError, match="not upscale; choose one of: srresnet-x4-paper, srresnet-x4"):
+    with pytest.raises(GanforgeError, match="not upscale; choose one of: srresnet-x4-paper, srgan-x4, srresnet-x4"):
         app.catalogue.get("mnist-gan", "upscale")
     with pytest.raises(GanforgeError, match="choose a model first"):
         app.catalogue.get(None, "generate")
