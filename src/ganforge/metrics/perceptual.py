@@ -15,34 +15,37 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from torch import Tensor
 
-from ganforge.models.inception import load_inception
+from ganforge.models.inception import InceptionTaps
 
 LAYERS = ("conv_2", "conv_4", "mixed_2")  # 64 channels at 1/2, 192 at 1/4, 288 at 1/8 of the input side
-_BLOCKS = ("conv", "conv_1", "conv_2", "pool0", "conv_3", "conv_4", "pool1", "mixed", "mixed_1", "mixed_2")
 MIN_SIDE = 80  # the blocks up to mixed_2 need at least this many input pixels per side
+
+
+def unit_vectors(maps: list[Tensor]) -> list[Tensor]:
+    """Feature maps (N, C, H, W) with the channel vector of every position scaled to unit length."""
+    return [f / (f.square().sum(1, keepdim=True).sqrt() + 1e-10) for f in maps]
+
+
+def unit_distances(a: list[Tensor], b: list[Tensor]) -> Tensor:
+    """(N, layers): per image and layer, the squared difference of two images' unit vectors summed over
+    channels and averaged over positions (the module doc's distance before its mean over layers)."""
+    return torch.stack([(x - y).square().sum(1).mean((1, 2)) for x, y in zip(a, b, strict=True)], 1)
 
 
 class PerceptualDistance:
     """The module doc's distance; `__call__(image, truth)` on uint8 (H, W, C) arrays of one shape."""
 
-    def __init__(self, device: str | torch.device = "cpu"):
-        layers = load_inception(device).net.layers
-        self.blocks = [(name, module) for name, module in layers.named_children() if name in _BLOCKS]
+    def __init__(self, device: str | torch.device = "cpu", layers: tuple[str, ...] = LAYERS):
+        self.taps = InceptionTaps(layers, device)
         self.device = device
 
     @torch.no_grad()
-    def features(self, image: np.ndarray) -> list[torch.Tensor]:
-        """Unit-length channel vectors (C, H', W') at each of LAYERS, of a uint8 (H, W, C) image."""
+    def features(self, image: np.ndarray) -> list[Tensor]:
+        """Unit-length channel vectors (1, C, H', W') at each layer, of a uint8 (H, W, C) image."""
         x = torch.tensor(image, dtype=torch.float32, device=self.device).permute(2, 0, 1)[None]
-        x = x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x
-        x = (x - 128) / 128  # the network's own input scale
-        taps = []
-        for name, block in self.blocks:
-            x = block(x)
-            if name in LAYERS:
-                taps.append(x[0] / x[0].norm(dim=0, keepdim=True).clamp_min(1e-10))
-        return taps
+        return unit_vectors(self.taps((x - 128) / 128))  # the network's own input scale
 
     def __call__(self, image: np.ndarray, truth: np.ndarray) -> float:
         """The distance (module doc): lower is nearer the truth."""
@@ -50,5 +53,4 @@ class PerceptualDistance:
             raise ValueError(f"need two images of one shape, got {image.shape} and {truth.shape}")
         if min(image.shape[:2]) < MIN_SIDE:
             raise ValueError(f"images need sides of at least {MIN_SIDE} pixels, got {image.shape[1]}x{image.shape[0]}")
-        pairs = zip(self.features(image), self.features(truth), strict=True)
-        return float(np.mean([(a - b).pow(2).sum(0).mean().item() for a, b in pairs]))
+        return float(unit_distances(self.features(image), self.features(truth)).mean())

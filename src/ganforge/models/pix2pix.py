@@ -35,7 +35,7 @@ from torch import nn
 from ganforge.errors import GanforgeError
 from ganforge.models.family import Family
 from ganforge.models.fitting import fit_two_domains, two_domain_shape
-from ganforge.models.inception import load_inception
+from ganforge.models.inception import InceptionTaps
 from ganforge.models.patchgan import PatchDiscriminator, check_translation_config
 from ganforge.models.sampling import image_rows
 from ganforge.nn import activation, dcgan_init, norm_2d, uses_bias
@@ -191,10 +191,9 @@ class InceptionChromaGenerator(nn.Module):
         if unknown or not layers:
             raise GanforgeError(f"Inception layers {', '.join(unknown) or '(none)'}: choose among "
                                 f"{', '.join(INCEPTION_CHANNELS)}")
-        blocks = list(load_inception().net.layers.named_children())
-        names = [name for name, _ in blocks]
-        self.layers = tuple(sorted(layers, key=names.index))  # the finest first
-        self._backbone = [nn.ModuleDict(blocks[: names.index(self.layers[-1]) + 1]).eval().requires_grad_(False)]
+        backbone = InceptionTaps(layers)
+        self.layers = backbone.layers  # the finest first
+        self._backbone = [backbone]
         centres = torch.from_numpy(chroma_bin_centres())
         self.head = nn.Sequential(nn.Conv2d(sum(INCEPTION_CHANNELS[name] for name in self.layers), 192, 1), nn.ReLU(),
                                   nn.Conv2d(192, 128, 3, padding=1), nn.ReLU(), nn.Conv2d(128, len(centres), 1))
@@ -208,14 +207,8 @@ class InceptionChromaGenerator(nn.Module):
 
     def features(self, lightness: torch.Tensor) -> list[torch.Tensor]:
         """The backbone's features at `layers` of the gray image, at its own (x - 128) / 128 scale."""
-        x = gray_from_lightness(lightness).expand(-1, 3, -1, -1) * (255 / 128) - 1
-        kept = []
         with torch.no_grad():
-            for name, block in self._backbone[0].items():
-                x = block(x)
-                if name in self.layers:
-                    kept.append(x)
-        return kept
+            return self._backbone[0](gray_from_lightness(lightness) * (255 / 128) - 1)
 
     def scores(self, features: list[torch.Tensor]) -> torch.Tensor:
         """The head's per-cell scores on the finest features' grid, from `features(lightness)` (which a

@@ -26,13 +26,12 @@ from safetensors.torch import load_file
 from torch import Tensor, nn
 
 from ganforge.errors import GanforgeError
-from ganforge.models.inception import load_inception
+from ganforge.models.inception import InceptionTaps
 
 # VGG19 "features": (channels or "M" for max pooling) as in Simonyan & Zisserman, configuration E
 VGG19_LAYOUT = (64, 64, "M", 128, 128, "M", 256, 256, 256, 256, "M", 512, 512, 512, 512, "M", 512, 512, 512, 512, "M")
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
-INCEPTION_LAYERS = ("conv", "conv_1", "conv_2", "pool0", "conv_3", "conv_4", "pool1", "mixed", "mixed_1", "mixed_2")
 DEFAULT_LAYER = {"inception": "conv_4", "vgg19": "relu5_4"}
 
 
@@ -106,25 +105,6 @@ def load_vgg19(path: str | Path, layer: str = "relu5_4") -> VGG19Features:
     return network
 
 
-class InceptionFeatures(nn.Module):
-    """The standard FID Inception-v3's blocks up to `layer`; images in [-1, 1], 3 channels."""
-
-    def __init__(self, layer: str = "conv_4"):
-        super().__init__()
-        if layer not in INCEPTION_LAYERS:
-            raise GanforgeError(f"unknown Inception layer '{layer}'; choose one of {', '.join(INCEPTION_LAYERS)}")
-        blocks = load_inception().net.layers
-        kept = INCEPTION_LAYERS[: INCEPTION_LAYERS.index(layer) + 1]
-        self.blocks = nn.ModuleList(module for name, module in blocks.named_children() if name in kept)
-
-    def forward(self, images: Tensor) -> Tensor:
-        """Features of images in [-1, 1]: the network's own (x - 128) / 128 scale, nearly the same."""
-        x = images * (127.5 / 128) - 0.5 / 128
-        for block in self.blocks:
-            x = block(x)
-        return x
-
-
 class ContentLoss(nn.Module):
     """MSE between the features of two batches of images in [-1, 1] (1 or 3 channels)."""
 
@@ -141,7 +121,7 @@ class ContentLoss(nn.Module):
             self.register_buffer("mean", torch.tensor(IMAGENET_MEAN).view(1, 3, 1, 1))
             self.register_buffer("std", torch.tensor(IMAGENET_STD).view(1, 3, 1, 1))
         else:
-            self.features = InceptionFeatures(layer)
+            self.features = InceptionTaps((layer,))
         self.network = network
         self.requires_grad_(False)
         self.eval()
@@ -154,8 +134,8 @@ class ContentLoss(nn.Module):
         if images.shape[1] == 1:
             images = images.expand(-1, 3, -1, -1)
         if self.network == "vgg19":
-            images = ((images + 1) / 2 - self.mean) / self.std
-        return self.features(images)
+            return self.features(((images + 1) / 2 - self.mean) / self.std)
+        return self.features(InceptionTaps.from_signed(images))[0]
 
     def forward(self, outputs: Tensor, targets: Tensor) -> Tensor:
         """Mean squared feature difference; gradients flow to `outputs` only."""
