@@ -291,3 +291,13 @@ def test_the_complete_tab_gets_its_picture_as_a_file(app, tmp_path):
     assert np.array_equal(value["background"], PHOTO) and value["layers"] == []
     image, mask = mask_from_editor(value)
     assert np.array_equal(image, PHOTO) and not mask.any()
+
+
+def test_the_upscale_tab_self_ensemble_is_the_commands(app, tmp_path):
+    photo = write_png(tmp_path / "photo.png", PHOTO)
+    plain = app.upscale("srresnet-x4-paper", str(photo))[1]
+    before, after = app.upscale("srresnet-x4-paper", str(photo), self_ensemble=True)
+    assert run_cli("upscale", "--model", "srresnet-x4-paper", "--self-ensemble", "--input", str(photo),
+                   "--out", str(tmp_path / "out")).returncode == 0
+    np.testing.assert_array_equal(after, read_image(tmp_path / "out" / "photo.png"))
+    assert before.shape == after.shape and np.abs(after.astype(int) - plain).max() > 0  # the ensemble differs

@@ -45,7 +45,14 @@ from ganforge.apps.music import compose as compose_music
 from ganforge.apps.music import load_music_model, synthesise, write_midi
 from ganforge.apps.speech import audio_settings, speak
 from ganforge.apps.text import load_text_model, write_words
-from ganforge.apps.translate import Translator, colourise_image, complete_image, load_translator, training_side
+from ganforge.apps.translate import (
+    Translator,
+    colourise_image,
+    complete_image,
+    load_translator,
+    training_side,
+    with_self_ensemble,
+)
 from ganforge.apps.video import animate as animate_clips
 from ganforge.apps.video import load_video_model
 from ganforge.apps.video import save_gif as save_clip_gif
@@ -290,9 +297,11 @@ class WebApp:
         shown_model = torch.where(known, images, torch.zeros_like(images))
         return enlarge(_uint8_image(shown_model)), enlarge(_uint8_image(filled))
 
-    def upscale(self, key: str, upload: str | Path | None) -> tuple[np.ndarray, np.ndarray]:
-        """(bicubic x scale, the model's x scale), both the same size."""
+    def upscale(self, key: str, upload: str | Path | None, self_ensemble: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(bicubic x scale, the model's x scale), both the same size; `self_ensemble` averages the model over
+        the 8 turns and mirrors of the picture (`ganforge upscale --self-ensemble`: 8 times the work)."""
         translator = self.translator(key, "upscale")
+        translator = with_self_ensemble(translator) if self_ensemble else translator
         array = check_upload(upload, MAX_UPSCALE_PIXELS, "upscale",
                              "`ganforge upscale --tile 128`, which takes any size")
         images = match_channels(from_uint8(array[None]), translator.in_channels)

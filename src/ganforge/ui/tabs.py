@@ -168,7 +168,17 @@ def upscale_tab(page: Page) -> None:
     side = int(MAX_UPSCALE_PIXELS**0.5)
     page.gr.Markdown(f"Four times the pixels, beside plain bicubic resizing. Pictures up to {side}x{side} here; "
                      "`ganforge upscale --tile 128` takes any size.")
-    page.picture_to_picture("upscale", page.app.upscale, f"a picture (up to {side}x{side})", ("bicubic", "the model"))
+    gr = page.gr
+    with gr.Row():
+        with gr.Column(scale=1):
+            model = page.model_list("upscale")
+            upload = gr.File(label=f"a picture (up to {side}x{side})", elem_id="upscale-upload")
+            ensemble = gr.Checkbox(False, label="self-ensemble: average over the 8 turns and mirrors (8x the time, "
+                                                "a little sharper; srresnet-x4-paper and srgan-x4)")
+            button = gr.Button("Upscale", variant="primary", elem_id="upscale-button")
+        before = gr.Image(label="bicubic", type="numpy", format="png", interactive=False)
+        after = gr.Image(label="the model", type="numpy", format="png", interactive=False, elem_id="upscale-result")
+    button.click(page.on_page(page.app.upscale), [model, upload, ensemble], [before, after])
 
 
 def speak_tab(page: Page) -> None:
