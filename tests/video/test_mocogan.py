@@ -14,6 +14,7 @@ from PIL import Image
 from ganforge.apps.generate import load_model_for
 from ganforge.apps.video import animate, independent_frames
 from ganforge.cli.main import main
+from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.mocogan import MoCoGANConfig, build
 from ganforge.training import train
@@ -188,3 +189,83 @@ def test_the_video_discriminator_is_silent_before_video_start(tmp_path: Path):
     rows = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
     heard = [row["step"] for row in rows if "loss_D_video" in row]
     assert heard and min(heard) > 2 and all("loss_G_image" in row for row in rows if "loss_G_video" in row)
+
+
+def test_layered_frames_hold_the_sprites_and_move_them_in_bouncing_straight_lines():
+    from ganforge.models.mocogan import LayeredVideoGenerator
+
+    config = MoCoGANConfig(frame_generator="layers", sprite_channels=(8, 8), image_discriminator_channels=(8, 8, 8, 8),
+                           video_discriminator_channels=(8, 8, 8, 8))
+    generator = build(config)["generator"].eval()
+    assert isinstance(generator, LayeredVideoGenerator)
+    latent = generator.sample_latent(3, generator=torch.Generator().manual_seed(0))
+    clips = generator(latent)
+    assert clips.shape == (3, 1, 16, 64, 64) and clips.min() >= -1 and clips.max() <= 1
+    content, motion = generator.split_latent(latent)
+    ink, corners = generator.sprites(content), generator.places(motion)
+    assert ink.shape == (3, 2, 1, 28, 28) and corners.shape == (3, 16, 2, 2)
+    assert corners.min() >= 0 and corners.max() <= 36  # always wholly inside the frame
+    # content and motion stay apart: another motion moves the same ink
+    other = generator.sample_latent(3, generator=torch.Generator().manual_seed(1))
+    other[:, :50] = latent[:, :50]
+    torch.testing.assert_close(generator.sprites(generator.split_latent(other)[0]), ink)
+    assert not torch.equal(generator.places(generator.split_latent(other)[1]), generator.places(motion))
+    # a sprite placed at whole pixels is in the frame as drawn: frame 0 of clip 0 holds sprite 0's ink exactly
+    with torch.no_grad():
+        generator.turn.weight.zero_()
+        generator.start.weight.zero_()
+        generator.start.bias.fill_(-30.0)  # both sprites start in the top-left corner
+        generator.velocity.weight.zero_()
+        generator.velocity.bias.copy_(torch.tensor([0.5, 0.2, 0.5, 0.2]).atanh())  # then 3 px right, 1.2 down
+        clips = generator(latent)
+    frame0 = (clips[0, 0, 0] + 1) / 2
+    expected = ink[0, :, 0].amax(0)
+    torch.testing.assert_close(frame0[:28, :28], expected, atol=1e-4, rtol=0)
+    assert frame0[28:].abs().max() < 1e-4 and frame0[:, 28:].abs().max() < 1e-4  # black elsewhere
+    corners = generator.places(motion).detach()
+    steps = corners[:, 1:] - corners[:, :-1]
+    # a constant velocity: 3 px a frame until the right border (36), then back (the bounce), 1.2 px down throughout
+    torch.testing.assert_close(steps[..., 1], torch.full_like(steps[..., 1], 1.2), atol=1e-4, rtol=0)
+    x = corners[0, :, 0, 0]
+    assert torch.allclose(x[:13], torch.arange(13.0) * 3, atol=1e-4) and x[13].item() == pytest.approx(36 - 3)
+
+
+def test_a_layered_run_trains_and_animates(tmp_path: Path):
+    (tmp_path / "layers.toml").write_text(TINY.replace("[model]", '[model]\nframe_generator = "layers"\n'
+                                                                  "sprite_channels = [8, 8]"))
+    train(str(tmp_path / "layers.toml"), out=tmp_path / "run", device="cpu", progress=False, seed=0)
+    loaded = load_model_for("animate", "x", checkpoint=tmp_path / "run")
+    clips = animate(loaded, 2, content_seed=3, motion_seed=5)
+    assert clips.shape == (2, 16, 64, 64, 1) and clips.max() > clips.min()
+    with pytest.raises(ValueError, match="sprite_size"):
+        MoCoGANConfig(frame_generator="layers", sprite_channels=(8,))
+    with pytest.raises(ValueError, match="frame_generator"):
+        MoCoGANConfig(frame_generator="nope")
+
+
+def test_layered_sprites_start_from_a_digit_gan_and_stay_frozen(tmp_path: Path):
+    """MoCoGAN-HD's recipe: the shipped mnist-gan draws the sprites, frozen; only the motion trains."""
+    from safetensors.torch import load_file
+
+    from ganforge.models.io import load_network
+    from ganforge.models.pretrained import WEIGHTS_DIR
+
+    toml = TINY.replace("[model]", '[model]\nframe_generator = "layers"\nfreeze_sprites = true').replace(
+        "content_dim = 6", "content_dim = 200").replace("[train]", f'[train]\ninit_generator = "{WEIGHTS_DIR / "mnist-gan"}"')
+    (tmp_path / "hd.toml").write_text(toml)
+    train(str(tmp_path / "hd.toml"), out=tmp_path / "run", device="cpu", progress=False, seed=0)
+    digits = load_network(WEIGHTS_DIR / "mnist-gan")
+    tensors = load_file(latest_checkpoint(tmp_path / "run") / "model.safetensors")
+    theirs = digits.generator.state_dict()
+    for key, value in theirs.items():  # weights and batch-norm statistics unchanged by 4 steps
+        torch.testing.assert_close(tensors[f"generator.sprite.{key}"].to(value.dtype), value, rtol=0, atol=0)
+    assert not torch.equal(tensors["generator.velocity.weight"], build(MoCoGANConfig(
+        frame_generator="layers", content_dim=200, motion_dim=4, motion_noise_dim=3))["generator"].velocity.weight)
+    loaded = load_model_for("animate", "x", checkpoint=tmp_path / "run")
+    z = torch.randn(2, 100, generator=torch.Generator().manual_seed(0))
+    ink = loaded.generator.sprites(torch.cat([z[:1], z[1:]], 1))[0, :, 0]
+    expected = (digits.generator(z) + 1) / 2 * loaded.generator.window
+    torch.testing.assert_close(ink, expected[:, 0], atol=1e-5, rtol=0)
+    (tmp_path / "bad.toml").write_text(toml.replace("content_dim = 200", "content_dim = 60"))
+    with pytest.raises(GanforgeError, match="30 noise dimensions.*this one has 100"):
+        train(str(tmp_path / "bad.toml"), out=tmp_path / "bad", device="cpu", progress=False, seed=0)

@@ -89,6 +89,10 @@ class Family:
     # truncation, mixing, w walks and w / w+ inversion), CYCLE (two translation directions, each the other's
     # inverse, scored both ways)
     capabilities: frozenset[str] = frozenset()
+    # `[train] init_generator` from a checkpoint of ANOTHER family or [model]: (this run's generator, its config,
+    # the source's family name, config and generator) -> fills what it can from the source, or raises a
+    # GanforgeError saying why it cannot; None: only a checkpoint of the same family and [model] is taken
+    init_generator: Callable[[nn.Module, Any, str, Any, nn.Module], None] | None = None
 
     def __post_init__(self):
         if self.task not in TASKS:

@@ -30,6 +30,7 @@ from ganforge.models.family import Family
 from ganforge.nn import activation, dcgan_init
 
 CRITIC_NORMS = ("batch", "spectral", "none")
+FRAME_GENERATORS = ("dcgan", "layers")
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,17 @@ class MoCoGANConfig:
     # "patch": each critic scores every patch of its last 4 x 4 map (MoCoGAN's patch critics); "global": one
     # score per frame and per clip, a convolution over the whole last map (DCGAN's read-out)
     critic_scores: str = "patch"
+    # how a frame is drawn from the codes: "dcgan" (MoCoGAN's: one image generator per frame, fed [z_C, z_M(t)])
+    # or "layers" (LayeredVideoGenerator: z_C draws `sprites` small pictures once per clip, z_M(t) moves them;
+    # the frame is their brightest-pixel overlay on black). See the class doc for what that builds in.
+    frame_generator: str = "dcgan"
+    sprites: int = 2  # "layers" only: how many objects a clip shows; each draws content_dim / sprites of z_C
+    sprite_size: int = 28  # "layers" only: their side (MNIST's 28), 7 x 2 ** len(sprite_channels)
+    sprite_channels: tuple[int, ...] = (128, 64)  # "layers" only: the sprite generator (dcgan's, from a 7 x 7 map)
+    # "layers" only: the sprite generator is not trained (its weights and batch-norm statistics stay as
+    # `[train] init_generator` gave them: MoCoGAN-HD's frozen image generator, so only the motion is learned)
+    freeze_sprites: bool = False
+    max_speed: float = 6.0  # "layers" only: pixels per frame reachable by a sprite's velocity (a tanh's bound)
     num_classes: int = 0  # unconditional (what the GAN step reads)
     auxiliary_classifier: bool = False
 
@@ -83,6 +95,15 @@ class MoCoGANConfig:
                              "video-discriminator layers (each takes 2 frames off)")
         if self.num_classes:
             raise ValueError("the mocogan family is unconditional")
+        if self.frame_generator not in FRAME_GENERATORS:
+            raise ValueError(f"frame_generator must be one of {', '.join(FRAME_GENERATORS)}, not {self.frame_generator!r}")
+        if self.frame_generator == "layers":
+            if self.sprites < 1 or self.max_speed <= 0 or self.content_dim % self.sprites:
+                raise ValueError("sprites must be >= 1 and divide content_dim, max_speed > 0")
+            if self.sprite_size != 7 * 2 ** len(self.sprite_channels):
+                raise ValueError(f"sprite_size must be 7 x 2 ** len(sprite_channels) = {7 * 2 ** len(self.sprite_channels)}")
+            if self.sprite_size >= self.image_size:
+                raise ValueError(f"sprites of {self.sprite_size} px do not move in {self.image_size} px frames")
 
     @property
     def image_size(self) -> int:
@@ -98,6 +119,12 @@ class MoCoGANConfig:
     def latent_dim(self) -> int:
         """Length of a clip's noise vector (module doc)."""
         return self.content_dim + self.motion_dim + self.frames * self.motion_noise_dim
+
+    def sprite_config(self) -> dcgan.DCGANConfig:
+        """The dcgan generator that draws each sprite ("layers"): from content_dim / sprites noise."""
+        return dcgan.DCGANConfig(image_channels=self.image_channels, latent_dim=self.content_dim // self.sprites,
+                                 base_size=7, generator_channels=self.sprite_channels,
+                                 discriminator_channels=self.sprite_channels)
 
     def frame_config(self) -> dcgan.DCGANConfig:
         """The dcgan networks that draw and judge single frames."""
@@ -142,6 +169,107 @@ class VideoGenerator(nn.Module):
     def sample_latent(self, count: int, *, device=None, generator: torch.Generator | None = None) -> torch.Tensor:
         """Standard normal noise (count, latent_dim)."""
         return torch.randn((count, self.config.latent_dim), device=device, generator=generator)
+
+
+class LayeredVideoGenerator(VideoGenerator):
+    """noise (B, latent_dim) -> clips (B, C, T, H, W) in [-1, 1], drawn as layers (frame_generator "layers").
+
+    The same codes as VideoGenerator (so --content-seed / --motion-seed split them alike), rendered another way:
+    - content: z_C draws `sprites` pictures of sprite_size (a small DCGAN generator, batch norm and ReLU, a
+      sigmoid for ink in [0, 1]) once per clip, so what a clip shows cannot change between its frames;
+    - motion: each sprite starts at a place read from the GRU's drawn state h_0 and moves by a velocity per
+      frame, a base read from h_0 plus a change read from the GRU's code z_M(t) (started small, so a fresh
+      model already moves things in straight lines; whether the velocity stays constant is learned from the
+      video critic);
+    - the frame: each sprite shifted to its place (bilinear, so the places get gradients), the brightest pixel
+      of the layers kept, on black.
+
+    What this builds in, and the dcgan frame generator does not: a clip is a few objects of a fixed look on a
+    black ground, which move and stay inside the frame (their path is folded back at the borders, so a straight
+    path bounces). It is a strong prior, right for Moving MNIST and wrong for clips of anything else (a moving
+    camera, a deforming object). What is learned by the GAN: the objects' look (the digits), where they start,
+    how fast and which way they go. Why: with one image generator per frame, fifteen CPU runs collapsed to one
+    content for every clip (docs/video.md); here content is drawn once per clip and cannot collapse across
+    frames, and the frame's batch statistics are not 16 near-copies of one picture.
+    """
+
+    def __init__(self, config: MoCoGANConfig):
+        nn.Module.__init__(self)
+        self.config = config
+        self.motion = nn.GRUCell(config.motion_noise_dim, config.motion_dim)
+        self.sprite = dcgan.Generator(config.sprite_config())  # a digit GAN's generator (mnist-gan's shape)
+        count = config.sprites
+        self.start = nn.Linear(config.motion_dim, 2 * count)  # where each sprite starts (x, y), via a sigmoid
+        self.velocity = nn.Linear(config.motion_dim, 2 * count)  # the base velocity, from h_0
+        self.turn = nn.Linear(config.motion_dim, 2 * count)  # its change at frame t, from z_M(t)
+        # the sprite's ink fades to nothing over its outer 4 pixels (MNIST's margin): a transposed convolution
+        # draws its border pixels from fewer terms, and without this window every sprite showed its square edge
+        ramp = (torch.minimum(torch.arange(config.sprite_size), torch.arange(config.sprite_size).flip(0)) / 4).clamp(max=1)
+        self.register_buffer("window", (ramp[:, None] * ramp[None, :]), persistent=False)
+        for layer in (self.start, self.velocity, self.turn):
+            dcgan_init(layer)
+        with torch.no_grad():  # places spread over the frame, speeds over (0, max_speed) at the start (h_0 ~ N(0, 1))
+            nn.init.normal_(self.start.weight, 0.0, 0.5)
+            nn.init.zeros_(self.start.bias)
+            nn.init.normal_(self.velocity.weight, 0.0, 0.2)
+            nn.init.zeros_(self.velocity.bias)
+            self.turn.weight.mul_(0.1)
+            nn.init.zeros_(self.turn.bias)
+
+    def train(self, mode: bool = True) -> LayeredVideoGenerator:
+        """As nn.Module's, but a frozen sprite generator stays in eval mode (its batch norm statistics kept)."""
+        super().train(mode)
+        if self.config.freeze_sprites:
+            self.sprite.train(False)
+        return self
+
+    def sprites(self, content: torch.Tensor) -> torch.Tensor:
+        """Content codes (B, content_dim) -> ink (B, sprites, C, sprite_size, sprite_size) in [0, 1]."""
+        config = self.config
+        codes = content.reshape(len(content) * config.sprites, -1)
+        if config.freeze_sprites:
+            with torch.no_grad():
+                drawn = self.sprite(codes)
+        else:
+            drawn = self.sprite(codes)
+        ink = (drawn + 1) / 2 * self.window
+        return ink.reshape(len(content), config.sprites, config.image_channels, config.sprite_size, config.sprite_size)
+
+    def places(self, motion: torch.Tensor) -> torch.Tensor:
+        """The motion part of the noise -> top-left corners (B, frames, sprites, 2) in pixels, inside the frame."""
+        config = self.config
+        room = float(config.image_size - config.sprite_size)
+        state = motion[:, : config.motion_dim]
+        codes = self.motion_codes(motion)  # (B, T, motion_dim)
+        count, frames = codes.shape[:2]
+        start = torch.sigmoid(self.start(state)).reshape(count, 1, config.sprites, 2) * room
+        velocity = config.max_speed * torch.tanh(self.velocity(state)[:, None] + self.turn(codes))
+        path = start + torch.cumsum(velocity.reshape(count, frames, config.sprites, 2), 1) - \
+            velocity.reshape(count, frames, config.sprites, 2)[:, :1]  # frame 0 at the start
+        folded = torch.remainder(path, 2 * room)  # a straight path folded back at the borders: a bounce
+        return room - (folded - room).abs()
+
+    def forward(self, latent: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        """Clips for noise vectors (class doc); `labels` is unused (unconditional)."""
+        config = self.config
+        content, motion = self.split_latent(latent)
+        ink = self.sprites(content)  # (B, K, C, s, s)
+        corners = self.places(motion)  # (B, T, K, 2)
+        count, frames, sprites = corners.shape[:3]
+        side, size = config.image_size, config.sprite_size
+        # an affine grid that reads sprite pixel (u - x, v - y) at frame pixel (u, v) (align_corners=False)
+        scale = side / size
+        shift = (side - 2 * corners.float()) / size - 1.0  # (B, T, K, 2)
+        theta = torch.zeros(count * frames * sprites, 2, 3, device=latent.device)
+        theta[:, 0, 0] = scale
+        theta[:, 1, 1] = scale
+        theta[:, :, 2] = shift.reshape(-1, 2)
+        grid = nn.functional.affine_grid(theta, (len(theta), config.image_channels, side, side), align_corners=False)
+        layers = ink[:, None].expand(-1, frames, -1, -1, -1, -1).reshape(-1, config.image_channels, size, size)
+        placed = nn.functional.grid_sample(layers.float(), grid, mode="bilinear", padding_mode="zeros",
+                                           align_corners=False)
+        frame = placed.reshape(count, frames, sprites, config.image_channels, side, side).amax(2)
+        return (2 * frame - 1).transpose(1, 2).to(ink.dtype)
 
 
 class MinibatchStd(nn.Module):
@@ -242,7 +370,8 @@ class VideoDiscriminator(nn.Module):
 
 def build(config: MoCoGANConfig) -> dict[str, nn.Module]:
     """The family's networks by role."""
-    return {"generator": VideoGenerator(config), "image_discriminator": ImageDiscriminator(config),
+    generator = LayeredVideoGenerator(config) if config.frame_generator == "layers" else VideoGenerator(config)
+    return {"generator": generator, "image_discriminator": ImageDiscriminator(config),
             "video_discriminator": VideoDiscriminator(config)}
 
 
@@ -272,7 +401,26 @@ def preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -
         clips = generator(generator.sample_latent(6, generator=rng).to(device)).float().cpu()
     return film_strip(clips), -(-clips.shape[2] // 2)
 
+def init_generator(generator: nn.Module, config: MoCoGANConfig, family: str, source_config, source: nn.Module) -> None:
+    """`[train] init_generator` from an image GAN (MoCoGAN-HD's recipe): a layered clip generator takes a dcgan
+    generator of its sprites' shape (e.g. the shipped mnist-gan) as its sprite generator; nothing else fits."""
+    if config.frame_generator != "layers" or family != "dcgan":
+        raise GanforgeError(f"a mocogan generator starts from another mocogan run of the same [model], or (with "
+                            f"frame_generator = \"layers\") from a dcgan digit generator; not from a {family} model")
+    wanted = config.sprite_config()
+    if (source_config.image_channels, source_config.latent_dim, source_config.base_size, source_config.num_classes,
+            tuple(source_config.generator_channels), tuple(source_config.generator_hidden)) != (
+            wanted.image_channels, wanted.latent_dim, 7, 0, wanted.generator_channels, ()):
+        raise GanforgeError(f"init_generator: the sprites need an unconditional dcgan generator of {wanted.latent_dim} "
+                            f"noise dimensions, a 7x7 base and channels {list(wanted.generator_channels)} (mnist-gan's "
+                            f"shape), this one has {source_config.latent_dim} and channels "
+                            f"{list(source_config.generator_channels)}; set [model] content_dim = sprites x its noise "
+                            "dimensions and sprite_channels to match")
+    generator.sprite.load_state_dict(source.state_dict())
+
+
 # what this module registers in ganforge.models.FAMILIES
 DECLARED_FAMILIES = (
-    Family("mocogan", MoCoGANConfig, build, fit_to_data, task="animate", data_kind="video", preview=preview),
+    Family("mocogan", MoCoGANConfig, build, fit_to_data, task="animate", data_kind="video", preview=preview,
+           init_generator=init_generator),
 )

@@ -31,15 +31,17 @@ def refresh_batch_norm(module: nn.Module, make_inputs: Callable[[], tuple], batc
     sampling with those stale statistics costs diversity. BigGAN's "standing statistics" fix: reset
     the statistics and take a cumulative average over fresh batches (momentum=None).
     """
-    norms = [m for m in module.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    was_training = module.training
+    module.train()
+    # a part that stays in eval mode in training (a frozen sub-network, e.g. mocogan's frozen sprites) keeps its own
+    norms = [m for m in module.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.training]
     if not norms:
+        module.train(was_training)
         return
     momenta = [m.momentum for m in norms]
     for norm in norms:
         norm.reset_running_stats()
         norm.momentum = None
-    was_training = module.training
-    module.train()
     for _ in range(batches):
         module(*make_inputs())
     module.train(was_training)

@@ -189,10 +189,14 @@ class Trainer:
         """Start from another run's generator (the moving average where it has one): SRGAN's
         adversarial stage starts from the PSNR-trained SRResNet, as in the paper."""
         source = load_network(checkpoint, self.family.generator_role)
+        generator = self.networks[self.family.generator_role]
+        if (source.family, source.config) != (self.run.family, self.run.model) and self.family.init_generator:
+            self.family.init_generator(generator, self.run.model, source.family, source.config, source.generator)
+            return
         if source.family != self.run.family or source.config != self.run.model:
             raise GanforgeError(f"--init-generator {checkpoint} holds another model ({source.family} with other [model] "
                                 "settings); start from a checkpoint of the same preset or [model] config")
-        self.networks[self.family.generator_role].load_state_dict(source.generator.state_dict())
+        generator.load_state_dict(source.generator.state_dict())
 
     def _replicated_tensors(self) -> list[torch.Tensor]:
         """What every process must hold alike: the networks' parameters and buffers, and the EMA's
