@@ -80,7 +80,7 @@ log_every = 1
                '[objective]\ncritic_steps = 2\n' + PHOTO_TRAIN,
     "musegan": 'preset = "chorales"\n[model]\ngenerator_channels = [4, 4, 4, 4]\ndiscriminator_channels = [4, 4, 4, 4]\n'
                '[objective]\ncritic_steps = 2\n' + PHOTO_TRAIN,
-    "mocogan": 'preset = "moving-mnist"\n[model]\ngenerator_channels = [4, 4, 4, 4]\n'
+    "mocogan": 'preset = "moving-mnist-mocogan"\n[model]\ngenerator_channels = [4, 4, 4, 4]\n'
                'image_discriminator_channels = [4, 4, 4, 4]\nvideo_discriminator_channels = [4, 4, 4, 4]\n'
                'frames_judged = 2\n' + PHOTO_TRAIN,
 }

@@ -21,7 +21,7 @@ from ganforge.training import train
 from ganforge.training.checkpoint import latest_checkpoint
 
 TINY = """
-preset = "moving-mnist"
+preset = "moving-mnist-mocogan"
 [model]
 generator_channels = [8, 8, 8, 8]
 image_discriminator_channels = [8, 8, 8, 8]
@@ -251,7 +251,7 @@ def test_layered_sprites_start_from_a_digit_gan_and_stay_frozen(tmp_path: Path):
     from ganforge.models.pretrained import WEIGHTS_DIR
 
     toml = TINY.replace("[model]", '[model]\nframe_generator = "layers"\nfreeze_sprites = true').replace(
-        "content_dim = 6", "content_dim = 200").replace("[train]", f'[train]\ninit_generator = "{WEIGHTS_DIR / "mnist-gan"}"')
+        "content_dim = 6", "content_dim = 200").replace("[train]", '[train]\ninit_generator = "mnist-gan"')
     (tmp_path / "hd.toml").write_text(toml)
     train(str(tmp_path / "hd.toml"), out=tmp_path / "run", device="cpu", progress=False, seed=0)
     digits = load_network(WEIGHTS_DIR / "mnist-gan")
@@ -269,3 +269,15 @@ def test_layered_sprites_start_from_a_digit_gan_and_stay_frozen(tmp_path: Path):
     (tmp_path / "bad.toml").write_text(toml.replace("content_dim = 200", "content_dim = 60"))
     with pytest.raises(GanforgeError, match="30 noise dimensions.*this one has 100"):
         train(str(tmp_path / "bad.toml"), out=tmp_path / "bad", device="cpu", progress=False, seed=0)
+
+
+def test_the_moving_mnist_preset_starts_from_mnist_gans_digits(tmp_path: Path):
+    from ganforge.models.io import load_network
+    from ganforge.models.pretrained import WEIGHTS_DIR
+
+    train("moving-mnist", out=tmp_path / "run", steps=1, batch_size=2, device="cpu", progress=False, seed=0)
+    run = load_network(tmp_path / "run", use_ema=False)
+    assert run.config.frame_generator == "layers" and run.config.freeze_sprites
+    digits = load_network(WEIGHTS_DIR / "mnist-gan").generator.state_dict()
+    mine = run.generator.sprite.state_dict()
+    assert all(torch.equal(mine[key], value) for key, value in digits.items())

@@ -43,7 +43,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--eval-metric", choices=list(METRICS), metavar="NAME",
                         help=f"metric for --eval-every (default: fid): {', '.join(METRICS)}")
     parser.add_argument("--init-generator", metavar="RUN",
-                        help="start from the generator of this checkpoint (same model), e.g. srgan-x4 from srresnet-x4")
+                        help="start from the generator of this checkpoint or shipped model: the same model (srgan-x4 "
+                             "from srresnet-x4), or where a family takes part of another (a layered moving-mnist "
+                             "video model's digits from mnist-gan)")
     parser.add_argument("--set", action="append", default=[], metavar="SECTION.KEY=VALUE", dest="overrides",
                         help="change any config key, checked as in a TOML file; repeatable: --set objective.r1_gamma=2 "
                              "--set train.batch_size=16 (sections: model, objective, train, preprocess)")

@@ -22,6 +22,7 @@ from ganforge.data import ImageDataset, TranslationDataset
 from ganforge.errors import GanforgeError
 from ganforge.models import FAMILIES
 from ganforge.models.io import EMA_SUFFIX, load_network
+from ganforge.models.pretrained import list_pretrained, pretrained_path
 from ganforge.models.sizing import require_networks_fit
 from ganforge.nn import requires_grad, to_memory_format
 from ganforge.objectives import OBJECTIVES
@@ -188,7 +189,9 @@ class Trainer:
     def _init_generator(self, checkpoint: str) -> None:
         """Start from another run's generator (the moving average where it has one): SRGAN's
         adversarial stage starts from the PSNR-trained SRResNet, as in the paper."""
-        source = load_network(checkpoint, self.family.generator_role)
+        # a shipped model's name (`mnist-gan`) where no such folder is here, else a run or checkpoint folder
+        shipped = not Path(checkpoint).exists() and checkpoint in list_pretrained()
+        source = load_network(pretrained_path(checkpoint) if shipped else checkpoint, self.family.generator_role)
         generator = self.networks[self.family.generator_role]
         if (source.family, source.config) != (self.run.family, self.run.model) and self.family.init_generator:
             self.family.init_generator(generator, self.run.model, source.family, source.config, source.generator)
