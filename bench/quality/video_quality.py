@@ -2,6 +2,7 @@
 the same generator's frames drawn independently (no motion model), all through one tracker (metrics/video.py):
 
     python bench/quality/video_quality.py --model moving-mnist [--num 500] [--out docs/eval/video-quality.json]
+        [--picture docs/video-clips.png]
 
 Rows: real held-out clips (made of digits no model trained on), the model's clips, the model's frames drawn
 each from its own noise (a clip of 16 unrelated frames: what a video made without a motion model looks like),
@@ -22,12 +23,14 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from PIL import Image
 
 from ganforge.apps.video import animate, independent_frames, load_video_model
 from ganforge.data.moving_mnist import load_moving_mnist
 from ganforge.metrics.extractors import build_extractor
 from ganforge.metrics.features import fid
 from ganforge.metrics.video import measure_clips
+from ganforge.utils.images import make_grid
 
 COLUMNS = ("identity_kept", "legibility", "speed_mean", "speed_spread", "bounces_per_clip", "jump_share", "frame_fid")
 
@@ -49,6 +52,9 @@ def main() -> None:
     parser.add_argument("--num", type=int, default=500, help="clips per row (default 500)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", help="JSON file for the table and its protocol")
+    parser.add_argument("--picture", help="PNG of film strips (every other frame across): 2 real held-out clips, the "
+                                          "model's clips (3 with one content seed and three motion seeds, then 3 with "
+                                          "three content seeds and one motion seed), 2 clips of independent frames")
     args = parser.parse_args()
     started = time.perf_counter()
     inception = build_extractor("inception")
@@ -78,6 +84,16 @@ def main() -> None:
                      "real row compares other random frames of the same real clips (the floor)",
         "machine": f"{platform.machine()} {platform.processor() or ''}".strip(), "torch": torch.__version__,
         "seconds": round(time.perf_counter() - started, 1)}}
+    if args.picture:
+        strips = [real_clips[:2], animate(loaded, 1, content_seed=7, motion_seed=1),
+                  animate(loaded, 1, content_seed=7, motion_seed=2), animate(loaded, 1, content_seed=7, motion_seed=3),
+                  animate(loaded, 1, content_seed=4, motion_seed=1), animate(loaded, 1, content_seed=5, motion_seed=1),
+                  animate(loaded, 1, content_seed=6, motion_seed=1), rows["model, frames drawn independently"][:2]]
+        clips = np.concatenate([strip if strip.ndim == 5 else strip[..., None] for strip in strips])[:, ::2]
+        Path(args.picture).parent.mkdir(parents=True, exist_ok=True)
+        grid = make_grid(clips.reshape(-1, *clips.shape[2:]), columns=clips.shape[1])
+        Image.fromarray(grid[..., 0]).save(args.picture)
+        print(f"wrote {args.picture}")
     if args.out:
         Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.out).write_text(json.dumps(result, indent=2) + "\n")

@@ -1,5 +1,6 @@
 """Make short clips with a video GAN: the shipped moving-mnist model or a checkpoint of
-`ganforge train moving-mnist` (MoCoGAN: two real-looking digits moving in a 64x64 frame, 16 frames).
+`ganforge train moving-mnist` (two digits moving in a 64x64 frame, 16 frames: a layered MoCoGAN whose digits
+are drawn once per clip by the shipped mnist-gan and moved by a learned motion network; docs/video.md).
 
 Each clip goes to --out as clip-NNN.gif (looping, frames enlarged --scale times) and all of them to
 clips.npz (`frames`: uint8 (N, T, H, W, C)). A clip's noise has a content part (which digits, how they
