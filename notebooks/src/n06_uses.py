@@ -150,7 +150,7 @@ for name in ("sex", "age"):
 VIDEO = '''import torch
 from ganforge.apps.video import animate, load_video_model
 
-clips = load_video_model(model="moving-mnist")  # MoCoGAN: content held across a clip, motion from a GRU
+clips = load_video_model(model="moving-mnist")  # the digits held across a clip, their motion from a GRU
 same_digits = np.concatenate([animate(clips, 1, content_seed=7, motion_seed=m) for m in (1, 2, 3)])
 as_images = lambda frames: torch.from_numpy(frames).permute(0, 3, 1, 2).float() / 127.5 - 1
 show(as_images(same_digits[:, ::2].reshape(-1, 64, 64, 1)), columns=8,
@@ -231,7 +231,9 @@ NOTEBOOK = {
         ("code", FACES, "faces"),
         ("md", ("## Des vidéos\n\nMoCoGAN (Tulyakov et al., 2018) sépare **ce que montre** un clip (un code "
                 "tiré une fois) de **la façon dont il bouge** (un réseau récurrent nourri de bruit à chaque "
-                "image). Appris sur des clips de deux vrais chiffres MNIST qui rebondissent : garder le code de "
+                "image). Ici le code de contenu choisit deux chiffres que dessine le GAN d'images `mnist-gan`, "
+                "figé (la recette de MoCoGAN-HD, Tian et al. 2021), et le réseau de mouvement, appris face à un "
+                "critique de vrais clips de deux chiffres MNIST qui rebondissent, les déplace : garder le code de "
                 "contenu et changer celui du mouvement fait bouger les mêmes chiffres autrement."),
          "moving-mnist"),
         ("code", VIDEO, "moving-mnist"),
@@ -300,9 +302,11 @@ NOTEBOOK = {
                 "saw, then move them. docs/faces.md measures how many change sex or gain 15 years."), "faces"),
         ("code", FACES, "faces"),
         ("md", ("## Video\n\nMoCoGAN (Tulyakov et al., 2018) keeps **what a clip shows** (a code drawn once) apart "
-                "from **how it moves** (a recurrent network fed noise at every frame). Learnt from clips of two "
-                "real MNIST digits bouncing: keep the content code and change the motion code, and the same "
-                "digits move differently."), "moving-mnist"),
+                "from **how it moves** (a recurrent network fed noise at every frame). Here the content code picks "
+                "two digits that the image GAN `mnist-gan` draws, frozen (MoCoGAN-HD's recipe, Tian et al. 2021), "
+                "and the motion network, learnt against a critic of real clips of two MNIST digits bouncing, moves "
+                "them: keep the content code and change the motion code, and the same digits move differently."),
+         "moving-mnist"),
         ("code", VIDEO, "moving-mnist"),
     ]),
 }
