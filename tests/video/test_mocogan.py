@@ -281,3 +281,27 @@ def test_the_moving_mnist_preset_starts_from_mnist_gans_digits(tmp_path: Path):
     digits = load_network(WEIGHTS_DIR / "mnist-gan").generator.state_dict()
     mine = run.generator.sprite.state_dict()
     assert all(torch.equal(mine[key], value) for key, value in digits.items())
+
+
+def test_the_video_critic_can_see_clips_blurred():
+    from ganforge.objectives.mocogan import MoCoGANObjective, MoCoGANObjectiveConfig
+
+    seen = {}
+
+    def critic(clips):
+        seen["clips"] = clips
+        return clips.flatten(1).mean(1)
+
+    clip = -torch.ones(1, 1, 16, 64, 64)
+    clip[0, 0, :, 30, 40] = 1.0  # one white pixel in every frame, on black
+    objective = MoCoGANObjective(MoCoGANObjectiveConfig(video_blur=2.0), MoCoGANConfig())
+    objective._video_critic({"video_discriminator": critic}, clip)
+    blurred = seen["clips"][0, 0, 5] + 1  # ink, 0 on black
+    assert blurred.max() < 0.1 and blurred.sum().item() == pytest.approx(2.0, rel=1e-4)  # spread, ink kept
+    assert blurred[30, 40] == blurred.max() and blurred[30, 44] > 0 and blurred[0, 0] == 0  # centred, black stays
+    assert torch.allclose(blurred[30 - 3, 40], blurred[30 + 3, 40]) and blurred[30, 37] < blurred[30, 39]
+    objective = MoCoGANObjective(MoCoGANObjectiveConfig(), MoCoGANConfig())
+    objective._video_critic({"video_discriminator": critic}, clip)
+    assert torch.equal(seen["clips"], clip)  # no blur by default
+    with pytest.raises(ValueError, match="video_blur"):
+        MoCoGANObjectiveConfig(video_blur=-1)

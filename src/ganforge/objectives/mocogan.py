@@ -41,6 +41,12 @@ class MoCoGANObjectiveConfig:
     # a curriculum: the video discriminator is silent (neither trained nor heard) before this step, so the
     # frames first become digits under the image discriminator alone (docs/video.md)
     video_start: int = 0
+    # the video critic sees every clip, real or generated, through a Gaussian blur of this std (pixels, per frame;
+    # 0: none), so it judges where the ink moves rather than how the digits are drawn: with the digits drawn by a
+    # frozen image GAN (frame_generator "layers", freeze_sprites), the generator can change only the motion, and a
+    # critic that told its digits from real ones won outright within 1,000 steps while the motion drifted away from
+    # real clips' (docs/video.md)
+    video_blur: float = 0.0
 
     def __post_init__(self):
         if self.augment_policy:
@@ -49,8 +55,8 @@ class MoCoGANObjectiveConfig:
             raise ValueError("augment_policy: color would blend a clip's frames (saturation mixes channels); use "
                              "translation and cutout")
         ADVERSARIAL_LOSSES.get(self.loss)  # an unknown name fails here, naming the known ones
-        if self.critic_steps < 1 or self.gradient_penalty_weight < 0 or self.video_start < 0:
-            raise ValueError("critic_steps must be >= 1, gradient_penalty_weight and video_start >= 0")
+        if self.critic_steps < 1 or self.gradient_penalty_weight < 0 or self.video_start < 0 or self.video_blur < 0:
+            raise ValueError("critic_steps must be >= 1, gradient_penalty_weight, video_start and video_blur >= 0")
         if self.video_weight < 0 or self.image_weight < 0 or not (self.video_weight or self.image_weight):
             raise ValueError("video_weight and image_weight must be >= 0, not both 0")
 
@@ -82,6 +88,22 @@ class MoCoGANObjective(StatelessObjective):
         flat = augment(clips.reshape(count, channels * frames, height, width), self.policy)
         return flat.reshape(count, channels, frames, height, width)
 
+    def _video_critic(self, networks, clips: Tensor) -> Tensor:
+        """The video discriminator's scores of clips (B, C, T, H, W), seen through the blur (video_blur)."""
+        sigma = self.config.video_blur
+        if sigma:
+            radius = max(1, round(3 * sigma))
+            offsets = torch.arange(-radius, radius + 1, device=clips.device, dtype=torch.float32)
+            kernel = torch.exp(-0.5 * (offsets / sigma) ** 2)
+            kernel = (kernel / kernel.sum()).to(clips.dtype)
+            count, channels, frames, height, width = clips.shape
+            flat = clips.reshape(count * channels * frames, 1, height, width)
+            # zero-padded after shifting to [0, 2] so the black border (-1) stays black
+            flat = torch.nn.functional.conv2d(flat + 1, kernel.view(1, 1, 1, -1), padding=(0, radius))
+            flat = torch.nn.functional.conv2d(flat, kernel.view(1, 1, -1, 1), padding=(radius, 0)) - 1
+            clips = flat.reshape(count, channels, frames, height, width)
+        return networks["video_discriminator"](clips)
+
     def _video_weight(self, step: int) -> float:
         """The video discriminator's weight at `step`: 0 before video_start (the curriculum)."""
         return self.config.video_weight if step >= self.config.video_start else 0.0
@@ -91,7 +113,7 @@ class MoCoGANObjective(StatelessObjective):
         clips = self._augment(clips)
         networks = context.networks
         return (networks["image_discriminator"](clips, frames),
-                networks["video_discriminator"](clips) if video else None)
+                self._video_critic(networks, clips) if video else None)
 
     def discriminator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
         """Real clips and frames scored real, generated ones fake, by each discriminator."""
@@ -118,7 +140,7 @@ class MoCoGANObjective(StatelessObjective):
                          D_video_fake=fake_video.detach().mean())
             if penalty:
                 video_penalty = gradient_penalty(
-                    lambda x: networks["video_discriminator"](x).reshape(len(x), -1).mean(1), real_seen, fake_seen)
+                    lambda x: self._video_critic(networks, x).reshape(len(x), -1).mean(1), real_seen, fake_seen)
                 video = video + self.config.gradient_penalty_weight * video_penalty
                 stats["gradient_penalty_video"] = video_penalty.detach()
             loss = loss + video_weight * video
