@@ -205,3 +205,16 @@ def test_shipped_srgan_paints_the_detail_srresnet_smooths(tmp_path):
                          for model in ("srgan-x4", "srresnet-x4-paper"))
         # measured: chelsea 600 / 24 (truth 637), rocket 90 / 8 (truth 304)
         assert detail(sharp) > 5 * detail(smooth) and detail(sharp) < 1.5 * detail(truth)
+
+
+def test_shipped_moving_mnist_moves_its_digits_as_real_clips_do():
+    """Tracked like real held-out clips (docs/video.md): steady speed, no jumps, the same digits throughout;
+    frames drawn independently (no motion model) jump from frame to frame."""
+    from ganforge.apps.video import animate, independent_frames, load_video_model
+    from ganforge.metrics.video import measure_clips
+
+    loaded = load_video_model(model="moving-mnist")
+    clips = measure_clips(animate(loaded, 40, content_seed=11, motion_seed=12))
+    unrelated = measure_clips(independent_frames(loaded, 40, seed=11))
+    assert 2.5 < clips["speed_mean"] < 4.5 and clips["jump_share"] < 0.02  # real clips: 3.4 px a frame, no jumps
+    assert unrelated["jump_share"] > 0.3 and clips["identity_kept"] > unrelated["identity_kept"] + 0.2
