@@ -406,7 +406,7 @@ def preview(networks: dict[str, nn.Module], real: tuple, rng: torch.Generator) -
 def init_generator(generator: nn.Module, config: MoCoGANConfig, family: str, source_config, source: nn.Module) -> None:
     """`[train] init_generator` from an image GAN (MoCoGAN-HD's recipe): a layered clip generator takes a dcgan
     generator of its sprites' shape (e.g. the shipped mnist-gan) as its sprite generator; nothing else fits."""
-    if config.frame_generator != "layers" or family != "dcgan":
+    if config.frame_generator != "layers" or not isinstance(source, dcgan.Generator):
         raise GanforgeError(f"a mocogan generator starts from another mocogan run of the same [model], or (with "
                             f"frame_generator = \"layers\") from a dcgan digit generator; not from a {family} model")
     wanted = config.sprite_config()
