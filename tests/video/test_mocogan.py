@@ -191,6 +191,32 @@ def test_the_video_discriminator_is_silent_before_video_start(tmp_path: Path):
     assert heard and min(heard) > 2 and all("loss_G_image" in row for row in rows if "loss_G_video" in row)
 
 
+def test_a_silent_image_critic_is_not_run(tmp_path: Path, monkeypatch):
+    import json
+
+    from safetensors.torch import load_file
+
+    from ganforge.models.mocogan import ImageDiscriminator
+    from ganforge.objectives.mocogan import MoCoGANObjectiveConfig
+
+    calls = []
+    forward = ImageDiscriminator.forward
+    monkeypatch.setattr(ImageDiscriminator, "forward", lambda self, *a: calls.append(1) or forward(self, *a))
+    (tmp_path / "video.toml").write_text(TINY.replace("[train]", "[objective]\nimage_weight = 0\n[train]"))
+    weights = []
+    for steps in (1, 3):
+        options = {"resume": True} if steps > 1 else {"seed": 0}
+        train(str(tmp_path / "video.toml"), out=tmp_path / "run", steps=steps, device="cpu", progress=False, **options)
+        tensors = load_file(latest_checkpoint(tmp_path / "run") / "model.safetensors")
+        weights.append({key: value for key, value in tensors.items() if key.startswith("image_discriminator")})
+    assert weights[0] and all(torch.equal(weights[0][key], weights[1][key]) for key in weights[0])
+    rows = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    assert rows and all("loss_D_video" in row and "loss_D_image" not in row for row in rows)
+    assert not calls  # not even scored: no wasted forward pass
+    with pytest.raises(ValueError, match="video_start"):
+        MoCoGANObjectiveConfig(image_weight=0.0, video_start=2)
+
+
 def test_layered_frames_hold_the_sprites_and_move_them_in_bouncing_straight_lines():
     from ganforge.models.mocogan import LayeredVideoGenerator
 

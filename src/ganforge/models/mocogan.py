@@ -133,14 +133,14 @@ class MoCoGANConfig:
                                  discriminator_channels=self.image_discriminator_channels)
 
 
-class VideoGenerator(nn.Module):
-    """noise (B, latent_dim) -> clips (B, C, T, H, W) in [-1, 1]."""
+class MotionCodes(nn.Module):
+    """What both frame generators share: a clip's noise split into content z_C and motion, the GRU that turns
+    the motion part into one code z_M(t) per frame, and the noise itself. Subclasses draw the frames."""
 
     def __init__(self, config: MoCoGANConfig):
         super().__init__()
         self.config = config
         self.motion = nn.GRUCell(config.motion_noise_dim, config.motion_dim)
-        self.frame = dcgan.Generator(config.frame_config())
 
     def split_latent(self, latent: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """(content (B, content_dim), motion (B, motion_dim + frames x motion_noise_dim)) of clips' noise."""
@@ -157,6 +157,19 @@ class VideoGenerator(nn.Module):
             codes.append(state)
         return torch.stack(codes, 1)
 
+    def sample_latent(self, count: int, *, device=None, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Standard normal noise (count, latent_dim)."""
+        return torch.randn((count, self.config.latent_dim), device=device, generator=generator)
+
+
+class VideoGenerator(MotionCodes):
+    """noise (B, latent_dim) -> clips (B, C, T, H, W) in [-1, 1]: one dcgan image generator per frame, fed
+    [z_C, z_M(t)] (MoCoGAN's)."""
+
+    def __init__(self, config: MoCoGANConfig):
+        super().__init__(config)
+        self.frame = dcgan.Generator(config.frame_config())
+
     def forward(self, latent: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
         """Clips for noise vectors (module doc); `labels` is unused (unconditional)."""
         content, motion = self.split_latent(latent)
@@ -166,12 +179,8 @@ class VideoGenerator(nn.Module):
         pictures = self.frame(z)  # (B * T, C, H, W)
         return pictures.reshape(count, frames, *pictures.shape[1:]).transpose(1, 2)
 
-    def sample_latent(self, count: int, *, device=None, generator: torch.Generator | None = None) -> torch.Tensor:
-        """Standard normal noise (count, latent_dim)."""
-        return torch.randn((count, self.config.latent_dim), device=device, generator=generator)
 
-
-class LayeredVideoGenerator(VideoGenerator):
+class LayeredVideoGenerator(MotionCodes):
     """noise (B, latent_dim) -> clips (B, C, T, H, W) in [-1, 1], drawn as layers (frame_generator "layers").
 
     The same codes as VideoGenerator (so --content-seed / --motion-seed split them alike), rendered another way:
@@ -194,9 +203,7 @@ class LayeredVideoGenerator(VideoGenerator):
     """
 
     def __init__(self, config: MoCoGANConfig):
-        nn.Module.__init__(self)
-        self.config = config
-        self.motion = nn.GRUCell(config.motion_noise_dim, config.motion_dim)
+        super().__init__(config)
         self.sprite = dcgan.Generator(config.sprite_config())  # a digit GAN's generator (mnist-gan's shape)
         count = config.sprites
         self.start = nn.Linear(config.motion_dim, 2 * count)  # where each sprite starts (x, y), via a sigmoid

@@ -59,6 +59,9 @@ class MoCoGANObjectiveConfig:
             raise ValueError("critic_steps must be >= 1, gradient_penalty_weight, video_start and video_blur >= 0")
         if self.video_weight < 0 or self.image_weight < 0 or not (self.video_weight or self.image_weight):
             raise ValueError("video_weight and image_weight must be >= 0, not both 0")
+        if not self.image_weight and self.video_start:
+            raise ValueError("image_weight 0 with video_start > 0 would train nothing before video_start: set "
+                             "video_start = 0 or give the image critic a weight")
 
 
 class MoCoGANObjective(StatelessObjective):
@@ -108,11 +111,13 @@ class MoCoGANObjective(StatelessObjective):
         """The video discriminator's weight at `step`: 0 before video_start (the curriculum)."""
         return self.config.video_weight if step >= self.config.video_start else 0.0
 
-    def _scores(self, context: StepContext, clips: Tensor, frames: Tensor, video: bool) -> tuple[Tensor, Tensor | None]:
-        """(image scores, video scores or None when the video discriminator is silent)."""
+    def _scores(self, context: StepContext, clips: Tensor, frames: Tensor,
+                video: bool) -> tuple[Tensor | None, Tensor | None]:
+        """(image scores, video scores), each None when that discriminator is silent (weight 0): a silent critic
+        is not run at all (the moving-mnist preset's image critic)."""
         clips = self._augment(clips)
         networks = context.networks
-        return (networks["image_discriminator"](clips, frames),
+        return (networks["image_discriminator"](clips, frames) if self.config.image_weight else None,
                 self._video_critic(networks, clips) if video else None)
 
     def discriminator_loss(self, context: StepContext) -> tuple[Tensor, dict[str, Tensor]]:
@@ -124,16 +129,19 @@ class MoCoGANObjective(StatelessObjective):
         video_weight = self._video_weight(context.step)
         real_image, real_video = self._scores(context, real, frames, video_weight > 0)
         fake_image, fake_video = self._scores(context, fake.detach(), frames, video_weight > 0)
-        image = self.loss.discriminator(real_image, fake_image)
-        stats = {"loss_D_image": image.detach()}
+        loss, stats = real.new_zeros(()), {}
         penalty = self.loss.needs_gradient_penalty  # on clips between real and fake: each critic's mean score per clip
         if penalty:
             real_seen, fake_seen = self._augment(real), self._augment(fake.detach())
-            image_penalty = gradient_penalty(
-                lambda x: networks["image_discriminator"](x, frames).reshape(len(x), -1).mean(1), real_seen, fake_seen)
-            image = image + self.config.gradient_penalty_weight * image_penalty
-            stats["gradient_penalty_image"] = image_penalty.detach()
-        loss = self.config.image_weight * image
+        if self.config.image_weight:
+            image = self.loss.discriminator(real_image, fake_image)
+            stats["loss_D_image"] = image.detach()
+            if penalty:
+                image_penalty = gradient_penalty(lambda x: networks["image_discriminator"](x, frames).reshape(
+                    len(x), -1).mean(1), real_seen, fake_seen)
+                image = image + self.config.gradient_penalty_weight * image_penalty
+                stats["gradient_penalty_image"] = image_penalty.detach()
+            loss = self.config.image_weight * image
         if video_weight:
             video = self.loss.discriminator(real_video, fake_video)
             stats.update(loss_D_video=video.detach(), D_video_real=real_video.detach().mean(),
@@ -151,8 +159,10 @@ class MoCoGANObjective(StatelessObjective):
         fake, frames = context.kept.pop("fakes"), context.kept.pop("frames")
         video_weight = self._video_weight(context.step)
         fake_image, fake_video = self._scores(context, fake, frames, video_weight > 0)
-        image = self.loss.generator(fake_image)
-        loss, stats = self.config.image_weight * image, {"loss_G_image": image.detach()}
+        loss, stats = fake.new_zeros(()), {}
+        if self.config.image_weight:
+            image = self.loss.generator(fake_image)
+            loss, stats = self.config.image_weight * image, {"loss_G_image": image.detach()}
         if video_weight:
             video = self.loss.generator(fake_video)
             loss = loss + video_weight * video
