@@ -192,3 +192,32 @@ def test_a_folder_of_midi_files_trains_and_a_damaged_one_is_skipped_in_a_line(tm
     empty.mkdir()
     refused = run_cli("train", "chorales", "--data", str(empty), "--out", str(tmp_path / "run2"))
     assert refused.returncode == 2 and "no four-part score" in refused.stderr
+
+
+def test_a_voices_generator_sings_one_pitch_or_rests_and_refuses_chords(tmp_path):
+    from ganforge.models.musegan import MuseGANConfig, build, fit_to_data
+
+    config = MuseGANConfig(voices=True, generator_channels=(8, 8, 8, 8), discriminator_channels=(8, 8, 8, 8))
+    generator = build(config)["generator"]
+    z = generator.sample_latent(3, generator=torch.Generator().manual_seed(0))
+    soft = generator(z)  # training: each (voice, step)'s pitch probabilities, the rest slot drawn silent
+    chances = (soft + 1) / 2
+    assert torch.all(chances[..., 0] == 0) and torch.all(chances.sum(-1) < 1) and torch.all(chances[..., 1:] > 0)
+    generator.eval()
+    hard = generator(z)  # composing: the likeliest slot
+    assert set(hard.unique().tolist()) <= {-1.0, 1.0} and (hard > 0).sum(-1).max() == 1
+    with torch.no_grad():
+        logits = torch.nn.Sequential(generator.dense, generator.convs)(z)
+    sings = logits.argmax(-1) != 0  # a step sounds where the likeliest slot is not the rest
+    assert torch.equal((hard > 0).any(-1), sings) and torch.equal(hard.argmax(-1)[sings], logits.argmax(-1)[sings])
+    # the real chorales fit (no chords in a voice, nothing at MIDI 28); a voice holding a chord does not
+    data = load_chorales("heldout")
+    assert fit_to_data(config, data, "chorales") == config
+    data.rolls[0, 1, 5, 30:32] = 1
+    with pytest.raises(GanforgeError, match="chords within a voice"):
+        fit_to_data(config, data, "chorales")
+    # and the preset trains and composes one pitch per voice and step
+    (tmp_path / "voices.toml").write_text(TINY.replace('"chorales-modes"', '"chorales"'))
+    train(str(tmp_path / "voices.toml"), out=tmp_path / "run", device="cpu", progress=False, seed=0)
+    rolls = compose(load_music_model(checkpoint=tmp_path / "run"), 4, seed=0)
+    assert rolls.shape == (4, 4, 64, 64) and rolls.sum(-1).max() == 1 and not rolls[..., 0].any()

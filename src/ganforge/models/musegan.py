@@ -8,11 +8,19 @@ tracks). The networks are the dcgan family's (models/dcgan.py) on a 4-channel (t
 without batch normalisation in the critic (WGAN-GP's per-example penalty). Unlike MuseGAN there is no
 separate temporal generator of bar latents: one passage of four bars is one sample.
 
+With voices = True (preset chorales; chorales-threshold keeps MuseGAN's threshold) the generator says what a chorale is: each voice sings one pitch
+or rests at each step. Its last layer's values are logits over the pitch axis, a softmax per (voice, step)
+gives each pitch's probability, and the lowest slot (MIDI 28, E1, never sung in the chorales: fit_to_data
+checks) stands for silence and is drawn as no note. The critic sees the probabilities (2p - 1) while
+training, as the WGAN-GP text model of Gulrajani et al. 2017 sees a softmax beside one-hot real text; in
+eval mode the generator draws the likeliest slot, so a voice never sings two pitches at once.
+
 With num_classes = 2 the passages are conditioned on the mode (major / minor: the chorale data's labels):
 the dcgan networks' label embedding concatenated to z, and the critic's projection of it (Miyato & Koyama
-2018): preset chorales-modes. Unconditioned, the generator drew minor-key passages for 18 % of its samples
-where 42 % of the training windows are minor; conditioned, more of them read as minor, but one run measured
-worse on the other measures (docs/music.md).
+2018): preset chorales-modes, on the threshold output. Unconditioned, the threshold generator drew minor-key
+passages for 18 % of its samples where 42 % of the training windows are minor; conditioned, more of them read
+as minor, but one run measured worse on the other measures. The voices generator, unconditioned, drew 48 %
+(docs/music.md).
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ganforge.data.chorales import PITCHES, STEPS_PER_BAR, TRACKS
+from ganforge.data.chorales import LOWEST, PITCHES, STEPS_PER_BAR, TRACKS
 from ganforge.errors import GanforgeError
 from ganforge.models import dcgan
 from ganforge.models.family import Family
@@ -40,6 +48,7 @@ class MuseGANConfig:
     generator_channels: tuple[int, ...] = (256, 128, 64, 32)
     discriminator_channels: tuple[int, ...] = (32, 64, 128, 256)
     num_classes: int = 0  # 0: unconditional; 2: conditioned on the mode (set from the data's classes)
+    voices: bool = False  # one pitch or a rest per voice and step: a softmax over pitches (module doc)
     auxiliary_classifier: bool = False  # what the GAN step reads; the musegan family has no class head
 
     def __post_init__(self):
@@ -70,9 +79,33 @@ class MuseGANConfig:
                                  num_classes=self.num_classes)
 
 
+REST = 0  # voices: the pitch slot that stands for silence (MIDI LOWEST, below every chorale's range)
+
+
+class VoiceGenerator(dcgan.Generator):
+    """dcgan's generator whose last layer gives logits over the pitch axis (no tanh): one pitch or a rest per
+    voice and step (module doc). Training: 2p - 1 with the rest slot at -1 (a rest shows as a silent step,
+    as in the data); eval mode: the likeliest slot as a one-hot in {-1, 1}."""
+
+    def __init__(self, config: dcgan.DCGANConfig):
+        super().__init__(config)
+        self.convs[-1] = nn.Identity()  # the tanh: the values are logits
+
+    def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        """Passages (B, tracks, steps, pitches) in [-1, 1]."""
+        logits = super().forward(z, labels)
+        if self.training:
+            chances = torch.softmax(logits.float(), dim=-1).to(logits.dtype)
+        else:
+            chances = torch.nn.functional.one_hot(logits.argmax(-1), logits.shape[-1]).to(logits.dtype)
+        silent = torch.zeros_like(chances[..., :1])
+        return torch.cat([silent, chances[..., REST + 1 :]], -1) * 2 - 1
+
+
 def build(config: MuseGANConfig) -> dict[str, nn.Module]:
     """The family's networks by role."""
-    return {"generator": dcgan.Generator(config.as_dcgan()), "discriminator": dcgan.Discriminator(config.as_dcgan())}
+    generator = VoiceGenerator if config.voices else dcgan.Generator
+    return {"generator": generator(config.as_dcgan()), "discriminator": dcgan.Discriminator(config.as_dcgan())}
 
 
 def fit_to_data(config: MuseGANConfig, data, name: str) -> MuseGANConfig:
@@ -82,6 +115,10 @@ def fit_to_data(config: MuseGANConfig, data, name: str) -> MuseGANConfig:
                             "folder of four-part scores")
     if tuple(data.image_shape) != config.image_shape:
         raise GanforgeError(f"{name} draws passages of {config.image_shape} but the data holds {data.image_shape}")
+    if config.voices and (data.rolls[..., REST].any() or (data.rolls.sum(-1) > 1).any()):
+        raise GanforgeError(f"{name} sings one pitch per voice above MIDI {LOWEST} (voices = true), but "
+                            f"{data.name} holds chords within a voice or notes at MIDI {LOWEST}; train with "
+                            "voices = false")
     if config.num_classes and data.num_classes < 2:
         raise GanforgeError(f"{name} is conditioned on the mode but {data.name} has no mode labels; train the "
                             "unconditional preset `chorales`")
