@@ -8,10 +8,10 @@ tracks). The networks are the dcgan family's (models/dcgan.py) on a 4-channel (t
 without batch normalisation in the critic (WGAN-GP's per-example penalty). Unlike MuseGAN there is no
 separate temporal generator of bar latents: one passage of four bars is one sample.
 
-With voices = True (preset chorales; chorales-threshold keeps MuseGAN's threshold) the generator says what a chorale is: each voice sings one pitch
-or rests at each step. Its last layer's values are logits over the pitch axis, a softmax per (voice, step)
-gives each pitch's probability, and the lowest slot (MIDI 28, E1, never sung in the chorales: fit_to_data
-checks) stands for silence and is drawn as no note. The critic sees the probabilities (2p - 1) while
+With voices = True (preset chorales; chorales-threshold keeps MuseGAN's threshold) the generator says what a
+chorale is: each voice sings one pitch or rests at each step. Its last layer's values are logits over the
+pitch axis, a softmax per (voice, step) gives each pitch's probability, and the lowest slot (MIDI 28, E1,
+never sung in the chorales: fit_to_data checks) stands for silence and is drawn as no note. The critic sees the probabilities (2p - 1) while
 training, as the WGAN-GP text model of Gulrajani et al. 2017 sees a softmax beside one-hot real text; in
 eval mode the generator draws the likeliest slot, so a voice never sings two pitches at once.
 
@@ -117,8 +117,8 @@ def fit_to_data(config: MuseGANConfig, data, name: str) -> MuseGANConfig:
         raise GanforgeError(f"{name} draws passages of {config.image_shape} but the data holds {data.image_shape}")
     if config.voices and (data.rolls[..., REST].any() or (data.rolls.sum(-1) > 1).any()):
         raise GanforgeError(f"{name} sings one pitch per voice above MIDI {LOWEST} (voices = true), but "
-                            f"{data.name} holds chords within a voice or notes at MIDI {LOWEST}; train with "
-                            "voices = false")
+                            f"{data.name} holds chords within a voice or notes at MIDI {LOWEST}; train the preset "
+                            "chorales-threshold (or --set model.voices=false)")
     if config.num_classes and data.num_classes < 2:
         raise GanforgeError(f"{name} is conditioned on the mode but {data.name} has no mode labels; train the "
                             "unconditional preset `chorales`")
