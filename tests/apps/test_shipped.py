@@ -260,3 +260,19 @@ def test_shipped_cats2dogs_fools_the_pet_judge_more_than_the_inputs_and_says_its
     # on these 32 + 32: 44 % / 50 % (inputs 6 % / 3 %)
     for inputs, outputs in shares.values():
         assert inputs <= 0.15 and outputs >= inputs + 0.15
+
+
+def test_shipped_faces_sex_changes_the_sex_the_judge_reads_and_says_its_licence():
+    import pytest
+
+    from ganforge.data.utkface import shared_faces_dir
+
+    card = (WEIGHTS_DIR / "faces-sex" / "MODEL_CARD.md").read_text()
+    assert "non-commercial research only" in card and "not photos" in card
+    if shared_faces_dir() is None:
+        pytest.skip("needs ../shared/data/utkface (the team's UTKFace copy) for held-out faces")
+    shares = _read_as_target("faces-sex", "utkface:age>=18&sex=male,age>=18&sex=female")
+    # measured on all 221 / 284 held-out adults: 90.5 % / 90.8 % read as the other sex (inputs: 5.0 % / 8.1 %);
+    # on these 32 + 32: 91 % / 84 % (inputs 16 % / 3 %)
+    for inputs, outputs in shares.values():
+        assert inputs <= 0.25 and outputs >= 0.7
