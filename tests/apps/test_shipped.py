@@ -237,12 +237,13 @@ def _read_as_target(name: str, spec: str, count: int = 32) -> dict[str, tuple[fl
     from ganforge.models.pretrained import pretrained_path
 
     data = load_translation_dataset(spec, "heldout", PreprocessConfig(load_size=64))
-    read, inception = domain_reader(spec), build_extractor("inception")
+    read, inception = domain_reader(spec), build_extractor("inception")  # built once; run for the pet judge only
     shares = {}
     for direction, images, goal in (("AtoB", data.images_a, 1), ("BtoA", data.images_b, 0)):
         inputs = np.stack(images[:count])
         outputs = translate_uint8(load_translator(pretrained_path(name), direction), inputs)
-        shares[direction] = tuple(float(np.mean(read(x, inception(x).numpy()) == goal)) for x in (inputs, outputs))
+        shares[direction] = tuple(float(np.mean(read(x, lambda x=x: inception(x).numpy()) == goal))
+                                  for x in (inputs, outputs))
     return shares
 
 

@@ -36,8 +36,9 @@ from ganforge.metrics.features import fid
 from ganforge.utils.images import from_uint8
 
 WRONG_SEX = 100.0  # a reading of the wrong sex is this far from satisfying a rule (in years' units)
-# uint8 (N, H, W, 3) images and their Inception features -> 0 (read as domain A), 1 (B) or -1 (as near to both)
-DomainReader = Callable[[np.ndarray, np.ndarray], np.ndarray]
+# (uint8 images, a call that gives their Inception features) -> the domain each is read as (0: A, 1: B, -1: neither);
+# the features are asked for only by a judge that reads them (the pet judge), not by the face judge
+DomainReader = Callable[[np.ndarray, Callable[[], np.ndarray]], np.ndarray]
 
 
 def violation(rule: str, female: np.ndarray, age: np.ndarray) -> np.ndarray:
@@ -58,12 +59,12 @@ def violation(rule: str, female: np.ndarray, age: np.ndarray) -> np.ndarray:
 def domain_reader(spec: str) -> DomainReader | None:
     """The judge of the two domains of `spec` (face rules, or cats-dogs), or None when there is none."""
     if spec == PETS:
-        return lambda images, features: shipped_pet_judge().read(features)
+        return lambda images, features: shipped_pet_judge().read(features())
     if not is_rule_spec(spec):
         return None
     rule_a, rule_b = spec.partition(":")[2].split(",")
 
-    def read(images: np.ndarray, features: np.ndarray) -> np.ndarray:
+    def read(images: np.ndarray, features: Callable[[], np.ndarray]) -> np.ndarray:
         female, age = (x.numpy() for x in read_faces(shipped_face_judge(), from_uint8(images)))
         a, b = violation(rule_a, female, age), violation(rule_b, female, age)
         return np.where(a < b, 0, np.where(b < a, 1, -1))
@@ -94,13 +95,13 @@ def direction_scores(inputs: np.ndarray, outputs: np.ndarray, returned: np.ndarr
     the real held-out photos of the target domain; `goal` is the target domain (0: A, 1: B)."""
     features, out_features, target_features = inception(inputs), inception(outputs), inception(targets)
     kept = nearest_is_own(out_features, features)
-    reached = read(outputs, out_features) == goal
+    reached = read(outputs, lambda: out_features) == goal
     scores = {
         "photos": float(len(inputs)),
         "read_as_target": float(reached.mean()),
         "read_as_target_and_content_kept": float((reached & kept).mean()),
-        "read_as_target_inputs": float(np.mean(read(inputs, features) == goal)),
-        "read_as_target_real_targets": float(np.mean(read(targets, target_features) == goal)),
+        "read_as_target_inputs": float(np.mean(read(inputs, lambda: features) == goal)),
+        "read_as_target_real_targets": float(np.mean(read(targets, lambda: target_features) == goal)),
         "content_kept": float(kept.mean()),
         "fid_to_target": fid(target_features, out_features),
         "fid_to_target_inputs": fid(target_features, features),
