@@ -103,6 +103,18 @@ def test_auto_keeps_fp32_for_a_family_not_measured_in_bf16(tmp_path, monkeypatch
     assert resolve_precision("fp32", torch.device("cpu"), family_bf16=True)[0] == "fp32"
 
 
+def test_bf16_asked_for_on_a_cpu_that_emulates_it_is_said_in_one_line(tiny_config, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("GANFORGE_NATIVE_BF16", "0")
+    train(str(tiny_config), out=tmp_path / "run", steps=1, device="cpu", progress=False, seed=0,
+          overrides=['train.precision="bf16"'])
+    lines = [line for line in capsys.readouterr().err.splitlines() if "emulated" in line]
+    assert len(lines) == 1 and "11-14x slower" in lines[0] and "--precision auto" in lines[0]
+    monkeypatch.setenv("GANFORGE_NATIVE_BF16", "1")
+    assert precision.emulated_bf16_warning("bf16", torch.device("cpu")) is None
+    monkeypatch.setenv("GANFORGE_NATIVE_BF16", "0")
+    assert precision.emulated_bf16_warning("fp32", torch.device("cpu")) is None
+
+
 def test_cpu_detection_reads_amx_or_avx512_bf16(monkeypatch):
     monkeypatch.delenv("GANFORGE_NATIVE_BF16", raising=False)
     precision.cpu_bf16_feature.cache_clear()

@@ -71,6 +71,18 @@ def resolve_precision(requested: str, device: torch.device, *, family_bf16: bool
     return "bf16", f"auto: {why}"
 
 
+def emulated_bf16_warning(requested: str, device: torch.device) -> str | None:
+    """A one-line note when bf16 is asked for by name on a device that only emulates it (training then runs
+    11-14x slower than fp32, with no other sign), else None."""
+    if requested != "bf16":
+        return None
+    native, why = native_bf16(device)
+    if native:
+        return None
+    return (f"note: --precision bf16 is emulated here ({why}): expect training 11-14x slower than fp32; "
+            "--precision auto (the default) picks fp32 on this device")
+
+
 class MixedPrecision:
     """train.precision on one device: fp32 (nothing), bf16 (autocast), fp16 (autocast + scaler, CUDA only)."""
 

@@ -40,7 +40,7 @@ from ganforge.training.distributed import (
 from ganforge.training.ema import refresh_batch_norm, update_ema
 from ganforge.training.evaluation import PeriodicEvaluation
 from ganforge.training.logger import MetricsLogger, StatsWindow, plot_losses
-from ganforge.training.precision import MixedPrecision, resolve_precision
+from ganforge.training.precision import MixedPrecision, emulated_bf16_warning, resolve_precision
 from ganforge.training.run_folder import RunFolder
 from ganforge.utils.images import save_grid
 from ganforge.utils.memory import require_memory
@@ -165,6 +165,9 @@ class Trainer:
         self.precision_used, self.precision_reason = resolve_precision(
             self.run.train.precision, self.device, family_bf16=self.family.auto_bf16, family=self.run.family)
         self.precision = MixedPrecision(self.precision_used, self.device)
+        warning = emulated_bf16_warning(self.run.train.precision, self.device)
+        if warning and self.dist.is_main:
+            print(warning, file=sys.stderr)
         self.step_networks = self.networks
         if self.run.train.compile:
             self.step_networks = {role: torch.compile(module) for role, module in self.networks.items()}
