@@ -233,8 +233,10 @@ NOTEBOOK = {
                 "tiré une fois) de **la façon dont il bouge** (un réseau récurrent nourri de bruit à chaque "
                 "image). Ici le code de contenu choisit deux chiffres que dessine le GAN d'images `mnist-gan`, "
                 "figé (la recette de MoCoGAN-HD, Tian et al. 2021), et le réseau de mouvement, appris face à un "
-                "critique de vrais clips de deux chiffres MNIST qui rebondissent, les déplace : garder le code de "
-                "contenu et changer celui du mouvement fait bouger les mêmes chiffres autrement."),
+                "critique de vrais clips de deux chiffres MNIST qui rebondissent, les déplace. Il partait de "
+                "chiffres immobiles : leur vitesse (3,2 pixels par image) et leurs rebonds, c'est le critique qui "
+                "les lui a appris. Garder le code de contenu et changer celui du mouvement fait bouger les mêmes "
+                "chiffres autrement."),
          "moving-mnist"),
         ("code", VIDEO, "moving-mnist"),
     ]),
@@ -305,7 +307,9 @@ NOTEBOOK = {
                 "from **how it moves** (a recurrent network fed noise at every frame). Here the content code picks "
                 "two digits that the image GAN `mnist-gan` draws, frozen (MoCoGAN-HD's recipe, Tian et al. 2021), "
                 "and the motion network, learnt against a critic of real clips of two MNIST digits bouncing, moves "
-                "them: keep the content code and change the motion code, and the same digits move differently."),
+                "them. It started with the digits standing still: their speed (3.2 pixels a frame) and their "
+                "bounces are what the critic taught it. Keep the content code and change the motion code, and the "
+                "same digits move differently."),
          "moving-mnist"),
         ("code", VIDEO, "moving-mnist"),
     ]),

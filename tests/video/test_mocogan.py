@@ -325,6 +325,7 @@ def test_the_moving_mnist_preset_starts_from_mnist_gans_digits(tmp_path: Path):
     train("moving-mnist", out=tmp_path / "run", steps=1, batch_size=2, device="cpu", progress=False, seed=0)
     run = load_network(tmp_path / "run", use_ema=False)
     assert run.config.frame_generator == "layers" and run.config.freeze_sprites
+    assert run.config.speed_prior == 0  # the digits start at rest: their motion is learned (docs/video.md)
     digits = load_network(WEIGHTS_DIR / "mnist-gan").generator.state_dict()
     mine = run.generator.sprite.state_dict()
     assert all(torch.equal(mine[key], value) for key, value in digits.items())
