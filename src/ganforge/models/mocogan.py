@@ -74,7 +74,7 @@ class MoCoGANConfig:
     freeze_sprites: bool = False
     max_speed: float = 6.0  # "layers" only: pixels per frame reachable by a sprite's velocity (a tanh's bound)
     # "layers" only: the spread of the base-velocity layer's initial weights, so of the speeds before training.
-    # 0.2 gives about 3 px a frame, Moving MNIST's own 2 - 5 px: a prior that the measures count as built in,
+    # 0.2 gives about 3 - 4 px a frame, Moving MNIST's own 2 - 5 px: a prior that the measures count as built in,
     # not learned. 0 starts every sprite at rest, so any motion the clips show is what the video critic taught
     speed_prior: float = 0.2
     num_classes: int = 0  # unconditional (what the GAN step reads)
