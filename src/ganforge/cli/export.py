@@ -2,12 +2,14 @@
 or as ONNX graphs that run without PyTorch.
 
 --format safetensors (default): only the sampling generator is kept (the moving average when the
-run has one), optionally in float16 to halve the file; `ganforge sample --checkpoint OUT` reads it.
+run has one), optionally in float16 (--half: half the file) or with its convolution and dense weights in int8
+(--int8: about a quarter; measure the model after it); `ganforge sample --checkpoint OUT` reads it.
 --format onnx: each generator as <name>.onnx with a dynamic batch (and image size, for translation
 models), checked against PyTorch with onnxruntime when it is installed; onnx.json describes them.
 
 examples:
   ganforge export runs/cgan --out my-model --half
+  ganforge export src/ganforge/weights/faces-sex --out faces-sex-int8 --int8   # a model folder, made smaller
   ganforge export runs/cgan --format onnx --out my-model-onnx
 """
 
@@ -34,7 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of `ganforge export`."""
     parser.add_argument("checkpoint", help="a run folder or checkpoint folder")
     parser.add_argument("--out", required=True, help="folder to write model.safetensors and state.json into")
-    parser.add_argument("--half", action="store_true", help="store weights as float16 (half the size; safetensors)")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--half", action="store_true", help="store weights as float16 (half the size; safetensors)")
+    size.add_argument("--int8", action="store_true",
+                      help="store convolution and dense weights as int8 with a float scale per output row, the rest "
+                           "as float16 (about a quarter of float32; safetensors)")
     parser.add_argument("--format", choices=("safetensors", "onnx"), default="safetensors",
                         help="safetensors (a ganforge model folder) or onnx (graphs for onnxruntime) (default: "
                              "safetensors)")
@@ -43,10 +49,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> None:
     """Export and report the size."""
     if args.format == "onnx":
-        if args.half:
-            raise GanforgeError("--half applies to --format safetensors; ONNX graphs are written in float32")
+        if args.half or args.int8:
+            raise GanforgeError(f"{'--half' if args.half else '--int8'} applies to --format safetensors; ONNX graphs "
+                                "are written in float32")
         for path in export_onnx(args.checkpoint, args.out):
             print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
         return
-    path = export_generator(args.checkpoint, args.out, half=args.half)
+    path = export_generator(args.checkpoint, args.out, half=args.half, int8=args.int8)
     print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")

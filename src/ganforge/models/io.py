@@ -7,6 +7,8 @@ A checkpoint is a folder:
                           run config, ganforge version
     training.safetensors  optimiser moments and RNG states (training checkpoints only); the
                           optimisers' hyper-parameters sit in state.json under "optimizers"
+An exported model may store its larger weights as int8 (`ganforge export --int8`): the tensor "<key>" in
+int8 and "<key>.int8_scale" beside it, one float per slice along dim 0; reading multiplies them back.
 A training run keeps its checkpoints as <run>/checkpoints/step-NNNNNNNN/ and names the newest in
 <run>/checkpoints/latest. Nothing here unpickles: JSON and safetensors only.
 """
@@ -39,6 +41,7 @@ LATEST_FILE = "latest"
 EMA_SUFFIX = "_ema"  # "generator_ema" holds the moving average of "generator"
 STATE_FIELDS = {"step": int, "family": str, "model": dict, "run": dict, "data": dict, "optimizers": dict,
                 "train_seconds": float}
+INT8_SCALE = ".int8_scale"  # "<key>.int8_scale": the per-row scale of the int8 tensor "<key>"
 STEP_NAME = re.compile(r"step-\d{8,}")  # what `latest` may name: a step folder beside it, nothing elsewhere
 
 
@@ -86,11 +89,45 @@ def read_state(folder: Path) -> dict[str, Any]:
 
 
 def read_tensors(path: Path) -> dict[str, torch.Tensor]:
-    """All tensors of a safetensors file, as a user error when the file is damaged."""
+    """All tensors of a safetensors file (int8 ones multiplied back by their scales, in float32), as a user
+    error when the file is damaged."""
     try:
-        return load_file(path)
+        tensors = load_file(path)
     except (SafetensorError, OSError, ValueError) as error:
         raise GanforgeError(f"{path} is damaged ({error}); use another checkpoint") from None
+    return dequantise_int8(tensors, str(path))
+
+
+def quantise_int8(tensors: dict[str, torch.Tensor], min_size: int = 1024) -> dict[str, torch.Tensor]:
+    """Floating tensors of two or more dimensions and at least `min_size` values (convolution and dense
+    weights) as symmetric int8 with one float32 scale per slice along dim 0 (the largest magnitude of the
+    slice maps to 127); other floating tensors in float16, the rest as they are."""
+    out = {}
+    for key, value in tensors.items():
+        if value.is_floating_point() and value.dim() >= 2 and value.numel() >= min_size:
+            value = value.float()
+            scale = value.abs().amax(dim=tuple(range(1, value.dim()))).clamp_min(1e-12) / 127
+            shaped = scale.view(-1, *[1] * (value.dim() - 1))
+            out[key] = torch.round(value / shaped).clamp(-127, 127).to(torch.int8).contiguous()
+            out[key + INT8_SCALE] = scale.contiguous()
+        else:
+            out[key] = (value.half() if value.is_floating_point() else value).contiguous()
+    return out
+
+
+def dequantise_int8(tensors: dict[str, torch.Tensor], where: str) -> dict[str, torch.Tensor]:
+    """The inverse of quantise_int8: each int8 tensor with a scale beside it back in float32."""
+    scales = {key.removesuffix(INT8_SCALE): tensors[key] for key in tensors if key.endswith(INT8_SCALE)}
+    if not scales:
+        return tensors
+    out = {key: value for key, value in tensors.items() if not key.endswith(INT8_SCALE)}
+    for key, scale in scales.items():
+        value = out.get(key)
+        if value is None or value.dtype != torch.int8 or scale.dim() != 1 or scale.numel() != value.shape[0]:
+            raise GanforgeError(f"{where} is damaged: {key}{INT8_SCALE} matches no int8 tensor of its rows; "
+                                "use another checkpoint")
+        out[key] = value.float() * scale.float().view(-1, *[1] * (value.dim() - 1))
+    return out
 
 
 def tensor_names(path: Path) -> set[str]:
