@@ -9,8 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-from safetensors.torch import load_file, save_file
-from skimage import data as skimage_data
+from safetensors.torch import save_file
 
 from ganforge.errors import GanforgeError
 from ganforge.models.export import export_generator
@@ -52,23 +51,25 @@ def test_a_scale_without_its_int8_tensor_is_a_damaged_file(tmp_path: Path):
         read_tensors(path)
 
 
-def test_a_shipped_translation_model_exported_int8_is_under_5_mb_and_translates_the_same(tmp_path: Path):
-    shipped = WEIGHTS_DIR / "faces-sex"
+def test_every_shipped_file_is_under_5_mb():
+    sizes = {path.relative_to(WEIGHTS_DIR): path.stat().st_size for path in WEIGHTS_DIR.rglob("*") if path.is_file()}
+    assert sizes and not {path: size for path, size in sizes.items() if size >= 5e6}
+
+
+def test_a_shipped_float_model_exported_int8_draws_the_same_faces(tmp_path: Path):
+    shipped = WEIGHTS_DIR / "faces-cgan"  # float32, a DCGAN conditioned on sex
     out = export_generator(shipped, tmp_path / "small", int8=True)
-    assert out.stat().st_size < 5e6 < (shipped / MODEL_FILE).stat().st_size
-    assert any(v.dtype == torch.int8 for v in load_file(str(out)).values())
+    assert out.stat().st_size < 0.3 * (shipped / MODEL_FILE).stat().st_size
     state = json.loads((tmp_path / "small" / STATE_FILE).read_text())
     assert state["weights_dtype"] == "int8"
     assert state["exported_from"] == json.loads((shipped / STATE_FILE).read_text())["exported_from"]
-    # a real photo's face (scikit-image's astronaut), 64x64 in [-1, 1]
-    face = torch.from_numpy(skimage_data.astronaut()[20:220, 140:340:, :].copy()).permute(2, 0, 1).float()
-    face = torch.nn.functional.interpolate(face[None] / 127.5 - 1, size=64, mode="area")
-    for role in ("generator_ab", "generator_ba"):
-        full, small = load_network(shipped, role), load_network(tmp_path / "small", role)
-        with torch.no_grad():
-            a, b = full.generator(face), small.generator(face)
-        assert (a - b).abs().mean() < 0.01 and (a - b).abs().max() < 0.15, role
-        assert (a - face).abs().mean() > 0.05  # the translation did change the photo: the test compares outputs
+    full, small = load_network(shipped), load_network(tmp_path / "small")
+    z = full.generator.sample_latent(16, generator=torch.Generator().manual_seed(0))
+    labels = torch.arange(16) % 2
+    with torch.no_grad():
+        a, b = full.generator(z, labels), small.generator(z, labels)
+    # faces in [-1, 1]: int8 moves them by under 1 % of the range on average, and never past a visible step
+    assert (a - b).abs().mean() < 0.02 and (a - b).abs().max() < 0.3 and a.abs().mean() > 0.2
 
 
 def test_int8_export_of_a_run_samples_like_the_float_one(tmp_path: Path):
