@@ -221,3 +221,25 @@ def test_a_voices_generator_sings_one_pitch_or_rests_and_refuses_chords(tmp_path
     train(str(tmp_path / "voices.toml"), out=tmp_path / "run", device="cpu", progress=False, seed=0)
     rolls = compose(load_music_model(checkpoint=tmp_path / "run"), 4, seed=0)
     assert rolls.shape == (4, 4, 64, 64) and rolls.sum(-1).max() == 1 and not rolls[..., 0].any()
+
+
+def test_a_pitch_bias_is_learned_per_voice_and_pitch_and_holds_at_every_step():
+    from ganforge.models.musegan import MuseGANConfig, build
+
+    with pytest.raises(ValueError, match="needs voices"):
+        MuseGANConfig(pitch_bias=True)
+    config = MuseGANConfig(voices=True, pitch_bias=True, generator_channels=(8, 8, 8, 8),
+                           discriminator_channels=(8, 8, 8, 8))
+    generator = build(config)["generator"]
+    assert generator.pitch_bias.shape == (4, 1, 64) and not generator.pitch_bias.any()  # starts neutral
+    z = generator.sample_latent(3, generator=torch.Generator().manual_seed(0))
+    (generator(z)[:, 0, :, 40]).sum().backward()  # the soprano's chance of slot 40, at every step
+    grad = generator.pitch_bias.grad
+    assert grad[0, 0, 40] > 0 and grad[1:].abs().max() == 0  # only the soprano's bias moves it
+    # a large bias on one (voice, pitch) makes that voice sing that pitch at every step, the others unchanged
+    generator.eval()
+    before = generator(z)
+    with torch.no_grad():
+        generator.pitch_bias[2, 0, 33] = 100.0
+    after = generator(z)
+    assert (after[:, 2, :, 33] == 1).all() and torch.equal(after[:, [0, 1, 3]], before[:, [0, 1, 3]])
