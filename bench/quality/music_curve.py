@@ -1,7 +1,7 @@
 """Which checkpoint of a chorales run to ship, chosen on the TRAINING chorales only: for each saved checkpoint
 (its moving average of the generator when the run keeps one, and with --raw its raw weights too), the
-pitch-class histogram distance of --num composed passages to all the training windows, the other measures
-of docs/music.md beside it, and the same distance to the held-out windows for the record (never for the pick):
+pitch-class histogram distance of --num composed passages to all the training windows, the same voice by
+voice (averaged over the four), the other measures of docs/music.md beside it, and the same distance to the held-out windows for the record (never for the pick):
 
     python bench/quality/music_curve.py runs/chorales-ema/checkpoints/step-* [--raw] [--num 400] [--out curve.json]
 
@@ -22,10 +22,10 @@ import numpy as np
 
 from ganforge.apps.music import compose
 from ganforge.data.chorales import LOWEST, load_chorales
-from ganforge.metrics.music import roll_metrics
+from ganforge.metrics.music import pitch_class_histogram, roll_metrics
 from ganforge.models.io import load_network
 
-COLUMNS = ("distance_to_training", "distance_to_heldout", "pitch_classes_per_bar", "in_key", "polyphony",
+COLUMNS = ("distance_to_training", "distance_to_heldout", "voice_distance_to_training", "pitch_classes_per_bar", "in_key", "polyphony",
            "notes_per_bar", "minor_share")
 
 
@@ -34,6 +34,11 @@ def measure(rolls: np.ndarray, training: np.ndarray, heldout: np.ndarray) -> dic
     row = roll_metrics(rolls, lowest=LOWEST, reference=training)
     row["distance_to_training"] = row.pop("pitch_class_distance")
     row["distance_to_heldout"] = roll_metrics(rolls, lowest=LOWEST, reference=heldout)["pitch_class_distance"]
+    # the same distance voice by voice (soprano, alto, tenor, bass), averaged: a mix of four wrong voices can
+    # still come out near the training mix
+    row["voice_distance_to_training"] = float(np.mean([np.abs(
+        pitch_class_histogram(rolls[:, [voice]], LOWEST) - pitch_class_histogram(training[:, [voice]], LOWEST)).sum()
+        for voice in range(rolls.shape[1])]))
     return row
 
 

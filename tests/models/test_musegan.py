@@ -243,3 +243,26 @@ def test_a_pitch_bias_is_learned_per_voice_and_pitch_and_holds_at_every_step():
         generator.pitch_bias[2, 0, 33] = 100.0
     after = generator(z)
     assert (after[:, 2, :, 33] == 1).all() and torch.equal(after[:, [0, 1, 3]], before[:, [0, 1, 3]])
+
+
+def test_a_pitch_class_critic_reads_where_each_pitch_class_lies_and_trains(tmp_path):
+    from ganforge.models.musegan import MuseGANConfig, build
+
+    config = MuseGANConfig(voices=True, critic_pitch_classes=True, generator_channels=(8, 8, 8, 8),
+                           discriminator_channels=(8, 8, 8, 8))
+    critic = build(config)["discriminator"]
+    marks = critic.pitch_classes[:, 0]  # (12, pitches)
+    assert (marks.sum(0) == -10).all()  # one class per pitch row: +1 once, -1 eleven times
+    for pitch in (0, 5, 32, 63):  # MIDI LOWEST + pitch, C = 0
+        assert marks[(LOWEST + pitch) % 12, pitch] == 1
+    assert critic.features[0].in_channels == 4 + 12 and "pitch_classes" not in critic.state_dict()
+    seen = []
+    critic.features[0].register_forward_hook(lambda module, inputs, output: seen.append(inputs[0]))
+    passages = torch.zeros(2, 4, 64, 64)
+    critic(passages)
+    assert torch.equal(seen[0][:, 4:], marks[None, :, None, :].expand(2, 12, 64, 64))  # the same at every step
+    (tmp_path / "pcc.toml").write_text(TINY.replace('"chorales-modes"', '"chorales"').replace(
+        "[model]\n", "[model]\ncritic_pitch_classes = true\npitch_bias = true\n"))
+    train(str(tmp_path / "pcc.toml"), out=tmp_path / "run", device="cpu", progress=False, seed=0)
+    rolls = compose(load_music_model(checkpoint=tmp_path / "run"), 2, seed=0)
+    assert rolls.shape == (2, 4, 64, 64) and rolls.sum(-1).max() == 1

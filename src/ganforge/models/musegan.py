@@ -23,6 +23,11 @@ on D for 31 % of its sounding steps against 16 %, on G for 2 % against 13 %) whi
 out near; the bias lets each voice's range and favourite degrees be learned directly (MuseGAN shapes its
 pitch axis with kernels an octave wide for the same reason).
 
+With critic_pitch_classes = True the critic reads, beside the four voices, 12 fixed channels that mark each
+pitch row's pitch class (+1 on the rows of that class, -1 elsewhere, the same at every step): told where C,
+D, ... lie, it can tell a voice that dwells on the wrong degrees, which its convolutions (equivariant along
+the pitch axis like the generator's) could only guess from intervals.
+
 With num_classes = 2 the passages are conditioned on the mode (major / minor: the chorale data's labels):
 the dcgan networks' label embedding concatenated to z, and the critic's projection of it (Miyato & Koyama
 2018): preset chorales-modes, on the threshold output. Unconditioned, the threshold generator drew minor-key
@@ -58,6 +63,7 @@ class MuseGANConfig:
     num_classes: int = 0  # 0: unconditional; 2: conditioned on the mode (set from the data's classes)
     voices: bool = False  # one pitch or a rest per voice and step: a softmax over pitches (module doc)
     pitch_bias: bool = False  # voices: a learned logit per (voice, pitch) added to the last layer's (module doc)
+    critic_pitch_classes: bool = False  # the critic also reads 12 fixed channels: each pitch row's class (module doc)
     auxiliary_classifier: bool = False  # what the GAN step reads; the musegan family has no class head
 
     def __post_init__(self):
@@ -118,11 +124,28 @@ class VoiceGenerator(dcgan.Generator):
         return torch.cat([silent, chances[..., REST + 1 :]], -1) * 2 - 1
 
 
+class PitchClassCritic(dcgan.Discriminator):
+    """dcgan's critic reading the passage and 12 fixed pitch-class channels (module doc)."""
+
+    def __init__(self, config: dcgan.DCGANConfig):
+        super().__init__(dataclasses.replace(config, image_channels=config.image_channels + 12))
+        classes = (LOWEST + torch.arange(config.image_size)) % 12
+        marks = torch.nn.functional.one_hot(classes, 12).T.float() * 2 - 1  # (12, pitches) in {-1, 1}
+        self.register_buffer("pitch_classes", marks[:, None, :], persistent=False)  # (12, 1, pitches)
+
+    def forward(self, images: torch.Tensor, labels: torch.Tensor | None = None, *,
+                with_classes: bool = False) -> torch.Tensor | tuple[torch.Tensor, torch.Tensor]:
+        """The critic's scores of passages (B, tracks, steps, pitches)."""
+        marks = self.pitch_classes.to(images.dtype).expand(images.shape[0], -1, images.shape[2], -1)
+        return super().forward(torch.cat([images, marks], 1), labels, with_classes=with_classes)
+
+
 def build(config: MuseGANConfig) -> dict[str, nn.Module]:
     """The family's networks by role."""
     generator = VoiceGenerator(config.as_dcgan(), config.pitch_bias) if config.voices else \
         dcgan.Generator(config.as_dcgan())
-    return {"generator": generator, "discriminator": dcgan.Discriminator(config.as_dcgan())}
+    critic = PitchClassCritic if config.critic_pitch_classes else dcgan.Discriminator
+    return {"generator": generator, "discriminator": critic(config.as_dcgan())}
 
 
 def fit_to_data(config: MuseGANConfig, data, name: str) -> MuseGANConfig:
