@@ -32,7 +32,7 @@ from ganforge.data.chorales import LOWEST, STEPS_PER_BAR, load_chorales, whole_c
 from ganforge.metrics.music import longest_copied_run, reads_minor, roll_metrics
 
 SHOWN = ("empty_bars", "pitch_classes_per_bar", "qualified_notes", "in_key", "polyphony", "pitch_class_distance",
-         "notes_per_bar", "minor_share")
+         "voice_pitch_class_distance", "notes_per_bar", "minor_share")
 
 
 def markov_passages(chorales: dict[str, np.ndarray], starts: np.ndarray, count: int, steps: int,
@@ -100,7 +100,8 @@ def main() -> None:
     for name, metrics in results.items():
         cells = []
         for column in columns:
-            ratio = "" if column in ("pitch_class_distance", "copied_bars_median", "copied_bars_max") or not real[
+            ratio = "" if column in ("pitch_class_distance", "voice_pitch_class_distance", "copied_bars_median",
+                                     "copied_bars_max") or not real[
                 column] else f" ({metrics[column] / real[column]:.2f}×)"
             cells.append(f"{metrics[column]:.3f}{ratio}")
         print(f"| {name} | " + " | ".join(cells) + " |")

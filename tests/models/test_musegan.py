@@ -120,6 +120,11 @@ def test_music_measures_on_a_hand_made_passage():
     assert m["pitch_classes_per_bar"] == 1 and m["qualified_notes"] == 1
     assert m["in_key"] == pytest.approx(32 / 40) and m["pitch_class_distance"] == 0
     assert m["polyphony"] == pytest.approx(40 / 32)  # 2 pitches for 8 steps, 1 for 24
+    # the voices swapped: the mix is the same, each voice's classes are not (soprano C+E vs F#: 2; alto 2;
+    # the two silent voices 0), so voice by voice the distance is 1 on average where the mix gives 0
+    swapped = roll[:, [1, 0, 2, 3]]
+    m = roll_metrics(swapped, lowest=LOWEST, reference=roll)
+    assert m["pitch_class_distance"] == 0 and m["voice_pitch_class_distance"] == pytest.approx(1.0)
     # key finding: a C-E-G passage reads major, an A-C-E one with G# minor, silence neither
     triads = np.zeros((3, 4, 64, 64), bool)
     for voice, pitch in enumerate((60, 64, 67)):  # C4 E4 G4
