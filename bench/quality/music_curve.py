@@ -4,6 +4,7 @@ pitch-class histogram distance of --num composed passages to all the training wi
 voice (averaged over the four), the other measures of docs/music.md beside it, and the same distance to the held-out windows for the record (never for the pick):
 
     python bench/quality/music_curve.py runs/chorales-ema/checkpoints/step-* [--raw] [--num 400] [--out curve.json]
+    python bench/quality/music_curve.py src/ganforge/weights/chorales --num 200 --real-draws 200   # where real music stands
 
 Rows are printed as a Markdown table, ordered as given; the row with the smallest distance to the training
 windows is named at the end. One seed of passages (--seed): the spread between seeds is printed for that row
@@ -46,6 +47,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--seeds", type=int, default=4, help="draws of the picked row, for the spread (default 4)")
     parser.add_argument("--raw", action="store_true", help="also measure each checkpoint's raw (not averaged) weights")
+    parser.add_argument("--real-draws", type=int, default=0,
+                        help="also: the held-out distance of all the training windows, and of K random draws of "
+                             "--num training windows (mean +/- std): where real music stands (default 0: skip)")
     parser.add_argument("--out", help="JSON file for the rows")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -54,6 +58,13 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
     rows = {"real training windows (a random --num)": measure(
         training[rng.choice(len(training), args.num, replace=False)], training, heldout)}
+    real_spread = None
+    if args.real_draws:
+        heldout_histogram = pitch_class_histogram(heldout, LOWEST)
+        distances = [float(np.abs(pitch_class_histogram(training[rng.choice(len(training), args.num, replace=False)], LOWEST)
+                                  - heldout_histogram).sum()) for _ in range(args.real_draws)]
+        real_spread = {"all_training_windows": float(np.abs(pitch_class_histogram(training, LOWEST) - heldout_histogram).sum()),
+                       "draws": args.real_draws, "mean": float(np.mean(distances)), "std": float(np.std(distances))}
     loaded_rows = {}
     for folder in args.checkpoints:
         for ema in (True, False) if args.raw else (True,):
@@ -71,9 +82,12 @@ def main() -> None:
         print(f"| {name} | " + " | ".join(f"{row[c]:.3f}" for c in COLUMNS) + " |")
     print(f"\npicked on the training windows: {picked}; its distance over seeds {args.seed + 1}..{args.seed + args.seeds}: "
           f"{np.mean(spread):.3f} +/- {np.std(spread):.3f}")
+    if real_spread:
+        print(f"real: all {len(training)} training windows are {real_spread['all_training_windows']:.3f} from the held-out "
+              f"mix; {args.real_draws} draws of {args.num} training windows {real_spread['mean']:.3f} +/- {real_spread['std']:.3f}")
     if args.out:
         Path(args.out).write_text(json.dumps({"num": args.num, "seed": args.seed, "rows": rows, "picked": picked,
-                                              "picked_spread": spread}, indent=1) + "\n")
+                                              "picked_spread": spread, "real_spread": real_spread}, indent=1) + "\n")
 
 
 if __name__ == "__main__":
