@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
 from music_curve import COLUMNS, measure
+from report import print_table
 
 from ganforge.apps.music import MAX_PASSAGES, compose
 from ganforge.data.chorales import load_chorales
@@ -70,11 +70,9 @@ def main() -> None:
         rows[f"round {round_}"] = row
         print(f"round {round_}: " + ", ".join(f"{k} {v:.3f}" for k, v in row.items()), flush=True)
     columns = ("slot_share_l1", *COLUMNS)
-    print(f"\n{args.model}, rate {args.rate}, {args.fit} passages per fit, {args.num} measured; "
-          f"{platform.processor() or platform.machine()}, {time.perf_counter() - started:.0f} s")
-    print("\n| round | " + " | ".join(columns) + " |\n|---|" + "---|" * len(columns))
-    for name, row in rows.items():
-        print(f"| {name} | " + " | ".join(f"{row[c]:.3f}" for c in columns) + " |")
+    print()
+    print_table(rows, columns, first="round", started=started,
+                heading=f"{args.model}, rate {args.rate}, {args.fit} passages per fit, {args.num} measured")
     if args.out:
         Path(args.out).write_text(json.dumps({"model": args.model, "rate": args.rate, "fit": args.fit, "num": args.num,
                                               "rows": rows}, indent=1) + "\n")

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import time
 from pathlib import Path
 
 import numpy as np
+from report import print_table
 
 from ganforge.apps.music import compose
 from ganforge.data.chorales import LOWEST, load_chorales
@@ -75,11 +75,7 @@ def main() -> None:
     picked = min(loaded_rows, key=lambda name: rows[name]["distance_to_training"])
     spread = [measure(compose(loaded_rows[picked], args.num, seed=args.seed + 1 + k), training, heldout)
               ["distance_to_training"] for k in range(args.seeds)]
-    print(f"{args.num} passages per row, seed {args.seed}; {platform.processor() or platform.machine()}, "
-          f"{time.perf_counter() - started:.0f} s")
-    print("\n| passages | " + " | ".join(COLUMNS) + " |\n|---|" + "---|" * len(COLUMNS))
-    for name, row in rows.items():
-        print(f"| {name} | " + " | ".join(f"{row[c]:.3f}" for c in COLUMNS) + " |")
+    print_table(rows, COLUMNS, first="passages", heading=f"{args.num} passages per row, seed {args.seed}", started=started)
     print(f"\npicked on the training windows: {picked}; its distance over seeds {args.seed + 1}..{args.seed + args.seeds}: "
           f"{np.mean(spread):.3f} +/- {np.std(spread):.3f}")
     if real_spread:

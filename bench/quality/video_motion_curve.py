@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import time
 from pathlib import Path
 
 import numpy as np
+from report import print_table
 
 from ganforge.apps.video import animate
 from ganforge.data.moving_mnist import load_moving_mnist
@@ -43,11 +43,7 @@ def main() -> None:
             loaded = load_network(folder, use_ema=ema)
             name = f"{folder} (step {loaded.state['step']}{'' if ema else ', raw weights'})"
             rows[name] = measure_clips(animate(loaded, args.num, content_seed=args.seed, motion_seed=args.seed + 1))
-    print(f"{args.num} clips per row, seed {args.seed}; {platform.processor() or platform.machine()}, "
-          f"{time.perf_counter() - started:.0f} s")
-    print("\n| clips | " + " | ".join(COLUMNS) + " |\n|---|" + "---|" * len(COLUMNS))
-    for name, row in rows.items():
-        print(f"| {name} | " + " | ".join(f"{row[c]:.3f}" for c in COLUMNS) + " |")
+    print_table(rows, COLUMNS, first="clips", heading=f"{args.num} clips per row, seed {args.seed}", started=started)
     if args.out:
         Path(args.out).write_text(json.dumps({"command": "python bench/quality/video_motion_curve.py "
                                               + " ".join(args.checkpoints), "num": args.num, "seed": args.seed,
