@@ -157,10 +157,14 @@ def test_the_temperature_decodes_colour_classes_only(classes_run, lab_run, tmp_p
 def test_evaluate_scores_a_colour_class_colouriser_at_the_temperature_asked(classes_run, tmp_path: Path):
     """`ganforge evaluate --temperature` decodes as `colourise --temperature` does: a lower one gives more
     colour; a model that is not a colouriser refuses it in one line."""
+    photos = tmp_path / "photos"  # real photos at a small size: the decoding is what is tested, not the photos
+    photos.mkdir()
+    for name in ("astronaut", "coffee", "chelsea", "rocket"):
+        Image.fromarray(getattr(skimage_data, name)()).resize((96, 72)).save(photos / f"{name}.png")
     colour = {}
     for temperature in ("1", "0.1"):
         out = tmp_path / f"t{temperature}.json"
-        done = run_cli("evaluate", "--checkpoint", str(classes_run), "--real", "skimage-photos", "--split", "all",
+        done = run_cli("evaluate", "--checkpoint", str(classes_run), "--real", str(photos), "--split", "all",
                        "--temperature", temperature, "--out", str(out))
         assert done.returncode == 0, done.stderr
         colour[temperature] = json.loads(out.read_text())["metrics"]["colourfulness"]
