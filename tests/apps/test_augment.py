@@ -73,8 +73,8 @@ def test_cas_is_near_the_real_classifier_for_real_images_and_near_chance_for_noi
     pick = rng.permutation(len(train))[:1000]
     real_like = classification_accuracy_score(train.images[pick], train.labels[pick], heldout.images,
                                               heldout.labels, real_images=np.delete(train.images, pick, 0),
-                                              real_labels=np.delete(train.labels, pick), steps=120)
+                                              real_labels=np.delete(train.labels, pick), steps=60)
     assert real_like["cas"] > 0.8 and abs(real_like["cas"] - real_like["cas_real"]) < 0.05
     noise = rng.integers(0, 256, (1000, 28, 28, 1), dtype=np.uint8)
-    chance = classification_accuracy_score(noise, rng.integers(0, 10, 1000), heldout.images, heldout.labels, steps=120)
+    chance = classification_accuracy_score(noise, rng.integers(0, 10, 1000), heldout.images, heldout.labels, steps=60)
     assert chance["cas"] < 0.25
