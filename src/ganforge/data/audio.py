@@ -24,8 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from scipy.io import wavfile
-from scipy.signal import resample_poly
 
 from ganforge.data.base import ImageSource
 from ganforge.errors import GanforgeError
@@ -41,6 +39,8 @@ MAX_SECONDS = 60.0  # a longer file is refused before it is decoded in full (a c
 def read_wav(path: str | Path) -> tuple[np.ndarray, int, int]:
     """(float32 samples in [-1, 1] averaged to mono, sample rate, channels in the file); a one-line
     error for anything that is not a readable WAV."""
+    from scipy.io import wavfile  # here, not at the top: scipy.io costs every command's start a quarter second
+
     path = Path(path)
     try:
         with warnings.catch_warnings():
@@ -70,6 +70,8 @@ def resample(samples: np.ndarray, rate: int, target: int) -> np.ndarray:
     """Samples at `rate` -> at `target` (polyphase, anti-aliased)."""
     if rate == target:
         return samples
+    from scipy.signal import resample_poly  # here, not at the top: scipy.signal costs a second and a half to import
+
     common = gcd(rate, target)
     return resample_poly(samples, target // common, rate // common).astype(np.float32)
 
@@ -83,6 +85,8 @@ def fit_length(samples: np.ndarray, length: int) -> tuple[np.ndarray, bool]:
 
 def write_wav(path: str | Path, samples: np.ndarray, rate: int) -> None:
     """16-bit PCM mono WAV."""
+    from scipy.io import wavfile  # (read_wav says why here)
+
     pcm = np.round(np.clip(samples, -1, 1) * 32767).astype(np.int16)
     wavfile.write(path, rate, pcm)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from scipy import linalg
 
 from ganforge.metrics.distances import nearest_neighbour_distance
 
@@ -35,6 +34,8 @@ def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma
     are clipped to zero), and no regularising offset needed when there are fewer samples than
     dimensions.
     """
+    from scipy import linalg  # here, not at the top: every command would pay for scipy.linalg's import
+
     values, vectors = linalg.eigh(sigma1)
     root1 = (vectors * np.sqrt(values.clip(min=0))) @ vectors.T
     middle = root1 @ sigma2 @ root1
