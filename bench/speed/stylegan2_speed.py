@@ -9,12 +9,16 @@ Prints one line per figure and the networks' parameter counts.
 --estimate PRESET (default stylegan2, config F widths at 256x256) adds what a GPU would need, from
 counting rather than running: forward GFLOP per image of G and D (torch's FLOP counter on meta
 tensors, nothing allocated) and the float32 size of every layer output of one G + D forward.
+--modconv ROUNDS adds training with the modulated convolutions fused (one grouped convolution of the batch)
+against non-fused (the activations scaled; the default while training, config fused_modconv = "eval"),
+alternated ROUNDS times on the same trainer, `--steps` steps each: medians and their ratio.
 """
 
 from __future__ import annotations
 
 import argparse
 import platform
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -65,6 +69,8 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--estimate", default="stylegan2", help="preset to count for a GPU estimate ('' skips)")
+    parser.add_argument("--modconv", type=int, default=0, metavar="ROUNDS",
+                        help="also time fused against non-fused modulated convolutions, alternated (0: skip)")
     args = parser.parse_args()
     if args.estimate:
         estimate(args.estimate)
@@ -102,6 +108,27 @@ def main() -> None:
         batch = run.train.batch_size
         print(f"training: {args.steps * batch / seconds:,.1f} images/s ({seconds / args.steps:.3f} s per step of "
               f"{batch}, regularisers included at their intervals)")
+        if args.modconv:
+            compare_modconv(trainer, args.modconv, args.steps, 4 + args.steps)
+
+
+def compare_modconv(trainer: Trainer, rounds: int, steps: int, first_step: int) -> None:
+    """Seconds per training step with the synthesis network's modulated convolutions fused and not,
+    alternated `rounds` times (the same trainer and data; the choice is the network's fused_modconv)."""
+    synthesis = trainer.networks["generator"].synthesis
+    seconds: dict[str, list[float]] = {"always": [], "never": []}
+    step = first_step
+    for _ in range(rounds):
+        for choice, times in seconds.items():
+            synthesis.fused_modconv = choice
+            started = time.perf_counter()
+            for _ in range(steps):
+                trainer.train_step(step)
+                step += 1
+            times.append((time.perf_counter() - started) / steps)
+    fused, split = (statistics.median(seconds[c]) for c in ("always", "never"))
+    print(f"modulated convolutions while training ({rounds} alternated rounds of {steps} steps, medians): fused "
+          f"{fused:.3f} s per step, non-fused {split:.3f} s; fused / non-fused = {fused / split:.2f}")
 
 
 if __name__ == "__main__":

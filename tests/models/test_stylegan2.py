@@ -60,6 +60,33 @@ def test_modulated_conv_matches_one_sample_at_a_time():
         assert torch.allclose(batched[index], single[0], atol=1e-5)
 
 
+def test_fused_modconv_choice_computes_the_same_images_and_gradients(monkeypatch):
+    """"eval" (the default) runs the non-fused form while training and the fused one in eval mode; both
+    forms give the same images and weight gradients; an unknown choice is refused."""
+    used = []
+    original = stylegan2.modulated_conv2d
+    monkeypatch.setattr(stylegan2, "modulated_conv2d", lambda *a, fused=True, **k: used.append(fused) or original(
+        *a, fused=fused, **k))
+    torch.manual_seed(0)
+    generator = stylegan2.Generator(StyleGAN2Config(resolution=8, **TINY))
+    z = torch.randn(3, 16)
+    images = generator(z, noise_mode="const")
+    assert used and not any(used)  # training mode: non-fused
+    used.clear()
+    generator.eval()
+    assert torch.allclose(generator(z), images, atol=1e-5) and all(used)
+    gradients = []
+    for choice in ("always", "never"):
+        generator.train()
+        generator.synthesis.fused_modconv = choice
+        generator.zero_grad()
+        generator(z, noise_mode="const").square().mean().backward()
+        gradients.append(generator.synthesis.convs[1].weight.grad.clone())
+    assert torch.allclose(gradients[0], gradients[1], rtol=1e-4, atol=1e-6) and gradients[0].abs().sum() > 0
+    with pytest.raises(ValueError, match="fused_modconv must be one of eval, always, never"):
+        StyleGAN2Config(resolution=8, **TINY, fused_modconv="sometimes")
+
+
 def test_truncation_zero_gives_the_average_w_image():
     config = StyleGAN2Config(resolution=8, **TINY)
     generator = stylegan2.Generator(config)

@@ -35,6 +35,8 @@ from torch import Tensor, nn
 from ganforge.models.family import STYLE, Family
 from ganforge.models.fitting import fit_noise_model
 
+FUSED_MODCONV = ("eval", "always", "never")  # StyleGAN2Config.fused_modconv
+
 SQRT2 = math.sqrt(2)
 
 
@@ -52,6 +54,10 @@ class StyleGAN2Config:
     channel_max: int = 512
     w_avg_beta: float = 0.995  # moving average of w for truncation
     minibatch_std_group: int = 4  # group size of the minibatch standard deviation
+    # how modulated convolutions run (modulated_conv2d): "eval" fuses them into one grouped convolution of
+    # the batch only in eval mode and scales the activations while training (NVlabs' choice; faster to train
+    # on a CPU: bench/speed/stylegan2_speed.py --modconv); "always" and "never" force one form
+    fused_modconv: str = "eval"
 
     def __post_init__(self):
         if self.resolution < 8 or self.resolution & (self.resolution - 1):
@@ -62,6 +68,8 @@ class StyleGAN2Config:
             raise ValueError("z_dim, w_dim, channel_base and channel_max must be >= 1, mapping_layers >= 0")
         if self.mapping_layers == 0 and self.z_dim != self.w_dim:
             raise ValueError(f"mapping_layers = 0 uses z as w: set z_dim = w_dim (now {self.z_dim} and {self.w_dim})")
+        if self.fused_modconv not in FUSED_MODCONV:
+            raise ValueError(f"fused_modconv must be one of {', '.join(FUSED_MODCONV)}, not {self.fused_modconv!r}")
 
     def channels(self, resolution: int) -> int:
         """Feature channels at one resolution."""
@@ -260,6 +268,7 @@ class SynthesisNetwork(nn.Module):
 
     def __init__(self, config: StyleGAN2Config):
         super().__init__()
+        self.fused_modconv = config.fused_modconv
         first = config.channels(4)
         self.const = nn.Parameter(torch.randn(first, 4, 4))
         self.convs = nn.ModuleList([StyledConv(first, first, config.w_dim, 4, w_index=0)])
@@ -274,11 +283,13 @@ class SynthesisNetwork(nn.Module):
         self.num_ws = config.num_ws
 
     def forward(self, ws: Tensor, noise_mode: str | None = None, noises: list[Tensor] | None = None,
-                fused: bool = True) -> Tensor:
+                fused: bool | None = None) -> Tensor:
         """Layer i of the convs takes ws[:, i]; toRGB of a resolution takes the w after its last conv.
         `noises`, one map per conv (see `noise_shapes`), replaces the noise inputs when given; `fused`
-        as in modulated_conv2d."""
+        as in modulated_conv2d (None: as the config's fused_modconv says)."""
         noise_mode = noise_mode or ("random" if self.training else "const")
+        if fused is None:
+            fused = {"eval": not self.training, "always": True, "never": False}[self.fused_modconv]
         noises = noises if noises is not None else [None] * len(self.convs)
         x = self.const[None].expand(ws.shape[0], -1, -1, -1)
         x = self.convs[0](x, ws[:, self.convs[0].w_index], noise_mode, noises[0], fused)
