@@ -8,8 +8,8 @@ named SET-FILE, with the run's TOML beside them:
         --seed 0 --threads 1 --precision bf16
     OMP_NUM_THREADS=1 ganforge train runs/sr-data/srgan-x4-paper.toml --data runs/sr-data --out runs/srgan-paper \
         --init-generator runs/srresnet-paper --seed 0 --threads 1 --precision bf16
-    # a further cycle from the shipped weights (not yet run to its end: about 0.43 steps/s fp32 on an AMD EPYC core,
-    # 1.7 bf16 on a Xeon core with AMX; --precision auto picks)
+    # a further cycle from the shipped weights (run to step 8,500: +0.05 dB on Set5, not shipped; docs/super-resolution.md;
+    # about 0.43 steps/s fp32 on an AMD EPYC core, 1.7 bf16 on a Xeon core with AMX; --precision auto picks)
     OMP_NUM_THREADS=1 ganforge train runs/sr-data/srresnet-x4-paper-stage2.toml --data runs/sr-data \
         --out runs/srresnet-paper-stage2 --seed 0 --threads 1 --precision auto
 """
