@@ -35,7 +35,8 @@ from torch import Tensor, nn
 from ganforge.models.family import STYLE, Family
 from ganforge.models.fitting import fit_noise_model
 
-FUSED_MODCONV = ("eval", "always", "never")  # StyleGAN2Config.fused_modconv
+# StyleGAN2Config.fused_modconv -> modulated_conv2d's `fused` (None: fused in eval mode only)
+FUSED_MODCONV = {"eval": None, "always": True, "never": False}
 
 SQRT2 = math.sqrt(2)
 
@@ -289,7 +290,9 @@ class SynthesisNetwork(nn.Module):
         as in modulated_conv2d (None: as the config's fused_modconv says)."""
         noise_mode = noise_mode or ("random" if self.training else "const")
         if fused is None:
-            fused = {"eval": not self.training, "always": True, "never": False}[self.fused_modconv]
+            fused = FUSED_MODCONV[self.fused_modconv]
+        if fused is None:
+            fused = not self.training
         noises = noises if noises is not None else [None] * len(self.convs)
         x = self.const[None].expand(ws.shape[0], -1, -1, -1)
         x = self.convs[0](x, ws[:, self.convs[0].w_index], noise_mode, noises[0], fused)
