@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from ganforge.data import cache, load_dataset, load_training_data
-from ganforge.data.utkface import AGE_GROUPS, age_group, is_heldout, shared_faces_dir
+from ganforge.data.utkface import AGE_GROUPS, age_group, is_heldout, load_faces, shared_faces_dir
 from ganforge.errors import GanforgeError
 from tests.conftest import run_cli
 
@@ -57,6 +57,12 @@ def test_face_folder_split_labels_and_sizes(face_folder: Path):
     ages = load_dataset(f"{face_folder}:age", "all")
     assert ages.class_names == tuple(name for name, _, _ in AGE_GROUPS)
     assert age_group(np.array([0, 12, 13, 29, 30, 49, 50, 110])).tolist() == [0, 0, 1, 1, 2, 2, 3, 3]
+    both = load_dataset(f"{face_folder}:sex+age", "all")  # eight classes, sex-major
+    assert both.class_names[0] == "male child" and both.class_names[-1] == "female over 50"
+    assert both.labels.tolist() == (load_dataset(str(face_folder), "all").labels * 4 + ages.labels).tolist()
+    assert len(set(both.labels.tolist())) > 4
+    with pytest.raises(GanforgeError, match="unknown face split 'test'; choose one of train, heldout, all"):
+        load_faces(str(face_folder), "test")  # was read as the training split
     big = load_training_data("images", str(face_folder), "train", size=32)
     assert big.image_shape == (3, 32, 32)
 

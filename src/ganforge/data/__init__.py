@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ganforge.data.audio import AudioDataset, is_audio, load_audio
-from ganforge.data.base import ImageDataset
+from ganforge.data.base import SPLITS, ImageDataset
 from ganforge.data.chorales import ChoraleDataset, load_chorales
 from ganforge.data.demos import digit_styles, lfw_faces, skimage_all, skimage_photos
 from ganforge.data.domains import is_rule_spec, load_folder_domains, load_rule_domains, shared_pets, two_folder_domains
@@ -32,7 +32,6 @@ FASHION_MNIST_DIR = Path("/usr/share/datasets/fashion-mnist")  # Debian's datase
 
 # name -> loader(split, download) for the datasets ganforge knows by name
 DATASETS: Registry[Callable[[str, bool], ImageDataset]] = Registry("dataset")
-SPLITS = ("train", "heldout", "all")
 
 
 def _fashion_mnist(split: str, download: bool) -> ImageDataset:

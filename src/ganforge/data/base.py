@@ -10,6 +10,8 @@ import torch
 from ganforge.data.loader import BatchSampler
 from ganforge.utils.images import from_uint8
 
+SPLITS = ("train", "heldout", "all")  # the splits every dataset answers (load_dataset's `split`)
+
 
 class ImageSource:
     """What training asks of a set of images however they are stored (in memory: ImageDataset; decoded

@@ -10,8 +10,10 @@ the same way.
 
 Labels: `utkface` (or a folder) labels each face by sex, class names ("male", "female"); `utkface:age`
 (or `folder:age`) by age group, AGE_GROUPS below: children (0-12), young adults (13-29), adults
-(30-49), over 50 (50 and more). The chosen names travel with every checkpoint, so
-`ganforge sample --label male` works on a model trained on it.
+(30-49), over 50 (50 and more); `utkface:sex+age` by both, eight classes "male child", "male young
+adult", ..., "female over 50" (sex-major: label = sex x 4 + age group). The chosen names travel with
+every checkpoint, so `ganforge sample --label male` (or `--label "female over 50"`) works on a model
+trained on it.
 
 The held-out split is fixed by a rule on the file name alone, so it never depends on which other files
 a copy holds: the first 8 hex digits of the SHA-1 of the file's name (without folders), read as a
@@ -31,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ganforge.data.base import ImageDataset
+from ganforge.data.base import SPLITS, ImageDataset
 from ganforge.data.cache import decoded_folder
 from ganforge.errors import GanforgeError
 
@@ -39,8 +41,13 @@ NAME = "utkface"
 DEFAULT_SIZE = 64
 SEXES = ("male", "female")  # UTKFace's gender 0 and 1
 AGE_GROUPS = (("child", 0, 12), ("young adult", 13, 29), ("adult", 30, 49), ("over 50", 50, 200))
-LABELLINGS = ("sex", "age")
+LABELLINGS = ("sex", "age", "sex+age")
 HELDOUT_BUCKETS = 10  # a file is held out when its name's hash mod 10 is 0
+
+
+def sex_age_names() -> tuple[str, ...]:
+    """The class names of the `sex+age` labelling, in label order (sex x len(AGE_GROUPS) + age group)."""
+    return tuple(f"{sex} {group}" for sex in SEXES for group, _, _ in AGE_GROUPS)
 
 
 def age_group(age: np.ndarray | int) -> np.ndarray:
@@ -55,7 +62,7 @@ def is_heldout(file_name: str) -> bool:
 
 
 def split_spec(spec: str) -> tuple[str, str]:
-    """("utkface" or a folder, "sex" or "age") from `utkface`, `utkface:age`, `folder:age`."""
+    """("utkface" or a folder, a LABELLINGS name) from `utkface`, `utkface:age`, `folder:sex+age`, ..."""
     base, _, labelling = spec.rpartition(":") if spec.endswith(tuple(f":{name}" for name in LABELLINGS)) else (
         spec, "", "sex")
     return base, labelling
@@ -94,6 +101,8 @@ def face_table(folder: Path, split: str) -> FaceTable:
     """The rows of labels.csv in `split` ('train', 'heldout', 'all'), sorted by file name; rows whose
     file is missing, or whose age or sex is not a number, are refused in one line. Read once per
     process for each version of labels.csv (its size and modification time)."""
+    if split not in SPLITS:
+        raise GanforgeError(f"unknown face split {split!r}; choose one of {', '.join(SPLITS)}")
     try:
         stat = (folder / "labels.csv").stat()
     except OSError as error:
@@ -160,6 +169,8 @@ def load_faces(spec: str, split: str = "train", size: int = DEFAULT_SIZE, *, fit
     images = decoded_folder(list(table.files), folder, size, 3, fit=fit, filter=resize_filter, on_note=on_note)
     if labelling == "age":
         labels, names = age_group(table.ages).astype(np.int64), tuple(name for name, _, _ in AGE_GROUPS)
+    elif labelling == "sex+age":
+        labels, names = table.sexes * len(AGE_GROUPS) + age_group(table.ages).astype(np.int64), sex_age_names()
     else:
         labels, names = table.sexes, SEXES
     return ImageDataset(spec, images, labels, names)
