@@ -11,6 +11,7 @@ import torch
 
 from ganforge.data import load_dataset
 from ganforge.data.utkface import face_folder, face_table, shared_faces_dir
+from ganforge.errors import GanforgeError
 from ganforge.metrics.faces import load_face_classifier, read_faces, train_face_classifier
 from ganforge.models.pretrained import WEIGHTS_DIR
 from ganforge.utils.images import from_uint8
@@ -67,3 +68,24 @@ def test_evaluate_judges_a_face_model_by_sex_on_heldout_faces(tmp_path):
     card = json.loads((JUDGE / "card.json").read_text())
     assert metrics["class_accuracy_real"] == pytest.approx(card["heldout_sex_accuracy"], abs=0.01)
     assert 0 <= metrics["class_accuracy"] <= 1 and result["protocol"]["real"]["split"] == "heldout"
+
+
+@pytest.mark.skipif(not JUDGE.is_dir(), reason="the face judge is not shipped in this checkout yet")
+@pytest.mark.skipif(shared_faces_dir() is None, reason="needs ../shared/data/utkface (the team's UTKFace copy)")
+def test_the_judge_reads_each_face_labelling_as_its_card_says():
+    from ganforge.metrics.extractors import build_extractor, domain_extractor_name
+
+    assert domain_extractor_name("utkface:sex+age") == domain_extractor_name("utkface:age") == "faces"
+    judge, card = build_extractor("faces"), json.loads((JUDGE / "card.json").read_text())
+    accuracy = {}
+    for labelling, key in (("sex", "heldout_sex_accuracy"), ("age", "heldout_age_group_accuracy"), ("sex+age", None)):
+        heldout = load_dataset(f"utkface:{labelling}", "heldout")
+        read = judge.predict(np.asarray(heldout.images), heldout.class_names).numpy()
+        accuracy[labelling] = float((read == heldout.labels).mean())
+        if key:
+            assert accuracy[labelling] == pytest.approx(card[key], abs=0.01)
+    # both right at once: no more often than either, no less than their misses allow
+    assert accuracy["sex"] + accuracy["age"] - 1 <= accuracy["sex+age"] <= min(accuracy["sex"], accuracy["age"])
+    assert accuracy["sex+age"] > 0.6
+    with pytest.raises(GanforgeError, match="the face judge reads sex and age group, not the classes cat, dog"):
+        judge.predict(np.asarray(heldout.images[:2]), ("cat", "dog"))

@@ -17,6 +17,7 @@ from typing import Protocol
 import numpy as np
 import torch
 
+from ganforge.data.utkface import AGE_GROUPS, SEXES, age_group, sex_age_names, split_spec
 from ganforge.errors import GanforgeError
 from ganforge.metrics.classifier import DigitClassifier, load_classifier, to_classifier_size
 from ganforge.metrics.faces import load_face_classifier, to_face_size
@@ -101,8 +102,13 @@ class ClassifierFeatures(_ShippedNetwork):
         return torch.cat(chunks)
 
     @torch.inference_mode()
-    def predict(self, images: np.ndarray) -> torch.Tensor:
-        """Predicted class of each image (N,): the class-accuracy judge."""
+    def predict(self, images: np.ndarray, class_names: tuple[str, ...] | None = None) -> torch.Tensor:
+        """Predicted class of each image (N,): the class-accuracy judge of data labelled with `class_names`
+        (None or empty: not checked), which must be as many as the classifier's classes."""
+        classes = self.classifier.net[-1].out_features
+        if class_names and len(class_names) != classes:
+            raise GanforgeError(f"the '{self.name}' judge reads {classes} classes, not the {len(class_names)} of this "
+                                "data; leave out --metrics class-accuracy")
         self.check(images)
         self.classifier.eval()
         return torch.cat([
@@ -112,8 +118,9 @@ class ClassifierFeatures(_ShippedNetwork):
 
 
 class FaceFeatures(_ShippedNetwork):
-    """The face judge's (ganforge.metrics.faces) 256-d pooled features; its sex head is the class-accuracy
-    judge of models trained on faces labelled by sex (utkface)."""
+    """The face judge's (ganforge.metrics.faces) 256-d pooled features; its sex and age heads are the
+    class-accuracy judge of models trained on faces labelled by sex, age group or both (utkface, utkface:age,
+    utkface:sex+age)."""
 
     name = "faces"
     preprocessing = "uint8 RGB -> [-1, 1]; other square sizes resized to 64x64 (bilinear, antialiased)"
@@ -142,9 +149,22 @@ class FaceFeatures(_ShippedNetwork):
         return torch.cat([self.judge.features(to_face_size(batch)).double().cpu() for batch in self._batches(images)])
 
     @torch.inference_mode()
-    def predict(self, images: np.ndarray) -> torch.Tensor:
-        """Sex read from each face (N,): 0 male, 1 female (the class-accuracy judge)."""
-        return torch.cat([self.judge(batch)[0].argmax(1).cpu() for batch in self._batches(images)])
+    def predict(self, images: np.ndarray, class_names: tuple[str, ...] | None = SEXES) -> torch.Tensor:
+        """The class of each face (N,) in the labelling `class_names` names (the class-accuracy judge): the sex
+        read (0 male, 1 female) for SEXES (or None), the age group of the age read for the age groups, both
+        (sex x 4 + group) for the sex+age labelling; other classes are refused in one line."""
+        labellings = {SEXES: "sex", tuple(name for name, _, _ in AGE_GROUPS): "age", sex_age_names(): "sex+age"}
+        labelling = "sex" if class_names is None else labellings.get(tuple(class_names))
+        if labelling is None:
+            raise GanforgeError(f"the face judge reads sex and age group, not the classes {', '.join(class_names)}; "
+                                "leave out --metrics class-accuracy")
+        sexes, groups = [], []
+        for batch in self._batches(images):
+            logits, ages = self.judge(batch)
+            sexes.append(logits.argmax(1).cpu())
+            groups.append(torch.from_numpy(age_group(ages.cpu().numpy())))
+        sex, group = torch.cat(sexes), torch.cat(groups).long()
+        return {"sex": sex, "age": group, "sex+age": sex * len(AGE_GROUPS) + group}[labelling]
 
 
 def _inception(device: str | torch.device) -> InceptionFeatures:
@@ -168,5 +188,6 @@ def build_extractor(name: str, device: str | torch.device = "cpu") -> FeatureExt
 
 
 def domain_extractor_name(data: str) -> str | None:
-    """The shipped domain network for dataset `data`, or None when ganforge has none."""
-    return DOMAIN_EXTRACTOR.get(data)
+    """The shipped domain network for dataset `data` (whatever its labelling: `utkface:age` is `utkface`), or
+    None when ganforge has none."""
+    return DOMAIN_EXTRACTOR.get(split_spec(data)[0])

@@ -51,7 +51,7 @@ def prepare_reference(
     train_features, train_status = None, None
     if train is not None:
         train_features, train_status = cached_features(extractor, train.images, folder=cache)
-    predictions = judge.predict(real.images) if judge is not None and real.labels is not None else None
+    predictions = judge.predict(real.images, real.class_names) if judge is not None and real.labels is not None else None
     return RealReference(extractor, real, features, train_features, judge, predictions, status, train_status)
 
 
@@ -63,7 +63,7 @@ def measure(
     labelled = fake_labels is not None and reference.labels is not None
     fake_predictions = None
     if labelled and reference.predictions is not None and "class-accuracy" in names:
-        fake_predictions = reference.judge.predict(fake_images)
+        fake_predictions = reference.judge.predict(fake_images, reference.real.class_names)
     inputs = MetricInputs(
         real=reference.features,
         fake=reference.extractor(fake_images),
