@@ -59,9 +59,9 @@ demo: setup
 
 test: setup data browser
 	# lint first (the rules: pyproject's [tool.ruff]); then each test file stays on one worker, so its module
-	# fixtures are built once
+	# fixtures are built once; the 25 slowest tests are listed at the end (CI must stay under 20 minutes)
 	$(PY) -m ruff check src tests bench
-	$(PY) -m pytest -q -n $(JOBS) --dist loadfile
+	$(PY) -m pytest -q -n $(JOBS) --dist loadfile --durations=25
 
 # figures of docs/: sample quality, training speed against a reference loop, evaluation speed,
 # pix2pix against its L1-only baseline on real photos (trains four small runs, about 22 min on 2 cores)

@@ -13,7 +13,6 @@ above their translations (A -> B on top, B -> A below).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import platform
 
@@ -21,9 +20,8 @@ import numpy as np
 import torch
 from PIL import Image
 
-from ganforge.apps.evaluate_translation import evaluate_translation, translate_uint8
+from ganforge.apps.evaluate_translation import evaluate_translation, scoring_data, translate_uint8
 from ganforge.apps.translate import load_translator
-from ganforge.data import PreprocessConfig, load_translation_dataset
 from ganforge.models.io import read_state, resolve_checkpoint
 
 
@@ -47,8 +45,7 @@ def main() -> None:
     print(f"wrote {args.out}")
     if args.figure:
         run = read_state(folder)["run"]
-        preprocess = dataclasses.replace(PreprocessConfig(**run.get("preprocess", {})), crop_size=0, flip=False)
-        data = load_translation_dataset(run["data"], "heldout", preprocess)
+        data = scoring_data(run)
         rows = []
         for direction, images in (("AtoB", data.images_a), ("BtoA", data.images_b)):
             inputs = np.stack(images[args.skip : args.skip + args.pairs])

@@ -14,7 +14,6 @@ shared move). s = 1 is the model as shipped; s = 0 would be the input itself (co
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import platform
 import time
@@ -23,9 +22,8 @@ import numpy as np
 import torch
 from report import print_table
 
-from ganforge.apps.evaluate_translation import translate_uint8
+from ganforge.apps.evaluate_translation import scoring_data, translate_uint8
 from ganforge.apps.translate import load_translator
-from ganforge.data import PreprocessConfig, load_translation_dataset
 from ganforge.metrics.extractors import build_extractor
 from ganforge.metrics.photo_translation import domain_reader, nearest_is_own
 from ganforge.models.io import read_state, resolve_checkpoint
@@ -49,8 +47,7 @@ def main() -> None:
     started = time.perf_counter()
     folder = resolve_checkpoint(args.checkpoint)
     run = read_state(folder)["run"]
-    preprocess = dataclasses.replace(PreprocessConfig(**run.get("preprocess", {})), crop_size=0, flip=False)
-    data = load_translation_dataset(run["data"], "heldout", preprocess)
+    data = scoring_data(run)
     read = domain_reader(run["data"])
     if read is None:
         parser.error(f"{run['data']!r} has no domain judge (face rules or cats-dogs)")

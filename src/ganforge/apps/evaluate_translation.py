@@ -37,7 +37,7 @@ from ganforge.apps.translate import (
     set_temperature,
     with_self_ensemble,
 )
-from ganforge.data import PreprocessConfig, load_translation_dataset
+from ganforge.data import PreprocessConfig, TranslationDataset, load_translation_dataset
 from ganforge.data.inputs import match_channels
 from ganforge.data.resize import KERNELS, downscale, imresize, upscale_bicubic
 from ganforge.data.translation import random_masks
@@ -166,6 +166,20 @@ def colour_scores(output: np.ndarray, truth: np.ndarray) -> dict[str, float]:
     return row
 
 
+def scoring_preprocess(run: dict[str, Any]) -> PreprocessConfig:
+    """How a translation run (a checkpoint's state["run"]) reads the images it is scored on: its own
+    preprocessing with whole images and no flips, so the held-out set is scored as it is (Lab colourisers at
+    the photos' own size)."""
+    preprocess = dataclasses.replace(PreprocessConfig(**run.get("preprocess", {})), crop_size=0, flip=False)
+    return dataclasses.replace(preprocess, load_size=0) if preprocess.derive_input == "lab" else preprocess
+
+
+def scoring_data(run: dict[str, Any], spec: str | None = None, split: str = "heldout") -> TranslationDataset:
+    """`split` of `spec` (default: the run's own data) as `ganforge evaluate` scores the run on it
+    (scoring_preprocess); the translation benches read their photos through it."""
+    return load_translation_dataset(spec or run["data"], split, scoring_preprocess(run))
+
+
 def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, split: str = "heldout", seed: int = 0,
                          device: str = "cpu", out: str | Path | None = None,
                          temperature: float | None = None, kernel: str = "matlab",
@@ -183,10 +197,7 @@ def evaluate_translation(checkpoint: str | Path, *, real: str | None = None, spl
     spec = real or run.get("data")
     if not spec:
         raise GanforgeError("this checkpoint does not record its data; pass --real DATASET_OR_DIR")
-    # whole images, no flips: the held-out set is scored as it is (Lab colourisers at the photos' own size)
-    preprocess = dataclasses.replace(PreprocessConfig(**run.get("preprocess", {})), crop_size=0, flip=False)
-    if preprocess.derive_input == "lab":
-        preprocess = dataclasses.replace(preprocess, load_size=0)
+    preprocess = scoring_preprocess(run)
     started = time.perf_counter()
     data = load_translation_dataset(spec, split, preprocess).require_inputs()
     metrics: dict[str, float] = {}
