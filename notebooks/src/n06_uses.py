@@ -55,7 +55,7 @@ print(f"{len(synthetic)} generated digits in {len(synthetic.class_names)} labell
 train = load_dataset("mnist-5k", "train")
 scores = classification_accuracy_score(synthetic.images, synthetic.labels, held.images, held.labels,
                                        real_images=train.images, real_labels=train.labels,
-                                       steps=50 if QUICK else 500)
+                                       steps=20 if QUICK else 500)
 print(f"a classifier trained on generated digits only: {scores['cas']:.1%} on real digits; "
       f"on as many real digits: {scores['cas_real']:.1%}")'''
 
