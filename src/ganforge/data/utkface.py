@@ -41,13 +41,23 @@ NAME = "utkface"
 DEFAULT_SIZE = 64
 SEXES = ("male", "female")  # UTKFace's gender 0 and 1
 AGE_GROUPS = (("child", 0, 12), ("young adult", 13, 29), ("adult", 30, 49), ("over 50", 50, 200))
-LABELLINGS = ("sex", "age", "sex+age")
 HELDOUT_BUCKETS = 10  # a file is held out when its name's hash mod 10 is 0
 
 
-def sex_age_names() -> tuple[str, ...]:
-    """The class names of the `sex+age` labelling, in label order (sex x len(AGE_GROUPS) + age group)."""
-    return tuple(f"{sex} {group}" for sex in SEXES for group, _, _ in AGE_GROUPS)
+# each labelling's class names, in label order
+CLASS_NAMES = {
+    "sex": SEXES,
+    "age": tuple(name for name, _, _ in AGE_GROUPS),
+    "sex+age": tuple(f"{sex} {group}" for sex in SEXES for group, _, _ in AGE_GROUPS),
+}
+
+
+def face_labels(labelling: str, sexes: np.ndarray, ages: np.ndarray) -> np.ndarray:
+    """int64 labels (N,) of faces of these sexes (0 male, 1 female) and ages (years) in `labelling`: the sex,
+    the age group, or both (sex x len(AGE_GROUPS) + age group), as CLASS_NAMES names them. The data's labels
+    and the face judge's verdicts both come from here."""
+    sexes, groups = np.asarray(sexes, dtype=np.int64), age_group(ages).astype(np.int64)
+    return {"sex": sexes, "age": groups, "sex+age": sexes * len(AGE_GROUPS) + groups}[labelling]
 
 
 def age_group(age: np.ndarray | int) -> np.ndarray:
@@ -62,8 +72,8 @@ def is_heldout(file_name: str) -> bool:
 
 
 def split_spec(spec: str) -> tuple[str, str]:
-    """("utkface" or a folder, a LABELLINGS name) from `utkface`, `utkface:age`, `folder:sex+age`, ..."""
-    base, _, labelling = spec.rpartition(":") if spec.endswith(tuple(f":{name}" for name in LABELLINGS)) else (
+    """("utkface" or a folder, a CLASS_NAMES labelling) from `utkface`, `utkface:age`, `folder:sex+age`, ..."""
+    base, _, labelling = spec.rpartition(":") if spec.endswith(tuple(f":{name}" for name in CLASS_NAMES)) else (
         spec, "", "sex")
     return base, labelling
 
@@ -167,10 +177,4 @@ def load_faces(spec: str, split: str = "train", size: int = DEFAULT_SIZE, *, fit
     folder, labelling = face_folder(spec)
     table = face_table(folder, split)
     images = decoded_folder(list(table.files), folder, size, 3, fit=fit, filter=resize_filter, on_note=on_note)
-    if labelling == "age":
-        labels, names = age_group(table.ages).astype(np.int64), tuple(name for name, _, _ in AGE_GROUPS)
-    elif labelling == "sex+age":
-        labels, names = table.sexes * len(AGE_GROUPS) + age_group(table.ages).astype(np.int64), sex_age_names()
-    else:
-        labels, names = table.sexes, SEXES
-    return ImageDataset(spec, images, labels, names)
+    return ImageDataset(spec, images, face_labels(labelling, table.sexes, table.ages), CLASS_NAMES[labelling])

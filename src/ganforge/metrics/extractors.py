@@ -17,7 +17,7 @@ from typing import Protocol
 import numpy as np
 import torch
 
-from ganforge.data.utkface import AGE_GROUPS, SEXES, age_group, sex_age_names, split_spec
+from ganforge.data.utkface import CLASS_NAMES, SEXES, face_labels, split_spec
 from ganforge.errors import GanforgeError
 from ganforge.metrics.classifier import DigitClassifier, load_classifier, to_classifier_size
 from ganforge.metrics.faces import load_face_classifier, to_face_size
@@ -153,18 +153,17 @@ class FaceFeatures(_ShippedNetwork):
         """The class of each face (N,) in the labelling `class_names` names (the class-accuracy judge): the sex
         read (0 male, 1 female) for SEXES (or None), the age group of the age read for the age groups, both
         (sex x 4 + group) for the sex+age labelling; other classes are refused in one line."""
-        labellings = {SEXES: "sex", tuple(name for name, _, _ in AGE_GROUPS): "age", sex_age_names(): "sex+age"}
-        labelling = "sex" if class_names is None else labellings.get(tuple(class_names))
+        names = SEXES if class_names is None else tuple(class_names)
+        labelling = next((name for name, known in CLASS_NAMES.items() if known == names), None)
         if labelling is None:
-            raise GanforgeError(f"the face judge reads sex and age group, not the classes {', '.join(class_names)}; "
+            raise GanforgeError(f"the face judge reads sex and age group, not the classes {', '.join(names)}; "
                                 "leave out --metrics class-accuracy")
-        sexes, groups = [], []
+        sexes, ages = [], []
         for batch in self._batches(images):
-            logits, ages = self.judge(batch)
+            logits, years = self.judge(batch)
             sexes.append(logits.argmax(1).cpu())
-            groups.append(torch.from_numpy(age_group(ages.cpu().numpy())))
-        sex, group = torch.cat(sexes), torch.cat(groups).long()
-        return {"sex": sex, "age": group, "sex+age": sex * len(AGE_GROUPS) + group}[labelling]
+            ages.append(years.cpu())
+        return torch.from_numpy(face_labels(labelling, torch.cat(sexes).numpy(), torch.cat(ages).numpy()))
 
 
 def _inception(device: str | torch.device) -> InceptionFeatures:
