@@ -26,11 +26,11 @@ from report import print_table
 
 from ganforge.apps.generate import generate, load_model
 from ganforge.data import load_dataset
-from ganforge.data.utkface import AGE_GROUPS, SEXES, age_group, face_folder, face_table
+from ganforge.data.utkface import CLASS_NAMES, SEXES, age_group, face_folder, face_table
 from ganforge.metrics.faces import read_faces, shipped_face_judge
 from ganforge.utils.images import from_uint8
 
-GROUPS = tuple(name for name, _, _ in AGE_GROUPS)
+GROUPS = CLASS_NAMES["age"]
 COLUMNS = ("real faces", "asked sex", "asked sex (real)", "asked age group", "asked age group (real)", "age",
            "age (real)")
 
@@ -74,7 +74,7 @@ def main() -> None:
     started = time.perf_counter()
     torch.manual_seed(0)
     loaded = load_model(model=args.model, checkpoint=args.checkpoint)
-    names = [str(name) for name in loaded.state.get("data", {}).get("class_names", [])]
+    names = loaded.class_names
     if not names:
         raise SystemExit("this model draws no classes; pass a conditional face model (faces-cgan)")
     heldout = load_dataset("utkface", "heldout")

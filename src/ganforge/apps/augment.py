@@ -78,7 +78,7 @@ def augment(*, per_class: int, out: str | Path, model: str | None = None, checkp
                             "have no labels; use a conditional model (e.g. --model mnist-cgan)")
     data = loaded.state.get("run", {}).get("data", "")
     judge, judge_name = _classifier(data) if filter_confidence is not None else (None, None)
-    names = loaded.state.get("data", {}).get("class_names") or [str(k) for k in range(num_classes)]
+    names = loaded.class_names or [str(k) for k in range(num_classes)]
     ensure_writable_dir(out.parent)
     shape = loaded.config.image_shape
     free = shutil.disk_usage(out.parent).free

@@ -60,7 +60,7 @@ def resolve_label(loaded: LoadedGenerator, label: int | str | None) -> int | Non
     unknown name is refused in one line that lists the known ones."""
     if label is None or isinstance(label, int):
         return label
-    names = [str(name) for name in loaded.state.get("data", {}).get("class_names", [])]
+    names = loaded.class_names
     if label in names:
         return names.index(label)
     if label.lstrip("-").isdigit():

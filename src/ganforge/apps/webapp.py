@@ -197,7 +197,7 @@ class WebApp:
             return []
         loaded = self.generator(key, "generate") if entry.task == "generate" else self._music(key)
         count = FAMILIES.get(loaded.family).num_classes(loaded.config)
-        names = [str(name) for name in loaded.state.get("data", {}).get("class_names", [])]
+        names = loaded.class_names
         return ["any"] + (names if len(names) == count else [str(k) for k in range(count)]) if count else []
 
     # Edit -------------------------------------------------------------------------------------------

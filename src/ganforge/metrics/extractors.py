@@ -149,7 +149,7 @@ class FaceFeatures(_ShippedNetwork):
         return torch.cat([self.judge.features(to_face_size(batch)).double().cpu() for batch in self._batches(images)])
 
     @torch.inference_mode()
-    def predict(self, images: np.ndarray, class_names: tuple[str, ...] | None = SEXES) -> torch.Tensor:
+    def predict(self, images: np.ndarray, class_names: tuple[str, ...] | None = None) -> torch.Tensor:
         """The class of each face (N,) in the labelling `class_names` names (the class-accuracy judge): the sex
         read (0 male, 1 female) for SEXES (or None), the age group of the age read for the age groups, both
         (sex x 4 + group) for the sex+age labelling; other classes are refused in one line."""

@@ -171,6 +171,11 @@ class LoadedGenerator:
     state: dict[str, Any]  # the checkpoint's state.json
     source: Path
 
+    @property
+    def class_names(self) -> list[str]:
+        """The names of the classes it was trained on, label order ([] when its checkpoint records none)."""
+        return [str(name) for name in self.state.get("data", {}).get("class_names", [])]
+
 
 def load_network(path: str | Path, role: str | None = None, *, use_ema: bool = True,
                  device: str | torch.device = "cpu") -> LoadedGenerator:

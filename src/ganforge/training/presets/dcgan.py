@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from ganforge.data import PreprocessConfig
+from ganforge.data.utkface import CLASS_NAMES, split_spec
 from ganforge.models.dcgan import DCGANConfig
 from ganforge.objectives.gan import GANObjectiveConfig
 from ganforge.training.config import PRESETS, Preset, RunConfig, TrainConfig
@@ -78,6 +79,15 @@ PRESETS.register(
 _FACES_DCGAN = DCGANConfig(image_channels=3, base_size=4, generator_channels=(256, 128, 64, 32),
                            discriminator_channels=(32, 64, 128, 256))
 _FACES_TRAIN = TrainConfig(steps=30_000, batch_size=64, sample_every=1000, checkpoint_every=1000)
+
+
+def _faces_run(name: str, data: str, *, conditional: bool) -> RunConfig:
+    """The 64x64 faces DCGAN with DiffAugment on `data`, conditioned on its labelling's classes (sex, or sex and
+    age group) when `conditional`."""
+    classes = len(CLASS_NAMES[split_spec(data)[1]]) if conditional else 0
+    return RunConfig("dcgan", data, dataclasses.replace(_FACES_DCGAN, num_classes=classes),
+                     GANObjectiveConfig(augment="diffaugment"), _FACES_TRAIN, name)
+
 # the label embedding keeps DCGAN's small initial scale (label_embed_std 0.02): at 1.0 the generator ignored
 # z within 600 steps (per-pixel std over z 0.045 against 0.40; a one-off check, docs/faces.md says how)
 PRESETS.register(
@@ -85,7 +95,7 @@ PRESETS.register(
     Preset(
         "DCGAN of faces that do not exist: 64x64 colour UTKFace photos (utkface, 8,146 training faces), CPU-sized "
         "channels, DiffAugment",
-        RunConfig("dcgan", "utkface", _FACES_DCGAN, GANObjectiveConfig(augment="diffaugment"), _FACES_TRAIN, "faces"),
+        _faces_run("faces", "utkface", conditional=False),
     ),
 )
 PRESETS.register(
@@ -93,8 +103,7 @@ PRESETS.register(
     Preset(
         "conditional DCGAN of faces by sex: --label male draws only men's faces (64x64 UTKFace, utkface; "
         "label embedding in G, projection in D, DiffAugment)",
-        RunConfig("dcgan", "utkface", dataclasses.replace(_FACES_DCGAN, num_classes=2),
-                  GANObjectiveConfig(augment="diffaugment"), _FACES_TRAIN, "faces-cgan"),
+        _faces_run("faces-cgan", "utkface", conditional=True),
     ),
 )
 # sex and age group together (utkface:sex+age, eight classes): a third of UTKFace's faces are children, whose
@@ -105,8 +114,7 @@ PRESETS.register(
     Preset(
         "conditional DCGAN of faces by sex and age group (utkface:sex+age): --label \"male adult\", "
         "\"female over 50\", ... (the faces-cgan networks, eight classes)",
-        RunConfig("dcgan", "utkface:sex+age", dataclasses.replace(_FACES_DCGAN, num_classes=8),
-                  GANObjectiveConfig(augment="diffaugment"), _FACES_TRAIN, "faces-cgan-age"),
+        _faces_run("faces-cgan-age", "utkface:sex+age", conditional=True),
     ),
 )
 PRESETS.register(
