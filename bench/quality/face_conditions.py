@@ -10,7 +10,10 @@ sex, the share whose read age falls in the asked age group (models labelled by a
 age read; then pooled rows, "male" / "female" (every class of that sex) and "male 13+" / "female 13+" (its
 classes from young adult on), each class weighted by its count of real held-out faces so the pooled samples
 mirror the held-out population. The judge reads real held-out children's sex right far less often than
-adults' (docs/faces.md), so the pooled rows say how much of a sex share is the children's.
+adults' (docs/faces.md), so the pooled rows say how much of a sex share is the children's. Last, a row for
+each group of classes the model's data declared (a sex+age model's `--label male`: its male classes from 13
+on), drawn exactly as `ganforge sample --label male` draws it (--num samples per class of the group, its
+classes in turn; seed 1000 + the group's place), beside the real held-out faces of those classes.
 """
 
 from __future__ import annotations
@@ -44,13 +47,19 @@ def parse_class(name: str) -> tuple[int, int | None]:
     return SEXES.index(sex), GROUPS.index(group) if group else None
 
 
-def readings(images: torch.Tensor, sex: int, group: int | None) -> dict[str, float | None]:
-    """Shares of `images` ([-1, 1]) the judge reads as `sex` and in age `group`, and their mean age."""
+def readings(images: torch.Tensor, sex: int | None, group: int | None) -> dict[str, float | None]:
+    """Shares of `images` ([-1, 1]) the judge reads as `sex` and in age `group` (None: not asked), and their
+    mean age."""
     female, ages = read_faces(shipped_face_judge(), images)
     read_sex, read_group = (female > 0.5).long().numpy(), age_group(ages.numpy())
-    return {"asked sex": float((read_sex == sex).mean()),
+    return {"asked sex": None if sex is None else float((read_sex == sex).mean()),
             "asked age group": None if group is None else float((read_group == group).mean()),
             "age": float(ages.mean())}
+
+
+def shared(values: list[int | None]) -> int | None:
+    """The one value all of `values` share, else None."""
+    return values[0] if len(set(values)) == 1 else None
 
 
 def pooled(rows: dict[str, dict], names: list[str]) -> dict[str, float | None]:
@@ -82,13 +91,23 @@ def main() -> None:
     table = face_table(folder, "heldout")
     real_images, real_groups = from_uint8(np.asarray(heldout.images)), age_group(table.ages)
     rows: dict[str, dict] = {}
+    masks = {}
     with torch.inference_mode():
         for label, name in enumerate(names):
             sex, group = parse_class(name)
-            mask = (table.sexes == sex) & (real_groups == group if group is not None else True)
-            real = readings(real_images[torch.from_numpy(mask)], sex, group)
+            masks[name] = (table.sexes == sex) & (real_groups == group if group is not None else True)
+            real = readings(real_images[torch.from_numpy(masks[name])], sex, group)
             fake = readings(generate(loaded, args.num, label=label, seed=label)[0], sex, group)
-            rows[name] = {"real faces": float(mask.sum()), **fake, **{f"{k} (real)": v for k, v in real.items()}}
+            rows[name] = {"real faces": float(masks[name].sum()), **fake, **{f"{k} (real)": v for k, v in real.items()}}
+        groups = {}
+        for place, (group_name, classes) in enumerate(loaded.class_groups.items()):
+            parsed = [parse_class(names[k]) for k in classes]
+            sex, group = shared([p[0] for p in parsed]), shared([p[1] for p in parsed])
+            mask = np.any([masks[names[k]] for k in classes], axis=0)
+            real = readings(real_images[torch.from_numpy(mask)], sex, group)
+            drawn = generate(loaded, args.num * len(classes), label=group_name, seed=1000 + place)[0]
+            groups[f"--label {group_name}"] = {"real faces": float(mask.sum()), **readings(drawn, sex, group),
+                                                **{f"{k} (real)": v for k, v in real.items()}}
     for sex in SEXES:
         own = [name for name in names if parse_class(name)[0] == SEXES.index(sex)]
         grown = [name for name in own if (parse_class(name)[1] or 0) > 0]
@@ -96,6 +115,7 @@ def main() -> None:
             rows[f"{sex} (pooled)"] = pooled(rows, own)
         if grown:
             rows[f"{sex} 13+ (pooled)"] = pooled(rows, grown)
+    rows.update(groups)
     source_name = args.model or args.checkpoint
     printable = {name: {c: (float("nan") if v is None else v) for c, v in row.items()} for name, row in rows.items()}
     print_table(printable, COLUMNS, first="asked for",

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from ganforge.apps.generate import generate, load_model
 from ganforge.data import cache, load_dataset, load_training_data
 from ganforge.data.utkface import AGE_GROUPS, age_group, is_heldout, load_faces, shared_faces_dir
 from ganforge.errors import GanforgeError
@@ -133,6 +134,33 @@ def test_class_names_travel_with_the_checkpoint(face_folder: Path, tmp_path: Pat
                       "--out", str(tmp_path / "x.npz"))
     assert refused.returncode == 2 and "its classes are male, female" in refused.stderr
     assert "Traceback" not in refused.stderr and not (tmp_path / "x.npz").exists()
+
+
+def test_a_sex_and_age_model_takes_a_sex_as_its_classes_from_13_on(face_folder: Path, tmp_path: Path):
+    config = tmp_path / "faces.toml"
+    config.write_text('preset = "faces-cgan-age"\n[model]\ngenerator_channels = [8, 4]\ndiscriminator_channels = [4, 8]\n'
+                      '[train]\nsteps = 1\nbatch_size = 4\nsample_every = 0\n')
+    run = tmp_path / "run"
+    trained = run_cli("train", str(config), "--data", f"{face_folder}:sex+age", "--out", str(run),
+                      env={"GANFORGE_DATA": str(tmp_path / "home")})
+    assert trained.returncode == 0, trained.stderr
+
+    out = tmp_path / "men.npz"
+    assert run_cli("sample", "--checkpoint", str(run), "--label", "male", "--num", "7", "--out", str(out)).returncode == 0
+    assert np.load(out)["labels"].tolist() == [1, 2, 3, 1, 2, 3, 1]  # young adult, adult, over 50 in turn: no boys
+    loaded = load_model(checkpoint=run)
+
+    def labels(label: str) -> list[int]:
+        return generate(loaded, 7, label=label)[1].tolist()
+
+    assert labels("female") == [5, 6, 7, 5, 6, 7, 5] and labels("over 50") == [3, 7, 3, 7, 3, 7, 3]
+    assert labels("male child") == [0] * 7 and labels("4") == [4] * 7
+    with pytest.raises(GanforgeError, match="or a group of them: male, female, child"):
+        labels("man")
+    walk = run_cli("interpolate", "--checkpoint", str(run), "--label", "male", "--seeds", "1,2", "--steps", "2",
+                   "--out", str(tmp_path / "walk.gif"))
+    assert walk.returncode == 2 and "names 3 classes ('male young adult', 'male adult', 'male over 50')" in walk.stderr
+    assert "Traceback" not in walk.stderr
 
 
 @pytest.mark.skipif(shared_faces_dir() is None, reason="needs ../shared/data/utkface (the team's UTKFace copy)")

@@ -42,32 +42,52 @@ def load_model_for(task: str, use: str, *, model: str | None = None, checkpoint:
     return load_network(folder, device=resolve_device(device))
 
 
-def class_labels(num_classes: int, count: int, label: int | None) -> torch.Tensor | None:
-    """Labels for `count` samples: all `label`, or cycling evenly through the classes; None if unconditional."""
+Label = int | tuple[int, ...] | None  # one class, a group of classes drawn in turn, or every class in turn
+
+
+def class_labels(num_classes: int, count: int, label: Label) -> torch.Tensor | None:
+    """Labels for `count` samples: all `label`, cycling through a group of classes, or cycling evenly through
+    every class; None if unconditional."""
     if num_classes == 0:
         if label is not None:
             raise GanforgeError("--label was given but this model is unconditional; drop --label")
         return None
     if label is None:
         return cycling_labels(num_classes, count)
-    if not 0 <= label < num_classes:
-        raise GanforgeError(f"--label {label} is out of range; this model knows labels 0 to {num_classes - 1}")
-    return torch.full((count,), label, dtype=torch.long)
+    group = (label,) if isinstance(label, int) else label
+    for k in group:
+        if not 0 <= k < num_classes:
+            raise GanforgeError(f"--label {k} is out of range; this model knows labels 0 to {num_classes - 1}")
+    return torch.tensor(group, dtype=torch.long)[cycling_labels(len(group), count)]
 
 
-def resolve_label(loaded: LoadedGenerator, label: int | str | None) -> int | None:
-    """A class by number or by the name it was trained under ("male", "7"); None stays None. An
+def resolve_label(loaded: LoadedGenerator, label: Label | str) -> Label:
+    """A class by number or by the name it was trained under ("male", "7"), or a group of classes its data
+    declared (a sex+age face model's "male": a tuple of its classes, drawn in turn); None stays None. An
     unknown name is refused in one line that lists the known ones."""
-    if label is None or isinstance(label, int):
+    if label is None or isinstance(label, (int, tuple)):
         return label
-    names = loaded.class_names
+    names, groups = loaded.class_names, loaded.class_groups
     if label in names:
         return names.index(label)
+    if label in groups:
+        return groups[label]
     if label.lstrip("-").isdigit():
         return int(label)
     known = ", ".join(names) if names else "none: this model was trained without class names"
+    also = f"; or a group of them: {', '.join(groups)}" if groups else ""
     raise GanforgeError(f"--label {label!r} is not a class of this model; its classes are {known} (or their "
-                        "numbers from 0)")
+                        f"numbers from 0){also}")
+
+
+def single_label(loaded: LoadedGenerator, label: int | str | None, use: str) -> int | None:
+    """resolve_label for a use that takes one class (`use`, e.g. "a walk"): a group is refused in one line
+    that names its classes."""
+    resolved = resolve_label(loaded, label)
+    if isinstance(resolved, tuple):
+        classes = ", ".join(repr(loaded.class_names[k]) for k in resolved)
+        raise GanforgeError(f"--label {label!r} names {len(resolved)} classes ({classes}); {use} takes one of them")
+    return resolved
 
 
 def check_truncation(loaded: LoadedGenerator, truncation: float) -> None:
@@ -84,7 +104,7 @@ def check_truncation(loaded: LoadedGenerator, truncation: float) -> None:
 
 
 def generate(
-    loaded: LoadedGenerator, count: int, *, label: int | str | None = None, seed: int = 0, batch_size: int = 500,
+    loaded: LoadedGenerator, count: int, *, label: Label | str = None, seed: int = 0, batch_size: int = 500,
     truncation: float = 1.0,
 ) -> tuple[torch.Tensor, torch.Tensor | None]:
     """`count` images (N, C, H, W) in [-1, 1] and their labels (None for unconditional models)."""
@@ -146,7 +166,7 @@ def grid_images(images: torch.Tensor) -> torch.Tensor:
     return to_spectrogram(images) if images.dim() == 3 else images
 
 
-def grid_columns(loaded: LoadedGenerator, labels: torch.Tensor | None, label: int | None, num: int) -> int | None:
+def grid_columns(loaded: LoadedGenerator, labels: torch.Tensor | None, label: Label, num: int) -> int | None:
     """One column per class when the labels cycle through the classes; None (a square grid) otherwise."""
     if labels is None or label is not None or num < 10:
         return None

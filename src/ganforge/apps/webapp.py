@@ -190,15 +190,18 @@ class WebApp:
         return enlarge(grid, 512), npz
 
     def classes(self, key: str) -> list[str]:
-        """The labels a conditional model takes ("any" first; its class names, e.g. male / female, or a music
-        model's modes, major / minor, when its checkpoint records them), or [] for an unconditional one."""
+        """The labels a conditional model takes ("any" first; the groups of classes its data declared, e.g. a
+        sex+age face model's male / female; its class names, e.g. male / female, or a music model's modes,
+        major / minor, when its checkpoint records them), or [] for an unconditional one."""
         entry = self.catalogue.entries.get(key)
         if entry is None or entry.task not in ("generate", "compose"):
             return []
         loaded = self.generator(key, "generate") if entry.task == "generate" else self._music(key)
         count = FAMILIES.get(loaded.family).num_classes(loaded.config)
         names = loaded.class_names
-        return ["any"] + (names if len(names) == count else [str(k) for k in range(count)]) if count else []
+        if not count:
+            return []
+        return ["any"] + list(loaded.class_groups) + (names if len(names) == count else [str(k) for k in range(count)])
 
     # Edit -------------------------------------------------------------------------------------------
     def directions(self, key: str, file: str | Path | None = None) -> list[Direction]:

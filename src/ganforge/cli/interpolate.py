@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 
-from ganforge.apps.generate import check_truncation, load_model, resolve_label
+from ganforge.apps.generate import check_truncation, load_model, single_label
 from ganforge.apps.style import check_scale, interpolation_frames, parse_seeds, save_gif
 from ganforge.cli.args import add_model_source
 from ganforge.errors import GanforgeError
@@ -51,6 +51,6 @@ def run(args: argparse.Namespace) -> None:
                             "drop --space")
     space = args.space or ("w" if style else "z")
     frames = interpolation_frames(loaded, seeds, steps=args.steps, space=space, truncation=args.truncation,
-                                  label=resolve_label(loaded, args.label))
+                                  label=single_label(loaded, args.label, "a walk"))
     path = save_gif(frames, args.out, scale=args.scale)
     print(f"wrote {len(frames)} frames ({space} walk through seeds {args.seeds}) to {path}")

@@ -23,7 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--checkpoint", help="a run folder or checkpoint folder")
     parser.add_argument("--num", type=int, default=64, help="number of images (default: 64)")
     parser.add_argument("--label", help="class to draw, for conditional models: its name as trained (e.g. male, "
-                                         "female for faces-cgan) or its number from 0")
+                                         "female for faces-cgan) or its number from 0, or a group of classes "
+                                         "its data declared, drawn in turn (a sex+age face model's male: its "
+                                         "male classes from 13 on)")
     parser.add_argument("--seed", type=seed_type, default=0, help="noise seed (default: 0)")
     parser.add_argument("--truncation", type=float, default=1.0, metavar="PSI",
                         help="stylegan2: pull w towards the average, w_avg + PSI (w - w_avg); 1 = off, 0.7 "

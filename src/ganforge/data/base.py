@@ -56,6 +56,9 @@ class ImageDataset(ImageSource):
     images: np.ndarray  # uint8 (N, H, W, C)
     labels: np.ndarray | None = None  # int64 (N,), or None for unlabelled data
     class_names: tuple[str, ...] = field(default_factory=tuple)  # label k is class_names[k]
+    # names for several classes at once, asked for at sample time ("male": the male classes of a sex+age
+    # labelling); recorded in checkpoints with the class names
+    class_groups: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def __post_init__(self):
         if self.images.dtype != np.uint8 or self.images.ndim != 4:
@@ -81,7 +84,7 @@ class ImageDataset(ImageSource):
     def subset(self, indices: np.ndarray, name: str | None = None) -> ImageDataset:
         """A dataset of the given rows."""
         labels = None if self.labels is None else self.labels[indices]
-        return ImageDataset(name or self.name, self.images[indices], labels, self.class_names)
+        return ImageDataset(name or self.name, self.images[indices], labels, self.class_names, self.class_groups)
 
     def describe(self) -> dict:
         """A JSON-ready summary recorded in checkpoints."""
@@ -92,4 +95,6 @@ class ImageDataset(ImageSource):
             "image_shape": [channels, height, width],
             "num_classes": self.num_classes,
             "class_names": list(self.class_names),
+            **({"class_groups": {name: list(group) for name, group in self.class_groups.items()}}
+               if self.class_groups else {}),
         }

@@ -13,7 +13,9 @@ Labels: `utkface` (or a folder) labels each face by sex, class names ("male", "f
 (30-49), over 50 (50 and more); `utkface:sex+age` by both, eight classes "male child", "male young
 adult", ..., "female over 50" (sex-major: label = sex x 4 + age group). The chosen names travel with
 every checkpoint, so `ganforge sample --label male` (or `--label "female over 50"`) works on a model
-trained on it.
+trained on it. A sex+age model also takes a group of classes (CLASS_GROUPS): `--label male` draws its
+three male classes from 13 on in turn (boys are `--label "male child"`), `--label "over 50"` both sexes
+over 50.
 
 The held-out split is fixed by a rule on the file name alone, so it never depends on which other files
 a copy holds: the first 8 hex digits of the SHA-1 of the file's name (without folders), read as a
@@ -49,6 +51,20 @@ CLASS_NAMES = {
     "sex": SEXES,
     "age": tuple(name for name, _, _ in AGE_GROUPS),
     "sex+age": tuple(f"{sex} {group}" for sex in SEXES for group, _, _ in AGE_GROUPS),
+}
+
+
+# sample-time names for several classes of a labelling at once (`ganforge sample --label male` on a
+# sex+age model): each sex is its classes from 13 on, the men and women of the lecture's "only men's faces"
+# (the face judge reads a child's sex far less surely, docs/faces.md), and each age group is both sexes of it.
+# Boys and girls are asked for by their class, "male child" / "female child".
+CLASS_GROUPS = {
+    "sex": {},
+    "age": {},
+    "sex+age": {
+        **{sex: tuple(s * len(AGE_GROUPS) + g for g in range(1, len(AGE_GROUPS))) for s, sex in enumerate(SEXES)},
+        **{group: tuple(s * len(AGE_GROUPS) + g for s in range(len(SEXES))) for g, (group, _, _) in enumerate(AGE_GROUPS)},
+    },
 }
 
 
@@ -177,4 +193,5 @@ def load_faces(spec: str, split: str = "train", size: int = DEFAULT_SIZE, *, fit
     folder, labelling = face_folder(spec)
     table = face_table(folder, split)
     images = decoded_folder(list(table.files), folder, size, 3, fit=fit, filter=resize_filter, on_note=on_note)
-    return ImageDataset(spec, images, face_labels(labelling, table.sexes, table.ages), CLASS_NAMES[labelling])
+    return ImageDataset(spec, images, face_labels(labelling, table.sexes, table.ages), CLASS_NAMES[labelling],
+                        CLASS_GROUPS[labelling])

@@ -176,6 +176,13 @@ class LoadedGenerator:
         """The names of the classes it was trained on, label order ([] when its checkpoint records none)."""
         return [str(name) for name in self.state.get("data", {}).get("class_names", [])]
 
+    @property
+    def class_groups(self) -> dict[str, tuple[int, ...]]:
+        """Names for several of its classes at once ("male": a sex+age model's male classes from 13 on), as
+        its data declared them ({} when its checkpoint records none)."""
+        groups = self.state.get("data", {}).get("class_groups", {})
+        return {str(name): tuple(int(k) for k in group) for name, group in groups.items()}
+
 
 def load_network(path: str | Path, role: str | None = None, *, use_ema: bool = True,
                  device: str | torch.device = "cpu") -> LoadedGenerator:
