@@ -84,8 +84,16 @@ def test_the_cache_is_read_back_and_renewed_when_a_file_changes(face_folder: Pat
     changed = min((face_folder / "images").iterdir())
     Image.fromarray(np.zeros((90, 90, 3), np.uint8)).save(changed, format="JPEG" if changed.suffix == ".jpg" else "PNG")
     os.utime(changed, ns=(1, 1))
+    heldout = load_dataset(str(face_folder), "heldout")  # another set of files: a cache of its own
+    assert len(list(cache.cache_dir().glob("*.npy"))) == 2
     renewed = load_dataset(str(face_folder), "all")
+    # the changed file gave a new version of the whole folder's cache, which replaced the stale one
     assert len(list(cache.cache_dir().glob("*.npy"))) == 2 and renewed.images[0].max() < 10
+    assert np.array_equal(np.asarray(first.images[1:]), np.asarray(renewed.images[1:]))  # the old map still reads
+    os.utime(changed, ns=(2, 2))  # the heldout split's files are untouched: its cache is still read
+    with monkeypatch.context() as patch:
+        patch.setattr(cache, "read_image", no_decoding)
+        assert np.array_equal(load_dataset(str(face_folder), "heldout").images, heldout.images)
 
 
 def test_bad_face_folders_are_refused_in_one_line(face_folder: Path):

@@ -7,14 +7,18 @@ threads: Pillow releases the GIL), writes the result as one .npy file (N, size, 
 $GANFORGE_DATA/cache (default ~/.cache/ganforge/cache), and every run after it, and every worker of a
 data-parallel run, maps that file instead (the operating system shares its pages).
 
-The key is the folder's content as seen from the file system (each file's relative path, size and
-modification time, in order) plus the size, the fit and the filter: a file added, removed or changed
-gives a new key, so a stale cache is never read. A cache is written to a temporary name and renamed,
-so two runs filling it at once, or a run killed while filling it, never leave a torn file.
+A cache's name holds two digests. The first names the set (the files' relative paths, in order, and the
+size, the fit and the filter); the second its content as seen from the file system (each file's size and
+modification time): a file added or removed gives a new set, a file changed (or the whole folder copied
+afresh, as a synced data folder is) a new version of the same set, so a stale cache is never read. Writing a
+new version deletes the older versions of that set, so re-synced data does not pile up 100 MB caches. A
+cache is written to a temporary name and renamed, so two runs filling it at once, or a run killed while
+filling it, never leave a torn file.
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import json
 import math
@@ -66,12 +70,28 @@ def cache_dir() -> Path:
 
 
 def cache_key(files: list[Path], root: Path, size: int, channels: int, fit: str, filter: str) -> str:
-    """A digest of the files (relative path, size in bytes, modification time) and the decoding settings."""
-    digest = hashlib.sha256(json.dumps([CACHE_VERSION, size, channels, fit, filter]).encode())
+    """"SET-VERSION": a digest of the files' relative paths and the decoding settings (which set of images
+    this is), then one of each file's size in bytes and modification time (which version of it)."""
+    names = hashlib.sha256(json.dumps([CACHE_VERSION, size, channels, fit, filter]).encode())
+    stats = hashlib.sha256()
     for path in files:
         stat = path.stat()
-        digest.update(f"{path.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    return digest.hexdigest()[:24]
+        names.update(f"{path.relative_to(root)}\n".encode())
+        stats.update(f"{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return f"{names.hexdigest()[:12]}-{stats.hexdigest()[:12]}"
+
+
+def drop_older_versions(path: Path) -> None:
+    """Delete the caches of the same set as `path` (same name up to the version digest) but another version.
+    A run still mapping one keeps reading it (POSIX keeps an unlinked file until it is closed); where the
+    system refuses (a file open on Windows), it stays."""
+    stem, _, _ = path.stem.rpartition("-")
+    for other in path.parent.glob(f"{glob.escape(stem)}-*.npy"):
+        if other != path and len(other.stem) == len(path.stem):
+            try:
+                other.unlink()
+            except OSError:
+                pass
 
 
 def decoded_folder(files: list[Path], root: Path, size: int, channels: int, *, fit: str = "centre-crop",
@@ -127,6 +147,7 @@ def decoded_folder(files: list[Path], root: Path, size: int, channels: int, *, f
         del images  # closes the map before the rename
         os.chmod(tmp, 0o666 & ~umask())  # mkstemp's 0600 would survive the rename
         os.replace(tmp, path)
+        drop_older_versions(path)
     except OSError as error:
         raise GanforgeError(f"cannot write the image cache {path} ({error.strerror}); free space or set "
                             "GANFORGE_DATA to another folder") from None
