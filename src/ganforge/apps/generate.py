@@ -62,18 +62,21 @@ def class_labels(num_classes: int, count: int, label: Label) -> torch.Tensor | N
 
 
 def resolve_label(loaded: LoadedGenerator, label: Label | str) -> Label:
-    """A class by number or by the name it was trained under ("male", "7"), or a group of classes its data
-    declared (a sex+age face model's "male": a tuple of its classes, drawn in turn); None stays None. An
-    unknown name is refused in one line that lists the known ones."""
+    """A class by number or by the name it was trained under ("male", "7"; case and spacing aside), or a group
+    of classes its data declared (a sex+age face model's "male": a tuple of its classes, drawn in turn); None
+    stays None. An unknown name is refused in one line that lists the known ones."""
     if label is None or isinstance(label, (int, tuple)):
         return label
     names, groups = loaded.class_names, loaded.class_groups
-    if label in names:
-        return names.index(label)
-    if label in groups:
-        return groups[label]
-    if label.lstrip("-").isdigit():
-        return int(label)
+    asked = " ".join(label.split()).casefold()  # "Male", " female  adult" as "male", "female adult"
+    for index, name in enumerate(names):
+        if name.casefold() == asked:
+            return index
+    for name, group in groups.items():
+        if name.casefold() == asked:
+            return group
+    if asked.lstrip("-").isdigit():
+        return int(asked)
     known = ", ".join(names) if names else "none: this model was trained without class names"
     also = f"; or a group of them: {', '.join(groups)}" if groups else ""
     raise GanforgeError(f"--label {label!r} is not a class of this model; its classes are {known} (or their "

@@ -113,7 +113,8 @@ PRESETS.register(
     "faces-cgan-age",
     Preset(
         "conditional DCGAN of faces by sex and age group (utkface:sex+age): --label \"male adult\", "
-        "\"female over 50\", ... (the faces-cgan networks, eight classes)",
+        "\"female over 50\", ..., or --label male (its male classes from 13 on) (the faces-cgan networks, "
+        "eight classes)",
         _faces_run("faces-cgan-age", "utkface:sex+age", conditional=True),
     ),
 )
