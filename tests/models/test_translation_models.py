@@ -85,3 +85,24 @@ def test_resize_generator_keeps_shapes_and_size():
     assert _parameters(generator) == _parameters(cyclegan.build(plain)["generator_ab"])
     with pytest.raises(ValueError, match="upsample must be one of transposed, resize"):
         cyclegan.CycleGANConfig(upsample="bilinear")
+
+
+def test_an_attention_generator_passes_the_input_through_where_its_mask_is_closed():
+    config = cyclegan.CycleGANConfig(generator_width=8, residual_blocks=1, output="attention")
+    generator = cyclegan.build(config)["generator_ab"]
+    a = torch.rand(2, 3, 20, 28) * 2 - 1
+    last = generator.net[-1]
+    assert last.out_channels == 4  # the image and one mask channel, no tanh on the mask
+    with torch.no_grad():
+        out, mask = generator(a, with_mask=True)
+        assert out.shape == a.shape and mask.shape == (2, 1, 20, 28) and 0 < float(mask.min()) < float(mask.max()) < 1
+        last.bias[3] = -40.0  # mask shut: the input, untouched
+        assert torch.allclose(generator(a), a, atol=1e-6)
+        last.bias[3] = 40.0  # mask open: the network's own image, as a plain generator would give
+        assert not torch.allclose(generator(a), a, atol=0.1) and float(generator(a).abs().max()) <= 1
+    plain = cyclegan.build(cyclegan.CycleGANConfig(generator_width=8, residual_blocks=1))["generator_ab"]
+    assert plain(a, with_mask=True)[1] is None
+    with pytest.raises(ValueError, match="A and B need as many channels"):
+        cyclegan.CycleGANConfig(channels_a=1, channels_b=3, output="attention")
+    with pytest.raises(ValueError, match="output must be one of image, attention"):
+        cyclegan.CycleGANConfig(output="mask")

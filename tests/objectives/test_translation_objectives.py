@@ -41,6 +41,27 @@ def test_identity_loss_needs_equal_channels():
     CycleGANObjective(CycleGANObjectiveConfig(identity_weight=0), CycleGANConfig(channels_a=1, channels_b=3))
 
 
+def test_the_mask_weight_charges_the_attention_masks_and_needs_them():
+    from ganforge.models import cyclegan
+    from ganforge.objectives.phase import StepContext
+
+    model = CycleGANConfig(channels_a=1, channels_b=1, generator_width=4, residual_blocks=1, discriminator_width=4,
+                           output="attention")
+    torch.manual_seed(0)
+    networks = cyclegan.build(model)
+    batch = (torch.rand(2, 1, 32, 32) * 2 - 1, torch.rand(2, 1, 32, 32) * 2 - 1)
+    losses = {}
+    for weight in (0.0, 3.0):
+        objective = CycleGANObjective(CycleGANObjectiveConfig(mask_weight=weight), model)
+        losses[weight], stats = objective.generator_loss(StepContext(step=0, networks=networks, batch=batch))
+    with torch.no_grad():
+        masks = [networks[role](x, with_mask=True)[1].mean() for role, x in zip(("generator_ab", "generator_ba"), batch)]
+    assert 0 < float(stats["mask"]) < 1 and torch.isclose(stats["mask"], sum(masks) / 2)
+    assert torch.isclose(losses[3.0] - losses[0.0], 3.0 * sum(masks), rtol=1e-4)
+    with pytest.raises(GanforgeError, match='set \\[model\\] output = "attention" or drop mask_weight'):
+        CycleGANObjective(CycleGANObjectiveConfig(mask_weight=1), CycleGANConfig(channels_a=1, channels_b=1))
+
+
 def test_l1_only_baseline_has_no_discriminator_phase():
     model = Pix2PixConfig(channels_a=1, channels_b=3)
     assert [p.name for p in PairedObjective(Pix2PixObjectiveConfig(), model).phases] == ["D", "G"]

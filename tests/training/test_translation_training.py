@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +88,23 @@ def test_each_step_trains_all_four_networks_and_the_rate_decays(tmp_path: Path):
     assert [trainer.learning_rate_factor(s) for s in range(4)] == [1.0, 1.0, 1.0, 0.5]
     trainer.train_step(3)
     assert trainer.optimizers["generator"].param_groups[0]["lr"] == pytest.approx(0.5 * run.train.lr_generator)
+
+
+def test_an_attention_cyclegan_trains_logs_its_mask_and_translates(tmp_path: Path):
+    from ganforge.apps.translate import load_translator
+
+    text = CYCLE_TOML.replace("[objective]\n", "[objective]\nmask_weight = 0.5\n").replace(
+        "residual_blocks = 1\n", 'residual_blocks = 1\noutput = "attention"\n')
+    config = str(_config(tmp_path, text, "attention"))
+    train(config, out=tmp_path / "run", steps=2, device="cpu", progress=False)
+    logged = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    masks = [row["mask"] for row in logged if "mask" in row]
+    assert len(masks) == 2 and all(0 < m < 1 for m in masks)
+    translator = load_translator(tmp_path / "run")
+    digits = torch.rand(3, 1, 28, 28) * 2 - 1
+    with torch.no_grad():
+        out = translator.network(digits)
+    assert out.shape == digits.shape and float(out.abs().max()) <= 1
 
 
 @pytest.mark.parametrize("adversarial", [1.0, 0.0])

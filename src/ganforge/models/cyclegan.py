@@ -11,6 +11,10 @@ H and W must be multiples of 4. The paper uses 9 blocks at 256x256 and 6 at 128x
 With upsample="resize" each transposed convolution becomes nearest-neighbour x2, reflect-pad 1, conv3
 (Odena et al. 2016, "Deconvolution and checkerboard artifacts"): a stride-2 transposed 3x3 convolution
 overlaps unevenly and paints a 2-pixel checkerboard, which feature-based judges read as texture.
+With output="attention" (AttentionGAN, Tang et al. 2019, its single-mask form) the last conv7 gives one more
+channel, a mask m = sigmoid(.) in [0, 1] per pixel, and the output is m * tanh(content) + (1 - m) * input: where
+the mask is 0 the input's own pixels pass through untouched (background, identity, texture), so a translation
+changes only what it must; the objective's mask_weight keeps the mask small. A and B need as many channels.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from ganforge.models.sampling import image_rows
 from ganforge.nn import dcgan_init, norm_2d, uses_bias
 
 UPSAMPLING = ("transposed", "resize")
+OUTPUTS = ("image", "attention")
 
 
 def upsampling(mode: str, in_channels: int, out_channels: int, bias: bool) -> list[nn.Module]:
@@ -49,6 +54,7 @@ class CycleGANConfig:
     discriminator_layers: int = 3  # strided layers of the PatchGAN; 3 gives 70x70 patches
     norm: str = "instance"  # "instance" (the paper's), "batch" or "none"
     upsample: str = "transposed"  # "transposed" (the paper's) or "resize" (nearest x2 + conv3: no checkerboard)
+    output: str = "image"  # "image" (the paper's) or "attention" (a mask blends a new image into the input)
 
     def __post_init__(self):
         check_translation_config(self)
@@ -56,6 +62,11 @@ class CycleGANConfig:
             raise ValueError("residual_blocks must be >= 0")
         if self.upsample not in UPSAMPLING:
             raise ValueError(f"upsample must be one of {', '.join(UPSAMPLING)}, not {self.upsample!r}")
+        if self.output not in OUTPUTS:
+            raise ValueError(f"output must be one of {', '.join(OUTPUTS)}, not {self.output!r}")
+        if self.output == "attention" and self.channels_a != self.channels_b:
+            raise ValueError(f"output = \"attention\" blends the output into the input, so A and B need as many "
+                             f"channels ({self.channels_a} vs {self.channels_b}); use output = \"image\"")
 
     @property
     def input_multiple(self) -> int:
@@ -85,11 +96,14 @@ class ResidualBlock(nn.Module):
 
 
 class ResnetGenerator(nn.Module):
-    """images (B, in_channels, H, W) in [-1, 1] -> images (B, out_channels, H, W) in [-1, 1]."""
+    """images (B, in_channels, H, W) in [-1, 1] -> images (B, out_channels, H, W) in [-1, 1]; with
+    output="attention", the input blended with a new image by a mask the network draws (module doc)."""
 
     def __init__(self, *, in_channels: int, out_channels: int, width: int, blocks: int, norm: str,
-                 upsample: str = "transposed"):
+                 upsample: str = "transposed", output: str = "image"):
         super().__init__()
+        self.attention = output == "attention"
+        self.out_channels = out_channels
         bias = uses_bias(norm)
         layers: list[nn.Module] = [
             nn.ReflectionPad2d(3), nn.Conv2d(in_channels, width, 7, bias=bias), norm_2d(norm, width), nn.ReLU(True),
@@ -102,19 +116,26 @@ class ResnetGenerator(nn.Module):
         for _ in range(2):  # upsample back to H
             layers += [*upsampling(upsample, channels, channels // 2, bias), norm_2d(norm, channels // 2), nn.ReLU(True)]
             channels //= 2
-        layers += [nn.ReflectionPad2d(3), nn.Conv2d(channels, out_channels, 7), nn.Tanh()]
-        self.net = nn.Sequential(*layers)
+        layers += [nn.ReflectionPad2d(3), nn.Conv2d(channels, out_channels + self.attention, 7)]
+        self.net = nn.Sequential(*layers, *([] if self.attention else [nn.Tanh()]))
         self.apply(dcgan_init)
 
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        """The translated images."""
-        return self.net(images)
+    def forward(self, images: torch.Tensor, with_mask: bool = False):
+        """The translated images; with `with_mask`, also the mask (B, 1, H, W) in [0, 1] that chose between the
+        new image (1) and the input (0), None unless output="attention" (a keyword of forward, not a method of
+        its own, so that a DistributedDataParallel wrapper still syncs its gradients)."""
+        out = self.net(images)
+        mask = None
+        if self.attention:
+            mask = torch.sigmoid(out[:, self.out_channels :])
+            out = mask * torch.tanh(out[:, : self.out_channels]) + (1 - mask) * images
+        return (out, mask) if with_mask else out
 
 
 def build(config: CycleGANConfig) -> dict[str, nn.Module]:
     """generator_ab (A->B), generator_ba (B->A), discriminator_a (judges A), discriminator_b (judges B)."""
     generator = {"width": config.generator_width, "blocks": config.residual_blocks, "norm": config.norm,
-                 "upsample": config.upsample}
+                 "upsample": config.upsample, "output": config.output}
     discriminator = {"width": config.discriminator_width, "layers": config.discriminator_layers, "norm": config.norm}
     return {
         "generator_ab": ResnetGenerator(in_channels=config.channels_a, out_channels=config.channels_b, **generator),

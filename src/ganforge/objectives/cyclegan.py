@@ -4,6 +4,8 @@ G phase, for a batch a of A and b of B:
     adversarial  D_B(G_AB(a)) and D_A(G_BA(b)) scored as real (least squares)
     cycle        cycle_weight * (|G_BA(G_AB(a)) - a|_1 + |G_AB(G_BA(b)) - b|_1)
     identity     identity_weight * cycle_weight * (|G_AB(b) - b|_1 + |G_BA(a) - a|_1): keeps colours
+    mask         mask_weight * the mean of each generator's attention mask on its real inputs
+                 (model output = "attention" only): translate as little of the image as will pass
 D phase: each discriminator sees real images of its domain and fakes drawn from a history pool of
 the last `pool_size` generated images (Shrivastava et al. 2017), which damps oscillation.
 """
@@ -32,11 +34,12 @@ class CycleGANObjectiveConfig:
     cycle_weight: float = 10.0  # lambda of the cycle-consistency L1 loss, in both directions
     identity_weight: float = 0.5  # identity L1 weight as a fraction of cycle_weight; 0: off (needed when A, B differ in channels)
     pool_size: int = 50  # past fakes each discriminator may be shown again; 0: only the newest
+    mask_weight: float = 0.0  # L1 on the attention masks (model output = "attention"); 0: off
 
     def __post_init__(self):
         ADVERSARIAL_LOSSES.get(self.loss)
-        if self.cycle_weight < 0 or self.identity_weight < 0 or self.pool_size < 0:
-            raise ValueError("cycle_weight, identity_weight and pool_size must be >= 0")
+        if min(self.cycle_weight, self.identity_weight, self.pool_size, self.mask_weight) < 0:
+            raise ValueError("cycle_weight, identity_weight, pool_size and mask_weight must be >= 0")
 
 
 class ImagePool:
@@ -82,6 +85,10 @@ class CycleGANObjective:
                 f"the identity loss needs as many channels in A as in B ({model_config.channels_a} vs "
                 f"{model_config.channels_b}); set identity_weight = 0 in [objective]"
             )
+        if config.mask_weight and model_config.output != "attention":
+            raise GanforgeError(f"mask_weight = {config.mask_weight} weighs the attention masks, but this model's "
+                                f"output is {model_config.output!r}; set [model] output = \"attention\" or drop "
+                                "mask_weight")
         self.config = config
         self.adversarial = ADVERSARIAL_LOSSES.get(config.loss)
         self.optimizers = adversarial_groups(("generator_ab", "generator_ba"), ("discriminator_a", "discriminator_b"))
@@ -94,7 +101,7 @@ class CycleGANObjective:
         real_a, real_b = context.batch
         networks = context.networks
         g_ab, g_ba = networks["generator_ab"], networks["generator_ba"]
-        fake_b, fake_a = g_ab(real_a), g_ba(real_b)
+        (fake_b, mask_b), (fake_a, mask_a) = g_ab(real_a, with_mask=True), g_ba(real_b, with_mask=True)
         adversarial = (self.adversarial.generator(networks["discriminator_b"](fake_b))
                        + self.adversarial.generator(networks["discriminator_a"](fake_a)))
         cycle = F.l1_loss(g_ba(fake_b), real_a) + F.l1_loss(g_ab(fake_a), real_b)
@@ -104,6 +111,10 @@ class CycleGANObjective:
             identity = F.l1_loss(g_ab(real_b), real_b) + F.l1_loss(g_ba(real_a), real_a)
             loss = loss + self.config.identity_weight * self.config.cycle_weight * identity
             stats["identity"] = identity.detach()
+        if mask_b is not None:
+            mask = mask_a.mean() + mask_b.mean()
+            loss = loss + self.config.mask_weight * mask
+            stats["mask"] = mask.detach() / 2
         context.kept["fakes"] = {"a": fake_a.detach(), "b": fake_b.detach()}
         return loss, stats
 
