@@ -64,7 +64,7 @@ def main() -> None:
                                      for judge, read in real.items()}}
     loaded = load_model(model=args.model)
     for label, sex in enumerate(("male", "female")):
-        images = to_uint8(generate(loaded, args.num, label=label, seed=label)[0])
+        images = to_uint8(generate(loaded, args.num, label=sex, seed=label)[0])  # by name: a class or a group
         read = readings(images, inception(images).numpy())
         judges = list(read)
         result[f"samples_{sex}"] = {**{judge: float((value == label).mean()) for judge, value in read.items()},

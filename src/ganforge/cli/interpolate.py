@@ -8,7 +8,7 @@ examples:
   ganforge interpolate --model stylegan2-mnist --seeds 1,2,3,4 --out walk.gif
   ganforge interpolate --checkpoint runs/stylegan2-faces --seeds 1,2,3,4 --out walk.gif
   ganforge interpolate --checkpoint runs/stylegan2-faces --seeds 5,9 --space z --steps 30 --out walk.gif
-  ganforge interpolate --model faces-cgan --label female --seeds 1,2,3 --truncation 0.8 --out women.gif
+  ganforge interpolate --model faces-cgan --label "female adult" --seeds 1,2,3 --truncation 0.8 --out women.gif
 """
 
 from __future__ import annotations
