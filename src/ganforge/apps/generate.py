@@ -69,17 +69,16 @@ def resolve_label(loaded: LoadedGenerator, label: Label | str) -> Label:
         return label
     names, groups = loaded.class_names, loaded.class_groups
     asked = " ".join(label.split()).casefold()  # "Male", " female  adult" as "male", "female adult"
-    for index, name in enumerate(names):
-        if name.casefold() == asked:
-            return index
-    for name, group in groups.items():
-        if name.casefold() == asked:
-            return group
+    # a class's own name comes before a group of the same name
+    known: dict[str, Label] = {**{n.casefold(): g for n, g in groups.items()},
+                               **{n.casefold(): k for k, n in enumerate(names)}}
+    if asked in known:
+        return known[asked]
     if asked.lstrip("-").isdigit():
         return int(asked)
-    known = ", ".join(names) if names else "none: this model was trained without class names"
+    listed = ", ".join(names) if names else "none: this model was trained without class names"
     also = f"; or a group of them: {', '.join(groups)}" if groups else ""
-    raise GanforgeError(f"--label {label!r} is not a class of this model; its classes are {known} (or their "
+    raise GanforgeError(f"--label {label!r} is not a class of this model; its classes are {listed} (or their "
                         f"numbers from 0){also}")
 
 

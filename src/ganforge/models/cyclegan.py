@@ -116,7 +116,8 @@ class ResnetGenerator(nn.Module):
         for _ in range(2):  # upsample back to H
             layers += [*upsampling(upsample, channels, channels // 2, bias), norm_2d(norm, channels // 2), nn.ReLU(True)]
             channels //= 2
-        layers += [nn.ReflectionPad2d(3), nn.Conv2d(channels, out_channels + self.attention, 7)]
+        mask_channels = 1 if self.attention else 0
+        layers += [nn.ReflectionPad2d(3), nn.Conv2d(channels, out_channels + mask_channels, 7)]
         self.net = nn.Sequential(*layers, *([] if self.attention else [nn.Tanh()]))
         self.apply(dcgan_init)
 
